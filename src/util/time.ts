@@ -1,0 +1,29 @@
+/**
+ * Capture timestamps keep nanosecond precision as two numbers: a double cannot hold
+ * nanoseconds since 1970 exactly (2^53 ns is only ~104 days).
+ */
+export interface Timestamp {
+  /** Whole seconds since the Unix epoch (may be negative for pre-1970 captures). */
+  readonly sec: number;
+  /** Nanoseconds within the second, 0..999_999_999. */
+  readonly nsec: number;
+}
+
+/** Difference `b - a` in milliseconds (fractional). */
+export function diffMs(a: Timestamp, b: Timestamp): number {
+  return (b.sec - a.sec) * 1000 + (b.nsec - a.nsec) / 1e6;
+}
+
+/** Negative if a < b, 0 if equal, positive if a > b. */
+export function compareTime(a: Timestamp, b: Timestamp): number {
+  return a.sec !== b.sec ? a.sec - b.sec : a.nsec - b.nsec;
+}
+
+/** ISO-8601 UTC with up to nanosecond digits, e.g. `2026-11-20T14:02:11.201345678Z`. */
+export function toIsoString(t: Timestamp, fractionDigits = 6): string {
+  const ms = t.sec * 1000;
+  const base = Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : '1970-01-01T00:00:00.000Z';
+  const fraction = String(t.nsec).padStart(9, '0').slice(0, Math.max(0, Math.min(9, fractionDigits)));
+  const head = base.slice(0, 19);
+  return fraction.length > 0 ? `${head}.${fraction}Z` : `${head}Z`;
+}
