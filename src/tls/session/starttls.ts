@@ -1,0 +1,68 @@
+/**
+ * STARTTLS: TLS that begins after a plaintext exchange. The upgrade protocol is named
+ * from the plaintext each side sent before the first TLS record.
+ *
+ * Each recogniser looks only at the first bytes of the plaintext (bounded by the caller),
+ * so a non-TLS flow costs a few string comparisons and nothing more.
+ */
+
+export type StarttlsProtocol = 'smtp' | 'imap' | 'pop3' | 'ftp' | 'ldap' | 'xmpp' | 'postgresql' | 'mysql' | 'irc' | 'nntp' | 'unknown';
+
+const ascii = new TextDecoder('latin1');
+
+function head(bytes: Uint8Array, n = 512): string {
+  return ascii.decode(bytes.subarray(0, Math.min(bytes.length, n)));
+}
+
+/** PostgreSQL SSLRequest: int32 length 8, int32 code 80877103 (0x04d2162f). */
+function isPostgresSslRequest(b: Uint8Array): boolean {
+  return b.length >= 8 && b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 8 && b[4] === 0x04 && b[5] === 0xd2 && b[6] === 0x16 && b[7] === 0x2f;
+}
+
+/** MySQL: the server greeting is packet 0 with protocol version 10; the client's SSLRequest is a 32-byte packet 1. */
+function isMysqlGreeting(b: Uint8Array): boolean {
+  return b.length >= 5 && b[3] === 0 && b[4] === 10;
+}
+
+/** LDAP StartTLS: the extended request OID 1.3.6.1.4.1.1466.20037 appears in the client's plaintext. */
+const LDAP_STARTTLS_OID = '1.3.6.1.4.1.1466.20037';
+
+/**
+ * Names the protocol that upgraded to TLS, from the plaintext the client and the server
+ * sent before TLS began. Returns 'unknown' when nothing matches.
+ */
+export function identifyStarttls(clientPlain: Uint8Array, serverPlain: Uint8Array): StarttlsProtocol {
+  if (isPostgresSslRequest(clientPlain)) return 'postgresql';
+  const c = head(clientPlain, 4096);
+  const s = head(serverPlain, 4096);
+  const cu = c.toUpperCase();
+  if (c.includes(LDAP_STARTTLS_OID)) return 'ldap';
+  if (/<starttls[\s/>]/i.test(c) || s.includes('<stream:stream')) return 'xmpp';
+  if (/^(220|250)[ -]/m.test(s) && /^(EHLO|HELO)\b/m.test(cu)) return 'smtp';
+  if (/^\S+ STARTTLS\r?$/m.test(cu) && /^\* OK/m.test(s)) return 'imap';
+  if (/^STLS\r?$/m.test(cu) && s.startsWith('+OK')) return 'pop3';
+  if (/^AUTH (TLS|SSL)\r?$/m.test(cu) && /^220[ -]/m.test(s)) return 'ftp';
+  if (/^STARTTLS\r?$/m.test(cu) && / 670 /.test(s)) return 'irc';
+  if (/^STARTTLS\r?$/m.test(cu) && /^382 /m.test(s)) return 'nntp';
+  if (isMysqlGreeting(serverPlain)) return 'mysql';
+  if (/^\S+ STARTTLS/m.test(cu)) return 'imap';
+  return 'unknown';
+}
+
+/**
+ * Finds where a TLS handshake record carrying the given handshake type starts in plaintext
+ * that may precede it: `16 03 0x LL LL tt`, with a plausible length. Returns -1 when absent.
+ * `from` lets a caller resume a scan without re-reading bytes.
+ */
+export function findHandshakeRecordStart(bytes: Uint8Array, handshakeType: number, from = 0): number {
+  for (let i = Math.max(0, from); i + 6 <= bytes.length; i++) {
+    if (bytes[i] !== 0x16 || bytes[i + 1] !== 0x03) continue;
+    const minor = bytes[i + 2] as number;
+    if (minor > 0x04) continue;
+    const length = ((bytes[i + 3] as number) << 8) | (bytes[i + 4] as number);
+    if (length < 4 || length > 16384 + 2048) continue;
+    if (bytes[i + 5] !== handshakeType) continue;
+    return i;
+  }
+  return -1;
+}
