@@ -1,0 +1,476 @@
+/**
+ * Builds a `Connection` from the TLS layer's events and the flow layer's summary.
+ * Roles: the ClientHello sender is the client (else the ServerHello's receiver, else the
+ * TCP initiator). Events are kept by direction and mapped to roles when the connection ends,
+ * because the ClientHello may not be the first thing seen.
+ */
+import type { Anomaly } from '../util/anomaly.js';
+import { AnomalyLog } from '../util/anomaly.js';
+import type { Timestamp } from '../util/time.js';
+import type { ConnectionInfo, ConnectionSummary, Direction, GapReason } from '../flow/types.js';
+import type { TlsDirectionStats, TlsEvent, TlsEventSink } from '../tls/session/events.js';
+import type { StarttlsProtocol } from '../tls/session/starttls.js';
+import { alertName, handshakeTypeName } from '../tls/registry/names.js';
+import type { CertificateSummary } from '../x509/index.js';
+import { CertificateCache } from '../x509/index.js';
+import type {
+  AlertRecord,
+  Connection,
+  EncryptedRecordInfo,
+  Handshake,
+  Role,
+  RoleCounters,
+  RoleSource,
+  TimelineEntry,
+} from './connection.js';
+import {
+  certificateDers,
+  certificateRequestInfo,
+  certificateVerifyScheme,
+  clientHelloInfo,
+  keyExchangeInfo,
+  serverHelloInfo,
+} from './handshake-info-from.js';
+import { ALERT_LETTER, CCS_LETTER, DIRECTION_FLIPPED, HEARTBEAT_LETTER, caseFor, handshakeLetter } from './history.js';
+
+export interface ConnectionBuilderOptions {
+  /** Timeline entries kept per connection (TCP and TLS together). Default 256. */
+  readonly maxTimelineEntries?: number;
+  /** Encrypted records kept per handshake for the size inference. Default 32. */
+  readonly maxEncryptedRecordsPerHandshake?: number;
+  /** Anomalies kept per connection. Default 100. */
+  readonly maxConnectionAnomalies?: number;
+  /** Shared certificate summary cache (one per capture or per process). */
+  readonly certificateCache?: CertificateCache;
+}
+
+interface RawEntry {
+  readonly frame: number;
+  readonly time: Timestamp;
+  readonly direction: Direction | null;
+  readonly kind: TimelineEntry['kind'];
+  readonly label: string;
+  readonly code?: number;
+  readonly length?: number;
+}
+
+interface RawAlert {
+  readonly direction: Direction;
+  readonly level: number | null;
+  readonly description: number | null;
+  readonly encrypted: boolean;
+  readonly length: number;
+  readonly frame: number;
+  readonly time: Timestamp;
+}
+
+/** A handshake under construction: direction-based until roles are known. */
+interface RawHandshake {
+  readonly hs: Handshake;
+  /** Raw encrypted records with directions (mapped to roles at the end). */
+  readonly encrypted: { direction: Direction; kind: EncryptedRecordInfo['kind']; length: number; frame: number; time: Timestamp }[];
+  /** Certificates by direction, mapped at the end. */
+  readonly certificates: [CertificateSummary[] | null, CertificateSummary[] | null];
+  readonly certificateFrames: [number | null, number | null];
+  readonly ccsFrames: [number | null, number | null];
+  readonly finishedFrames: [number | null, number | null];
+  serverFinishedTime: Timestamp | null;
+  /** True after a HelloRetryRequest until the second ClientHello. */
+  awaitingSecondHello: boolean;
+}
+
+const defaultCache = new CertificateCache();
+
+function newHandshake(index: number): RawHandshake {
+  return {
+    hs: {
+      index,
+      clientHello: null,
+      clientHelloFrame: null,
+      clientHelloTime: null,
+      helloRetryRequest: null,
+      serverHello: null,
+      serverHelloFrame: null,
+      serverHelloTime: null,
+      serverCertificates: null,
+      serverCertificateFrame: null,
+      serverKeyExchange: null,
+      certificateRequest: null,
+      certificateRequestFrame: null,
+      serverHelloDoneFrame: null,
+      clientCertificates: null,
+      clientCertificateFrame: null,
+      clientKeyExchangeFrame: null,
+      clientCertificateVerify: null,
+      clientCcsFrame: null,
+      serverCcsFrame: null,
+      clientFinishedFrame: null,
+      serverFinishedFrame: null,
+      serverFinishedTime: null,
+      newSessionTicketFrame: null,
+      encryptedRecords: [],
+    },
+    encrypted: [],
+    certificates: [null, null],
+    certificateFrames: [null, null],
+    ccsFrames: [null, null],
+    finishedFrames: [null, null],
+    serverFinishedTime: null,
+    awaitingSecondHello: false,
+  };
+}
+
+const other = (d: Direction): Direction => (d === 0 ? 1 : 0);
+
+export class ConnectionBuilder implements TlsEventSink {
+  private clientDirection: Direction | null = null;
+  private clientHelloFlipped = false;
+  private tls: boolean | null = null;
+  private starttls: StarttlsProtocol | null = null;
+  private readonly notTls: { direction: Direction; firstBytes: Uint8Array; atStart: boolean; frame: number }[] = [];
+  private readonly handshakes: RawHandshake[] = [];
+  private readonly alerts: RawAlert[] = [];
+  private readonly gaps: { direction: Direction; length: number; reason: GapReason; frame: number }[] = [];
+  private readonly entries: RawEntry[] = [];
+  private entriesDropped = 0;
+  private readonly history: { letter: string; direction: Direction }[] = [];
+  private readonly anomalies: AnomalyLog;
+  private readonly maxEntries: number;
+  private readonly maxEncrypted: number;
+  private readonly cache: CertificateCache;
+  /** The negotiated version so far (for the certificate and key-exchange decoders' context). */
+  private negotiatedCipher: number | null = null;
+
+  constructor(
+    readonly info: ConnectionInfo,
+    options: ConnectionBuilderOptions = {},
+  ) {
+    this.maxEntries = options.maxTimelineEntries ?? 256;
+    this.maxEncrypted = options.maxEncryptedRecordsPerHandshake ?? 32;
+    this.anomalies = new AnomalyLog(options.maxConnectionAnomalies ?? 100);
+    this.cache = options.certificateCache ?? defaultCache;
+  }
+
+  event(e: TlsEvent): void {
+    switch (e.kind) {
+      case 'tls-start':
+        this.tls = true;
+        if (e.how === 'starttls') this.starttls = e.starttls;
+        if (e.how === 'starttls') this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'tls-start', label: `TLS starts after ${e.starttls ?? 'a plaintext'} STARTTLS exchange` });
+        return;
+      case 'not-tls':
+        if (this.tls === null) this.tls = false;
+        this.notTls.push({ direction: e.direction, firstBytes: e.firstBytes, atStart: e.atStart, frame: e.frame });
+        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'not-tls', label: e.atStart ? 'Not TLS' : 'TLS stream lost' });
+        return;
+      case 'handshake':
+        this.onHandshake(e);
+        return;
+      case 'encrypted-handshake': {
+        const raw = this.current();
+        const d = e.direction;
+        // After ChangeCipherSpec (TLS ≤ 1.2) the first encrypted handshake record is Finished.
+        const isFinished = raw.ccsFrames[d] !== null && raw.finishedFrames[d] === null;
+        if (isFinished) {
+          raw.finishedFrames[d] = e.frame;
+          if (this.roleOf(d) === 'server') raw.serverFinishedTime = e.time;
+        }
+        this.keepEncrypted(raw, d, 'handshake', e.length, e.frame, e.time);
+        this.entry({ frame: e.frame, time: e.time, direction: d, kind: 'encrypted-handshake', label: isFinished ? 'Finished (encrypted)' : 'Encrypted handshake', length: e.length });
+        return;
+      }
+      case 'alert':
+        this.alerts.push({ direction: e.direction, level: e.level, description: e.description, encrypted: false, length: 2, frame: e.frame, time: e.time });
+        this.history.push({ letter: ALERT_LETTER, direction: e.direction });
+        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'alert', label: `Alert ${levelName(e.level)} ${alertName(e.description)} (${e.description})`, code: e.description });
+        return;
+      case 'encrypted-alert': {
+        this.alerts.push({ direction: e.direction, level: null, description: null, encrypted: true, length: e.length, frame: e.frame, time: e.time });
+        this.keepEncrypted(this.current(), e.direction, 'alert', e.length, e.frame, e.time);
+        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'alert', label: `Encrypted alert (${e.length} bytes)`, length: e.length });
+        return;
+      }
+      case 'change-cipher-spec': {
+        const raw = this.current();
+        if (raw.ccsFrames[e.direction] === null) raw.ccsFrames[e.direction] = e.frame;
+        this.history.push({ letter: CCS_LETTER, direction: e.direction });
+        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'ccs', label: 'ChangeCipherSpec' });
+        return;
+      }
+      case 'encrypted-record': {
+        this.keepEncrypted(this.current(), e.direction, 'application-data', e.length, e.frame, e.time);
+        if (e.index < 4) {
+          this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Encrypted record (${e.length} bytes)`, length: e.length });
+        }
+        return;
+      }
+      case 'heartbeat':
+        this.history.push({ letter: HEARTBEAT_LETTER, direction: e.direction });
+        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'heartbeat', label: `Heartbeat${e.encrypted ? ' (encrypted)' : ''} (${e.length} bytes)`, length: e.length });
+        return;
+      case 'gap':
+        this.gaps.push({ direction: e.direction, length: e.length, reason: e.reason, frame: e.frame });
+        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'gap', label: `${e.length} bytes not captured (${e.reason})`, length: e.length });
+        return;
+      case 'anomaly':
+        this.anomalies.add(e.anomaly);
+        return;
+    }
+  }
+
+  private onHandshake(e: Extract<TlsEvent, { kind: 'handshake' }>): void {
+    const d = e.direction;
+    const m = e.message;
+    let raw = this.current();
+    let hrr = false;
+    let label = handshakeLabel(e.msgType);
+    if (e.issue !== undefined) this.anomalies.add({ code: e.issue.code, severity: 'violation', message: e.issue.message, frame: e.frame, direction: d });
+
+    if (m?.type === 'client_hello') {
+      if (this.clientDirection === null) {
+        this.clientDirection = d;
+        this.clientHelloFlipped = this.info.synSeen && d === 1;
+      }
+      if (raw.hs.clientHello !== null && !raw.awaitingSecondHello) {
+        raw = newHandshake(this.handshakes.length);
+        this.handshakes.push(raw);
+      }
+      const info = clientHelloInfo(m.value);
+      if (raw.awaitingSecondHello) {
+        raw.awaitingSecondHello = false;
+        label = 'ClientHello (second, after HelloRetryRequest)';
+      }
+      raw.hs.clientHello = info;
+      raw.hs.clientHelloFrame = e.frame;
+      raw.hs.clientHelloTime = e.time;
+      if (info.sni !== null) label += ` · SNI ${info.sni}`;
+    } else if (m?.type === 'server_hello') {
+      if (this.clientDirection === null) this.clientDirection = other(d);
+      const info = serverHelloInfo(m.value);
+      if (info.isHelloRetryRequest) {
+        hrr = true;
+        raw.hs.helloRetryRequest = info;
+        raw.awaitingSecondHello = true;
+        label = 'HelloRetryRequest';
+      } else {
+        raw.hs.serverHello = info;
+        raw.hs.serverHelloFrame = e.frame;
+        raw.hs.serverHelloTime = e.time;
+        this.negotiatedCipher = info.cipherSuite;
+      }
+    } else if (m?.type === 'certificate') {
+      const ders = certificateDers(m.value);
+      const summaries = ders.map((der) => this.cache.summarize(der, e.time));
+      raw.certificates[d] = summaries;
+      raw.certificateFrames[d] = e.frame;
+      label = summaries.length === 0 ? 'Certificate (empty)' : `Certificate ${summaries[0]?.subject ?? ''} (${summaries.length})`;
+    } else if (m?.type === 'certificate_request') {
+      raw.hs.certificateRequest = certificateRequestInfo(m.value);
+      raw.hs.certificateRequestFrame = e.frame;
+      const n = raw.hs.certificateRequest.certificateAuthorities.length;
+      label = `CertificateRequest (${n === 0 ? 'any CA' : `${n} CA${n === 1 ? '' : 's'}`})`;
+    } else if (m?.type === 'server_key_exchange') {
+      raw.hs.serverKeyExchange = keyExchangeInfo(m.value, this.negotiatedCipher);
+    } else if (m?.type === 'server_hello_done') {
+      raw.hs.serverHelloDoneFrame = e.frame;
+    } else if (m?.type === 'client_key_exchange') {
+      raw.hs.clientKeyExchangeFrame = e.frame;
+    } else if (m?.type === 'certificate_verify') {
+      if (this.roleOf(d) === 'client') raw.hs.clientCertificateVerify = { frame: e.frame, scheme: certificateVerifyScheme(m.value) };
+    } else if (m?.type === 'finished') {
+      raw.finishedFrames[d] = e.frame;
+      if (this.roleOf(d) === 'server') raw.serverFinishedTime = e.time;
+    } else if (m?.type === 'new_session_ticket') {
+      raw.hs.newSessionTicketFrame = e.frame;
+    } else if (m === undefined && e.msgType === 1 && this.clientDirection === null) {
+      // An undecodable ClientHello still tells who the client is.
+      this.clientDirection = d;
+    }
+    this.history.push({ letter: handshakeLetter(e.msgType, hrr), direction: d });
+    this.entry({ frame: e.frame, time: e.time, direction: d, kind: 'handshake', label: e.issue !== undefined ? `${label} (malformed)` : label, code: e.msgType, length: e.length });
+  }
+
+  private current(): RawHandshake {
+    let raw = this.handshakes[this.handshakes.length - 1];
+    if (raw === undefined) {
+      raw = newHandshake(0);
+      this.handshakes.push(raw);
+    }
+    return raw;
+  }
+
+  private keepEncrypted(raw: RawHandshake, direction: Direction, kind: EncryptedRecordInfo['kind'], length: number, frame: number, time: Timestamp): void {
+    if (raw.encrypted.length < this.maxEncrypted) raw.encrypted.push({ direction, kind, length, frame, time });
+  }
+
+  private entry(e: RawEntry): void {
+    if (this.entries.length < this.maxEntries) this.entries.push(e);
+    else this.entriesDropped++;
+  }
+
+  private roleOf(d: Direction): Role {
+    const client = this.clientDirection ?? 0;
+    return d === client ? 'client' : 'server';
+  }
+
+  /** Completes the record once the flow layer has ended the connection. */
+  finish(summary: ConnectionSummary, stats: readonly [TlsDirectionStats, TlsDirectionStats]): Connection {
+    const clientDir: Direction = this.clientDirection ?? 0;
+    const serverDir = other(clientDir);
+    const roleOf = (d: Direction): Role => (d === clientDir ? 'client' : 'server');
+    const endpoint = (d: Direction) => (d === 0 ? this.info.initiator : this.info.responder);
+    const rolesFrom: RoleSource = this.clientDirection === null ? (this.info.synSeen ? 'syn' : 'first-packet') : this.info.synSeen && this.clientDirection === 0 ? 'syn' : 'client-hello';
+
+    const handshakes = this.handshakes.map((raw) => {
+      const hs = raw.hs;
+      hs.serverCertificates = raw.certificates[serverDir];
+      hs.serverCertificateFrame = raw.certificateFrames[serverDir];
+      hs.clientCertificates = raw.certificates[clientDir];
+      hs.clientCertificateFrame = raw.certificateFrames[clientDir];
+      hs.clientCcsFrame = raw.ccsFrames[clientDir];
+      hs.serverCcsFrame = raw.ccsFrames[serverDir];
+      hs.clientFinishedFrame = raw.finishedFrames[clientDir];
+      hs.serverFinishedFrame = raw.finishedFrames[serverDir];
+      hs.serverFinishedTime = raw.serverFinishedTime;
+      for (const r of raw.encrypted) hs.encryptedRecords.push({ from: roleOf(r.direction), kind: r.kind, length: r.length, frame: r.frame, time: r.time });
+      return hs;
+    });
+
+    const alerts: AlertRecord[] = this.alerts.map((a) => ({
+      from: roleOf(a.direction),
+      level: a.level,
+      description: a.description,
+      encrypted: a.encrypted,
+      length: a.length,
+      frame: a.frame,
+      time: a.time,
+    }));
+
+    const counters = (d: Direction): RoleCounters => ({
+      packets: summary.packets[d],
+      bytes: summary.bytes[d],
+      missingBytes: summary.missingBytes[d],
+      retransmissions: summary.retransmissions[d],
+      tlsRecords: stats[d].records,
+      applicationDataRecords: stats[d].applicationDataRecords,
+      applicationDataBytes: stats[d].applicationDataBytes,
+      firstApplicationDataFrame: stats[d].firstApplicationDataFrame,
+    });
+
+    const tcpEntries: RawEntry[] = summary.events.map((ev) => ({
+      frame: ev.frame,
+      time: ev.time,
+      direction: ev.direction,
+      kind: 'tcp' as const,
+      label: tcpLabel(ev.kind),
+    }));
+    const merged = mergeByFrame(tcpEntries, this.entries);
+    const timeline: TimelineEntry[] = merged.slice(0, this.maxEntries).map((r) => {
+      const base = { frame: r.frame, time: r.time, from: r.direction === null ? null : roleOf(r.direction), kind: r.kind, label: r.label };
+      return {
+        ...base,
+        ...(r.code !== undefined ? { code: r.code } : {}),
+        ...(r.length !== undefined ? { length: r.length } : {}),
+      };
+    });
+
+    let history = this.clientHelloFlipped ? DIRECTION_FLIPPED : '';
+    for (const h of this.history) history += caseFor(h.letter, h.direction === clientDir);
+
+    const anomalies: Anomaly[] = [...summary.anomalies, ...this.anomalies.list()];
+    const tcpEnd = summary.end;
+
+    return {
+      id: this.info.id,
+      client: endpoint(clientDir),
+      server: endpoint(serverDir),
+      rolesFrom,
+      firstFrame: this.info.firstFrame,
+      lastFrame: summary.lastFrame,
+      startTime: this.info.firstTime,
+      endTime: summary.lastTime,
+      tls: this.tls ?? (summary.bytes[0] + summary.bytes[1] > 0 ? false : null),
+      starttls: this.starttls,
+      notTls: this.notTls.map((n) => ({ from: roleOf(n.direction), firstBytes: n.firstBytes, atStart: n.atStart, frame: n.frame })),
+      handshakes,
+      alerts,
+      gaps: this.gaps.map((g) => ({ from: roleOf(g.direction), length: g.length, reason: g.reason, frame: g.frame })),
+      counters: { client: counters(clientDir), server: counters(serverDir) },
+      tcp: {
+        synFrame: summary.handshake.syn,
+        synAckFrame: summary.handshake.synAck,
+        ackFrame: summary.handshake.ack,
+        end: { how: tcpEnd.how, by: tcpEnd.by === null ? null : roleOf(tcpEnd.by), frame: tcpEnd.frame, time: tcpEnd.time },
+        events: summary.events.map((ev) => ({ ...ev, from: roleOf(ev.direction) })),
+      },
+      timeline,
+      timelineTruncated: this.entriesDropped > 0 || merged.length > this.maxEntries,
+      history,
+      anomalies,
+    };
+  }
+}
+
+function levelName(level: number): string {
+  return level === 1 ? 'warning' : level === 2 ? 'fatal' : `level(${level})`;
+}
+
+const HANDSHAKE_LABELS: ReadonlyMap<number, string> = new Map([
+  [0, 'HelloRequest'],
+  [1, 'ClientHello'],
+  [2, 'ServerHello'],
+  [4, 'NewSessionTicket'],
+  [5, 'EndOfEarlyData'],
+  [8, 'EncryptedExtensions'],
+  [11, 'Certificate'],
+  [12, 'ServerKeyExchange'],
+  [13, 'CertificateRequest'],
+  [14, 'ServerHelloDone'],
+  [15, 'CertificateVerify'],
+  [16, 'ClientKeyExchange'],
+  [20, 'Finished'],
+  [22, 'CertificateStatus'],
+  [24, 'KeyUpdate'],
+]);
+
+function handshakeLabel(msgType: number): string {
+  return HANDSHAKE_LABELS.get(msgType) ?? handshakeTypeName(msgType);
+}
+
+function tcpLabel(kind: string): string {
+  switch (kind) {
+    case 'syn':
+      return 'SYN';
+    case 'syn-ack':
+      return 'SYN/ACK';
+    case 'fin':
+      return 'FIN';
+    case 'rst':
+      return 'RST';
+    case 'zero-window':
+      return 'Zero window';
+    case 'keep-alive':
+      return 'Keep-alive';
+    default:
+      return kind;
+  }
+}
+
+/** Merges two frame-ordered lists, TCP events first on equal frames (a SYN precedes its data). */
+function mergeByFrame(a: readonly RawEntry[], b: readonly RawEntry[]): RawEntry[] {
+  const out: RawEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x !== undefined && (y === undefined || x.frame <= y.frame)) {
+      out.push(x);
+      i++;
+    } else if (y !== undefined) {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
+}
