@@ -72,6 +72,7 @@ interface RawHandshake {
   /** Certificates by direction, mapped at the end. */
   readonly certificates: [CertificateSummary[] | null, CertificateSummary[] | null];
   readonly certificateFrames: [number | null, number | null];
+  readonly certificateTimes: [Timestamp | null, Timestamp | null];
   readonly ccsFrames: [number | null, number | null];
   readonly finishedFrames: [number | null, number | null];
   serverFinishedTime: Timestamp | null;
@@ -100,6 +101,7 @@ function newHandshake(index: number): RawHandshake {
       serverHelloDoneFrame: null,
       clientCertificates: null,
       clientCertificateFrame: null,
+      clientCertificateTime: null,
       clientKeyExchangeFrame: null,
       clientCertificateVerify: null,
       clientCcsFrame: null,
@@ -113,6 +115,7 @@ function newHandshake(index: number): RawHandshake {
     encrypted: [],
     certificates: [null, null],
     certificateFrames: [null, null],
+    certificateTimes: [null, null],
     ccsFrames: [null, null],
     finishedFrames: [null, null],
     serverFinishedTime: null,
@@ -263,6 +266,7 @@ export class ConnectionBuilder implements TlsEventSink {
       const summaries = ders.map((der) => this.cache.summarize(der, e.time));
       raw.certificates[d] = summaries;
       raw.certificateFrames[d] = e.frame;
+      raw.certificateTimes[d] = e.time;
       label = summaries.length === 0 ? 'Certificate (empty)' : `Certificate ${summaries[0]?.subject ?? ''} (${summaries.length})`;
     } else if (m?.type === 'certificate_request') {
       raw.hs.certificateRequest = certificateRequestInfo(m.value);
@@ -327,6 +331,7 @@ export class ConnectionBuilder implements TlsEventSink {
       hs.serverCertificateFrame = raw.certificateFrames[serverDir];
       hs.clientCertificates = raw.certificates[clientDir];
       hs.clientCertificateFrame = raw.certificateFrames[clientDir];
+      hs.clientCertificateTime = raw.certificateTimes[clientDir];
       hs.clientCcsFrame = raw.ccsFrames[clientDir];
       hs.serverCcsFrame = raw.ccsFrames[serverDir];
       hs.clientFinishedFrame = raw.finishedFrames[clientDir];
@@ -456,15 +461,20 @@ function tcpLabel(kind: string): string {
   }
 }
 
-/** Merges two frame-ordered lists, TCP events first on equal frames (a SYN precedes its data). */
-function mergeByFrame(a: readonly RawEntry[], b: readonly RawEntry[]): RawEntry[] {
+/**
+ * Merges TCP entries with TLS entries in frame order. On the same frame a SYN or SYN/ACK
+ * comes first, and a FIN or RST comes after the data the same segment carried.
+ */
+function mergeByFrame(tcp: readonly RawEntry[], tls: readonly RawEntry[]): RawEntry[] {
+  const rank = (e: RawEntry): number => (e.kind !== 'tcp' ? 1 : e.label === 'SYN' || e.label === 'SYN/ACK' ? 0 : 2);
   const out: RawEntry[] = [];
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
-    const x = a[i];
-    const y = b[j];
-    if (x !== undefined && (y === undefined || x.frame <= y.frame)) {
+  while (i < tcp.length || j < tls.length) {
+    const x = tcp[i];
+    const y = tls[j];
+    const takeTcp = x !== undefined && (y === undefined || x.frame < y.frame || (x.frame === y.frame && rank(x) <= rank(y)));
+    if (takeTcp) {
       out.push(x);
       i++;
     } else if (y !== undefined) {

@@ -70,6 +70,7 @@ export interface Handshake {
   /** null: no Certificate seen from the client; []: an empty Certificate. */
   clientCertificates: CertificateSummary[] | null;
   clientCertificateFrame: number | null;
+  clientCertificateTime: Timestamp | null;
   clientKeyExchangeFrame: number | null;
   /** Signature scheme of the client's CertificateVerify, when seen. */
   clientCertificateVerify: { readonly frame: number; readonly scheme: number | null } | null;

@@ -1,0 +1,178 @@
+/**
+ * The core of the diagnosis: did the handshake complete, where did it stop, and what
+ * happened to the client certificate. Findings (the "why") come from the rules; this
+ * module establishes the facts they build on.
+ */
+import type { Connection, Handshake } from './connection.js';
+import type { MtlsVerdict, Stage, Status } from './verdict-types.js';
+import { inferTls13 } from './tls13-inference.js';
+import type { Tls13Inference } from './tls13-inference.js';
+
+/** Protocol versions that behave as TLS 1.3 on the wire (final, drafts, experiments). */
+export function isTls13Version(v: number | null | undefined): boolean {
+  if (v === null || v === undefined) return false;
+  return v === 0x0304 || (v >= 0x7f00 && v <= 0x7fff) || (v >= 0x7e00 && v <= 0x7eff) || v === 0xfb1a;
+}
+
+/** Certificate-related alert codes (RFC 8446 §6.2). */
+const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
+
+/** Facts every rule needs, computed once per connection. */
+export interface ConnectionFacts {
+  readonly connection: Connection;
+  /** The handshake the verdict is about: the first with a ClientHello, else the first. */
+  readonly hs: Handshake | null;
+  readonly version: number | null;
+  readonly tls13: boolean;
+  readonly resumed: boolean;
+  readonly completed: boolean;
+  /** Frame at which the handshake is known complete. */
+  readonly completedFrame: number | null;
+  /** The first fatal cleartext alert, or the first encrypted alert before completion. */
+  readonly failureAlert: Connection['alerts'][number] | null;
+  readonly tls13Inference: Tls13Inference | null;
+  /** The TCP connection ended (FIN/RST) before the handshake completed. */
+  readonly closedEarly: boolean;
+  /** A gap in either direction before completion. */
+  readonly gapBeforeCompletion: boolean;
+}
+
+export function connectionFacts(c: Connection): ConnectionFacts {
+  const hs = c.handshakes.find((h) => h.clientHello !== null) ?? c.handshakes[0] ?? null;
+  const sh = hs?.serverHello ?? null;
+  const version = sh?.version ?? null;
+  const tls13 = isTls13Version(version);
+
+  let resumed = false;
+  if (sh !== null && hs !== null) {
+    if (tls13) resumed = sh.pskSelected;
+    else {
+      const ch = hs.clientHello;
+      resumed = ch !== null && ch.sessionId !== '' && ch.sessionId === sh.sessionId && hs.serverCertificates === null && hs.serverHelloDoneFrame === null;
+      // Ticket resumption with an empty session id: the server goes straight to CCS.
+      if (!resumed && hs.serverCcsFrame !== null && hs.serverCertificates === null && hs.serverHelloDoneFrame === null && (hs.clientCcsFrame === null || hs.serverCcsFrame < hs.clientCcsFrame)) resumed = true;
+    }
+  }
+
+  let completed = false;
+  let completedFrame: number | null = null;
+  let inference: Tls13Inference | null = null;
+  if (hs !== null && sh !== null) {
+    if (tls13) {
+      inference = inferTls13(hs, sh.cipherSuite);
+      const clientAppAfter = c.counters.client.applicationDataRecords > inference.clientRecordSizes.length;
+      if (inference.serverAnswer === 'accepted') {
+        completed = true;
+        completedFrame = inference.serverAnswerFrame;
+      } else if (inference.serverAnswer === 'nothing' && inference.clientFlight !== 'client-alert' && inference.clientFlight !== 'none' && clientAppAfter && c.tcp.end.how === 'open') {
+        // The client went on sending after its Finished and nothing refused it.
+        completed = false;
+      }
+    } else if (hs.clientFinishedFrame !== null && hs.serverFinishedFrame !== null) {
+      completed = true;
+      completedFrame = Math.max(hs.clientFinishedFrame, hs.serverFinishedFrame);
+    }
+  }
+
+  const fatal = c.alerts.find((a) => (a.level === 2 || (a.encrypted && !completed)) && (completedFrame === null || a.frame <= completedFrame));
+  const failureAlert = completed ? null : (fatal ?? c.alerts.find((a) => !a.encrypted && a.level === 2) ?? null);
+  const closedEarly = !completed && (c.tcp.end.how === 'fin' || c.tcp.end.how === 'rst');
+  const gapBeforeCompletion = c.gaps.some((g) => completedFrame === null || g.frame <= completedFrame);
+
+  return { connection: c, hs, version, tls13, resumed, completed, completedFrame, failureAlert, tls13Inference: inference, closedEarly, gapBeforeCompletion };
+}
+
+export function judgeStatus(f: ConnectionFacts): Status {
+  const c = f.connection;
+  if (c.tls === false) return 'not-tls';
+  if (c.tls === null) {
+    // No payload at all: a failed connection attempt when TCP itself failed or was cut.
+    if (c.tcp.synFrame !== null && (c.tcp.synAckFrame === null || c.tcp.end.how === 'rst' || c.tcp.end.how === 'fin')) return 'failed';
+    return c.tcp.end.how === 'open' ? 'incomplete' : 'not-tls';
+  }
+  if (f.completed) return 'ok';
+  if (f.failureAlert !== null) return 'failed';
+  if (f.tls13Inference !== null && (f.tls13Inference.serverAnswer === 'alert' || f.tls13Inference.clientFlight === 'client-alert')) return 'failed';
+  if (c.notTls.length > 0) return 'failed';
+  if (f.closedEarly && !f.gapBeforeCompletion) return 'failed';
+  return 'incomplete';
+}
+
+/** Where the handshake stopped (or, when it completed, how far the connection got). */
+export function judgeStage(f: ConnectionFacts, status: Status): Stage {
+  const c = f.connection;
+  const hs = f.hs;
+  if (status === 'ok') return c.counters.client.applicationDataRecords + c.counters.server.applicationDataRecords > 0 && !f.tls13 ? 'application-data' : f.tls13 && (f.tls13Inference?.serverRecordSizesAfter.length ?? 0) > 0 ? 'application-data' : 'finished';
+  if (c.tcp.synFrame !== null && c.tcp.synAckFrame === null && c.tls !== true) return 'tcp-connect';
+  if (hs === null || hs.clientHello === null) return 'client-hello';
+  if (hs.serverHello === null) return 'server-hello';
+
+  const alert = f.failureAlert;
+  const alertFromClient = alert?.from === 'client';
+  const certificateAlert = alert !== null && alert.description !== null && CERTIFICATE_ALERTS.has(alert.description);
+
+  if (f.tls13) {
+    const inf = f.tls13Inference;
+    if (inf === null || inf.clientFlight === 'none') return alertFromClient && certificateAlert ? 'server-certificate' : 'server-certificate';
+    if (inf.clientFlight === 'client-alert') return 'server-certificate';
+    if (inf.clientFlight === 'empty-certificate' || inf.clientFlight === 'certificate-sent') return 'client-certificate';
+    return 'finished';
+  }
+
+  if (f.resumed) return 'finished';
+  const serverFlightDone = hs.serverHelloDoneFrame !== null;
+  if (!serverFlightDone) return hs.serverCertificates === null ? 'server-certificate' : hs.certificateRequestFrame !== null ? 'certificate-request' : 'server-certificate';
+  const clientAnswered = hs.clientCertificates !== null || hs.clientKeyExchangeFrame !== null;
+  if (!clientAnswered) {
+    // The client stopped after the server's flight: it refused what the server sent.
+    return alertFromClient && !certificateAlert && alert?.description === 40 ? 'server-hello' : 'server-certificate';
+  }
+  if (hs.certificateRequest !== null) return 'client-certificate';
+  if (hs.clientFinishedFrame === null) return 'key-exchange';
+  return 'finished';
+}
+
+export function judgeMtls(f: ConnectionFacts, status: Status): MtlsVerdict {
+  const hs = f.hs;
+  const none: MtlsVerdict = { state: 'unknown', certificateRequested: null, clientCertificates: null, acceptableCAs: [], inferred: false, evidence: null };
+  if (hs === null || hs.serverHello === null) return none;
+  const cr = hs.certificateRequest;
+  const sent = hs.clientCertificates;
+  const cas = cr?.certificateAuthorities ?? [];
+
+  if (cr !== null) {
+    const count = sent === null ? null : sent.length;
+    const base = { certificateRequested: true, clientCertificates: count, acceptableCAs: cas, inferred: false, evidence: null };
+    if (count === null || count === 0) {
+      if (status === 'ok') return { ...base, state: 'optional-not-sent' };
+      if (status === 'failed' || count === 0) return { ...base, state: 'requested-not-sent' };
+      return { ...base, state: 'unknown' };
+    }
+    if (status === 'ok') return { ...base, state: 'sent-accepted' };
+    if (status === 'failed') return { ...base, state: 'sent-rejected' };
+    return { ...base, state: 'unknown' };
+  }
+
+  if (f.tls13) {
+    const inf = f.tls13Inference;
+    if (f.resumed) return { state: 'not-requested', certificateRequested: false, clientCertificates: null, acceptableCAs: [], inferred: false, evidence: 'TLS 1.3 resumption (PSK): no certificates are exchanged' };
+    if (inf === null) return { ...none, state: 'unknown-encrypted' };
+    const evidence = inf.evidence;
+    switch (inf.clientFlight) {
+      case 'finished-only':
+        return { state: 'unknown-encrypted', certificateRequested: false, clientCertificates: null, acceptableCAs: [], inferred: true, evidence };
+      case 'empty-certificate':
+        return { state: 'unknown-encrypted', certificateRequested: true, clientCertificates: 0, acceptableCAs: [], inferred: true, evidence };
+      case 'certificate-sent':
+        return { state: 'unknown-encrypted', certificateRequested: true, clientCertificates: null, acceptableCAs: [], inferred: true, evidence };
+      default:
+        return { state: 'unknown-encrypted', certificateRequested: null, clientCertificates: null, acceptableCAs: [], inferred: inf.clientFlight !== 'none', evidence };
+    }
+  }
+
+  // TLS ≤ 1.2 in cleartext: once the server's flight is complete, a missing CertificateRequest is a fact.
+  if (hs.serverHelloDoneFrame !== null || f.resumed) {
+    return { state: 'not-requested', certificateRequested: false, clientCertificates: sent === null ? null : sent.length, acceptableCAs: [], inferred: false, evidence: null };
+  }
+  return none;
+}

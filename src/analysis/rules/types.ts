@@ -1,0 +1,27 @@
+import type { ConnectionFacts } from '../judge.js';
+import type { Finding, MtlsVerdict, Stage, Status } from '../verdict-types.js';
+
+/** Capture-wide context some rules need (e.g. "other connections to this port were TLS"). */
+export interface CaptureContext {
+  /** Servers ("ip|port") that spoke TLS on some connection of the capture. */
+  readonly tlsServers: ReadonlySet<string>;
+  /** Warn about certificates expiring within this many days. Default 30. */
+  readonly expiryDays: number;
+  /** Handshake steps slower than this are reported (milliseconds). Default 1000. */
+  readonly slowHandshakeMs: number;
+}
+
+/** What a rule sees: the facts plus the core verdict. Rules never look at bytes. */
+export interface RuleInput {
+  readonly facts: ConnectionFacts;
+  readonly status: Status;
+  readonly stage: Stage;
+  readonly mtls: MtlsVerdict;
+  readonly context: CaptureContext;
+}
+
+/** A diagnosis rule: a small pure function with a stable id. */
+export interface Rule {
+  readonly id: string;
+  evaluate(input: RuleInput): readonly Finding[];
+}
