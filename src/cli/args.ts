@@ -1,0 +1,131 @@
+/** Command-line arguments → options, with one-sentence usage errors. */
+import { parseArgs } from 'node:util';
+import { TlsAutopsyError } from '../util/errors.js';
+
+export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown' | 'html';
+export type OnlyFilter = 'all' | 'failed' | 'mtls';
+
+export interface CliOptions {
+  readonly inputs: readonly string[];
+  readonly format: OutputFormat | null;
+  readonly output: string | null;
+  readonly only: OnlyFilter;
+  readonly hosts: readonly string[];
+  readonly ports: readonly number[];
+  readonly snis: readonly string[];
+  readonly failOn: readonly string[];
+  readonly expiryDays: number;
+  readonly verbose: boolean;
+  readonly quiet: boolean;
+  readonly color: boolean | null;
+  readonly jobs: number | null;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+export const HELP = `Usage: tlsautopsy [options] <capture|directory|->...
+
+Reads packet captures (pcap, pcapng, optionally gzip-compressed) offline and explains
+every TLS handshake in them: who was client and server, versions, cipher, whether a
+client certificate was requested and sent, and where and why a handshake failed.
+
+Options:
+  --format <f>        text (default on a terminal), json, ndjson
+  -o, --output <file> write the report to a file (format from its extension: .json, .ndjson, .txt)
+  --only <which>      all (default), failed, mtls (connections where a client certificate was requested)
+  --host <ip>         only connections with this client or server address (repeatable)
+  --port <n>          only connections with this server port (repeatable)
+  --sni <name>        only connections with this server name (repeatable)
+  --fail-on <list>    exit 1 when a finding matches: a code (client-cert-missing) or a
+                      severity (error, warning); comma-separated. Also: failed, incomplete
+  --expiry-days <n>   warn about certificates expiring within n days (default 30)
+  -v, --verbose       show the ladder and details of every connection, not only failed ones
+  -q, --quiet         print nothing; only the exit code speaks (with --fail-on)
+  --no-color          no colours (also when NO_COLOR is set)
+  -h, --help          this help
+  --version           the version
+
+Exit codes:
+  0  nothing matched --fail-on (or no --fail-on given)
+  1  a --fail-on condition matched
+  2  usage error, or an input could not be read
+
+Examples:
+  tlsautopsy out.pcap
+  tlsautopsy --only failed captures/
+  tcpdump -U -i any -w - port 8443 | tlsautopsy -
+  tlsautopsy --format ndjson *.pcapng | jq 'select(.status=="failed") | .summary'
+  tlsautopsy --fail-on client-cert-missing,error --quiet nightly.pcap
+`;
+
+function usage(message: string): TlsAutopsyError {
+  return new TlsAutopsyError('usage', `${message} Run 'tlsautopsy --help' for the options.`);
+}
+
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson', 'markdown', 'html'];
+
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        only: { type: 'string' },
+        host: { type: 'string', multiple: true },
+        port: { type: 'string', multiple: true },
+        sni: { type: 'string', multiple: true },
+        'fail-on': { type: 'string', multiple: true },
+        'expiry-days': { type: 'string' },
+        verbose: { type: 'boolean', short: 'v' },
+        quiet: { type: 'boolean', short: 'q' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        jobs: { type: 'string', short: 'j' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message.replace(/\.$/, '') : String(err);
+    throw usage(`${message}.`);
+  }
+  const v = parsed.values;
+  const format = v.format ?? null;
+  if (format !== null && !FORMATS.includes(format as OutputFormat)) throw usage(`Unknown format '${format}'; use one of ${FORMATS.join(', ')}.`);
+  const only = v.only ?? 'all';
+  if (only !== 'all' && only !== 'failed' && only !== 'mtls') throw usage(`Unknown --only value '${only}'; use all, failed or mtls.`);
+  const ports = (v.port ?? []).map((p) => {
+    const n = Number(p);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw usage(`--port takes a port number from 0 to 65535, not '${p}'.`);
+    return n;
+  });
+  const expiry = v['expiry-days'] === undefined ? 30 : Number(v['expiry-days']);
+  if (!Number.isFinite(expiry) || expiry < 0) throw usage(`--expiry-days takes a number of days, not '${v['expiry-days']}'.`);
+  const jobs = v.jobs === undefined ? null : Number(v.jobs);
+  if (jobs !== null && (!Number.isInteger(jobs) || jobs < 1)) throw usage(`--jobs takes a whole number of at least 1, not '${v.jobs}'.`);
+  const failOn = (v['fail-on'] ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  const help = v.help === true;
+  const version = v.version === true;
+  if (!help && !version && parsed.positionals.length === 0) throw usage('Name at least one capture file, directory, or - for standard input.');
+  return {
+    inputs: parsed.positionals,
+    format: format as OutputFormat | null,
+    output: v.output ?? null,
+    only,
+    hosts: v.host ?? [],
+    ports,
+    snis: (v.sni ?? []).map((s) => s.toLowerCase()),
+    failOn,
+    expiryDays: expiry,
+    verbose: v.verbose === true,
+    quiet: v.quiet === true,
+    color: v['no-color'] === true ? false : v.color === true ? true : null,
+    jobs,
+    help,
+    version,
+  };
+}

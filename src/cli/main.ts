@@ -1,0 +1,14 @@
+/** Process entry point: the only place that touches process streams and exits. */
+import { runCli } from './run.js';
+
+const code = await runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  stdoutIsTty: process.stdout.isTTY === true,
+  env: process.env,
+}).catch((err: unknown) => {
+  process.stderr.write(`tlsautopsy: internal error: ${err instanceof Error ? err.message : String(err)}; please report it.\n`);
+  return 70;
+});
+process.exitCode = code;

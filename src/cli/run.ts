@@ -1,0 +1,153 @@
+/**
+ * The command: analyze every input, filter, render, decide the exit code.
+ * All I/O goes through `CliIo` so tests can run it in-process.
+ */
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { Readable } from 'node:stream';
+import { analyzeCapture } from '../analyze.js';
+import { buildReport, captureReport, failedCaptureReport, TOOL } from '../report/model.js';
+import type { CaptureReport, ConnectionReport, Report } from '../report/model.js';
+import { renderJson, renderNdjson } from '../report/json.js';
+import { renderText } from '../report/text.js';
+import { TlsAutopsyError } from '../util/errors.js';
+import { HELP, parseCliArgs } from './args.js';
+import type { CliOptions, OutputFormat } from './args.js';
+import { expandInputs } from './inputs.js';
+
+export interface CliIo {
+  readonly stdin: Readable;
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+  readonly stdoutIsTty: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAIL_ON = 1;
+export const EXIT_USAGE = 2;
+
+function formatFromExtension(path: string): OutputFormat | null {
+  switch (extname(path).toLowerCase()) {
+    case '.json':
+      return 'json';
+    case '.ndjson':
+    case '.jsonl':
+      return 'ndjson';
+    case '.md':
+    case '.markdown':
+      return 'markdown';
+    case '.html':
+    case '.htm':
+      return 'html';
+    case '.txt':
+      return 'text';
+    default:
+      return null;
+  }
+}
+
+function keep(c: ConnectionReport, o: CliOptions): boolean {
+  if (o.only === 'failed' && c.status !== 'failed') return false;
+  if (o.only === 'mtls' && c.mtls.certificateRequested !== true) return false;
+  if (o.hosts.length > 0 && !o.hosts.includes(c.client.ip) && !o.hosts.includes(c.server.ip)) return false;
+  if (o.ports.length > 0 && !o.ports.includes(c.server.port)) return false;
+  if (o.snis.length > 0 && (c.sni === null || !o.snis.includes(c.sni.toLowerCase()))) return false;
+  return true;
+}
+
+/** Does a connection match a --fail-on term (a finding code, a severity, or a status)? */
+function matchesFailOn(c: ConnectionReport, term: string): boolean {
+  if (term === 'failed' || term === 'incomplete') return c.status === term;
+  if (term === 'error' || term === 'warning' || term === 'info') {
+    const rank = { error: 0, warning: 1, info: 2 } as const;
+    return c.findings.some((f) => rank[f.severity] <= rank[term]);
+  }
+  return c.findings.some((f) => f.code === term);
+}
+
+function render(report: Report, format: OutputFormat, o: CliOptions, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'ndjson':
+      return renderNdjson(report);
+    case 'markdown':
+    case 'html':
+      throw new TlsAutopsyError('usage', `The ${format} format is not available yet; use text, json or ndjson.`);
+    default:
+      return renderText(report, { color, verbose: o.verbose });
+  }
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let o: CliOptions;
+  try {
+    o = parseCliArgs(argv);
+  } catch (err) {
+    if (err instanceof TlsAutopsyError) {
+      io.stderr(`tlsautopsy: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+  if (o.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (o.version) {
+    io.stdout(`${TOOL.name} ${TOOL.version}\n`);
+    return EXIT_OK;
+  }
+
+  const files = await expandInputs(o.inputs);
+  if (files.length === 0) {
+    io.stderr('tlsautopsy: No capture files were found in the given directories; name pcap or pcapng files directly.\n');
+    return EXIT_USAGE;
+  }
+  const captures: CaptureReport[] = [];
+  let unreadable = 0;
+  for (const f of files) {
+    try {
+      const analysis = await analyzeCapture(f.path === '-' ? io.stdin : f.path);
+      const cap = captureReport(f.path === '-' ? '(stdin)' : f.path, analysis, { expiryDays: o.expiryDays });
+      captures.push({ ...cap, connections: cap.connections.filter((c) => keep(c, o)) });
+    } catch (err) {
+      unreadable++;
+      const message = err instanceof TlsAutopsyError ? err.message : errorSentence(f.path, err);
+      captures.push(failedCaptureReport(f.path, message));
+      io.stderr(`tlsautopsy: ${f.path}: ${message}\n`);
+    }
+  }
+  const report = buildReport(captures);
+  const format = o.format ?? (o.output !== null ? formatFromExtension(o.output) : null) ?? (o.output === null && !io.stdoutIsTty ? 'text' : 'text');
+  const color = o.output === null && io.stdoutIsTty && o.color !== false && io.env['NO_COLOR'] === undefined ? true : o.color === true;
+  let text: string;
+  try {
+    text = render(report, format, o, color);
+  } catch (err) {
+    if (err instanceof TlsAutopsyError) {
+      io.stderr(`tlsautopsy: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+  if (o.output !== null) await writeFile(o.output, text);
+  else if (!o.quiet) io.stdout(text);
+
+  if (unreadable > 0 && unreadable === files.length) return EXIT_USAGE;
+  if (o.failOn.length > 0) {
+    const hit = report.captures.some((cap) => cap.connections.some((c) => o.failOn.some((t) => matchesFailOn(c, t))));
+    if (hit) return EXIT_FAIL_ON;
+  }
+  return unreadable > 0 ? EXIT_USAGE : EXIT_OK;
+}
+
+function errorSentence(path: string, err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') return `There is no file '${path}'; check the path.`;
+  if (code === 'EACCES' || code === 'EPERM') return `The file '${path}' cannot be read (permission denied); run with access to it.`;
+  if (code === 'EISDIR') return `'${path}' is a directory with no capture files in it.`;
+  const message = err instanceof Error ? err.message : String(err);
+  return `The file could not be analyzed (${message}); please report this with the capture if you can share it.`;
+}

@@ -1,0 +1,258 @@
+/**
+ * The report model: one plain-data object per run, shaped as the published JSON contract
+ * (docs/report.schema.json, `schemaVersion` 1). Every renderer reads this and nothing else;
+ * renderers change presentation, never facts.
+ */
+import { createRequire } from 'node:module';
+import type { CaptureAnalysis } from '../analyze.js';
+import type { Connection } from '../analysis/connection.js';
+import { captureContext, judgeConnection } from '../analysis/verdict.js';
+import type { Finding, MtlsState, Stage, Status, Verdict } from '../analysis/verdict-types.js';
+import type { CaptureContext } from '../analysis/rules/types.js';
+import { alertName, cipherSuiteName, isGrease, versionName } from '../tls/registry/names.js';
+import type { Anomaly } from '../util/anomaly.js';
+import { toIsoString } from '../util/time.js';
+import type { CertificateSummary } from '../x509/index.js';
+
+const require = createRequire(import.meta.url);
+const pkg = require('../../package.json') as { name: string; version: string };
+
+export const SCHEMA_VERSION = 1;
+export const TOOL = { name: pkg.name, version: pkg.version } as const;
+
+export interface EndpointJson {
+  readonly ip: string;
+  readonly port: number;
+}
+
+export interface AlertJson {
+  readonly from: 'client' | 'server';
+  readonly level: 'warning' | 'fatal' | null;
+  readonly code: number | null;
+  readonly name: string | null;
+  readonly encrypted: boolean;
+  readonly length: number;
+  readonly frame: number;
+  readonly time: string;
+}
+
+export interface TimelineJson {
+  readonly frame: number;
+  readonly time: string;
+  /** Milliseconds since the connection's first packet. */
+  readonly offsetMs: number;
+  readonly from: 'client' | 'server' | null;
+  readonly kind: string;
+  readonly label: string;
+}
+
+export interface ConnectionReport {
+  readonly id: number;
+  readonly client: EndpointJson;
+  readonly server: EndpointJson;
+  readonly rolesFrom: string;
+  readonly firstFrame: number;
+  readonly lastFrame: number;
+  readonly startTime: string;
+  readonly endTime: string;
+  readonly durationMs: number;
+  readonly tls: boolean;
+  readonly starttls: string | null;
+  readonly sni: string | null;
+  readonly versions: { readonly offered: readonly string[]; readonly negotiated: string | null };
+  readonly cipherSuite: string | null;
+  readonly cipherSuiteCode: number | null;
+  readonly alpn: { readonly offered: readonly string[]; readonly negotiated: string | null };
+  readonly resumed: boolean;
+  readonly helloRetryRequest: boolean;
+  readonly status: Status;
+  readonly stage: Stage;
+  readonly mtls: {
+    readonly state: MtlsState;
+    readonly certificateRequested: boolean | null;
+    readonly clientCertificates: number | null;
+    readonly acceptableCAs: readonly string[];
+    readonly inferred: boolean;
+    readonly evidence: string | null;
+  };
+  readonly certificates: { readonly server: readonly CertificateSummary[]; readonly client: readonly CertificateSummary[] };
+  readonly alerts: readonly AlertJson[];
+  readonly tcpEnd: { readonly how: string; readonly from: 'client' | 'server' | null; readonly frame: number | null };
+  readonly ja3: string | null;
+  readonly ja3Hash: string | null;
+  readonly ja3s: string | null;
+  readonly ja3sHash: string | null;
+  readonly ja4: string | null;
+  readonly history: string;
+  readonly findings: readonly Finding[];
+  readonly summary: string;
+  readonly handshakeMs: { readonly serverHello: number | null; readonly serverFinished: number | null };
+  readonly packets: { readonly client: number; readonly server: number };
+  readonly bytes: { readonly client: number; readonly server: number };
+  readonly applicationData: { readonly clientRecords: number; readonly serverRecords: number; readonly clientBytes: number; readonly serverBytes: number };
+  readonly notTls: readonly { readonly from: 'client' | 'server'; readonly firstBytes: string; readonly frame: number }[];
+  readonly timeline: readonly TimelineJson[];
+  readonly anomalies: readonly Anomaly[];
+}
+
+export interface CaptureReport {
+  readonly file: string;
+  /** Set when the file could not be read; the other fields are then empty. */
+  readonly error: string | null;
+  readonly format: 'pcap' | 'pcapng' | null;
+  readonly gzip: boolean;
+  readonly linkTypes: readonly string[];
+  readonly packets: number;
+  readonly firstTime: string | null;
+  readonly lastTime: string | null;
+  readonly anomalies: readonly Anomaly[];
+  readonly udp: { readonly datagrams: number; readonly dtlsFlows: number; readonly quicFlows: number };
+  readonly connections: readonly ConnectionReport[];
+  readonly stoppedEarly: boolean;
+}
+
+export interface ReportSummary {
+  readonly connections: number;
+  readonly tls: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly incomplete: number;
+  readonly byCause: Readonly<Record<string, number>>;
+}
+
+export interface Report {
+  readonly schemaVersion: number;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly captures: readonly CaptureReport[];
+  readonly summary: ReportSummary;
+}
+
+/** "TLS 1.2" etc.; GREASE and unknown values keep their registry rendering. */
+function versionLabel(v: number): string {
+  return versionName(v);
+}
+
+function hexAscii(bytes: Uint8Array): string {
+  let printable = 0;
+  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d || b === 0x09) printable++;
+  if (bytes.length > 0 && printable / bytes.length > 0.9) {
+    return JSON.stringify(Array.from(bytes, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : b === 0x0a ? '\n' : b === 0x0d ? '\r' : '.')).join('')).slice(1, -1);
+  }
+  return Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+export function connectionReport(c: Connection, verdict: Verdict): ConnectionReport {
+  const hs = c.handshakes.find((h) => h.clientHello !== null) ?? c.handshakes[0] ?? null;
+  const ch = hs?.clientHello ?? null;
+  const sh = hs?.serverHello ?? null;
+  const iso = (t: { sec: number; nsec: number }) => toIsoString(t, 6);
+  const since = (t: { sec: number; nsec: number }) => (t.sec - c.startTime.sec) * 1000 + (t.nsec - c.startTime.nsec) / 1e6;
+  const ms = (a: { sec: number; nsec: number } | null | undefined, b: { sec: number; nsec: number } | null | undefined): number | null =>
+    a == null || b == null ? null : Math.round(((b.sec - a.sec) * 1000 + (b.nsec - a.nsec) / 1e6) * 1000) / 1000;
+  return {
+    id: c.id,
+    client: { ip: c.client.ip, port: c.client.port },
+    server: { ip: c.server.ip, port: c.server.port },
+    rolesFrom: c.rolesFrom,
+    firstFrame: c.firstFrame,
+    lastFrame: c.lastFrame,
+    startTime: iso(c.startTime),
+    endTime: iso(c.endTime),
+    durationMs: Math.round(since(c.endTime) * 1000) / 1000,
+    tls: c.tls === true,
+    starttls: c.starttls,
+    sni: ch?.sni ?? null,
+    versions: {
+      offered: ch === null ? [] : ch.versions.filter((v) => !isGrease(v)).map(versionLabel),
+      negotiated: sh === null ? null : versionLabel(sh.version),
+    },
+    cipherSuite: sh === null ? null : cipherSuiteName(sh.cipherSuite),
+    cipherSuiteCode: sh?.cipherSuite ?? null,
+    alpn: { offered: ch?.alpn ?? [], negotiated: sh?.alpn ?? null },
+    resumed: verdict.resumed,
+    helloRetryRequest: hs?.helloRetryRequest != null,
+    status: verdict.status,
+    stage: verdict.stage,
+    mtls: verdict.mtls,
+    certificates: { server: hs?.serverCertificates ?? [], client: hs?.clientCertificates ?? [] },
+    alerts: c.alerts.map((a) => ({
+      from: a.from,
+      level: a.level === 1 ? 'warning' : a.level === 2 ? 'fatal' : null,
+      code: a.description,
+      name: a.description === null ? null : alertName(a.description),
+      encrypted: a.encrypted,
+      length: a.length,
+      frame: a.frame,
+      time: iso(a.time),
+    })),
+    tcpEnd: { how: c.tcp.end.how, from: c.tcp.end.by, frame: c.tcp.end.frame },
+    ja3: ch?.ja3 ?? null,
+    ja3Hash: ch?.ja3Hash ?? null,
+    ja3s: sh?.ja3s ?? null,
+    ja3sHash: sh?.ja3sHash ?? null,
+    ja4: ch?.ja4 ?? null,
+    history: c.history,
+    findings: verdict.findings,
+    summary: verdict.summary,
+    handshakeMs: { serverHello: ms(hs?.clientHelloTime, hs?.serverHelloTime), serverFinished: ms(hs?.clientHelloTime, hs?.serverFinishedTime) },
+    packets: { client: c.counters.client.packets, server: c.counters.server.packets },
+    bytes: { client: c.counters.client.bytes, server: c.counters.server.bytes },
+    applicationData: {
+      clientRecords: c.counters.client.applicationDataRecords,
+      serverRecords: c.counters.server.applicationDataRecords,
+      clientBytes: c.counters.client.applicationDataBytes,
+      serverBytes: c.counters.server.applicationDataBytes,
+    },
+    notTls: c.notTls.map((n) => ({ from: n.from, firstBytes: hexAscii(n.firstBytes), frame: n.frame })),
+    timeline: c.timeline.map((t) => ({ frame: t.frame, time: iso(t.time), offsetMs: Math.round(since(t.time) * 1000) / 1000, from: t.from, kind: t.kind, label: t.label })),
+    anomalies: c.anomalies,
+  };
+}
+
+export interface CaptureReportOptions {
+  readonly expiryDays?: number;
+  readonly slowHandshakeMs?: number;
+}
+
+export function captureReport(file: string, analysis: CaptureAnalysis, options: CaptureReportOptions = {}): CaptureReport {
+  const context: CaptureContext = captureContext(analysis.connections, options);
+  return {
+    file,
+    error: null,
+    format: analysis.info.format,
+    gzip: analysis.info.gzip,
+    linkTypes: analysis.linkTypes.map((l) => l.name),
+    packets: analysis.packets,
+    firstTime: analysis.firstTime === null ? null : toIsoString(analysis.firstTime, 6),
+    lastTime: analysis.lastTime === null ? null : toIsoString(analysis.lastTime, 6),
+    anomalies: analysis.anomalies,
+    udp: { datagrams: analysis.udp.datagrams, dtlsFlows: analysis.udp.dtlsFlows, quicFlows: analysis.udp.quicFlows },
+    connections: analysis.connections.map((c) => connectionReport(c, judgeConnection(c, context))),
+    stoppedEarly: analysis.stoppedEarly,
+  };
+}
+
+export function failedCaptureReport(file: string, error: string): CaptureReport {
+  return { file, error, format: null, gzip: false, linkTypes: [], packets: 0, firstTime: null, lastTime: null, anomalies: [], udp: { datagrams: 0, dtlsFlows: 0, quicFlows: 0 }, connections: [], stoppedEarly: true };
+}
+
+export function buildReport(captures: readonly CaptureReport[]): Report {
+  let connections = 0;
+  let tls = 0;
+  let ok = 0;
+  let failed = 0;
+  let incomplete = 0;
+  const byCause: Record<string, number> = {};
+  for (const cap of captures) {
+    for (const c of cap.connections) {
+      connections++;
+      if (c.tls) tls++;
+      if (c.status === 'ok') ok++;
+      else if (c.status === 'failed') failed++;
+      else if (c.status === 'incomplete') incomplete++;
+      const cause = c.findings.find((f) => f.severity === 'error');
+      if (c.status === 'failed' && cause !== undefined) byCause[cause.code] = (byCause[cause.code] ?? 0) + 1;
+    }
+  }
+  return { schemaVersion: SCHEMA_VERSION, tool: TOOL, captures, summary: { connections, tls, ok, failed, incomplete, byCause } };
+}

@@ -1,0 +1,19 @@
+/**
+ * Strings from the wire (SNI, certificate subjects, ALPN, plaintext replies) must never
+ * reach a terminal or a document raw: control characters become visible escapes.
+ */
+
+/** Replaces C0/C1 control characters (ESC, BEL, CR, …) with `\xNN` so no escape sequence survives. */
+export function sanitizeText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+export function escapeHtml(s: string): string {
+  return sanitizeText(s).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
+}
+
+/** Markdown: escape characters that would change the rendering of table cells and text. */
+export function escapeMarkdown(s: string): string {
+  return sanitizeText(s).replace(/([\\`*_{}[\]<>()#+!|])/g, '\\$1');
+}
