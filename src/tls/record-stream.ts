@@ -1,0 +1,442 @@
+/**
+ * TLS record layer over one direction of a TCP stream.
+ *
+ *   struct {
+ *       ContentType type;                      // 20 ccs, 21 alert, 22 handshake, 23 application_data, 24 heartbeat
+ *       ProtocolVersion legacy_record_version; // 0x0300..0x0304
+ *       uint16 length;                         // <= 2^14 (+ 256 in TLS 1.3, + 2048 in TLS <= 1.2 ciphertext)
+ *       opaque fragment[TLSPlaintext.length];
+ *   } TLSPlaintext;                            // RFC 8446 §5.1, RFC 5246 §6.2
+ *
+ * The stream accepts chunks cut anywhere, copies bytes only when a header or a wanted body
+ * straddles chunk borders (or to hand a body over as an owned copy), and never buffers bodies
+ * the sink does not want: it tells the caller how many following bytes it may skip unseen.
+ */
+import type { Anomaly } from '../util/anomaly.js';
+import type { Timestamp } from '../util/time.js';
+import type { StreamChunk, StreamGap } from '../flow/types.js';
+
+/** TLSPlaintext header (RFC 8446 §5.1): ContentType type; ProtocolVersion legacy_record_version; uint16 length (≤ 2^14 + 2048 accepted). */
+export interface RecordHeader {
+  readonly contentType: number;
+  readonly version: number;
+  readonly length: number;
+  /** stream offset of the 5-byte header */
+  readonly offset: number;
+  /** frame holding the header's first byte */
+  readonly frame: number;
+  readonly time: Timestamp;
+}
+
+/** The consumer of a record stream. */
+export interface RecordSink {
+  /** Called when a header is complete. Return true to receive the body (bounded: ≤ 18432 bytes), false to have it skipped without buffering (application data, encrypted records). */
+  wantBody(header: RecordHeader): boolean;
+  /** A record: body is an owned copy when wanted (safe to keep), null when skipped. endFrame/endTime = frame where the record's last byte arrived. */
+  record(header: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp): void;
+  /** An SSLv2-format ClientHello (RFC 6101 app. E / RFC 5246 app. E.2) was seen as the very first bytes; body = the v2 message after the 2-byte length. */
+  sslv2ClientHello(body: Uint8Array, frame: number, time: Timestamp): void;
+  /** Bytes that are not a valid TLS record header (first record: "not TLS"; later: lost sync). The stream stops parsing until resync(). */
+  notTls(firstBytes: Uint8Array, offset: number, frame: number, atStart: boolean): void;
+  anomaly(a: Anomaly): void;
+}
+
+/** Limits of a record stream. */
+export interface RecordStreamOptions {
+  /** Largest record length accepted; a longer header means the bytes are not TLS (or sync is lost). Default 16384 + 2048. */
+  readonly maxRecordLength?: number /* default 16384 + 2048 */;
+}
+
+/** Default of `maxRecordLength`: 2^14 plus the 2048 bytes of expansion TLS ≤ 1.2 allows for ciphertext (RFC 5246 §6.2.3). */
+export const DEFAULT_MAX_RECORD_LENGTH = 16384 + 2048;
+
+const HEADER_LENGTH = 5;
+const CONTENT_CCS = 20;
+const CONTENT_HEARTBEAT = 24;
+const CONTENT_TLS12_CID = 25;
+const CONTENT_APPLICATION_DATA = 23;
+/** Bytes handed to `notTls` for the report. */
+const NOT_TLS_SAMPLE = 16;
+/** SSLv2 fixed ClientHello fields after the 2-byte length: msg_type, version, three uint16 lengths. */
+const SSLV2_MIN_HELLO = 9;
+
+/** Whether 5 header bytes start a plausible SSLv2-format ClientHello (RFC 5246 app. E.2). */
+function isSslv2HelloHeader(b0: number, b1: number, b2: number, b3: number, b4: number): boolean {
+  if ((b0 & 0x80) === 0) return false;
+  const length = ((b0 & 0x7f) << 8) | b1;
+  if (length < SSLV2_MIN_HELLO || b2 !== 1) return false;
+  return (b3 === 0x00 && b4 === 0x02) || (b3 === 0x03 && b4 <= 0x04);
+}
+
+/** Whether a record header is acceptable as the very first TLS record of a stream. */
+function isFirstRecordHeader(type: number, major: number, minor: number, length: number, max: number): boolean {
+  return type >= CONTENT_CCS && type <= CONTENT_HEARTBEAT && major === 3 && minor <= 4 && length >= 1 && length <= max;
+}
+
+/**
+ * Sniffs the first bytes of a stream: a TLS record header, an SSLv2-format ClientHello, neither,
+ * or too few bytes to say. Decided on the header alone (5 bytes), so it costs nothing per flow.
+ */
+export function looksLikeTlsStart(bytes: Uint8Array): 'tls' | 'sslv2' | 'no' | 'need-more' {
+  const n = bytes.length;
+  if (n === 0) return 'need-more';
+  const b0 = bytes[0] as number;
+  if ((b0 & 0x80) !== 0) {
+    if (n < HEADER_LENGTH) {
+      // Early rejection on the bytes present keeps plaintext protocols from waiting.
+      if (n >= 3 && bytes[2] !== 1) return 'no';
+      if (n >= 4 && bytes[3] !== 0 && bytes[3] !== 3) return 'no';
+      return 'need-more';
+    }
+    return isSslv2HelloHeader(b0, bytes[1] as number, bytes[2] as number, bytes[3] as number, bytes[4] as number) ? 'sslv2' : 'no';
+  }
+  if (b0 < CONTENT_CCS || b0 > CONTENT_HEARTBEAT) return 'no';
+  if (n >= 2 && bytes[1] !== 3) return 'no';
+  if (n >= 3 && (bytes[2] as number) > 4) return 'no';
+  if (n < HEADER_LENGTH) return 'need-more';
+  const length = ((bytes[3] as number) << 8) | (bytes[4] as number);
+  return isFirstRecordHeader(b0, 3, bytes[2] as number, length, DEFAULT_MAX_RECORD_LENGTH) ? 'tls' : 'no';
+}
+
+type State =
+  /** Waiting for (the rest of) a 5-byte header. */
+  | 'header'
+  /** Collecting a wanted body into `body`. */
+  | 'body'
+  /** Passing over an unwanted body until `skipEnd`. */
+  | 'skip'
+  /** Not TLS, or sync lost: bytes are ignored until `startAt`. */
+  | 'stopped';
+
+/** Splits one direction's in-order bytes into TLS records. */
+export class RecordStream {
+  /** Counters: records delivered, body bytes the caller was told to skip unseen, and whether sync was lost. */
+  readonly stats: { records: number; bytesSkipped: number; desynced: boolean } = { records: 0, bytesSkipped: 0, desynced: false };
+
+  private readonly maxRecordLength: number;
+  private state: State = 'header';
+  /** Stream offset of the next byte to parse; null before the first chunk. */
+  private pos: number | null = null;
+  /** Offset before which bytes are plaintext (STARTTLS). */
+  private startOffset = 0;
+  /** The next header is the first of the stream (SSLv2 hello allowed, stricter check, `atStart`). */
+  private atStart = true;
+
+  private readonly headerBuf = new Uint8Array(HEADER_LENGTH);
+  private headerFill = 0;
+  private headerOffset = 0;
+  private headerFrame = 0;
+  private headerTime: Timestamp = { sec: 0, nsec: 0 };
+
+  private current: RecordHeader | null = null;
+  /** Set for an SSLv2 hello body instead of a record body. */
+  private sslv2 = false;
+  private body: Uint8Array = new Uint8Array(0);
+  private bodyFill = 0;
+  private skipEnd = 0;
+  /** A skipped record is reported once, even if its bytes keep arriving. */
+  private skipReported = false;
+
+  constructor(
+    private readonly sink: RecordSink,
+    options: RecordStreamOptions = {},
+  ) {
+    this.maxRecordLength = options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH;
+  }
+
+  /** For STARTTLS: start parsing at this chunk offset (bytes before it are plaintext protocol). Also restarts a stopped stream there. */
+  startAt(offset: number): void {
+    this.startOffset = offset;
+    this.pos = offset;
+    this.state = 'header';
+    this.headerFill = 0;
+    this.current = null;
+    this.sslv2 = false;
+    this.body = new Uint8Array(0);
+    this.bodyFill = 0;
+    this.atStart = true;
+    this.stats.desynced = false;
+  }
+
+  /** Feed in-order bytes. Returns how many bytes FOLLOWING this chunk the caller may skip unseen (the rest of a skipped record body), so the flow layer never buffers them; the stream accounts for them itself. */
+  push(chunk: StreamChunk): number {
+    const bytes = chunk.bytes;
+    const chunkEnd = chunk.offset + bytes.length;
+    if (this.state === 'stopped') return 0;
+    if (this.pos === null) this.pos = Math.max(chunk.offset, this.startOffset);
+    if (chunk.offset > this.pos) {
+      // Bytes between pos and this chunk were never delivered: either the caller skipped them
+      // as asked, or they are missing without a gap event.
+      if (this.state === 'skip' && chunk.offset <= this.skipEnd) {
+        this.pos = chunk.offset;
+      } else {
+        this.gap({ offset: this.pos, length: chunk.offset - this.pos, reason: 'not-captured', frame: chunk.frame, time: chunk.time });
+        if (this.isStopped()) return 0;
+      }
+    }
+    let i = Math.max(0, this.pos - chunk.offset);
+    while (i < bytes.length && !this.isStopped()) {
+      this.pos = chunk.offset + i;
+      switch (this.state) {
+        case 'header':
+          i = this.onHeaderBytes(bytes, i, chunk);
+          break;
+        case 'body': {
+          const take = Math.min(this.body.length - this.bodyFill, bytes.length - i);
+          this.body.set(bytes.subarray(i, i + take), this.bodyFill);
+          this.bodyFill += take;
+          i += take;
+          if (this.bodyFill === this.body.length) this.finishBody(chunk.frame, chunk.time);
+          break;
+        }
+        case 'skip': {
+          const take = Math.min(this.skipEnd - (chunk.offset + i), bytes.length - i);
+          i += take;
+          if (chunk.offset + i >= this.skipEnd) this.finishSkip(chunk.frame, chunk.time, true);
+          break;
+        }
+      }
+    }
+    if (this.isStopped()) return 0;
+    this.pos = Math.max(this.pos, chunkEnd);
+    if (this.state === 'skip' && this.skipEnd > chunkEnd) {
+      // The rest of this body may go by unseen: report the record now, with the last frame seen.
+      const rest = this.skipEnd - chunkEnd;
+      this.stats.bytesSkipped += rest;
+      this.finishSkip(chunk.frame, chunk.time, false);
+      return rest;
+    }
+    return 0;
+  }
+
+  /** Bytes missing: the current record is lost; the stream is desynchronised until it finds a record boundary it is sure of (e.g. the gap ended exactly at a known record end), otherwise it stays stopped and reports `tls.record.desync`. Never invent records. */
+  gap(gap: StreamGap): void {
+    if (this.state === 'stopped' || gap.length <= 0) return;
+    const gapEnd = gap.offset + gap.length;
+    if (this.pos === null) {
+      // Nothing parsed yet: the first record may lie in the hole.
+      if (gapEnd <= this.startOffset) return;
+      this.desync(gap, 'the first bytes of the stream are missing');
+      return;
+    }
+    if (gapEnd <= this.pos) return;
+    const from = Math.max(gap.offset, this.pos);
+    if (this.state === 'skip') {
+      if (gapEnd <= this.skipEnd) {
+        // Inside a body nobody wanted: nothing is lost, and the record end is still known.
+        this.pos = gapEnd;
+        if (gapEnd === this.skipEnd) this.finishSkip(gap.frame, gap.time, true);
+        return;
+      }
+      this.desync(gap, `${gapEnd - this.skipEnd} bytes after a record end are missing`);
+      return;
+    }
+    if (this.state === 'body' && this.current !== null) {
+      const recordEnd = this.current.offset + HEADER_LENGTH + this.current.length;
+      const h = this.current;
+      if (gapEnd <= recordEnd && !this.sslv2) {
+        // The record's end is known from its header: lose this record only and stay in sync.
+        this.sink.anomaly({
+          code: 'tls.record.lost',
+          severity: 'weird',
+          message: `A ${h.length}-byte record of type ${h.contentType} lost ${gapEnd - from} bytes to a capture gap; it was dropped.`,
+          frame: gap.frame,
+          offset: h.offset,
+        });
+        this.body = new Uint8Array(0);
+        this.bodyFill = 0;
+        this.state = 'skip';
+        this.skipEnd = recordEnd;
+        this.skipReported = true;
+        this.pos = gapEnd;
+        if (gapEnd === recordEnd) this.finishSkip(gap.frame, gap.time, true);
+        return;
+      }
+      this.desync(gap, 'the gap runs past the end of the record being read');
+      return;
+    }
+    // Header state: whatever the hole held (part of a header, or whole records) cannot be delimited.
+    this.desync(gap, this.headerFill > 0 ? 'the gap cut a record header' : 'the gap starts at a record boundary, so the records it held are unknown');
+  }
+
+  private isStopped(): boolean {
+    // A method call, so the compiler does not narrow `state` across the gap() call in push().
+    return this.state === 'stopped';
+  }
+
+  private desync(gap: StreamGap, why: string): void {
+    this.state = 'stopped';
+    this.stats.desynced = true;
+    this.body = new Uint8Array(0);
+    this.current = null;
+    this.sink.anomaly({
+      code: 'tls.record.desync',
+      severity: 'violation',
+      message: `${gap.length} bytes are missing from the stream (${gap.reason}) and ${why}; record parsing stopped.`,
+      frame: gap.frame,
+      offset: gap.offset,
+    });
+  }
+
+  /** Consumes header bytes from `bytes[i..]`; returns the new index. */
+  private onHeaderBytes(bytes: Uint8Array, i: number, chunk: StreamChunk): number {
+    let b0: number, b1: number, b2: number, b3: number, b4: number;
+    let next: number;
+    if (this.headerFill === 0 && bytes.length - i >= HEADER_LENGTH) {
+      // Fast path: the whole header is in this chunk, no copy.
+      b0 = bytes[i] as number;
+      b1 = bytes[i + 1] as number;
+      b2 = bytes[i + 2] as number;
+      b3 = bytes[i + 3] as number;
+      b4 = bytes[i + 4] as number;
+      this.headerOffset = chunk.offset + i;
+      this.headerFrame = chunk.frame;
+      this.headerTime = chunk.time;
+      next = i + HEADER_LENGTH;
+    } else {
+      if (this.headerFill === 0) {
+        this.headerOffset = chunk.offset + i;
+        this.headerFrame = chunk.frame;
+        this.headerTime = chunk.time;
+      }
+      const take = Math.min(HEADER_LENGTH - this.headerFill, bytes.length - i);
+      this.headerBuf.set(bytes.subarray(i, i + take), this.headerFill);
+      this.headerFill += take;
+      next = i + take;
+      if (this.headerFill < HEADER_LENGTH) return next;
+      const h = this.headerBuf;
+      b0 = h[0] as number;
+      b1 = h[1] as number;
+      b2 = h[2] as number;
+      b3 = h[3] as number;
+      b4 = h[4] as number;
+    }
+    const headerBytes = [b0, b1, b2, b3, b4];
+    this.headerFill = 0;
+    const length = (b3 << 8) | b4;
+
+    if (this.atStart && isSslv2HelloHeader(b0, b1, b2, b3, b4)) {
+      this.atStart = false;
+      this.sslv2 = true;
+      const v2Length = ((b0 & 0x7f) << 8) | b1;
+      this.current = { contentType: 0, version: 0x0002, length: v2Length, offset: this.headerOffset, frame: this.headerFrame, time: this.headerTime };
+      this.body = new Uint8Array(v2Length);
+      this.body.set([b2, b3, b4], 0);
+      this.bodyFill = 3;
+      this.state = 'body';
+      if (this.bodyFill === this.body.length) this.finishBody(chunk.frame, chunk.time);
+      return next;
+    }
+
+    const valid = this.atStart
+      ? isFirstRecordHeader(b0, b1, b2, length, this.maxRecordLength)
+      : b0 >= CONTENT_CCS && b0 <= CONTENT_TLS12_CID && b1 === 3 && b2 <= 4 && length <= this.maxRecordLength;
+    if (!valid) {
+      this.stopNotTls(headerBytes, bytes, next, chunk, length);
+      return bytes.length;
+    }
+    const wasStart = this.atStart;
+    this.atStart = false;
+    const header: RecordHeader = {
+      contentType: b0,
+      version: (b1 << 8) | b2,
+      length,
+      offset: this.headerOffset,
+      frame: this.headerFrame,
+      time: this.headerTime,
+    };
+    this.current = header;
+    this.sslv2 = false;
+    if (length === 0 && b0 !== CONTENT_APPLICATION_DATA) {
+      // RFC 8446 §5.1: zero-length fragments of handshake, alert and CCS are forbidden.
+      this.sink.anomaly({
+        code: 'tls.record.empty',
+        severity: 'weird',
+        message: `A zero-length record of type ${b0} was sent.`,
+        frame: header.frame,
+        offset: header.offset,
+      });
+    }
+    if (b0 === CONTENT_TLS12_CID && !wasStart) {
+      this.sink.anomaly({
+        code: 'tls.record.cid_unsupported',
+        severity: 'weird',
+        message: 'A tls12_cid record (RFC 9146) was seen on TCP; its body is not decoded.',
+        frame: header.frame,
+        offset: header.offset,
+      });
+    }
+    if (this.sink.wantBody(header)) {
+      this.body = new Uint8Array(length);
+      this.bodyFill = 0;
+      this.state = 'body';
+      if (length === 0) this.finishBody(chunk.frame, chunk.time);
+    } else {
+      this.state = 'skip';
+      this.skipEnd = header.offset + HEADER_LENGTH + length;
+      this.skipReported = false;
+      if (length === 0) this.finishSkip(chunk.frame, chunk.time, true);
+    }
+    return next;
+  }
+
+  private stopNotTls(headerBytes: number[], bytes: Uint8Array, next: number, chunk: StreamChunk, length: number): void {
+    const sample = new Uint8Array(Math.min(NOT_TLS_SAMPLE, HEADER_LENGTH + (bytes.length - next)));
+    sample.set(headerBytes.slice(0, sample.length), 0);
+    if (sample.length > HEADER_LENGTH) sample.set(bytes.subarray(next, next + sample.length - HEADER_LENGTH), HEADER_LENGTH);
+    const atStart = this.atStart;
+    this.state = 'stopped';
+    if (!atStart) {
+      this.stats.desynced = true;
+      const tooLong = headerBytes[0] !== undefined && headerBytes[0] >= CONTENT_CCS && headerBytes[0] <= CONTENT_TLS12_CID && headerBytes[1] === 3 && length > this.maxRecordLength;
+      this.sink.anomaly(
+        tooLong
+          ? {
+              code: 'tls.record.too_long',
+              severity: 'violation',
+              message: `A record header claims ${length} bytes, more than the ${this.maxRecordLength} allowed; record parsing stopped.`,
+              frame: this.headerFrame,
+              offset: this.headerOffset,
+            }
+          : {
+              code: 'tls.record.bad_header',
+              severity: 'violation',
+              message: 'Bytes where a record header was expected are not a TLS record header; record parsing stopped.',
+              frame: this.headerFrame,
+              offset: this.headerOffset,
+            },
+      );
+    }
+    this.sink.notTls(sample, this.headerOffset, this.headerFrame, atStart);
+  }
+
+  private finishBody(endFrame: number, endTime: Timestamp): void {
+    const h = this.current;
+    const body = this.body;
+    this.body = new Uint8Array(0);
+    this.bodyFill = 0;
+    this.state = 'header';
+    this.current = null;
+    if (h === null) return;
+    if (this.sslv2) {
+      this.sslv2 = false;
+      this.sink.sslv2ClientHello(body, h.frame, h.time);
+      return;
+    }
+    this.stats.records++;
+    this.sink.record(h, body, endFrame, endTime);
+  }
+
+  /** Reports a skipped record once; `done` when its last byte has been passed. */
+  private finishSkip(endFrame: number, endTime: Timestamp, done: boolean): void {
+    const h = this.current;
+    if (done) {
+      this.state = 'header';
+      this.current = null;
+    }
+    if (this.skipReported || h === null) return;
+    this.skipReported = true;
+    this.stats.records++;
+    this.sink.record(h, null, endFrame, endTime);
+  }
+}
