@@ -1,0 +1,134 @@
+/**
+ * Handshake message framing over cleartext handshake records.
+ *
+ *   struct {
+ *       HandshakeType msg_type;    // 1 byte
+ *       uint24 length;             // bytes in message
+ *       select (msg_type) { ... } body;
+ *   } Handshake;                   // RFC 8446 §4, RFC 5246 §7.4
+ *
+ * Messages may span records and one record may hold many messages (RFC 8446 §5.1). A message
+ * is buffered only up to `maxHandshakeMessageBytes`; a longer one is passed over by its length.
+ */
+import type { Anomaly } from '../util/anomaly.js';
+import type { Timestamp } from '../util/time.js';
+import type { RecordHeader } from './record-stream.js';
+
+/** Handshake header (RFC 8446 §4): HandshakeType msg_type; uint24 length; body. Messages may span records and one record may hold many messages. */
+export interface HandshakeFrame {
+  readonly msgType: number;
+  readonly length: number;
+  /** owned copy, exactly `length` bytes */
+  readonly body: Uint8Array;
+  readonly firstFrame: number;
+  readonly lastFrame: number;
+  readonly time: Timestamp;
+  /** stream offset of the record that held the message's first byte */
+  readonly recordOffset: number;
+}
+
+/** Default of `maxHandshakeMessageBytes`: large certificate chains fit, a hostile length does not allocate. */
+export const DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES = 256 * 1024;
+
+const HEADER_LENGTH = 4;
+
+/** Reassembles handshake messages from the bodies of consecutive handshake records of one direction. */
+export class HandshakeFramer {
+  private readonly maxMessage: number;
+  private readonly header = new Uint8Array(HEADER_LENGTH);
+  private headerFill = 0;
+  /** Body of the message being collected; null while reading a header or skipping. */
+  private body: Uint8Array | null = null;
+  private bodyFill = 0;
+  /** Bytes of an over-long message still to pass over. */
+  private skipLeft = 0;
+  private msgType = 0;
+  private firstFrame = 0;
+  private firstTime: Timestamp = { sec: 0, nsec: 0 };
+  private recordOffset = 0;
+
+  constructor(options: { maxHandshakeMessageBytes?: number /* default 256 KiB; bigger → anomaly tls.handshake.too_long and the message is skipped by length, never buffered */ } = {}) {
+    this.maxMessage = options.maxHandshakeMessageBytes ?? DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES;
+  }
+
+  /** Bytes of a partial message waiting for the next record (0 when aligned). */
+  get pending(): number {
+    return this.headerFill + this.bodyFill + this.skipLeft;
+  }
+
+  /** Forget any partial message (after a gap). */
+  reset(): void {
+    this.headerFill = 0;
+    this.body = null;
+    this.bodyFill = 0;
+    this.skipLeft = 0;
+  }
+
+  /** Feed the body of one cleartext handshake record. (`endTime` is accepted for symmetry with the record sink; a frame carries the time of its first record.) */
+  push(recordBody: Uint8Array, header: RecordHeader, endFrame: number, endTime: Timestamp): { frames: HandshakeFrame[]; anomalies: Anomaly[] } {
+    const frames: HandshakeFrame[] = [];
+    const anomalies: Anomaly[] = [];
+    let i = 0;
+    const n = recordBody.length;
+    while (i < n) {
+      if (this.skipLeft > 0) {
+        const take = Math.min(this.skipLeft, n - i);
+        this.skipLeft -= take;
+        i += take;
+        continue;
+      }
+      if (this.body !== null) {
+        const take = Math.min(this.body.length - this.bodyFill, n - i);
+        this.body.set(recordBody.subarray(i, i + take), this.bodyFill);
+        this.bodyFill += take;
+        i += take;
+        if (this.bodyFill === this.body.length) frames.push(this.complete(endFrame));
+        continue;
+      }
+      // Reading a header.
+      if (this.headerFill === 0) {
+        this.firstFrame = header.frame;
+        this.firstTime = header.time;
+        this.recordOffset = header.offset;
+      }
+      const take = Math.min(HEADER_LENGTH - this.headerFill, n - i);
+      this.header.set(recordBody.subarray(i, i + take), this.headerFill);
+      this.headerFill += take;
+      i += take;
+      if (this.headerFill < HEADER_LENGTH) break;
+      this.headerFill = 0;
+      this.msgType = this.header[0] as number;
+      const length = ((this.header[1] as number) << 16) | ((this.header[2] as number) << 8) | (this.header[3] as number);
+      if (length > this.maxMessage) {
+        anomalies.push({
+          code: 'tls.handshake.too_long',
+          severity: 'weird',
+          message: `A handshake message of type ${this.msgType} claims ${length} bytes, more than the ${this.maxMessage} allowed; it was skipped.`,
+          frame: this.firstFrame,
+          offset: this.recordOffset,
+        });
+        this.skipLeft = length;
+        continue;
+      }
+      this.body = new Uint8Array(length);
+      this.bodyFill = 0;
+      if (length === 0) frames.push(this.complete(endFrame));
+    }
+    return { frames, anomalies };
+  }
+
+  private complete(lastFrame: number): HandshakeFrame {
+    const body = this.body ?? new Uint8Array(0);
+    this.body = null;
+    this.bodyFill = 0;
+    return {
+      msgType: this.msgType,
+      length: body.length,
+      body,
+      firstFrame: this.firstFrame,
+      lastFrame,
+      time: this.firstTime,
+      recordOffset: this.recordOffset,
+    };
+  }
+}
