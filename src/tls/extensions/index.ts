@@ -1,0 +1,150 @@
+/**
+ * Extension block decoding (RFC 8446 §4.2), shared by every message that carries extensions.
+ *
+ *   struct { ExtensionType extension_type; opaque extension_data<0..2^16-1>; } Extension;
+ *   Extension extensions<0..2^16-1>;
+ *
+ * Unknown extensions are kept raw and never fatal. A known extension must consume its bytes
+ * exactly; when it does not, the extension carries an `issue` (`tls.ext.trailing_bytes`,
+ * `tls.ext.truncated`) and the message still decodes. A repeated type gets `tls.ext.duplicate`.
+ */
+import { ByteReader } from '../byte-reader.js';
+import { fail, ok, type Decoded, type DecodeIssue } from '../decoded.js';
+import { extensionName } from '../registry/names.js';
+import { decodeAlpn } from './alpn.js';
+import { decodeCompressCertificate } from './compress-certificate.js';
+import { decodeCookie } from './cookie.js';
+import { decodeEarlyData } from './early-data.js';
+import { decodeEcPointFormats } from './ec-point-formats.js';
+import { decodeEmpty } from './empty.js';
+import { decodeEncryptedClientHello } from './encrypted-client-hello.js';
+import { decodeHeartbeat } from './heartbeat.js';
+import { decodeKeyShare } from './key-share.js';
+import { decodeMaxFragmentLength } from './max-fragment-length.js';
+import { decodePadding } from './padding.js';
+import { decodePreSharedKey } from './pre-shared-key.js';
+import { decodePskKeyExchangeModes } from './psk-key-exchange-modes.js';
+import { decodeRecordSizeLimit } from './record-size-limit.js';
+import { decodeRenegotiationInfo } from './renegotiation-info.js';
+import { decodeServerName } from './server-name.js';
+import { decodeSessionTicket } from './session-ticket.js';
+import { decodeSignatureAlgorithms } from './signature-algorithms.js';
+import { decodeStatusRequest } from './status-request.js';
+import { decodeSupportedGroups } from './supported-groups.js';
+import { decodeSupportedVersions } from './supported-versions.js';
+import { decodeCertificateAuthoritiesExtension } from './certificate-authorities-value.js';
+import type { Extension, ExtensionContext, ExtensionValue } from './types.js';
+
+export type { CertificateAuthorityName, Extension, ExtensionContext, ExtensionValue } from './types.js';
+
+/** Extension type codes this module decodes or refers to. */
+export const ExtensionType = {
+  serverName: 0x0000,
+  maxFragmentLength: 0x0001,
+  statusRequest: 0x0005,
+  supportedGroups: 0x000a,
+  ecPointFormats: 0x000b,
+  signatureAlgorithms: 0x000d,
+  heartbeat: 0x000f,
+  alpn: 0x0010,
+  padding: 0x0015,
+  encryptThenMac: 0x0016,
+  extendedMasterSecret: 0x0017,
+  compressCertificate: 0x001b,
+  recordSizeLimit: 0x001c,
+  sessionTicket: 0x0023,
+  preSharedKey: 0x0029,
+  earlyData: 0x002a,
+  supportedVersions: 0x002b,
+  cookie: 0x002c,
+  pskKeyExchangeModes: 0x002d,
+  certificateAuthorities: 0x002f,
+  postHandshakeAuth: 0x0031,
+  signatureAlgorithmsCert: 0x0032,
+  keyShare: 0x0033,
+  encryptedClientHello: 0xfe0d,
+  renegotiationInfo: 0xff01,
+} as const;
+
+type ExtensionDecoder = (r: ByteReader, context: ExtensionContext) => Decoded<ExtensionValue> | undefined;
+
+/** Decoders by type; `undefined` from a decoder means "kept raw in this context". */
+const DECODERS = new Map<number, ExtensionDecoder>([
+  [ExtensionType.serverName, decodeServerName],
+  [ExtensionType.maxFragmentLength, decodeMaxFragmentLength],
+  [ExtensionType.statusRequest, decodeStatusRequest],
+  [ExtensionType.supportedGroups, decodeSupportedGroups],
+  [ExtensionType.ecPointFormats, decodeEcPointFormats],
+  [ExtensionType.signatureAlgorithms, decodeSignatureAlgorithms],
+  [ExtensionType.heartbeat, decodeHeartbeat],
+  [ExtensionType.alpn, decodeAlpn],
+  [ExtensionType.padding, decodePadding],
+  [ExtensionType.encryptThenMac, decodeEmpty],
+  [ExtensionType.extendedMasterSecret, decodeEmpty],
+  [ExtensionType.compressCertificate, decodeCompressCertificate],
+  [ExtensionType.recordSizeLimit, decodeRecordSizeLimit],
+  [ExtensionType.sessionTicket, decodeSessionTicket],
+  [ExtensionType.preSharedKey, decodePreSharedKey],
+  [ExtensionType.earlyData, decodeEarlyData],
+  [ExtensionType.supportedVersions, decodeSupportedVersions],
+  [ExtensionType.cookie, decodeCookie],
+  [ExtensionType.pskKeyExchangeModes, decodePskKeyExchangeModes],
+  [ExtensionType.certificateAuthorities, decodeCertificateAuthoritiesExtension],
+  [ExtensionType.postHandshakeAuth, decodeEmpty],
+  [ExtensionType.signatureAlgorithmsCert, decodeSignatureAlgorithms],
+  [ExtensionType.keyShare, decodeKeyShare],
+  // Only the ClientHello form of ECH is decoded; retry configs and the HRR confirmation stay raw.
+  [ExtensionType.encryptedClientHello, (r, c) => (c === 'client_hello' ? decodeEncryptedClientHello(r) : undefined)],
+  [ExtensionType.renegotiationInfo, decodeRenegotiationInfo],
+]);
+
+/** Decodes one extension's data in its context. Unknown types give an extension with only raw data. */
+export function decodeExtension(type: number, data: Uint8Array, context: ExtensionContext): Extension {
+  const decoder = DECODERS.get(type);
+  if (decoder === undefined) return { type, length: data.length, data };
+  const r = new ByteReader(data);
+  const result = decoder(r, context);
+  if (result === undefined) return { type, length: data.length, data };
+  if (!result.ok) return { type, length: data.length, data, issue: result.issue };
+  if (!r.empty()) {
+    const issue: DecodeIssue = {
+      code: 'tls.ext.trailing_bytes',
+      message: `${extensionName(type)} has ${r.remaining} bytes after its value.`,
+      offset: r.position,
+    };
+    return { type, length: data.length, data, decoded: result.value, issue };
+  }
+  return { type, length: data.length, data, decoded: result.value };
+}
+
+/**
+ * Decodes an extension block. `reader` holds the contents of the `extensions<0..2^16-1>` vector
+ * (after its 2-byte length) and is consumed whole. Fails only when the list itself is malformed
+ * (an extension header or length runs past the end); problems inside one extension ride on it as `issue`.
+ */
+export function decodeExtensions(reader: ByteReader, context: ExtensionContext): Decoded<Extension[]> {
+  const out: Extension[] = [];
+  const seen = new Set<number>();
+  while (!reader.empty()) {
+    const at = reader.position;
+    const type = reader.u16();
+    const body = type === undefined ? undefined : reader.vec16();
+    if (type === undefined || body === undefined) {
+      return fail('tls.ext.truncated', 'An extension header or its data runs past the end of the extension list.', at);
+    }
+    const ext = decodeExtension(type, body.rest(), context);
+    if (seen.has(type)) {
+      // RFC 8446 §4.2: "There MUST NOT be more than one extension of the same type in a given extension block."
+      out.push({ ...ext, issue: { code: 'tls.ext.duplicate', message: `${extensionName(type)} appears more than once.`, offset: at } });
+    } else {
+      seen.add(type);
+      out.push(ext);
+    }
+  }
+  return ok(out);
+}
+
+/** The first extension of a type, if present. */
+export function findExtension(extensions: readonly Extension[], type: number): Extension | undefined {
+  return extensions.find((e) => e.type === type);
+}
