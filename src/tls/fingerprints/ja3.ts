@@ -1,0 +1,44 @@
+/**
+ * JA3 and JA3S fingerprints (salesforce/ja3, BSD-3-Clause).
+ *
+ * JA3  = MD5("SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats"), decimal values joined
+ *        with "-", wire order, GREASE (RFC 8701) removed from ciphers, extensions and curves.
+ * JA3S = MD5("SSLVersion,Cipher,Extensions") of the ServerHello, extensions in wire order, nothing removed.
+ */
+import { createHash } from 'node:crypto';
+import type { ClientHello } from '../handshake/client-hello.js';
+import type { ServerHello } from '../handshake/server-hello.js';
+import { isGrease } from '../registry/names.js';
+
+/** A fingerprint's input string and its hash. */
+export interface Fingerprint {
+  readonly text: string;
+  readonly hash: string;
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text, 'latin1').digest('hex');
+}
+
+function join(values: readonly number[]): string {
+  return values.filter((v) => !isGrease(v)).join('-');
+}
+
+/** JA3 of a ClientHello. SSLv2-format hellos have no JA3 (the reference computes it from TLS records only): null. */
+export function ja3(hello: ClientHello): Fingerprint | null {
+  if (hello.isSslv2Format) return null;
+  const text = [
+    String(hello.legacyVersion),
+    join(hello.cipherSuites),
+    join(hello.extensions.map((e) => e.type)),
+    join(hello.supportedGroups ?? []),
+    (hello.ecPointFormats ?? []).join('-'),
+  ].join(',');
+  return { text, hash: md5(text) };
+}
+
+/** JA3S of a ServerHello (version = legacy_version, as the reference reads it). */
+export function ja3s(hello: ServerHello): Fingerprint {
+  const text = [String(hello.legacyVersion), String(hello.cipherSuite), hello.extensions.map((e) => e.type).join('-')].join(',');
+  return { text, hash: md5(text) };
+}

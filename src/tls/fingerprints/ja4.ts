@@ -1,0 +1,113 @@
+/**
+ * JA4 client fingerprint (FoxIO-LLC/ja4 `technical_details/JA4.md`, BSD-3-Clause) and its raw forms.
+ * JA4S and the other JA4+ methods are under a different licence and are not implemented.
+ *
+ *   JA4 = a_b_c
+ *   a = protocol (t|q|d) · version (13, 12, …) · SNI (d|i) · cipher count (2 digits) · extension count (2 digits) · ALPN (2 chars)
+ *   b = sha256(sorted 4-hex cipher list, comma-joined)[:12]
+ *   c = sha256(sorted 4-hex extension list without SNI and ALPN + "_" + signature algorithms in wire order)[:12]
+ * GREASE is removed everywhere; counts are capped at 99.
+ */
+import { createHash } from 'node:crypto';
+import type { ClientHello } from '../handshake/client-hello.js';
+import { isGrease } from '../registry/names.js';
+
+/** JA4 and its raw and original-order variants. */
+export interface Ja4Result {
+  /** a_b_c with sorted lists hashed. */
+  readonly ja4: string;
+  /** JA4_r: a_b_c with the sorted lists in clear. */
+  readonly ja4_r: string;
+  /** JA4_o: original wire order (SNI and ALPN kept in the extension list), hashed. */
+  readonly ja4_o: string;
+  /** JA4_ro: original order in clear. */
+  readonly ja4_ro: string;
+}
+
+const EXT_SNI = 0x0000;
+const EXT_ALPN = 0x0010;
+const EMPTY_HASH = '000000000000';
+
+const VERSION_CODES = new Map<number, string>([
+  [0x0304, '13'],
+  [0x0303, '12'],
+  [0x0302, '11'],
+  [0x0301, '10'],
+  [0x0300, 's3'],
+  [0x0002, 's2'],
+  [0xfeff, 'd1'],
+  [0xfefd, 'd2'],
+  [0xfefc, 'd3'],
+]);
+
+function hex4(n: number): string {
+  return (n & 0xffff).toString(16).padStart(4, '0');
+}
+
+function sha12(text: string): string {
+  return createHash('sha256').update(text, 'latin1').digest('hex').slice(0, 12);
+}
+
+function count2(n: number): string {
+  return String(Math.min(n, 99)).padStart(2, '0');
+}
+
+function isAlnum(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+}
+
+/**
+ * The two ALPN characters: first and last character of the first value; `00` when absent or empty.
+ * When either end byte is not ASCII alphanumeric, the first and last hex digits of the value are used
+ * (JA4.md; e.g. 0xAB → `ab`, 0x30 0xAB → `3b`). A one-character value gives that character twice.
+ */
+export function ja4Alpn(first: Uint8Array | undefined): string {
+  if (first === undefined || first.length === 0) return '00';
+  const a = first[0] as number;
+  const z = first[first.length - 1] as number;
+  if (isAlnum(a) && isAlnum(z)) return String.fromCharCode(a) + String.fromCharCode(z);
+  const hex = Array.from(first, (b) => b.toString(16).padStart(2, '0')).join('');
+  return (hex[0] as string) + (hex[hex.length - 1] as string);
+}
+
+/** The JA4 version code: highest non-GREASE supported_versions value if the extension is present, else legacy_version. */
+export function ja4Version(hello: ClientHello): string {
+  const offered = (hello.supportedVersions ?? []).filter((v) => !isGrease(v));
+  const version = hello.supportedVersions !== null && offered.length > 0 ? Math.max(...offered) : hello.legacyVersion;
+  return VERSION_CODES.get(version) ?? '00';
+}
+
+/** JA4 of a ClientHello. `protocol` is `t` for TLS over TCP (the default), `q` for QUIC, `d` for DTLS. */
+export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Result {
+  const ciphers = hello.cipherSuites.filter((c) => !isGrease(c) && c <= 0xffff);
+  const extTypes = hello.extensions.map((e) => e.type).filter((t) => !isGrease(t));
+  const hasSni = hello.extensions.some((e) => e.type === EXT_SNI);
+  const sigalgs = (hello.signatureAlgorithms ?? []).filter((s) => !isGrease(s));
+
+  const a = `${protocol}${ja4Version(hello)}${hasSni ? 'd' : 'i'}${count2(ciphers.length)}${count2(extTypes.length)}${ja4Alpn(hello.alpnRaw?.[0])}`;
+
+  const cipherSorted = [...ciphers].sort((x, y) => x - y).map(hex4).join(',');
+  const cipherOriginal = ciphers.map(hex4).join(',');
+  const extSorted = extTypes
+    .filter((t) => t !== EXT_SNI && t !== EXT_ALPN)
+    .sort((x, y) => x - y)
+    .map(hex4)
+    .join(',');
+  const extOriginal = extTypes.map(hex4).join(',');
+  const sig = sigalgs.map(hex4).join(',');
+
+  const cPart = (exts: string): string => (sig.length > 0 ? `${exts}_${sig}` : exts);
+  const hashOrEmpty = (list: string, input: string): string => (list.length === 0 ? EMPTY_HASH : sha12(input));
+
+  const bSorted = hashOrEmpty(cipherSorted, cipherSorted);
+  const bOriginal = hashOrEmpty(cipherOriginal, cipherOriginal);
+  const cSorted = extSorted.length === 0 && sig.length === 0 ? EMPTY_HASH : sha12(cPart(extSorted));
+  const cOriginal = extOriginal.length === 0 && sig.length === 0 ? EMPTY_HASH : sha12(cPart(extOriginal));
+
+  return {
+    ja4: `${a}_${bSorted}_${cSorted}`,
+    ja4_r: `${a}_${cipherSorted}_${cPart(extSorted)}`,
+    ja4_o: `${a}_${bOriginal}_${cOriginal}`,
+    ja4_ro: `${a}_${cipherOriginal}_${cPart(extOriginal)}`,
+  };
+}
