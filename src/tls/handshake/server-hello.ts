@@ -9,6 +9,9 @@
  *       uint8 legacy_compression_method;
  *       Extension extensions<6..2^16-1>;                    // absent in some TLS ≤ 1.2 hellos
  *   } ServerHello;
+ *
+ * TLS 1.3 drafts before -22 (version 0x7f00 + n, n < 22) had no session id echo and no compression method:
+ *   struct { ProtocolVersion version; Random random; CipherSuite cipher_suite; Extension extensions<0..2^16-1>; } ServerHello;
  */
 import { ByteReader } from '../byte-reader.js';
 import { fail, ok, type Decoded } from '../decoded.js';
@@ -83,13 +86,14 @@ export function decodeServerHello(body: Uint8Array): Decoded<ServerHello> {
   if (legacyVersion === undefined || random === undefined) {
     return fail('tls.handshake.server_hello.truncated', 'ServerHello ends before its version and random.', r.position);
   }
-  const sessionId = r.vec8();
+  const earlyDraft = legacyVersion >> 8 === 0x7f && (legacyVersion & 0xff) < 22;
+  const sessionId = earlyDraft ? new ByteReader(new Uint8Array(0)) : r.vec8();
   if (sessionId === undefined) return fail('tls.handshake.server_hello.truncated', 'ServerHello legacy_session_id_echo is truncated.', r.position);
   if (sessionId.remaining > 32) {
     return fail('tls.handshake.server_hello.bad_session_id', `ServerHello legacy_session_id_echo is ${sessionId.remaining} bytes (at most 32).`, r.position);
   }
   const cipherSuite = r.u16();
-  const compressionMethod = r.u8();
+  const compressionMethod = earlyDraft ? 0 : r.u8();
   if (cipherSuite === undefined || compressionMethod === undefined) {
     return fail('tls.handshake.server_hello.truncated', 'ServerHello ends before its cipher suite and compression method.', r.position);
   }
