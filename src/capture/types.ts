@@ -41,6 +41,11 @@ export interface CaptureInterface {
   /** pcapng if_name / if_description, when present. */
   readonly name?: string;
   readonly description?: string;
+  /**
+   * Length in bytes of the frame check sequence at the end of each packet, when the file
+   * says so (pcap: the FCS bits of the link-type field; pcapng: if_fcslen).
+   */
+  readonly fcsLength?: number;
 }
 
 export interface CaptureInfo {
@@ -90,6 +95,8 @@ export interface CaptureReaderOptions {
   readonly maxBlockBytes?: number;
   /** Most interfaces accepted in one pcapng file. Default 1024. */
   readonly maxInterfaces?: number;
+  /** How to call the input in error messages (default: the path, or "the input" for streams). */
+  readonly name?: string;
   /** Read size for files. Default 1 MiB. */
   readonly chunkBytes?: number;
   /** Called once the file header is understood, before the first packet. */
