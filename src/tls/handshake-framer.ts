@@ -42,6 +42,8 @@ export class HandshakeFramer {
   private bodyFill = 0;
   /** Bytes of an over-long message still to pass over. */
   private skipLeft = 0;
+  /** Bytes of an over-long message passed over so far. */
+  private skipped = 0;
   private msgType = 0;
   private firstFrame = 0;
   private firstTime: Timestamp = { sec: 0, nsec: 0 };
@@ -53,7 +55,9 @@ export class HandshakeFramer {
 
   /** Bytes of a partial message waiting for the next record (0 when aligned). */
   get pending(): number {
-    return this.headerFill + this.bodyFill + this.skipLeft;
+    if (this.body !== null) return HEADER_LENGTH + this.bodyFill;
+    if (this.skipLeft > 0) return HEADER_LENGTH + this.skipped;
+    return this.headerFill;
   }
 
   /** Forget any partial message (after a gap). */
@@ -62,6 +66,7 @@ export class HandshakeFramer {
     this.body = null;
     this.bodyFill = 0;
     this.skipLeft = 0;
+    this.skipped = 0;
   }
 
   /** Feed the body of one cleartext handshake record. (`endTime` is accepted for symmetry with the record sink; a frame carries the time of its first record.) */
@@ -74,6 +79,7 @@ export class HandshakeFramer {
       if (this.skipLeft > 0) {
         const take = Math.min(this.skipLeft, n - i);
         this.skipLeft -= take;
+        this.skipped += take;
         i += take;
         continue;
       }
@@ -108,6 +114,7 @@ export class HandshakeFramer {
           offset: this.recordOffset,
         });
         this.skipLeft = length;
+        this.skipped = 0;
         continue;
       }
       this.body = new Uint8Array(length);
