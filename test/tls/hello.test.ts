@@ -109,6 +109,13 @@ describe('decodeClientHello', () => {
     expect(h.extensions.find((e) => e.type === 0x4469)?.decoded).toBeUndefined();
   });
 
+  it('decodes certificate_authorities names', () => {
+    const name = [0x30, 0x0d, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x02, 0x43, 0x41];
+    const body = encodeClientHello({ version: 0x0303, random: new Uint8Array(32), sessionId: new Uint8Array(0), cipherSuites: [0x1301], compression: [0], extensions: [ext(0x002f, vec16(vec16(name)))] });
+    const d = decodeClientHello(body);
+    expect(d.ok && d.value.certificateAuthorities?.map((n) => n.text)).toEqual(['CN=CA']);
+  });
+
   it('flags duplicate, trailing and truncated extensions without failing the hello', () => {
     const body = encodeClientHello({
       version: 0x0303,

@@ -4,14 +4,16 @@
  *   opaque DistinguishedName<1..2^16-1>;
  *   struct { DistinguishedName authorities<3..2^16-1>; } CertificateAuthoritiesExtension;
  *
- * The names themselves are decoded by `certificate-authorities.ts` (shared with the TLS 1.2
+ * The names are decoded by `certificate-authorities.ts` (shared with the TLS 1.2
  * CertificateRequest); this file only adapts its result to an extension value.
  */
 import type { ByteReader } from '../byte-reader.js';
 import type { Decoded } from '../decoded.js';
+import { decodeCertificateAuthorities } from './certificate-authorities.js';
 import type { ExtensionValue } from './types.js';
 
-/** Kept raw (undefined) until the DistinguishedName decoder is available. */
-export function decodeCertificateAuthoritiesExtension(_r: ByteReader): Decoded<ExtensionValue> | undefined {
-  return undefined;
+/** Decodes certificate_authorities into an extension value. */
+export function decodeCertificateAuthoritiesExtension(r: ByteReader): Decoded<ExtensionValue> {
+  const d = decodeCertificateAuthorities(r);
+  return d.ok ? { ok: true, value: { kind: 'certificate_authorities', names: d.value.names } } : d;
 }

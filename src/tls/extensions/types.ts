@@ -18,11 +18,9 @@ export type ExtensionContext =
   | 'certificate'
   | 'new_session_ticket';
 
-/** A distinguished name as the certificate_authorities extension carries it. */
-export interface CertificateAuthorityName {
-  readonly der: Uint8Array;
-  readonly text: string;
-}
+import type { CertificateAuthorityName } from './certificate-authorities.js';
+
+export type { CertificateAuthorityName } from './certificate-authorities.js';
 
 /** What a known extension decoded to. `kind` names the value's shape (one extension type may have several, by context). */
 export type ExtensionValue =
