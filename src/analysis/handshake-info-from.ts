@@ -1,0 +1,101 @@
+/** Maps the TLS layer's decoded messages to the analysis views (handshake-info.ts). */
+import type { ClientHello } from '../tls/handshake/client-hello.js';
+import type { ServerHello } from '../tls/handshake/server-hello.js';
+import type { CertificateMessage } from '../tls/handshake/certificate.js';
+import type { CertificateRequest } from '../tls/handshake/certificate-request.js';
+import type { HandshakeMessage } from '../tls/session/handshake-message.js';
+import { ja3, ja3s } from '../tls/fingerprints/ja3.js';
+import { ja4 } from '../tls/fingerprints/ja4.js';
+import { cipherSuiteInfo } from '../tls/registry/names.js';
+import type { CertificateRequestInfo, ClientHelloInfo, KeyExchangeInfo, ServerHelloInfo } from './handshake-info.js';
+
+function hex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+const FALLBACK_SCSV = 0x5600;
+const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
+
+export function clientHelloInfo(ch: ClientHello): ClientHelloInfo {
+  const j3 = ja3(ch);
+  const j4 = ja4(ch);
+  return {
+    legacyVersion: ch.legacyVersion,
+    versions: ch.supportedVersions ?? [ch.legacyVersion],
+    supportedVersionsExtension: ch.supportedVersions !== null,
+    cipherSuites: ch.cipherSuites,
+    compressionMethods: ch.compressionMethods,
+    extensions: ch.extensions.map((e) => e.type),
+    sni: ch.sni,
+    alpn: ch.alpn ?? [],
+    supportedGroups: ch.supportedGroups ?? [],
+    keyShareGroups: ch.keyShareGroups ?? [],
+    signatureAlgorithms: ch.signatureAlgorithms ?? [],
+    sessionIdLength: ch.sessionId.length,
+    sessionId: hex(ch.sessionId),
+    sessionTicketOffered: (ch.sessionTicket ?? 0) > 0,
+    pskOffered: ch.preSharedKey !== null,
+    earlyData: ch.earlyData,
+    postHandshakeAuth: ch.postHandshakeAuth,
+    certificateAuthorities: (ch.certificateAuthorities ?? []).map((n) => n.text),
+    echOffered: ch.ech !== null,
+    secureRenegotiation: ch.renegotiationInfo || ch.cipherSuites.includes(EMPTY_RENEGOTIATION_INFO_SCSV),
+    fallbackScsv: ch.cipherSuites.includes(FALLBACK_SCSV),
+    sslv2Format: ch.isSslv2Format,
+    random: hex(ch.random),
+    ja3: j3?.text ?? '',
+    ja3Hash: j3?.hash ?? '',
+    ja4: j4.ja4,
+    ja4r: j4.ja4_r,
+    issues: ch.extensions.flatMap((e) => (e.issue !== undefined ? [e.issue.message] : [])),
+  };
+}
+
+export function serverHelloInfo(sh: ServerHello): ServerHelloInfo {
+  const j3s = ja3s(sh);
+  return {
+    legacyVersion: sh.legacyVersion,
+    version: sh.version,
+    cipherSuite: sh.cipherSuite,
+    compressionMethod: sh.compressionMethod,
+    extensions: sh.extensions.map((e) => e.type),
+    sessionId: hex(sh.sessionId),
+    alpn: sh.alpn,
+    keyShareGroup: sh.keyShareGroup,
+    pskSelected: sh.pskSelectedIdentity !== null,
+    extendedMasterSecret: sh.extendedMasterSecret,
+    secureRenegotiation: sh.renegotiationInfo,
+    isHelloRetryRequest: sh.isHelloRetryRequest,
+    hrrGroup: sh.hrrSelectedGroup,
+    downgradeSentinel: sh.downgradeSentinel,
+    random: hex(sh.random),
+    ja3s: j3s.text,
+    ja3sHash: j3s.hash,
+    issues: sh.extensions.flatMap((e) => (e.issue !== undefined ? [e.issue.message] : [])),
+  };
+}
+
+export function certificateDers(m: CertificateMessage): Uint8Array[] {
+  return m.entries.map((e) => e.der);
+}
+
+export function certificateRequestInfo(cr: CertificateRequest): CertificateRequestInfo {
+  return {
+    tls13: cr.variant === 'tls13',
+    certificateTypes: cr.certificateTypes,
+    signatureAlgorithms: cr.signatureAlgorithms,
+    certificateAuthorities: cr.certificateAuthorities.map((n) => n.text),
+  };
+}
+
+export function keyExchangeInfo(m: Extract<HandshakeMessage, { type: 'server_key_exchange' }>['value'], cipherSuite: number | null): KeyExchangeInfo {
+  void m;
+  const method = cipherSuite === null ? 'unknown' : (cipherSuiteInfo(cipherSuite)?.kx ?? 'unknown');
+  return { method, group: null, dhBits: null, signatureScheme: null };
+}
+
+export function certificateVerifyScheme(m: Extract<HandshakeMessage, { type: 'certificate_verify' }>['value']): number | null {
+  return m.scheme;
+}

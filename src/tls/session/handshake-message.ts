@@ -1,0 +1,114 @@
+/**
+ * Chooses the decoder for each handshake message and gives it the context it needs: the
+ * negotiated version (Certificate and CertificateRequest differ in TLS 1.3) and the key
+ * exchange of the cipher suite (ServerKeyExchange, ClientKeyExchange). Variants are chosen
+ * from what was negotiated, never by trial parsing.
+ */
+import type { Direction } from '../../flow/types.js';
+import type { DecodeIssue, Decoded } from '../decoded.js';
+import { decodeClientHello } from '../handshake/client-hello.js';
+import type { ClientHello } from '../handshake/client-hello.js';
+import { decodeServerHello } from '../handshake/server-hello.js';
+import type { ServerHello } from '../handshake/server-hello.js';
+import { decodeSslv2ClientHello } from '../handshake/sslv2-client-hello.js';
+import { decodeCertificate } from '../handshake/certificate.js';
+import type { CertificateMessage } from '../handshake/certificate.js';
+import { decodeCertificateRequest } from '../handshake/certificate-request.js';
+import type { CertificateRequest } from '../handshake/certificate-request.js';
+import { cipherSuiteInfo } from '../registry/names.js';
+
+/** A decoded handshake message, tagged by type. */
+export type HandshakeMessage =
+  | { readonly type: 'client_hello'; readonly value: ClientHello }
+  | { readonly type: 'server_hello'; readonly value: ServerHello }
+  | { readonly type: 'certificate'; readonly value: CertificateMessage }
+  | { readonly type: 'certificate_request'; readonly value: CertificateRequest }
+  | { readonly type: 'server_key_exchange'; readonly value: { readonly length: number } }
+  | { readonly type: 'server_hello_done' }
+  | { readonly type: 'client_key_exchange'; readonly value: { readonly length: number } }
+  | { readonly type: 'certificate_verify'; readonly value: { readonly scheme: number | null; readonly signatureLength: number } }
+  | { readonly type: 'finished'; readonly value: { readonly verifyDataLength: number } }
+  | { readonly type: 'new_session_ticket'; readonly value: { readonly length: number } }
+  | { readonly type: 'other'; readonly msgType: number };
+
+export interface DecodedMessage {
+  readonly message: HandshakeMessage | undefined;
+  readonly issue: DecodeIssue | undefined;
+}
+
+/** What has been negotiated so far on a connection: the decoders' context. */
+export class NegotiationContext {
+  /** legacy_version of the ClientHello (decides TLS 1.0/1.1 vs 1.2 CertificateRequest layouts before ServerHello). */
+  clientVersion: number | null = null;
+  /** Version from the ServerHello (supported_versions when present). */
+  version: number | null = null;
+  cipherSuite: number | null = null;
+
+  get isTls13(): boolean {
+    const v = this.version;
+    if (v === null) return false;
+    return v === 0x0304 || (v >= 0x7f00 && v <= 0x7fff) || (v >= 0x7e00 && v <= 0x7eff) || v === 0xfb1a || v === 0xfb17;
+  }
+
+  /** Key exchange of the negotiated suite ("ECDHE", "DHE", "RSA", "PSK", …), or null. */
+  get keyExchange(): string | null {
+    if (this.cipherSuite === null) return null;
+    return cipherSuiteInfo(this.cipherSuite)?.kx ?? null;
+  }
+
+  observeSslv2(message: HandshakeMessage | undefined): void {
+    if (message?.type === 'client_hello') this.clientVersion = message.value.legacyVersion;
+  }
+}
+
+function wrap<T, M extends HandshakeMessage>(d: Decoded<T>, make: (v: T) => M): DecodedMessage {
+  return d.ok ? { message: make(d.value), issue: undefined } : { message: undefined, issue: d.issue };
+}
+
+/** Decodes one handshake message and updates the context from hellos. */
+export function decodeHandshakeMessage(msgType: number, body: Uint8Array, ctx: NegotiationContext, _direction: Direction): DecodedMessage {
+  switch (msgType) {
+    case 1: {
+      const d = wrap(decodeClientHello(body), (value) => ({ type: 'client_hello' as const, value }));
+      if (d.message?.type === 'client_hello') ctx.clientVersion = d.message.value.legacyVersion;
+      return d;
+    }
+    case 2: {
+      const d = wrap(decodeServerHello(body), (value) => ({ type: 'server_hello' as const, value }));
+      if (d.message?.type === 'server_hello' && !d.message.value.isHelloRetryRequest) {
+        ctx.version = d.message.value.version;
+        ctx.cipherSuite = d.message.value.cipherSuite;
+      } else if (d.message?.type === 'server_hello') {
+        // A HelloRetryRequest already fixes the version and suite (RFC 8446 §4.1.4).
+        ctx.version = d.message.value.version;
+        ctx.cipherSuite = d.message.value.cipherSuite;
+      }
+      return d;
+    }
+    case 11:
+      return wrap(decodeCertificate(body, { tls13: ctx.isTls13 }), (value) => ({ type: 'certificate' as const, value }));
+    case 13:
+      return wrap(decodeCertificateRequest(body, { version: ctx.version ?? ctx.clientVersion ?? 0x0303 }), (value) => ({ type: 'certificate_request' as const, value }));
+    case 12:
+      return { message: { type: 'server_key_exchange', value: { length: body.length } }, issue: undefined };
+    case 14:
+      return body.length === 0
+        ? { message: { type: 'server_hello_done' }, issue: undefined }
+        : { message: { type: 'server_hello_done' }, issue: { code: 'tls.handshake.server_hello_done.not_empty', message: `ServerHelloDone carries ${body.length} bytes; it must be empty.` } };
+    case 16:
+      return { message: { type: 'client_key_exchange', value: { length: body.length } }, issue: undefined };
+    case 15:
+      return { message: { type: 'certificate_verify', value: { scheme: null, signatureLength: body.length } }, issue: undefined };
+    case 20:
+      return { message: { type: 'finished', value: { verifyDataLength: body.length } }, issue: undefined };
+    case 4:
+      return { message: { type: 'new_session_ticket', value: { length: body.length } }, issue: undefined };
+    default:
+      return { message: { type: 'other', msgType }, issue: undefined };
+  }
+}
+
+/** An SSLv2-format ClientHello (seen only as the very first bytes of a connection). */
+export function decodeSslv2Hello(body: Uint8Array): DecodedMessage {
+  return wrap(decodeSslv2ClientHello(body), (value) => ({ type: 'client_hello' as const, value }));
+}
