@@ -84,9 +84,13 @@ export function openSource(source: CaptureSource, chunkBytes: number, label: str
   return iterableChunks(source as AsyncIterable<unknown>, label);
 }
 
-/** Zlib refuses output chunks below 64 bytes; above 1 MiB nothing is gained. */
+/**
+ * Output chunk bounds of the decompressor. Zlib refuses less than 64 bytes. The upper bound
+ * is kept small because Node drops the output of the one inflate call that fails (e.g. on
+ * a bad checksum): at most this many decompressed bytes before the damage are lost.
+ */
 const MIN_GUNZIP_CHUNK = 64;
-const MAX_GUNZIP_CHUNK = 1024 * 1024;
+const MAX_GUNZIP_CHUNK = 64 * 1024;
 
 /**
  * Decompresses gzip (several members allowed). `head` holds the bytes already pulled to
@@ -113,15 +117,72 @@ export function gunzipChunks(head: readonly Uint8Array[], rest: ChunkIterator, c
     finishFlush: zlibConstants.Z_SYNC_FLUSH,
     chunkSize: Math.max(MIN_GUNZIP_CHUNK, Math.min(chunkBytes, MAX_GUNZIP_CHUNK)),
   });
-  // Errors reach the consumer through the iteration of `gunzip`; the callback only keeps
-  // pipeline from reporting them as unhandled.
+  // Errors reach the consumer through `next()`; the callback only keeps pipeline from
+  // reporting them as unhandled.
   const out = pipeline(Readable.from(compressed(), { highWaterMark: 1 }), gunzip, () => undefined);
-  const iterator = out[Symbol.asyncIterator]() as AsyncIterator<Uint8Array, undefined>;
+  const inner = drainThenFail(out);
   return {
-    next: () => iterator.next(),
+    next: () => inner.next(),
     return: async () => {
-      await iterator.return?.();
+      await inner.return?.();
       await rest.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+}
+
+/** Output chunks a stream may queue before it is paused. */
+const STREAM_QUEUE_CHUNKS = 4;
+
+/**
+ * Iterates a stream so that every chunk it produced is delivered before its error (Node's
+ * own async iterator may drop buffered output when the stream fails, and zlib reports a
+ * damaged checksum only after the data it covers).
+ */
+function drainThenFail(stream: Readable): ChunkIterator {
+  const queue: Uint8Array[] = [];
+  let failure: { error: unknown } | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  stream.on('data', (chunk: Uint8Array) => {
+    queue.push(chunk);
+    if (queue.length >= STREAM_QUEUE_CHUNKS) stream.pause();
+    notify();
+  });
+  stream.on('error', (error: unknown) => {
+    failure ??= { error };
+    notify();
+  });
+  stream.on('end', () => {
+    ended = true;
+    notify();
+  });
+  stream.on('close', () => {
+    ended = true;
+    notify();
+  });
+  return {
+    next: async () => {
+      for (;;) {
+        const chunk = queue.shift();
+        if (chunk !== undefined) {
+          if (queue.length < STREAM_QUEUE_CHUNKS / 2 && !ended) stream.resume();
+          return { done: false, value: chunk };
+        }
+        if (failure !== undefined) throw failure.error;
+        if (ended) return { done: true, value: undefined };
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    },
+    return: async () => {
+      stream.destroy();
       return { done: true, value: undefined };
     },
   };
