@@ -132,7 +132,7 @@ export class ReaderContext {
   secrets(secretsType: number, data: Uint8Array): void {
     const hook = this.options.onDecryptionSecrets;
     if (hook === undefined) return;
-    const s: DecryptionSecrets = { secretsType, data: data.slice(), afterFrame: this.frames };
+    const s: DecryptionSecrets = { secretsType, data: new Uint8Array(data), afterFrame: this.frames };
     hook(s);
   }
 

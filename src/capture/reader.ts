@@ -117,7 +117,8 @@ async function peek(input: ChunkIterator, n: number, onError: (error: unknown) =
     }
     if (r.done === true) break;
     if (r.value.length === 0) continue;
-    chunks.push(r.value.slice());
+    // A copy (new Uint8Array, not slice: Buffer.slice is a view): the source may reuse its buffer.
+    chunks.push(new Uint8Array(r.value));
     length += r.value.length;
   }
   const head = new Uint8Array(Math.min(n, length));
@@ -279,7 +280,7 @@ export function readCapture(source: CaptureSource, onPacket: PacketSink, options
 
 /** A packet whose bytes outlive the callback. */
 function copyPacket(p: Packet): Packet {
-  return { ...p, bytes: p.bytes.slice() };
+  return { ...p, bytes: new Uint8Array(p.bytes) };
 }
 
 /**

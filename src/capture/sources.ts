@@ -110,7 +110,7 @@ export function gunzipChunks(head: readonly Uint8Array[], rest: ChunkIterator, c
         throw ioError(label, error);
       }
       if (r.done === true) return;
-      yield r.value.slice();
+      yield new Uint8Array(r.value);
     }
   }
   const gunzip = createGunzip({

@@ -33,7 +33,7 @@ export async function readAll(source: CaptureSource, options: CaptureReaderOptio
     source,
     (p) => {
       if (p.bytes.length !== p.capturedLength) throw new Error(`frame ${p.frame}: bytes.length ${p.bytes.length} != capturedLength ${p.capturedLength}`);
-      packets.push({ ...p, time: { sec: p.time.sec, nsec: p.time.nsec }, bytes: p.bytes.slice() });
+      packets.push({ ...p, time: { sec: p.time.sec, nsec: p.time.nsec }, bytes: new Uint8Array(p.bytes) });
     },
     { ...options, onDecryptionSecrets: (s) => secrets.push(s) },
   );
