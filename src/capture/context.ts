@@ -58,8 +58,6 @@ export class ReaderContext {
   stopped = false;
   /** Reading was stopped by a length that cannot be trusted, a bad block or an abort. */
   stoppedEarly = false;
-  /** The stop came from the abort signal (the packet just delivered counts as read). */
-  stoppedByAbort = false;
   info: CaptureInfo | undefined;
   lastTime: Timestamp | undefined;
   private readonly perCode = new Map<string, number>();
@@ -109,7 +107,6 @@ export class ReaderContext {
   abort(): void {
     this.stopped = true;
     this.stoppedEarly = true;
-    this.stoppedByAbort = true;
   }
 
   /** Checks that time does not go backwards (in file order, across interfaces). */

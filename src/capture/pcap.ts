@@ -68,6 +68,11 @@ export class PcapParser implements UnitParser {
     const sink = ctx.sink;
     const signal = ctx.options.signal;
     while (!ctx.stopped) {
+      // Checked before each packet: an abort from inside the callback stops after that packet.
+      if (signal !== undefined && signal.aborted) {
+        ctx.abort();
+        break;
+      }
       if (end - pos < RECORD_HEADER_BYTES) {
         this.need = RECORD_HEADER_BYTES;
         break;
@@ -138,7 +143,6 @@ export class PcapParser implements UnitParser {
       };
       pos += total;
       sink(packet);
-      if (signal !== undefined && signal.aborted) ctx.abort();
     }
     return pos - start;
   }

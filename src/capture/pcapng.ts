@@ -90,7 +90,14 @@ export class PcapngParser implements UnitParser {
     const maxBlock = ctx.maxBlockBytes;
     let pos = start;
     this.pendingType = undefined;
+    const signal = ctx.options.signal;
     while (!ctx.stopped) {
+      // Checked before each block after the first section header (so the file is identified):
+      // an abort from inside the callback stops after that packet.
+      if (signal !== undefined && signal.aborted && this.headerDone) {
+        ctx.abort();
+        break;
+      }
       const available = end - pos;
       if (available < BLOCK_PEEK) {
         this.need = BLOCK_PEEK;
@@ -153,12 +160,8 @@ export class PcapngParser implements UnitParser {
           // ISB, NRB, custom and unknown blocks carry nothing the analysis uses.
           break;
       }
-      if (ctx.stopped) {
-        // A packet block that stopped the read is not consumed; one whose sink aborted is.
-        if (!ctx.stoppedByAbort) break;
-        pos += length;
-        break;
-      }
+      // A block that stopped the read is not consumed.
+      if (ctx.stopped) break;
       pos += length;
     }
     return pos - start;
@@ -385,7 +388,5 @@ export class PcapngParser implements UnitParser {
       originalLength: original,
     };
     ctx.sink(packet);
-    const signal = ctx.options.signal;
-    if (signal !== undefined && signal.aborted) ctx.abort();
   }
 }

@@ -155,6 +155,7 @@ async function run(source: CaptureSource, onPacket: PacketSink, options: Capture
   const signal = options.signal;
   let input = openSource(source, chunkBytes, label);
   let gzip = false;
+  let format: CaptureInfo['format'] = 'pcap';
   let bytesRead = 0;
   let pendingRead = false;
   try {
@@ -171,6 +172,7 @@ async function run(source: CaptureSource, onPacket: PacketSink, options: Capture
       });
       sniffed = sniffFormat(first.head, label, true);
     }
+    format = sniffed.kind === 'pcap' ? 'pcap' : 'pcapng';
     const parser = sniffed.kind === 'pcap' ? new PcapParser(ctx, sniffed.littleEndian, sniffed.nanosecond, gzip) : new PcapngParser(ctx, gzip);
     const driver = new ChunkDriver(parser, ctx);
     for (const chunk of first.chunks) {
@@ -221,7 +223,8 @@ async function run(source: CaptureSource, onPacket: PacketSink, options: Capture
     if (pendingRead) closing?.catch(() => undefined);
     else await closing;
   }
-  const info: CaptureInfo = ctx.info ?? { format: parserFormat(ctx), gzip, byteOrder: 'little', version: '' };
+  // Without a header (aborted before it was read) only the sniffed format is known.
+  const info: CaptureInfo = ctx.info ?? { format, gzip, byteOrder: 'little', version: '' };
   return {
     info,
     interfaces: ctx.interfaces,
@@ -230,10 +233,6 @@ async function run(source: CaptureSource, onPacket: PacketSink, options: Capture
     anomalies: ctx.finishAnomalies(),
     stoppedEarly: ctx.stoppedEarly,
   };
-}
-
-function parserFormat(ctx: ReaderContext): CaptureInfo['format'] {
-  return ctx.info?.format ?? 'pcap';
 }
 
 function raceAbort<T>(read: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
