@@ -1,0 +1,46 @@
+/**
+ * LINKTYPE_LINUX_SLL2 (276): Linux "cooked" capture, version 2 (`tcpdump -i any`, libpcap ≥ 1.10).
+ *
+ *   struct {
+ *     u16 protocol;          // EtherType (as in SLL v1)
+ *     u16 reserved;          // must be zero
+ *     u32 interface_index;
+ *     u16 arphrd_type;
+ *     u8  packet_type;       // 0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing
+ *     u8  address_length;
+ *     u8  address[8];
+ *   } Sll2Header;            // 20 bytes, all big-endian
+ */
+import { fail, ok, type Decoded } from '../tls/decoded.js';
+import type { LinkHeader } from './link-header.js';
+import { cookedPayload } from './sll.js';
+
+export interface Sll2Header extends LinkHeader {
+  readonly interfaceIndex: number;
+  readonly arphrd: number;
+  readonly packetType: number;
+}
+
+/** Decodes a Linux cooked v2 header at `offset`. */
+export function decodeSll2(bytes: Uint8Array, offset = 0): Decoded<Sll2Header> {
+  if (bytes.length - offset < 20) {
+    return fail('decode.truncated_header', `Linux cooked v2 header truncated: ${Math.max(0, bytes.length - offset)} of 20 bytes captured.`, offset);
+  }
+  const protocol = ((bytes[offset] as number) << 8) | (bytes[offset + 1] as number);
+  const interfaceIndex =
+    (bytes[offset + 4] as number) * 0x1000000 + (((bytes[offset + 5] as number) << 16) | ((bytes[offset + 6] as number) << 8) | (bytes[offset + 7] as number));
+  const arphrd = ((bytes[offset + 8] as number) << 8) | (bytes[offset + 9] as number);
+  const packetType = bytes[offset + 10] as number;
+  const payload = cookedPayload(bytes, offset + 20, protocol, arphrd);
+  if (!payload.ok) return payload;
+  const p = payload.value;
+  return ok({
+    etherType: p.etherType,
+    payloadOffset: p.payloadOffset,
+    vlans: p.vlans,
+    other: p.other,
+    interfaceIndex,
+    arphrd,
+    packetType,
+  });
+}
