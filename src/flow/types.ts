@@ -129,6 +129,12 @@ export interface FlowTableOptions {
   readonly idleTimeoutSeconds?: number;
   /** TCP events kept per connection. Default 64. */
   readonly maxEventsPerConnection?: number;
+  /**
+   * How long (capture time) a closed connection's 4-tuple is remembered without buffers, so
+   * stray trailing ACKs, retransmitted FINs and RSTs count on it instead of opening a new
+   * connection; a SYN with a new initial sequence number ends it at once. Default 60 s.
+   */
+  readonly closedLingerSeconds?: number;
 }
 
 export interface FlowStats {
@@ -137,4 +143,6 @@ export interface FlowStats {
   readonly segments: number;
   readonly evicted: number;
   readonly outOfOrderBytesHeld: number;
+  /** Segments that arrived for a recently closed connection and were only counted. */
+  readonly lateSegments: number;
 }

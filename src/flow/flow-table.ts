@@ -1,0 +1,236 @@
+/**
+ * The connection table: TCP segments in, per-connection ordered byte streams out.
+ *
+ * Connections are keyed by the 4-tuple; both directions map to one entry. A connection ends
+ * on RST, on FIN both ways once nothing is pending, after `idleTimeoutSeconds` of silence
+ * (capture time), when `maxConnections` forces the least recently active one out, or at
+ * `finish()`. After a FIN or RST end, the 4-tuple lingers as a tombstone (no buffers) for
+ * `closedLingerSeconds`, so trailing ACKs and retransmitted FINs/RSTs are only counted; a SYN
+ * with a new initial sequence number starts a new connection at once.
+ *
+ * Ordering guarantee: for one connection, handler calls happen in capture order; data a
+ * segment makes deliverable is delivered during the `addSegment` call that carried it; the
+ * handler's `onEnd` is called exactly once, as soon as the connection ends, and the
+ * connection's buffers are freed at that moment.
+ *
+ * Cost: one string key and one or two Map operations per segment; in-order data is passed as
+ * views of the segment payload; only out-of-order data is copied, within the bounds.
+ */
+import { TcpFlag } from '../decode/types.js';
+import type { TcpSegment } from '../decode/types.js';
+import { Connection } from './connection.js';
+import type { EndCause } from './connection.js';
+import { HELD_SEGMENT_WEIGHT } from './half-stream.js';
+import type { HeldBudget } from './half-stream.js';
+import type { ConnectionHandlerFactory, FlowStats, FlowTableOptions } from './types.js';
+
+/** Defaults of `FlowTableOptions`, with what each costs. */
+export const FLOW_DEFAULTS = {
+  /** Per direction; memory for out-of-order data of one stream. */
+  maxOutOfOrderBytes: 4 * 1024 * 1024,
+  /** Across all connections; the hard memory bound of reassembly. */
+  maxTotalOutOfOrderBytes: 256 * 1024 * 1024,
+  /** About 2 KiB each while open (two half-streams, counters, the consumer's state aside). */
+  maxConnections: 100_000,
+  idleTimeoutSeconds: 600,
+  maxEventsPerConnection: 64,
+  /** A tombstone is ~100 bytes; at most `maxConnections` are kept. */
+  closedLingerSeconds: 60,
+} as const;
+
+/** What is remembered of a connection that ended by FIN or RST. */
+interface Tombstone {
+  readonly initIp: string;
+  readonly initPort: number;
+  readonly synSeq: readonly [number | null, number | null];
+  readonly until: number;
+}
+
+/** How often (capture seconds) the idle sweep looks at the least recently active connections. */
+const SWEEP_INTERVAL_SECONDS = 1;
+
+/**
+ * Map key of a segment's connection, the same for both directions: the lower endpoint first.
+ * Addresses are textual (dotted IPv4, RFC 5952 IPv6), so a space cannot occur in them.
+ */
+export function flowKey(seg: TcpSegment): string {
+  const a = seg.src;
+  const b = seg.dst;
+  if (a < b || (a === b && seg.srcPort <= seg.dstPort)) return `${a} ${seg.srcPort} ${b} ${seg.dstPort}`;
+  return `${b} ${seg.dstPort} ${a} ${seg.srcPort}`;
+}
+
+export class FlowTable {
+  /** Open connections, least recently active first (re-inserted on activity). */
+  private readonly open = new Map<string, Connection>();
+  /** Recently closed 4-tuples, oldest first. */
+  private readonly closed = new Map<string, Tombstone>();
+  private readonly budget: HeldBudget;
+  private readonly limits: { readonly maxOutOfOrderBytes: number; readonly maxEventsPerConnection: number };
+  private readonly maxConnections: number;
+  private readonly idleTimeout: number;
+  private readonly linger: number;
+  /** The connection touched last, which is already at the end of `open`. */
+  private last: Connection | null = null;
+  private nextId = 1;
+  private segments = 0;
+  private evicted = 0;
+  private late = 0;
+  private nextSweep = -Infinity;
+
+  /**
+   * @param factory called once per connection, at its first packet, for its consumer.
+   * @param options limits; see `FLOW_DEFAULTS`.
+   */
+  constructor(
+    private readonly factory: ConnectionHandlerFactory,
+    options: FlowTableOptions = {},
+  ) {
+    const maxTotal = positive(options.maxTotalOutOfOrderBytes, FLOW_DEFAULTS.maxTotalOutOfOrderBytes);
+    this.budget = {
+      bytes: 0,
+      segments: 0,
+      maxBytes: maxTotal,
+      maxSegments: Math.max(8, Math.floor(maxTotal / HELD_SEGMENT_WEIGHT)),
+    };
+    this.limits = {
+      maxOutOfOrderBytes: positive(options.maxOutOfOrderBytes, FLOW_DEFAULTS.maxOutOfOrderBytes),
+      maxEventsPerConnection: nonNegative(options.maxEventsPerConnection, FLOW_DEFAULTS.maxEventsPerConnection),
+    };
+    this.maxConnections = Math.max(1, Math.floor(positive(options.maxConnections, FLOW_DEFAULTS.maxConnections)));
+    this.idleTimeout = positive(options.idleTimeoutSeconds, FLOW_DEFAULTS.idleTimeoutSeconds);
+    this.linger = nonNegative(options.closedLingerSeconds, FLOW_DEFAULTS.closedLingerSeconds);
+  }
+
+  /** Feeds one decoded TCP segment, in capture order. */
+  addSegment(seg: TcpSegment): void {
+    this.segments++;
+    const now = seg.time.sec + seg.time.nsec / 1e9;
+    if (now >= this.nextSweep) {
+      this.nextSweep = now + SWEEP_INTERVAL_SECONDS;
+      this.sweep(now, seg);
+    }
+    const key = flowKey(seg);
+    let conn = this.open.get(key);
+    if (conn !== undefined) {
+      if (now - conn.lastSec > this.idleTimeout) {
+        this.endOpen(conn, 'idle', seg);
+        conn = undefined;
+      } else if (conn.closing && (seg.flags & TcpFlag.SYN) !== 0 && isNewSyn(conn.synSeq, conn.directionOf(seg), seg.seq)) {
+        // Port reuse while the old connection still waits for a hole before its FIN.
+        this.endOpen(conn, 'fin', seg);
+        conn = undefined;
+      } else if (conn !== this.last) {
+        this.open.delete(key);
+        this.open.set(key, conn);
+      }
+    }
+    if (conn === undefined) {
+      const tomb = this.closed.get(key);
+      if (tomb !== undefined) {
+        const d = seg.srcPort === tomb.initPort && seg.src === tomb.initIp ? 0 : 1;
+        if ((seg.flags & TcpFlag.SYN) === 0 || !isNewSyn(tomb.synSeq, d, seg.seq)) {
+          this.late++;
+          return;
+        }
+        this.closed.delete(key);
+      }
+      conn = new Connection(key, this.nextId++, seg, now, this.factory, this.budget, this.limits);
+      this.open.set(key, conn);
+      if (this.open.size > this.maxConnections) this.evictOldest(seg);
+    }
+    this.last = conn;
+    if (conn.add(seg, conn.directionOf(seg), now)) {
+      this.open.delete(key);
+      if (this.last === conn) this.last = null;
+      this.bury(conn, now);
+    }
+  }
+
+  /** End of capture: gives up open holes (`capture-ended`) and ends every open connection. */
+  finish(): void {
+    for (const conn of this.open.values()) conn.end('open', conn.lastFrame, conn.lastTime);
+    this.open.clear();
+    this.closed.clear();
+    this.last = null;
+  }
+
+  stats(): FlowStats {
+    return {
+      connections: this.nextId - 1,
+      open: this.open.size,
+      segments: this.segments,
+      evicted: this.evicted,
+      outOfOrderBytesHeld: this.budget.bytes,
+      lateSegments: this.late,
+    };
+  }
+
+  /** Ends idle connections and forgets expired tombstones, oldest first. */
+  private sweep(now: number, seg: TcpSegment): void {
+    for (const conn of this.open.values()) {
+      if (now - conn.lastSec <= this.idleTimeout) break;
+      this.endOpen(conn, 'idle', seg);
+    }
+    for (const [key, tomb] of this.closed) {
+      if (tomb.until >= now) break;
+      this.closed.delete(key);
+    }
+  }
+
+  private evictOldest(seg: TcpSegment): void {
+    for (const conn of this.open.values()) {
+      this.evicted++;
+      conn.anomaly({
+        code: 'flow.evicted',
+        severity: 'weird',
+        message: `More than ${this.maxConnections} connections were open at once; this least recently active one was ended early.`,
+        frame: seg.frame,
+      });
+      this.endOpen(conn, 'evicted', seg);
+      return;
+    }
+  }
+
+  /** Ends an open connection for a reason of the table's own (idle, evicted, replaced). */
+  private endOpen(conn: Connection, cause: EndCause, seg: TcpSegment): void {
+    this.open.delete(conn.key);
+    if (this.last === conn) this.last = null;
+    if (cause === 'idle') {
+      conn.end(cause, conn.lastFrame, conn.lastTime);
+    } else {
+      conn.end(cause, seg.frame, seg.time);
+    }
+  }
+
+  private bury(conn: Connection, now: number): void {
+    if (this.linger <= 0) return;
+    this.closed.delete(conn.key);
+    this.closed.set(conn.key, {
+      initIp: conn.info.initiator.ip,
+      initPort: conn.info.initiator.port,
+      synSeq: [conn.synSeq[0], conn.synSeq[1]],
+      until: now + this.linger,
+    });
+    if (this.closed.size > this.maxConnections) {
+      for (const key of this.closed.keys()) {
+        this.closed.delete(key);
+        break;
+      }
+    }
+  }
+}
+
+/** A SYN whose sequence number differs from the one that direction used before starts anew. */
+function isNewSyn(synSeq: readonly [number | null, number | null], d: 0 | 1, seq: number): boolean {
+  const previous = synSeq[d];
+  return previous === null || previous !== seq;
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function nonNegative(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
