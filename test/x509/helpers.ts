@@ -5,7 +5,12 @@
 import { webcrypto } from 'node:crypto';
 import { x509 } from '../../src/x509/peculiar.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+type Algorithm = webcrypto.Algorithm;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+type RsaHashedKeyGenParams = webcrypto.RsaHashedKeyGenParams;
+type EcKeyGenParams = webcrypto.EcKeyGenParams;
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 export { x509 };
 
