@@ -155,6 +155,8 @@ export class HalfStream {
    */
   addData(seq: number, payload: Uint8Array, missing: number, frame: number, time: Timestamp): void {
     if (!this.baseKnown) this.setBase(seq);
+    // A pending skip moves the cursor first, so offsets are computed near where they will land.
+    this.settle();
     const s = this.offsetOf(seq);
     const capEnd = s + payload.length;
     let e = capEnd + missing;
@@ -239,6 +241,7 @@ export class HalfStream {
   /** A FIN at sequence number `seq` (the sequence number the FIN occupies). */
   addFin(seq: number, frame: number): void {
     if (!this.baseKnown) this.setBase(seq);
+    this.settle();
     const off = this.offsetOf(seq);
     if (this.finOffset < 0) {
       if (off < this.next && !this.ignored) {
@@ -259,6 +262,7 @@ export class HalfStream {
    */
   ackedTo(ack: number, frame: number, time: Timestamp): void {
     if (!this.baseKnown || this.ignored) return;
+    this.settle();
     let a = this.offsetOf(ack);
     if (this.finOffset >= 0 && a > this.finOffset) a = this.finOffset; // the FIN's own sequence number
     if (a <= this.next || a - this.next > MAX_AHEAD) return;
