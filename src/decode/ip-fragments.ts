@@ -26,6 +26,7 @@ export const FRAGMENT_DEFAULTS = {
 /** Largest reassembled payload: the 16-bit length fields allow no more. */
 export const MAX_REASSEMBLED_BYTES = 65535;
 
+/** Reassembly limits; the fields and defaults are those of `DecoderOptions`. */
 export interface FragmentLimits {
   readonly maxFragmentBytes?: number;
   readonly maxFragmentedDatagrams?: number;
@@ -48,6 +49,7 @@ export interface Fragment {
   readonly frame: number;
 }
 
+/** What adding a fragment did: still held, completed its datagram, or dropped (see anomalies). */
 export type FragmentResult =
   | { readonly kind: 'held'; readonly anomalies: readonly Anomaly[] }
   | {

@@ -23,6 +23,7 @@
 import { fail, ok, type Decoded, type DecodeIssue } from '../tls/decoded.js';
 import { plainAddressFormatter, type AddressFormatter } from './address.js';
 
+/** A decoded IPv4 header, with where its payload lies in the input. */
 export interface Ipv4Header {
   readonly version: 4;
   readonly headerLength: number;

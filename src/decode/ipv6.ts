@@ -146,6 +146,7 @@ function shortExtension(o: number, need: number, end: number, declaredEnd: numbe
   return fail('ip.bad_extension_header', `IP extension header of ${need} bytes runs past the end of the packet.`, o);
 }
 
+/** A decoded IPv6 header and extension chain, with where the upper-layer data lies in the input. */
 export interface Ipv6Header {
   readonly version: 6;
   readonly trafficClass: number;

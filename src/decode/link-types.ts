@@ -4,6 +4,7 @@
  * `unknown(N)`.
  */
 
+/** Name and description of one LINKTYPE value. */
 export interface LinkTypeInfo {
   /** LINKTYPE_ name without the prefix, e.g. "LINUX_SLL2". */
   readonly name: string;

@@ -13,6 +13,7 @@
 import { fail, ok, type Decoded } from '../tls/decoded.js';
 import { ETHERTYPE, NO_VLANS, type LinkHeader } from './link-header.js';
 
+/** A decoded NULL/LOOP header. */
 export interface NullHeader extends LinkHeader {
   /** The address family value as understood (after choosing the byte order). */
   readonly family: number;
@@ -36,11 +37,13 @@ export function familyToEtherType(family: number): number {
 const familyNames = new Map<number, string>();
 
 function familyName(family: number): string {
+  // Values above 255 share one name: the stats count protocols by name, and a hostile file
+  // could otherwise make one entry per 32-bit value.
+  if (family > 255) return 'null family >255';
   let name = familyNames.get(family);
   if (name === undefined) {
     name = `null family ${family}`;
-    // Bounded: only small values are cached (a hostile file could use every 32-bit value).
-    if (family < 4096) familyNames.set(family, name);
+    familyNames.set(family, name);
   }
   return name;
 }

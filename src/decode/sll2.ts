@@ -15,6 +15,7 @@ import { fail, ok, type Decoded } from '../tls/decoded.js';
 import type { LinkHeader } from './link-header.js';
 import { cookedPayload } from './sll.js';
 
+/** A decoded Linux cooked v2 header. */
 export interface Sll2Header extends LinkHeader {
   readonly interfaceIndex: number;
   readonly arphrd: number;

@@ -28,6 +28,7 @@ import type { TcpOptions } from './types.js';
 /** The options of a segment that carries none, shared so such segments allocate nothing for them. */
 export const NO_TCP_OPTIONS: TcpOptions = Object.freeze({});
 
+/** A decoded TCP header. */
 export interface TcpHeader {
   readonly srcPort: number;
   readonly dstPort: number;

@@ -10,6 +10,7 @@
  */
 import { fail, ok, type Decoded, type DecodeIssue } from '../tls/decoded.js';
 
+/** A decoded UDP header. */
 export interface UdpHeader {
   readonly srcPort: number;
   readonly dstPort: number;
