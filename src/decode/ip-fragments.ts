@@ -233,15 +233,23 @@ export class FragmentReassembler {
     let added = 0;
     let conflict = false;
     let cursor = start;
-    let i = 0;
-    while (i < pieces.length && (pieces[i] as Piece).end <= start) i++;
-    const fresh: Piece[] = [];
-    for (let j = i; j < pieces.length && cursor < end; j++) {
+    // First piece that ends after `start` (pieces are sorted and disjoint, so ends are sorted too).
+    let lo = 0;
+    let hi = pieces.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((pieces[mid] as Piece).end <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    let j = lo;
+    while (j < pieces.length && cursor < end) {
       const p = pieces[j] as Piece;
       if (p.start >= end) break;
       if (p.start > cursor) {
-        fresh.push({ start: cursor, end: p.start, data: data.slice(cursor - offset, p.start - offset) });
+        // Fill the hole before p; it goes in at j, so p moves to j + 1.
+        pieces.splice(j, 0, { start: cursor, end: p.start, data: data.slice(cursor - offset, p.start - offset) });
         added += p.start - cursor;
+        j++;
       }
       // Compare the overlapping bytes: identical duplicates are normal, different ones are not.
       const os = Math.max(p.start, start);
@@ -249,15 +257,14 @@ export class FragmentReassembler {
       for (let k = os; k < oe && !conflict; k++) {
         if (p.data[k - p.start] !== data[k - offset]) conflict = true;
       }
-      cursor = Math.max(cursor, p.end);
+      if (p.end > cursor) cursor = p.end;
+      j++;
     }
     if (cursor < end) {
-      fresh.push({ start: cursor, end, data: data.slice(cursor - offset, end - offset) });
+      const piece = { start: cursor, end, data: data.slice(cursor - offset, end - offset) };
+      if (j >= pieces.length) pieces.push(piece);
+      else pieces.splice(j, 0, piece);
       added += end - cursor;
-    }
-    if (fresh.length > 0) {
-      pieces.push(...fresh);
-      pieces.sort((a, b) => a.start - b.start);
     }
     if (conflict) {
       note({
@@ -272,6 +279,9 @@ export class FragmentReassembler {
   }
 
   private covers(d: Datagram): boolean {
+    const last = d.pieces[d.pieces.length - 1];
+    // Pieces are disjoint, so when none reaches past the end, the byte count decides.
+    if (last === undefined || last.end <= d.total) return d.bytes === d.total;
     let next = 0;
     for (const p of d.pieces) {
       if (p.start > next) return false;
