@@ -3,7 +3,8 @@ import type { ClientHello } from '../tls/handshake/client-hello.js';
 import type { ServerHello } from '../tls/handshake/server-hello.js';
 import type { CertificateMessage } from '../tls/handshake/certificate.js';
 import type { CertificateRequest } from '../tls/handshake/certificate-request.js';
-import type { HandshakeMessage } from '../tls/session/handshake-message.js';
+import type { ServerKeyExchange } from '../tls/handshake/server-key-exchange.js';
+import type { CertificateVerify } from '../tls/handshake/certificate-verify.js';
 import { ja3, ja3s } from '../tls/fingerprints/ja3.js';
 import { ja4 } from '../tls/fingerprints/ja4.js';
 import { cipherSuiteInfo } from '../tls/registry/names.js';
@@ -90,12 +91,17 @@ export function certificateRequestInfo(cr: CertificateRequest): CertificateReque
   };
 }
 
-export function keyExchangeInfo(m: Extract<HandshakeMessage, { type: 'server_key_exchange' }>['value'], cipherSuite: number | null): KeyExchangeInfo {
-  void m;
-  const method = cipherSuite === null ? 'unknown' : (cipherSuiteInfo(cipherSuite)?.kx ?? 'unknown');
-  return { method, group: null, dhBits: null, signatureScheme: null };
+export function keyExchangeInfo(m: ServerKeyExchange, cipherSuite: number | null): KeyExchangeInfo {
+  const method = cipherSuite === null ? m.kx : (cipherSuiteInfo(cipherSuite)?.kx ?? m.kx);
+  const p = m.params;
+  return {
+    method,
+    group: p?.kind === 'ecdhe' ? p.group : null,
+    dhBits: p?.kind === 'dhe' ? p.primeBits : p?.kind === 'rsa' ? p.modulusBits : null,
+    signatureScheme: m.signature?.scheme ?? null,
+  };
 }
 
-export function certificateVerifyScheme(m: Extract<HandshakeMessage, { type: 'certificate_verify' }>['value']): number | null {
+export function certificateVerifyScheme(m: CertificateVerify): number | null {
   return m.scheme;
 }

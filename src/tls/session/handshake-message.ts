@@ -15,6 +15,24 @@ import { decodeCertificate } from '../handshake/certificate.js';
 import type { CertificateMessage } from '../handshake/certificate.js';
 import { decodeCertificateRequest } from '../handshake/certificate-request.js';
 import type { CertificateRequest } from '../handshake/certificate-request.js';
+import { decodeServerKeyExchange, keyExchangeKind } from '../handshake/server-key-exchange.js';
+import type { KeyExchangeKind, ServerKeyExchange } from '../handshake/server-key-exchange.js';
+import { decodeClientKeyExchange } from '../handshake/client-key-exchange.js';
+import type { ClientKeyExchange } from '../handshake/client-key-exchange.js';
+import { decodeCertificateVerify } from '../handshake/certificate-verify.js';
+import type { CertificateVerify } from '../handshake/certificate-verify.js';
+import { decodeNewSessionTicket } from '../handshake/new-session-ticket.js';
+import type { NewSessionTicket } from '../handshake/new-session-ticket.js';
+import { decodeFinished } from '../handshake/finished.js';
+import type { Finished } from '../handshake/finished.js';
+import { decodeEncryptedExtensions } from '../handshake/encrypted-extensions.js';
+import type { EncryptedExtensions } from '../handshake/encrypted-extensions.js';
+import { decodeKeyUpdate } from '../handshake/key-update.js';
+import type { KeyUpdate } from '../handshake/key-update.js';
+import { decodeHelloRequest } from '../handshake/hello-request.js';
+import { decodeCertificateStatus } from '../handshake/certificate-status.js';
+import type { CertificateStatus } from '../handshake/certificate-status.js';
+import { decodeServerHelloDone } from '../handshake/server-hello-done.js';
 import { cipherSuiteInfo } from '../registry/names.js';
 
 /** A decoded handshake message, tagged by type. */
@@ -23,12 +41,16 @@ export type HandshakeMessage =
   | { readonly type: 'server_hello'; readonly value: ServerHello }
   | { readonly type: 'certificate'; readonly value: CertificateMessage }
   | { readonly type: 'certificate_request'; readonly value: CertificateRequest }
-  | { readonly type: 'server_key_exchange'; readonly value: { readonly length: number } }
+  | { readonly type: 'server_key_exchange'; readonly value: ServerKeyExchange }
   | { readonly type: 'server_hello_done' }
-  | { readonly type: 'client_key_exchange'; readonly value: { readonly length: number } }
-  | { readonly type: 'certificate_verify'; readonly value: { readonly scheme: number | null; readonly signatureLength: number } }
-  | { readonly type: 'finished'; readonly value: { readonly verifyDataLength: number } }
-  | { readonly type: 'new_session_ticket'; readonly value: { readonly length: number } }
+  | { readonly type: 'client_key_exchange'; readonly value: ClientKeyExchange }
+  | { readonly type: 'certificate_verify'; readonly value: CertificateVerify }
+  | { readonly type: 'finished'; readonly value: Finished }
+  | { readonly type: 'new_session_ticket'; readonly value: NewSessionTicket }
+  | { readonly type: 'encrypted_extensions'; readonly value: EncryptedExtensions }
+  | { readonly type: 'key_update'; readonly value: KeyUpdate }
+  | { readonly type: 'hello_request' }
+  | { readonly type: 'certificate_status'; readonly value: CertificateStatus }
   | { readonly type: 'other'; readonly msgType: number };
 
 export interface DecodedMessage {
@@ -50,10 +72,15 @@ export class NegotiationContext {
     return v === 0x0304 || (v >= 0x7f00 && v <= 0x7fff) || (v >= 0x7e00 && v <= 0x7eff) || v === 0xfb1a || v === 0xfb17;
   }
 
-  /** Key exchange of the negotiated suite ("ECDHE", "DHE", "RSA", "PSK", …), or null. */
-  get keyExchange(): string | null {
-    if (this.cipherSuite === null) return null;
-    return cipherSuiteInfo(this.cipherSuite)?.kx ?? null;
+  /** Key exchange of the negotiated suite, as the key-exchange decoders name it. */
+  get keyExchange(): KeyExchangeKind {
+    return keyExchangeKind(this.cipherSuite === null ? undefined : cipherSuiteInfo(this.cipherSuite));
+  }
+
+  /** TLS 1.2 and later carry a signature algorithm in signatures. */
+  get signatureHasScheme(): boolean {
+    const v = this.version ?? this.clientVersion ?? 0x0303;
+    return v >= 0x0303;
   }
 
   observeSslv2(message: HandshakeMessage | undefined): void {
@@ -90,19 +117,25 @@ export function decodeHandshakeMessage(msgType: number, body: Uint8Array, ctx: N
     case 13:
       return wrap(decodeCertificateRequest(body, { version: ctx.version ?? ctx.clientVersion ?? 0x0303 }), (value) => ({ type: 'certificate_request' as const, value }));
     case 12:
-      return { message: { type: 'server_key_exchange', value: { length: body.length } }, issue: undefined };
+      return wrap(decodeServerKeyExchange(body, { kx: ctx.keyExchange, tls12: ctx.signatureHasScheme }), (value) => ({ type: 'server_key_exchange' as const, value }));
     case 14:
-      return body.length === 0
-        ? { message: { type: 'server_hello_done' }, issue: undefined }
-        : { message: { type: 'server_hello_done' }, issue: { code: 'tls.handshake.server_hello_done.not_empty', message: `ServerHelloDone carries ${body.length} bytes; it must be empty.` } };
+      return wrap(decodeServerHelloDone(body), () => ({ type: 'server_hello_done' as const }));
     case 16:
-      return { message: { type: 'client_key_exchange', value: { length: body.length } }, issue: undefined };
+      return wrap(decodeClientKeyExchange(body, { kx: ctx.keyExchange, ssl3: ctx.version === 0x0300 }), (value) => ({ type: 'client_key_exchange' as const, value }));
     case 15:
-      return { message: { type: 'certificate_verify', value: { scheme: null, signatureLength: body.length } }, issue: undefined };
+      return wrap(decodeCertificateVerify(body, { hasScheme: ctx.signatureHasScheme }), (value) => ({ type: 'certificate_verify' as const, value }));
     case 20:
-      return { message: { type: 'finished', value: { verifyDataLength: body.length } }, issue: undefined };
+      return wrap(decodeFinished(body, ctx.version === null ? {} : { version: ctx.version }), (value) => ({ type: 'finished' as const, value }));
     case 4:
-      return { message: { type: 'new_session_ticket', value: { length: body.length } }, issue: undefined };
+      return wrap(decodeNewSessionTicket(body, { tls13: ctx.isTls13 }), (value) => ({ type: 'new_session_ticket' as const, value }));
+    case 8:
+      return wrap(decodeEncryptedExtensions(body), (value) => ({ type: 'encrypted_extensions' as const, value }));
+    case 24:
+      return wrap(decodeKeyUpdate(body), (value) => ({ type: 'key_update' as const, value }));
+    case 0:
+      return wrap(decodeHelloRequest(body), () => ({ type: 'hello_request' as const }));
+    case 22:
+      return wrap(decodeCertificateStatus(body), (value) => ({ type: 'certificate_status' as const, value }));
     default:
       return { message: { type: 'other', msgType }, issue: undefined };
   }
