@@ -1,0 +1,241 @@
+/**
+ * HTML report: one self-contained file that opens offline. Verdict counts as large numbers,
+ * a host map, then a sortable, filterable connection table whose rows expand (with
+ * details/summary, so it reads without JavaScript) to the ladder, findings and certificates.
+ *
+ * Safety: every string from the model goes through `escapeHtml`; the page loads nothing
+ * (no URLs at all besides the SVG namespace) and its Content-Security-Policy allows only
+ * the one inline stylesheet and script, by hash.
+ */
+import { createHash } from 'node:crypto';
+import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
+import { hostMapSvg, ladderSvg } from './html-svg.js';
+import type { ReportMeta } from './markdown.js';
+import type { CaptureReport, ConnectionReport, Report } from './model.js';
+import { escapeHtml } from './sanitize.js';
+import {
+  captureCounts,
+  certificateView,
+  clientCertText,
+  countsLine,
+  endpointText,
+  evidenceGaps,
+  failureGroups,
+  hygieneWarnings,
+  idList,
+  shortCipher,
+  statusWord,
+  verdictLine,
+  versionText,
+  whyText,
+  CAPTURE_NOTES_MAX,
+} from './text.js';
+import type { CertificateSummary } from '../x509/index.js';
+
+const e = escapeHtml;
+
+/** CSP source for an inline element: its SHA-256, base64 (CSP Level 2 hash source). */
+function cspHash(content: string): string {
+  return `'sha256-${createHash('sha256').update(content, 'utf8').digest('base64')}'`;
+}
+
+/** The Content-Security-Policy of every HTML report: nothing but the inline style and script. */
+export const HTML_CSP = [
+  "default-src 'none'",
+  `style-src ${cspHash(HTML_STYLE)}`,
+  `script-src ${cspHash(HTML_SCRIPT)}`,
+  "img-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function ipSortKey(ip: string): string {
+  // IPv4 sorts numerically when zero-padded; IPv6 sorts after IPv4, textually.
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  return v4 === null ? `6:${ip}` : `4:${v4.slice(1).map((p) => p.padStart(3, '0')).join('.')}`;
+}
+
+function endpointSortKey(ep: { ip: string; port: number }): string {
+  return `${ipSortKey(ep.ip)}:${String(ep.port).padStart(5, '0')}`;
+}
+
+const STATUS_ORDER: Readonly<Record<string, number>> = { failed: 0, incomplete: 1, ok: 2, 'not-tls': 3 };
+
+function badge(c: ConnectionReport): string {
+  return `<span class="badge st-${e(c.status)}">${e(statusWord(c))}</span>`;
+}
+
+function certificatesTable(c: ConnectionReport): string {
+  const rows: string[] = [];
+  const add = (role: string, certs: readonly CertificateSummary[], sni: string | null): void => {
+    certs.forEach((cert, i) => {
+      const f = certificateView(cert, i === 0 ? sni : null);
+      const who = i === 0 ? role : `${role} chain [${i}]`;
+      if (f.parseError !== null) {
+        rows.push(`<tr><td>${e(who)}</td><td colspan="4" class="bad">unreadable: ${e(f.parseError)}</td><td class="mono">${e(f.sha256)}</td></tr>`);
+        return;
+      }
+      const sans =
+        f.sans.length > 0
+          ? `<br><span class="muted">SAN ${e(f.sans.slice(0, 8).join(', '))}${f.sans.length + f.moreSans > 8 ? ' …' : ''}</span>${f.sniMatch === null ? '' : f.sniMatch ? ' ✔ SNI' : ' <span class="bad">✘ SNI</span>'}`
+          : '';
+      const validity = `${e(f.validity)}${f.validityNote !== '' ? ` ${e(f.validityNote)}` : ''}`;
+      rows.push(
+        `<tr><td>${e(who)}</td><td>${e(f.subject)}${sans}</td><td>${e(f.issuer)}</td><td${f.outOfValidity ? ' class="bad"' : ''}>${validity}</td><td class="key">${e(f.key)}${f.weakSignature ? `<br><span class="bad">weak signature ${e(f.signature)}</span>` : ''}</td><td class="mono">${e(f.sha256)}</td></tr>`,
+      );
+    });
+  };
+  add('Server', c.certificates.server, c.sni);
+  add('Client', c.certificates.client, null);
+  if (rows.length === 0) return '';
+  return `<h4>Certificates</h4>\n<table class="certs"><thead><tr><th>Role</th><th>Subject</th><th>Issuer</th><th>Validity</th><th>Key</th><th>SHA-256</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+}
+
+function connectionDetail(c: ConnectionReport): string {
+  const out: string[] = ['<div class="conn-detail">', `<p>${e(c.summary)}</p>`];
+  if (c.mtls.acceptableCAs.length > 0) {
+    out.push('<p>The server accepts client certificates issued by:</p><ul>', ...c.mtls.acceptableCAs.slice(0, 50).map((ca) => `<li>${e(ca)}</li>`));
+    if (c.mtls.acceptableCAs.length > 50) out.push(`<li>… and ${c.mtls.acceptableCAs.length - 50} more</li>`);
+    out.push('</ul>');
+  }
+  for (const f of c.findings) {
+    out.push(
+      `<div class="finding sev-${e(f.severity)}"><span class="badge sev-${e(f.severity)}">${e(f.severity)}</span> <b>${e(f.title)}</b>${f.inferred === true ? ' <span class="muted">(inferred)</span>' : ''}`,
+      `<dl><dt>Likely cause</dt><dd>${e(f.detail)}</dd><dt>Fix</dt><dd>${e(f.fix)}</dd>${f.frames.length > 0 ? `<dt>Frames</dt><dd>${f.frames.slice(0, 30).join(', ')}${f.frames.length > 30 ? ', …' : ''}</dd>` : ''}</dl></div>`,
+    );
+  }
+  if (c.mtls.evidence !== null) out.push(`<p><b>Evidence:</b> ${e(c.mtls.evidence)}</p>`);
+  out.push(`<h4>Ladder</h4>\n<figure>${ladderSvg(c)}</figure>`);
+  const certs = certificatesTable(c);
+  if (certs !== '') out.push(certs);
+  const facts: [string, string][] = [
+    ['Versions offered', c.versions.offered.join(', ')],
+    ['Cipher suite', c.cipherSuite ?? '–'],
+    ['ALPN', `${c.alpn.offered.join(', ')}${c.alpn.negotiated !== null ? ` → ${c.alpn.negotiated}` : ''}`],
+    ['History', c.history],
+    ['JA3 / JA3S', `${c.ja3Hash ?? '–'} / ${c.ja3sHash ?? '–'}`],
+    ['JA4', c.ja4 ?? '–'],
+    ['Frames', `${c.firstFrame}–${c.lastFrame}`],
+    ['TCP end', `${c.tcpEnd.how}${c.tcpEnd.from !== null ? ` by the ${c.tcpEnd.from}` : ''}${c.tcpEnd.frame !== null ? `, frame ${c.tcpEnd.frame}` : ''}`],
+  ];
+  for (const n of c.notTls) facts.push([`First bytes (${n.from})`, n.firstBytes]);
+  out.push(`<h4>Facts</h4>\n<dl class="facts">${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v === '' ? '–' : v)}</dd>`).join('')}</dl>`);
+  if (c.anomalies.length > 0) out.push('<h4>Anomalies</h4><ul>', ...c.anomalies.slice(0, 50).map((a) => `<li><code>${e(a.code)}</code>${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${e(a.message)}</li>`), '</ul>');
+  out.push('</div>');
+  return out.join('\n');
+}
+
+const COLUMNS = ['#', 'client', 'server', 'SNI', 'version', 'cipher', 'client cert', 'result', 'why'] as const;
+
+function connectionBody(c: ConnectionReport): string {
+  const cells = [
+    `<td data-v="${c.id}">${c.id}</td>`,
+    `<td class="mono" data-v="${e(endpointSortKey(c.client))}">${e(endpointText(c.client))}</td>`,
+    `<td class="mono" data-v="${e(endpointSortKey(c.server))}">${e(endpointText(c.server))}</td>`,
+    `<td>${e(c.sni ?? '')}${c.starttls !== null ? ` <span class="muted">[${e(c.starttls)} STARTTLS]</span>` : ''}</td>`,
+    `<td>${e(versionText(c))}</td>`,
+    `<td>${e(shortCipher(c.cipherSuite))}</td>`,
+    `<td>${e(clientCertText(c))}</td>`,
+    `<td data-v="${STATUS_ORDER[c.status] ?? 9}">${badge(c)}</td>`,
+    `<td>${e(whyText(c))}</td>`,
+  ];
+  const open = c.status === 'failed' ? ' open' : '';
+  const what = [`ladder`, c.findings.length > 0 ? `${c.findings.length} finding${c.findings.length === 1 ? '' : 's'}` : '', c.certificates.server.length + c.certificates.client.length > 0 ? 'certificates' : '']
+    .filter((s) => s !== '')
+    .join(', ');
+  return [
+    `<tbody class="conn st-${e(c.status)}" data-id="${c.id}" data-status="${e(c.status)}">`,
+    `<tr class="row">${cells.join('')}</tr>`,
+    `<tr class="detail"><td colspan="${COLUMNS.length}"><details${open}><summary>#${c.id} details: ${e(what)}</summary>`,
+    connectionDetail(c),
+    '</details></td></tr>',
+    '</tbody>',
+  ].join('\n');
+}
+
+function captureSection(cap: CaptureReport, capIndex: number): string {
+  const out: string[] = [`<section class="capture" id="capture-${capIndex}">`, `<h2>${e(cap.file)}</h2>`];
+  if (cap.error !== null) {
+    out.push(`<p class="bad">${e(cap.error)}</p>`, '</section>');
+    return out.join('\n');
+  }
+  const metaParts = [[cap.format ?? '', cap.gzip ? 'gzip' : '', ...cap.linkTypes].filter((s) => s !== '').join(', '), `${cap.packets.toLocaleString('en-US')} packets`];
+  if (cap.firstTime !== null && cap.lastTime !== null) metaParts.push(`${cap.firstTime.slice(0, 19).replace('T', ' ')} – ${cap.lastTime.slice(11, 19)} UTC`);
+  out.push(`<p class="meta">${e(metaParts.join(' · '))}</p>`, `<p class="verdict"><b>${e(verdictLine(cap))}</b></p>`);
+  const n = captureCounts(cap);
+  const number = (cls: string, value: number, label: string): string => `<div class="number ${cls}"><b>${value}</b>${e(label)}</div>`;
+  out.push(
+    '<div class="numbers">',
+    number('tls', n.tls, 'TLS connections'),
+    number('ok', n.ok, 'ok'),
+    number('failed', n.failed, 'failed'),
+    number('incomplete', n.incomplete, 'incomplete'),
+    number('not-tls', n.notTls, 'not TLS'),
+    '</div>',
+    `<p class="certline muted">${e(countsLine(cap))}</p>`,
+  );
+  const groups = failureGroups(cap);
+  if (groups.length > 0) {
+    out.push('<ul class="groups">');
+    for (const g of groups) {
+      const clients = `${g.clients.slice(0, 5).join(', ')}${g.clients.length > 5 ? ', …' : ''}`;
+      out.push(`<li><span class="badge st-failed">FAILED</span> <b>${g.count}× ${e(g.title)}</b> — ${e(clients)} → ${e(g.server)} <span class="muted">(${e(idList(g.ids))})</span></li>`);
+    }
+    out.push('</ul>');
+  }
+  const map = hostMapSvg(cap, capIndex);
+  if (map !== '') out.push(`<figure>${map}<figcaption>Clients on the left, servers on the right; each line is a client–server pair, coloured by its worst result. Select a line to list its connections.</figcaption></figure>`);
+  if (cap.connections.length > 0) {
+    out.push(
+      `<div class="controls" hidden><input type="search" placeholder="Filter connections" aria-label="Filter connections"><select aria-label="Result"><option value="">all results</option><option value="failed">failed</option><option value="incomplete">incomplete</option><option value="ok">ok</option><option value="not-tls">not TLS</option></select><span class="edge-filter" hidden><span></span> <button type="button">show all</button></span><span class="shown muted"></span></div>`,
+      `<table class="conns"><thead><tr>${COLUMNS.map((h) => `<th aria-sort="none"><button type="button">${e(h)}</button></th>`).join('')}</tr></thead>`,
+      ...cap.connections.map(connectionBody),
+      '</table>',
+    );
+  }
+  const warnings = hygieneWarnings(cap);
+  if (warnings.length > 0) out.push('<h3>Warnings</h3><ul>', ...warnings.map((w) => `<li><span class="badge sev-warning">warning</span> ${e(w.title)} <span class="muted">(${e(idList(w.ids))})</span></li>`), '</ul>');
+  const gaps = evidenceGaps(cap);
+  const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => `<code>${e(a.code)}</code>${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${e(a.message)}`);
+  if (cap.anomalies.length > CAPTURE_NOTES_MAX) notes.push(`… and ${cap.anomalies.length - CAPTURE_NOTES_MAX} more capture notes (see the JSON report).`);
+  if (gaps.length > 0 || notes.length > 0) out.push('<h3>What the capture does not show</h3><ul>', ...gaps.map((g) => `<li>${e(g)}</li>`), ...notes.map((x) => `<li>${x}</li>`), '</ul>');
+  out.push('</section>');
+  return out.join('\n');
+}
+
+/** Renders the report as one self-contained HTML document. Pure: no I/O. */
+export function renderHtml(report: Report, meta: ReportMeta): string {
+  const title = report.captures.length === 1 && report.captures[0] !== undefined ? `${report.captures[0].file}: ${verdictLine(report.captures[0])}` : `${report.captures.length} captures`;
+  const s = report.summary;
+  const out: string[] = [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${e(HTML_CSP)}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    `<title>${e(`${report.tool.name}: ${title}`)}</title>`,
+    `<style>${HTML_STYLE}</style>`,
+    '</head>',
+    '<body>',
+    '<header>',
+    `<h1>${e(report.tool.name)} report</h1>`,
+    `<p class="meta">${report.captures.length} capture${report.captures.length === 1 ? '' : 's'} · ${s.connections} connection${s.connections === 1 ? '' : 's'}, ${s.tls} TLS: ${s.ok} ok, ${s.failed} failed, ${s.incomplete} incomplete</p>`,
+    '</header>',
+    '<main>',
+    ...report.captures.map(captureSection),
+    '</main>',
+    '<footer>',
+    `<p>Generated by ${e(report.tool.name)} ${e(report.tool.version)} (report schema ${report.schemaVersion}). Command line:</p>`,
+    `<pre>${e(meta.commandLine)}</pre>`,
+    '<table class="hashes"><thead><tr><th>Capture</th><th>SHA-256</th></tr></thead><tbody>',
+    ...report.captures.map((cap) => `<tr><td>${e(cap.file)}</td><td class="mono">${e(meta.captureSha256[cap.file] ?? '(not computed)')}</td></tr>`),
+    '</tbody></table>',
+    '</footer>',
+    `<script>${HTML_SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+  ];
+  return `${out.join('\n')}\n`;
+}
