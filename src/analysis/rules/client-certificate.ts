@@ -1,46 +1,47 @@
 /**
- * Client certificate rules: the mTLS failures this tool exists for.
+ * Client certificate rules: the mTLS failures this tool exists for, as seen in cleartext
+ * (TLS ≤ 1.2, or TLS 1.3 with a key log). The TLS 1.3 variants read from record sizes live
+ * in tls13-inferred.ts and use the same codes with `inferred: true`.
  * Alert meanings per RFC 8446 §6.2; the "usual cause" wording reflects how OpenSSL, JSSE and
  * Node.js signal each problem (see docs/diagnoses.md).
  */
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
-import { alertText, delayText, listCas, serverText } from './evidence.js';
-
-/** What a certificate alert from the server means for the client's certificate. */
-const REJECTION_REASONS: ReadonlyMap<number, { title: string; why: string; fix: string }> = new Map([
-  [42, { title: 'Client certificate rejected (bad_certificate)', why: 'the server could not verify the client certificate or its signature (OpenSSL sends this for an untrusted or malformed client certificate, and for one with a too-weak key)', fix: "check that the client certificate chains to a CA in the server's trust store, that the client sends its intermediate certificates, and that its key is at least RSA 2048 / ECDSA P-256" }],
-  [43, { title: 'Client certificate of an unsupported type', why: 'the server does not accept this kind of certificate (key type, or a certificate without the clientAuth extended key usage)', fix: 'issue the client certificate with the TLS Web Client Authentication (clientAuth) extended key usage and a key type the server accepts' }],
-  [44, { title: 'Client certificate revoked', why: "the server's revocation check (CRL or OCSP) says the client certificate was revoked", fix: 'issue a new client certificate and install it in the client keystore' }],
-  [45, { title: 'Client certificate expired or not yet valid', why: 'the server found the client certificate outside its validity period (or the clocks differ)', fix: 'renew the client certificate, or correct the clock of the client or server' }],
-  [46, { title: 'Client certificate not accepted (certificate_unknown)', why: 'the server rejected the client certificate for an unspecified reason (Java/WebLogic servers send this when PKIX path building or validity checks fail)', fix: "import the client certificate's issuing CA (and root) into the server's trust store, and check its validity dates and extended key usage" }],
-  [48, { title: 'Client certificate from an unknown CA', why: "the server does not trust the CA that issued the client certificate (or the client did not send the intermediate that links it to one)", fix: "import the issuing CA into the server's trust store, or have the client send its full chain" }],
-  [49, { title: 'Client certificate valid but access denied', why: 'the server verified the certificate but its access policy refused this client', fix: "grant the certificate's subject access in the server's configuration" }],
-  [51, { title: 'Client certificate and private key do not match', why: "the server could not verify the client's CertificateVerify signature: the private key used does not belong to the certificate sent", fix: 'pair the client certificate with its own private key in the client keystore' }],
-  [116, { title: 'Client certificate required', why: 'the server requires a client certificate and none was sent', fix: 'configure the client with a certificate and key issued by a CA the server trusts' }],
-]);
+import { CLIENT_CERT_ALERTS, alertOwner } from './alert-meanings.js';
+import { clientChain, clientRefusal, clientRefusalExplained } from './client-certificate-content.js';
+import { alertText, delayText, firstCloseBy, frames, listCas, theServer } from './evidence.js';
 
 const clientCertificateMissing: Rule = {
   id: 'client-cert-missing',
-  evaluate({ facts, status, mtls }: RuleInput): readonly Finding[] {
+  evaluate(input: RuleInput): readonly Finding[] {
+    const { facts, status, mtls } = input;
     const hs = facts.hs;
     if (hs === null || status !== 'failed' || mtls.state !== 'requested-not-sent') return [];
+    const owner = alertOwner(input);
+    if (owner !== null && owner !== 'client-cert') return [];
     const c = facts.connection;
     const alert = facts.failureAlert;
     const sent = hs.clientCertificates === null ? 'sent no Certificate message' : `answered with an empty Certificate message (frame ${hs.clientCertificateFrame})`;
-    const ending = alert !== null ? `; the server then closed with ${alertText(alert)} at frame ${alert.frame}${delayText(hs.clientCertificateTime, alert.time)}` : c.tcp.end.how === 'rst' ? `; the server then reset the connection at frame ${c.tcp.end.frame}` : '';
-    const frames = [hs.certificateRequestFrame, hs.clientCertificateFrame, alert?.frame ?? null].filter((x): x is number => x !== null);
+    const close = alert === null ? firstCloseBy(c, 'server', hs.certificateRequestFrame ?? 0) : null;
+    const from = hs.clientCertificateTime ?? null;
+    const ending =
+      alert !== null
+        ? `; the server then closed with ${alertText(alert)} at frame ${alert.frame}${delayText(from, alert.time)}`
+        : close !== null
+          ? `; the server then ${close.kind === 'rst' ? 'reset' : 'closed'} the connection without an alert at frame ${close.frame}${delayText(from, close.time)}`
+          : '';
+    const java = hs.clientCertificates !== null && mtls.acceptableCAs.length > 0 ? ' Java clients send an empty certificate when no keystore entry was issued by one of the CAs the server lists.' : '';
     return [
       {
         code: 'client-cert-missing',
         severity: 'error',
         title: 'Client certificate missing',
-        detail: `The server (${serverText(c, hs.clientHello?.sni ?? null)}) asked for a client certificate signed by ${listCas(mtls.acceptableCAs)} and the client ${sent}${ending}. Java clients send an empty certificate when no keystore entry was issued by one of the CAs the server lists.`,
+        detail: `${theServer(c, hs.clientHello?.sni ?? null)} asked for a client certificate signed by ${listCas(mtls.acceptableCAs)} (frame ${hs.certificateRequestFrame}) and the client ${sent}${ending}.${java}`,
         fix:
           mtls.acceptableCAs.length > 0
             ? `Give the client a certificate (and key) issued by ${listCas(mtls.acceptableCAs)}, or add the client certificate's issuer to the server's trust store so the server advertises it.`
-            : 'Configure the client with a certificate and private key (for Java: a keystore with a key entry, set via javax.net.ssl.keyStore).',
-        frames,
+            : 'Configure the client with a certificate and private key (for Java: a keystore with a key entry, set via javax.net.ssl.keyStore; for curl: --cert and --key).',
+        frames: frames(hs.certificateRequestFrame, hs.clientCertificateFrame, alert?.frame ?? close?.frame),
       },
     ];
   },
@@ -48,36 +49,44 @@ const clientCertificateMissing: Rule = {
 
 const clientCertificateRejected: Rule = {
   id: 'client-cert-rejected',
-  evaluate({ facts, status, mtls }: RuleInput): readonly Finding[] {
+  evaluate(input: RuleInput): readonly Finding[] {
+    const { facts, status, mtls } = input;
     const hs = facts.hs;
-    const alert = facts.failureAlert;
     if (hs === null || status !== 'failed' || mtls.state !== 'sent-rejected') return [];
+    const refusal = clientRefusal(input);
+    if (refusal === null) return [];
+    if (refusal.alert !== null && alertOwner(input) !== 'client-cert') return [];
+    // A finding from the certificate's content (expired, wrong EKU, …) already explains it.
+    if (clientRefusalExplained(input)) return [];
     const c = facts.connection;
-    const reason = alert?.description != null ? REJECTION_REASONS.get(alert.description) : undefined;
-    const leaf = hs.clientCertificates?.[0];
-    const who = leaf !== undefined ? `'${leaf.subject}' (issued by '${leaf.issuer}')` : 'its certificate';
-    const frames = [hs.clientCertificateFrame, alert?.frame ?? c.tcp.end.frame].filter((x): x is number => x !== null);
+    const leaf = clientChain(input)[0];
+    const who = leaf !== undefined && leaf.subject !== '' ? `its certificate '${leaf.subject}' (issued by '${leaf.issuer}')` : 'its certificate';
+    const cv = hs.clientCertificateVerify !== null ? ` and its CertificateVerify at frame ${hs.clientCertificateVerify.frame}` : '';
+    const alert = refusal.alert;
     if (alert === null) {
-      const closedBy = c.tcp.end.by === 'server' ? `the server ${c.tcp.end.how === 'rst' ? 'reset' : 'closed'} the connection at frame ${c.tcp.end.frame} without an alert` : 'the connection ended without an alert';
+      const close = refusal.close;
+      if (close === null) return [];
+      const finished = hs.clientFinishedFrame !== null ? `, then its Finished (frame ${hs.clientFinishedFrame})` : '';
       return [
         {
           code: 'client-cert-rejected-silently',
           severity: 'error',
           title: 'Client certificate rejected (no alert)',
-          detail: `The client sent ${who} at frame ${hs.clientCertificateFrame} and ${closedBy}. Servers that send no alert (Node.js among them) close like this when they reject the client certificate.`,
+          detail: `The client sent ${who} at frame ${hs.clientCertificateFrame}${cv}${finished}, and the server ${close.kind === 'rst' ? 'reset' : 'closed'} the connection at frame ${close.frame}${delayText(hs.clientCertificateTime, close.time)} without an alert and without its own Finished. Servers that send no alert (Node.js among them) close like this when they reject the client certificate.`,
           fix: "Check the server's log for the reason; usually the client certificate's CA is missing from the server's trust store, or the certificate has expired.",
-          frames,
+          frames: frames(hs.clientCertificateFrame, hs.clientFinishedFrame, close.frame),
         },
       ];
     }
+    const reason = alert.description !== null ? CLIENT_CERT_ALERTS.get(alert.description) : undefined;
     return [
       {
         code: 'client-cert-rejected',
         severity: 'error',
         title: reason?.title ?? 'Client certificate rejected',
-        detail: `The client sent ${who} at frame ${hs.clientCertificateFrame}; the server answered with ${alertText(alert)} at frame ${alert.frame}: ${reason?.why ?? 'the server refused the client certificate'}.`,
-        fix: reason?.fix ?? "Check the client certificate against the server's trust store and requirements.",
-        frames,
+        detail: `${theServer(c, hs.clientHello?.sni ?? null)} rejected the client certificate: the client sent ${who} at frame ${hs.clientCertificateFrame}${cv}, and the server answered with ${alertText(alert)} at frame ${alert.frame}${delayText(hs.clientCertificateTime, alert.time)}. Meaning: ${reason?.why ?? 'the server refused the client certificate; the alert is encrypted, so a key log (--keylog FILE) would show which one'}.`,
+        fix: reason?.fix ?? "Check the client certificate against the server's trust store and requirements, and read the server's log for the reason.",
+        frames: frames(hs.clientCertificateFrame, hs.clientCertificateVerify?.frame, alert.frame),
       },
     ];
   },

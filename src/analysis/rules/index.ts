@@ -1,8 +1,37 @@
 /**
  * Every diagnosis rule, in the order findings of equal severity are listed
  * (causes before symptoms). Listed explicitly: importing a rule file has no side effects.
+ * Codes and their meaning: docs/diagnoses.md.
  */
 import type { Rule } from './types.js';
+import { TRANSPORT_RULES } from './transport.js';
+import { NEGOTIATION_RULES } from './negotiation.js';
+import { SERVER_CERTIFICATE_RULES } from './server-certificate.js';
+import { CLIENT_CERTIFICATE_CONTENT_RULES } from './client-certificate-content.js';
 import { CLIENT_CERTIFICATE_RULES } from './client-certificate.js';
+import { TLS13_INFERRED_RULES } from './tls13-inferred.js';
+import { OTHER_ALERT_RULES } from './other-alerts.js';
+import { VERSION_HYGIENE_RULES } from './hygiene-version.js';
+import { CIPHER_HYGIENE_RULES } from './hygiene-cipher.js';
+import { CERTIFICATE_EXPIRY_RULES } from './certificate-expiry.js';
+import { RENEGOTIATION_RULES } from './renegotiation.js';
+import { SLOW_HANDSHAKE_RULES } from './slow-handshake.js';
+import { EVIDENCE_RULES } from './evidence-missing.js';
 
-export const RULES: readonly Rule[] = [...CLIENT_CERTIFICATE_RULES];
+export const RULES: readonly Rule[] = [
+  // Transport first: when TCP or the first bytes fail, nothing later happened.
+  ...TRANSPORT_RULES,
+  ...NEGOTIATION_RULES,
+  // Certificate causes (expired, wrong name, wrong EKU, …) before the alerts they explain.
+  ...SERVER_CERTIFICATE_RULES,
+  ...CLIENT_CERTIFICATE_CONTENT_RULES,
+  ...CLIENT_CERTIFICATE_RULES,
+  ...TLS13_INFERRED_RULES,
+  ...OTHER_ALERT_RULES,
+  ...VERSION_HYGIENE_RULES,
+  ...CIPHER_HYGIENE_RULES,
+  ...CERTIFICATE_EXPIRY_RULES,
+  ...RENEGOTIATION_RULES,
+  ...SLOW_HANDSHAKE_RULES,
+  ...EVIDENCE_RULES,
+];

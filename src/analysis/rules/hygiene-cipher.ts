@@ -1,0 +1,58 @@
+/** Hygiene: weak cipher suites (NULL, EXPORT, anonymous, RC4, 3DES, DES) negotiated or offered. */
+import { cipherSuiteInfo, cipherSuiteName, isGrease } from '../../tls/registry/names.js';
+import type { Finding } from '../verdict-types.js';
+import type { Rule, RuleInput } from './types.js';
+import { frames } from './evidence.js';
+
+/** Why a suite is weak, or null. */
+export function cipherWeakness(code: number): string | null {
+  if (isGrease(code)) return null;
+  const row = cipherSuiteInfo(code);
+  if (row === undefined) return null;
+  if (row.cipher === 'NULL' && row.kx !== 'NULL') return 'no encryption (NULL)';
+  if (row.export) return 'EXPORT-grade (40/56-bit)';
+  if (row.auth === 'NULL' && row.kx !== 'NULL' && row.kx !== 'TLS13') return 'anonymous (no server authentication)';
+  if (row.cipher === 'RC4') return 'RC4';
+  if (row.cipher === '3DES') return '3DES (64-bit block, Sweet32)';
+  if (row.cipher === 'DES') return 'single DES';
+  if (row.cipher === 'RC2' || row.cipher === 'IDEA') return row.cipher;
+  return null;
+}
+
+const weakCipher: Rule = {
+  id: 'weak-cipher',
+  evaluate({ facts }: RuleInput): readonly Finding[] {
+    const hs = facts.hs;
+    const ch = hs?.clientHello ?? null;
+    if (hs === null || ch === null) return [];
+    const sh = hs.serverHello;
+    const chosen = sh !== null ? cipherWeakness(sh.cipherSuite) : null;
+    if (sh !== null && chosen !== null) {
+      return [
+        {
+          code: 'weak-cipher-negotiated',
+          severity: 'warning',
+          title: 'Weak cipher suite negotiated',
+          detail: `The server chose ${cipherSuiteName(sh.cipherSuite)} at frame ${hs.serverHelloFrame}: ${chosen}.`,
+          fix: 'Disable the weak suite on the server and prefer TLS 1.3 or TLS 1.2 ECDHE suites with AES-GCM or ChaCha20-Poly1305.',
+          frames: frames(hs.serverHelloFrame),
+        },
+      ];
+    }
+    const weak = ch.cipherSuites.map((s) => ({ s, why: cipherWeakness(s) })).filter((x) => x.why !== null);
+    if (weak.length === 0) return [];
+    const names = weak.slice(0, 5).map((x) => `${cipherSuiteName(x.s)} (${x.why})`).join(', ');
+    return [
+      {
+        code: 'weak-cipher-offered',
+        severity: 'info',
+        title: 'Client offers weak cipher suites',
+        detail: `The ClientHello (frame ${hs.clientHelloFrame}) offers ${weak.length} weak suite${weak.length === 1 ? '' : 's'}: ${names}${weak.length > 5 ? ', …' : ''}.`,
+        fix: 'Remove NULL, EXPORT, anonymous, RC4, DES and 3DES suites from the client configuration.',
+        frames: frames(hs.clientHelloFrame),
+      },
+    ];
+  },
+};
+
+export const CIPHER_HYGIENE_RULES: readonly Rule[] = [weakCipher];

@@ -1,0 +1,173 @@
+/**
+ * TLS 1.3 without keys: everything after ServerHello is encrypted, so the client-certificate
+ * exchange is read from record sizes (tls13-inference.ts; numbers in docs/diagnoses.md).
+ * These findings are marked `inferred` and use the same codes as their cleartext
+ * counterparts (`client-cert-missing`, `client-cert-rejected`, …) so that one cause has one
+ * code whatever the version; a key log (--keylog FILE) turns them into facts.
+ */
+import type { Tls13Inference } from '../tls13-inference.js';
+import type { Finding } from '../verdict-types.js';
+import type { Rule, RuleInput } from './types.js';
+import { alertCodeText, firstCloseBy, frames, theServer } from './evidence.js';
+
+const KEYLOG = 'Run again with --keylog FILE (SSLKEYLOGFILE from the client, or jSSLKeyLog for Java) to confirm from the decrypted messages.';
+
+/** The inference, when the handshake is TLS 1.3, full (not PSK), and its messages were not decrypted. */
+export function encryptedTls13(input: RuleInput): Tls13Inference | null {
+  const { facts } = input;
+  const hs = facts.hs;
+  if (!facts.tls13 || facts.resumed || hs === null || facts.tls13Inference === null) return null;
+  if (hs.certificateRequest !== null || hs.clientCertificates !== null || hs.serverCertificates !== null) return null;
+  return facts.tls13Inference;
+}
+
+function sizes(list: readonly number[]): string {
+  return list.length === 0 ? 'nothing' : `${list.length === 1 ? 'one record of' : `${list.length} records of`} ${list.join(' + ')} bytes`;
+}
+
+/** A cleartext alert already explains the failure: the inference has nothing to add. */
+function cleartextAlert(input: RuleInput): boolean {
+  const a = input.facts.failureAlert;
+  return a !== null && !a.encrypted;
+}
+
+const clientCertInferred: Rule = {
+  id: 'tls13-client-cert-inferred',
+  evaluate(input: RuleInput): readonly Finding[] {
+    const inf = encryptedTls13(input);
+    if (inf === null || (inf.clientFlight !== 'empty-certificate' && inf.clientFlight !== 'certificate-sent')) return [];
+    const s = inf.sizes;
+    const sent = inf.clientFlight === 'certificate-sent';
+    const reading = sent
+      ? `far more than Finished alone (${s.finished} bytes): the server asked for a client certificate and the client sent a certificate chain with its CertificateVerify`
+      : `an empty Certificate (${s.emptyCertificate} bytes, or ${s.emptyCertificateAndFinished} together with Finished): the server asked for a client certificate and the client had none to send`;
+    const outcome = inf.serverAnswer === 'accepted' ? ' The server went on with larger records afterwards (a session ticket or data), so it accepted the flight.' : '';
+    return [
+      {
+        code: 'tls13-client-cert-inferred',
+        severity: !sent && input.status !== 'ok' && input.status !== 'failed' ? 'warning' : 'info',
+        title: sent ? 'Client certificate sent (inferred from record sizes)' : 'Client certificate requested, none sent (inferred from record sizes)',
+        detail: `The TLS 1.3 handshake is encrypted; after the ServerHello the client sent ${sizes(inf.clientRecordSizes)} (frame ${inf.clientFlightFrame}), which is ${reading}.${outcome} Numbers: ${inf.evidence}.`,
+        fix: KEYLOG,
+        frames: frames(inf.clientFlightFrame, inf.serverAnswerFrame),
+        inferred: true,
+      },
+    ];
+  },
+};
+
+const serverAlertInferred: Rule = {
+  id: 'tls13-server-alert-inferred',
+  evaluate(input: RuleInput): readonly Finding[] {
+    const inf = encryptedTls13(input);
+    if (inf === null || inf.serverAnswer !== 'alert' || cleartextAlert(input)) return [];
+    const hs = input.facts.hs;
+    const c = input.facts.connection;
+    const server = theServer(c, hs?.clientHello?.sni ?? null);
+    const answer = `answered the client's flight (frame ${inf.clientFlightFrame}) with ${sizes(inf.serverRecordSizesAfter)} at frame ${inf.serverAnswerFrame} — the size of an encrypted alert (${inf.sizes.alert} bytes; Java pads it to 35) — instead of a session ticket or data`;
+    const close = firstCloseBy(c, 'server', inf.serverAnswerFrame ?? 0);
+    const closed = close !== null ? `, then ${close.kind === 'rst' ? 'reset' : 'closed'} the connection at frame ${close.frame}` : '';
+    const fr = frames(inf.clientFlightFrame, inf.serverAnswerFrame, close?.frame);
+    if (inf.clientFlight === 'empty-certificate') {
+      return [
+        {
+          code: 'client-cert-missing',
+          severity: 'error',
+          title: 'Client certificate missing (inferred)',
+          detail: `${server} asked for a client certificate and the client sent an empty one (record sizes: ${inf.clientRecordSizes.join(' + ')} bytes); the server ${answer}${closed}. The alert is most likely ${alertCodeText(116)} (OpenSSL) or ${alertCodeText(42)} (Java).`,
+          fix: `Configure the client with a certificate and key issued by a CA the server trusts (for Java: a keystore whose key entry was issued by one of the CAs the server lists). ${KEYLOG}`,
+          frames: fr,
+          inferred: true,
+        },
+      ];
+    }
+    if (inf.clientFlight === 'certificate-sent') {
+      return [
+        {
+          code: 'client-cert-rejected',
+          severity: 'error',
+          title: 'Client certificate rejected (inferred)',
+          detail: `${server} rejected the client certificate: the client sent a certificate (record sizes: ${inf.clientRecordSizes.join(' + ')} bytes) and the server ${answer}${closed}. The alert is most likely ${alertCodeText(48)}, ${alertCodeText(42)}, ${alertCodeText(46)} (Java), ${alertCodeText(45)} or ${alertCodeText(116)}.`,
+          fix: `Check that the client certificate chains to a CA in the server's trust store, is within its validity dates and has the clientAuth extended key usage; the server's log names the reason. ${KEYLOG}`,
+          frames: fr,
+          inferred: true,
+        },
+      ];
+    }
+    return [
+      {
+        code: 'tls13-server-alert-inferred',
+        severity: 'error',
+        title: 'Server refused the client\'s Finished (inferred)',
+        detail: `${server} ${answer}${closed}. With no client certificate involved, the alert is most likely ${alertCodeText(51)}, ${alertCodeText(20)} or ${alertCodeText(40)}.`,
+        fix: `Read the server's log for this connection. ${KEYLOG}`,
+        frames: fr,
+        inferred: true,
+      },
+    ];
+  },
+};
+
+const serverClosedSilently: Rule = {
+  id: 'tls13-server-closed-after-client-flight',
+  evaluate(input: RuleInput): readonly Finding[] {
+    const inf = encryptedTls13(input);
+    if (inf === null || inf.serverAnswer !== 'nothing' || cleartextAlert(input) || input.status !== 'failed') return [];
+    if (inf.clientFlight !== 'certificate-sent' && inf.clientFlight !== 'empty-certificate') return [];
+    const c = input.facts.connection;
+    const close = firstCloseBy(c, 'server', inf.clientFlightFrame ?? 0);
+    const clientClose = firstCloseBy(c, 'client', inf.clientFlightFrame ?? 0);
+    if (close === null || (clientClose !== null && clientClose.frame < close.frame)) return [];
+    const server = theServer(c, input.facts.hs?.clientHello?.sni ?? null);
+    const verb = close.kind === 'rst' ? 'reset' : 'closed';
+    const fr = frames(inf.clientFlightFrame, close.frame);
+    if (inf.clientFlight === 'empty-certificate') {
+      return [
+        {
+          code: 'client-cert-missing',
+          severity: 'error',
+          title: 'Client certificate missing (inferred)',
+          detail: `${server} asked for a client certificate and the client sent an empty one (record sizes: ${inf.clientRecordSizes.join(' + ')} bytes, frame ${inf.clientFlightFrame}); the server then ${verb} the connection at frame ${close.frame} without an answer.`,
+          fix: `Configure the client with a certificate and key issued by a CA the server trusts. ${KEYLOG}`,
+          frames: fr,
+          inferred: true,
+        },
+      ];
+    }
+    return [
+      {
+        code: 'client-cert-rejected-silently',
+        severity: 'error',
+        title: 'Client certificate rejected (no alert, inferred)',
+        detail: `The client sent a certificate and its Finished (record sizes: ${inf.clientRecordSizes.join(' + ')} bytes, frame ${inf.clientFlightFrame}), and ${server.replace(/^The/, 'the')} ${verb} the connection at frame ${close.frame} without any answer — no session ticket, no data, no alert. Servers that send no alert (Node.js among them) close like this when they reject the client certificate.`,
+        fix: `Check the server's log for the reason; usually the client certificate's CA is missing from the server's trust store, or the certificate has expired. ${KEYLOG}`,
+        frames: fr,
+        inferred: true,
+      },
+    ];
+  },
+};
+
+const clientAlertInferred: Rule = {
+  id: 'tls13-client-alert-inferred',
+  evaluate(input: RuleInput): readonly Finding[] {
+    const inf = encryptedTls13(input);
+    if (inf === null || inf.clientFlight !== 'client-alert' || cleartextAlert(input)) return [];
+    const hs = input.facts.hs;
+    const sni = hs?.clientHello?.sni ?? null;
+    const server = theServer(input.facts.connection, sni).replace(/^The/, 'the');
+    return [
+      {
+        code: 'server-cert-rejected',
+        severity: 'error',
+        title: 'Client rejected the server (inferred)',
+        detail: `The client answered the encrypted flight of ${server} (${inf.serverFlightRecordSizes.length} record${inf.serverFlightRecordSizes.length === 1 ? '' : 's'}: ${inf.serverFlightRecordSizes.join(' + ')} bytes) with a single ${inf.clientRecordSizes[0]}-byte record at frame ${inf.clientFlightFrame} — an encrypted alert (${inf.sizes.alert} bytes; Java pads it to 35) instead of its Finished. It refused the server, most likely its certificate: ${alertCodeText(48)}, ${alertCodeText(42)}, ${alertCodeText(46)} (Java), ${alertCodeText(45)}${sni !== null ? `, or a name that does not match '${sni}'` : ''}.`,
+        fix: `Check that the client trusts the server's CA (and that the server sends its intermediates), that the certificate is valid and covers the name the client uses. ${KEYLOG}`,
+        frames: frames(inf.clientFlightFrame),
+        inferred: true,
+      },
+    ];
+  },
+};
+
+export const TLS13_INFERRED_RULES: readonly Rule[] = [clientAlertInferred, serverAlertInferred, serverClosedSilently, clientCertInferred];

@@ -1,0 +1,185 @@
+/**
+ * Transport failures: TCP never came up, a side closed before TLS began, the server reset or
+ * ignored the ClientHello, or one side spoke another protocol. These explain failures that
+ * carry no alert at all.
+ */
+import { diffMs } from '../../util/time.js';
+import type { Connection } from '../connection.js';
+import type { Finding } from '../verdict-types.js';
+import type { Rule, RuleInput } from './types.js';
+import { durationText, endpointText, firstBytesText, firstCloseBy, frames, theServer } from './evidence.js';
+
+function serverAddress(c: Connection): string {
+  return endpointText(c.server.ip, c.server.port);
+}
+
+const tcpConnectFailed: Rule = {
+  id: 'tcp-connect-failed',
+  evaluate({ facts }: RuleInput): readonly Finding[] {
+    const c = facts.connection;
+    if (c.tcp.synFrame === null || c.tcp.synAckFrame !== null || c.tls === true) return [];
+    const syns = c.tcp.events.filter((e) => e.kind === 'syn' && e.from === 'client');
+    const first = syns[0];
+    const last = syns[syns.length - 1];
+    const reset = firstCloseBy(c, 'server', c.tcp.synFrame);
+    if (reset !== null && reset.kind === 'rst') {
+      return [
+        {
+          code: 'tcp-connection-refused',
+          severity: 'error',
+          title: 'Connection refused',
+          detail: `The client's SYN to ${serverAddress(c)} (frame ${c.tcp.synFrame}) was answered with a TCP reset at frame ${reset.frame}: nothing listens on that port (or a firewall rejects the connection).`,
+          fix: 'Check that the server is running and listening on this address and port, and that no firewall rejects the connection.',
+          frames: frames(c.tcp.synFrame, reset.frame),
+        },
+      ];
+    }
+    const waited = first !== undefined && last !== undefined ? diffMs(first.time, c.endTime) : null;
+    return [
+      {
+        code: 'tcp-no-answer',
+        severity: 'error',
+        title: 'Server did not answer the TCP connection',
+        detail: `The client sent ${syns.length > 1 ? `${syns.length} SYNs` : 'a SYN'} to ${serverAddress(c)} (frame ${c.tcp.synFrame}${last !== undefined && syns.length > 1 ? `, last at frame ${last.frame}` : ''}) and no SYN/ACK came back${waited !== null ? ` within ${durationText(waited)}` : ''}: the server is unreachable, down, or a firewall drops the packets.`,
+        fix: 'Check routing and firewalls between client and server (and that the capture point sees both directions), and that the server is up.',
+        frames: frames(c.tcp.synFrame, last?.frame),
+      },
+    ];
+  },
+};
+
+const closedBeforeHello: Rule = {
+  id: 'closed-before-client-hello',
+  evaluate({ facts }: RuleInput): readonly Finding[] {
+    const c = facts.connection;
+    if (c.tls !== null || c.tcp.synAckFrame === null || c.notTls.length > 0) return [];
+    const byClient = firstCloseBy(c, 'client', c.tcp.synAckFrame);
+    const byServer = firstCloseBy(c, 'server', c.tcp.synAckFrame);
+    const first = byClient !== null && (byServer === null || byClient.frame <= byServer.frame) ? { who: 'client' as const, ...byClient } : byServer !== null ? { who: 'server' as const, ...byServer } : null;
+    if (first === null) return [];
+    const start = c.tcp.ackFrame ?? c.tcp.synAckFrame;
+    const verb = first.kind === 'rst' ? 'reset' : 'closed';
+    if (first.who === 'client') {
+      return [
+        {
+          code: 'client-closed-before-hello',
+          severity: 'error',
+          title: 'Client closed without sending a ClientHello',
+          detail: `The TCP connection to ${serverAddress(c)} was established (frame ${start}), and the client ${verb} it at frame ${first.frame} without sending anything. A Java client does this when every protocol version it is allowed to use is disabled (jdk.tls.disabledAlgorithms, e.g. a TLS 1.0-only setting), or when it has no usable cipher suite.`,
+          fix: "Check the client's log and TLS settings: enable TLS 1.2 (and 1.3) on the client (Java: -Djdk.tls.client.protocols=TLSv1.2,TLSv1.3 and the java.security disabledAlgorithms list).",
+          frames: frames(start, first.frame),
+        },
+      ];
+    }
+    return [
+      {
+        code: 'server-closed-before-hello',
+        severity: 'error',
+        title: 'Server closed before the ClientHello',
+        detail: `The TCP connection to ${serverAddress(c)} was established (frame ${start}), and the server ${verb} it at frame ${first.frame} before the client sent anything: the service accepted and dropped the connection (overloaded, restarting, or an access list).`,
+        fix: "Check the server's log and connection limits, and any access list in front of it.",
+        frames: frames(start, first.frame),
+      },
+    ];
+  },
+};
+
+const afterClientHello: Rule = {
+  id: 'server-after-client-hello',
+  evaluate({ facts }: RuleInput): readonly Finding[] {
+    const c = facts.connection;
+    const hs = facts.hs;
+    if (hs === null || hs.clientHello === null || hs.clientHelloFrame === null || hs.serverHello !== null || hs.helloRetryRequest !== null) return [];
+    if (c.alerts.some((a) => a.from === 'server') || c.notTls.some((n) => n.from === 'server')) return [];
+    if (c.gaps.some((g) => g.from === 'server')) return [];
+    const chFrame = hs.clientHelloFrame;
+    const chTime = hs.clientHelloTime;
+    const server = theServer(c, hs.clientHello.sni);
+    const serverClose = firstCloseBy(c, 'server', chFrame);
+    const clientClose = firstCloseBy(c, 'client', chFrame);
+    if (serverClose !== null && (clientClose === null || serverClose.frame <= clientClose.frame)) {
+      const after = chTime !== null ? `, ${durationText(diffMs(chTime, serverClose.time))} after it` : '';
+      const rst = serverClose.kind === 'rst';
+      return [
+        {
+          code: rst ? 'server-reset-after-client-hello' : 'server-closed-after-client-hello',
+          severity: 'error',
+          title: rst ? 'Server reset the connection after the ClientHello' : 'Server closed the connection after the ClientHello',
+          detail: `${server} ${rst ? 'reset' : 'closed'} the connection at frame ${serverClose.frame}${after}, without a ServerHello or an alert in answer to the ClientHello (frame ${chFrame}). Servers and firewalls do this when they refuse the offered versions or cipher suites without saying so, when the SNI name is not allowed, or when the port does not speak TLS.`,
+          fix: "Read the server's (or firewall's) log for this connection; compare the client's offered versions and cipher suites with the server's settings, and check that the port expects TLS from the first byte (not STARTTLS).",
+          frames: frames(chFrame, serverClose.frame),
+        },
+      ];
+    }
+    // Nothing at all from the server after the ClientHello.
+    const until = clientClose !== null ? clientClose.time : c.endTime;
+    const waited = chTime !== null ? durationText(diffMs(chTime, until)) : null;
+    const ending =
+      clientClose !== null
+        ? `the client gave up and ${clientClose.kind === 'rst' ? 'reset' : 'closed'} the connection at frame ${clientClose.frame}${waited !== null ? `, ${waited} after the ClientHello` : ''}`
+        : `the capture ended${waited !== null ? ` ${waited} after the ClientHello` : ''} with the connection still open`;
+    return [
+      {
+        code: 'server-silent-after-client-hello',
+        severity: clientClose !== null ? 'error' : 'warning',
+        title: 'Server did not answer the ClientHello',
+        detail: `${server} sent nothing after the ClientHello (frame ${chFrame}); ${ending}. The server expects another protocol first (a plaintext greeting, STARTTLS, a proxy header), is stuck, or a middlebox swallows the ClientHello.`,
+        fix: 'Check that the port expects TLS from the first byte, that no proxy or firewall holds back the ClientHello (try a smaller ClientHello or another network path), and the server\'s state.',
+        frames: frames(chFrame, clientClose?.frame),
+      },
+    ];
+  },
+};
+
+/** What a non-TLS reply probably is, from its first bytes. */
+function protocolHint(bytes: Uint8Array): string {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 16));
+  if (head.startsWith('HTTP/')) return 'an HTTP response: the port serves plain HTTP, not HTTPS';
+  if (head.startsWith('SSH-')) return 'an SSH banner: the port is an SSH server';
+  if (/^220[ -]/.test(head)) return 'a 220 greeting (SMTP or FTP): the port expects STARTTLS or AUTH TLS after a plaintext exchange, not TLS from the first byte';
+  if (head.startsWith('+OK')) return 'a POP3 greeting: the port expects STLS after a plaintext exchange';
+  if (head.startsWith('* OK')) return 'an IMAP greeting: the port expects STARTTLS after a plaintext exchange';
+  return 'something that is not TLS';
+}
+
+const notTlsReply: Rule = {
+  id: 'not-tls-reply',
+  evaluate({ facts }: RuleInput): readonly Finding[] {
+    const c = facts.connection;
+    const reply = c.notTls.find((n) => n.from === 'server' && n.atStart);
+    if (reply === undefined) return [];
+    const hs = facts.hs;
+    const sentHello = hs?.clientHelloFrame != null ? ` to the ClientHello (frame ${hs.clientHelloFrame})` : '';
+    return [
+      {
+        code: 'not-tls-reply',
+        severity: 'error',
+        title: 'Server answered with another protocol',
+        detail: `${theServer(c, hs?.clientHello?.sni ?? null)} replied${sentHello} with ${firstBytesText(reply.firstBytes)} at frame ${reply.frame}, which is ${protocolHint(reply.firstBytes)}.`,
+        fix: 'Point the client at the TLS port of the service (e.g. 443 rather than 80), or enable TLS on this port; for mail and FTP ports, configure the client for STARTTLS.',
+        frames: frames(hs?.clientHelloFrame, reply.frame),
+      },
+    ];
+  },
+};
+
+const plaintextToTlsPort: Rule = {
+  id: 'plaintext-to-tls-port',
+  evaluate({ facts, context }: RuleInput): readonly Finding[] {
+    const c = facts.connection;
+    const sent = c.notTls.find((n) => n.from === 'client' && n.atStart);
+    if (sent === undefined || c.tls === true || !context.tlsServers.has(`${c.server.ip}|${c.server.port}`)) return [];
+    return [
+      {
+        code: 'plaintext-to-tls-port',
+        severity: 'error',
+        title: 'Client spoke plaintext to a TLS port',
+        detail: `The client sent ${firstBytesText(sent.firstBytes)} at frame ${sent.frame} to ${serverAddress(c)}, where other connections in this capture speak TLS: the client is configured for a plaintext protocol (http:// instead of https://, or STARTTLS expected) on a TLS port.`,
+        fix: 'Configure the client to use TLS for this address (https://, ldaps://, "SSL enabled"), or point it at the plaintext port.',
+        frames: frames(sent.frame),
+      },
+    ];
+  },
+};
+
+export const TRANSPORT_RULES: readonly Rule[] = [tcpConnectFailed, closedBeforeHello, afterClientHello, notTlsReply, plaintextToTlsPort];
