@@ -1,7 +1,7 @@
 /**
  * Packet decoding: link layer → IPv4/IPv6 (fragments) → TCP segments and UDP datagrams.
  */
-export { PacketDecoder } from './packet-decoder.js';
+export { PacketDecoder, MAX_INNER_ENCAPSULATIONS } from './packet-decoder.js';
 export { TcpFlag } from './types.js';
 export type { DecodeOutcome, DecodeStats, DecoderOptions, TcpOptions, TcpSegment, UdpDatagram } from './types.js';
 export { linkTypeName, linkTypeDescription, LINK_TYPES, DECODED_LINK_TYPES } from './link-types.js';
@@ -29,3 +29,5 @@ export type { TcpHeader } from './tcp.js';
 export { decodeUdp } from './udp.js';
 export type { UdpHeader } from './udp.js';
 export { etherTypeName, ipProtocolName } from './protocol-names.js';
+export { decodePpp, decodePppoeSession, pppProtocolName } from './ppp.js';
+export { decodeMpls, MAX_MPLS_LABELS } from './mpls.js';

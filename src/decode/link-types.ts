@@ -59,7 +59,7 @@ export const LINK_TYPES: ReadonlyMap<number, LinkTypeInfo> = new Map<number, Lin
 ]);
 
 /** Link types `PacketDecoder` decodes down to IP. */
-export const DECODED_LINK_TYPES: ReadonlySet<number> = new Set([0, 1, 12, 14, 101, 108, 113, 228, 229, 276]);
+export const DECODED_LINK_TYPES: ReadonlySet<number> = new Set([0, 1, 9, 12, 14, 50, 101, 108, 113, 228, 229, 276]);
 
 /** `LINKTYPE_` name without the prefix, e.g. "ETHERNET", or `unknown(N)`. */
 export function linkTypeName(linkType: number): string {

@@ -1,7 +1,8 @@
 /**
  * The decode stage: one captured packet in, one `DecodeOutcome` out.
  *
- * link layer (Ethernet/VLAN, Linux cooked v1/v2, BSD NULL/LOOP, raw IP)
+ * link layer (Ethernet/VLAN, Linux cooked v1/v2, BSD NULL/LOOP, raw IP, PPP)
+ *   → PPPoE session / MPLS label stack, when present
  *   → IPv4 (AH skipped) / IPv6 (extension headers) → fragment reassembly when needed
  *   → TCP segment or UDP datagram; anything else is named and counted.
  *
@@ -19,8 +20,10 @@ import { decodeEthernet } from './ethernet.js';
 import { FragmentReassembler, fragmentKey } from './ip-fragments.js';
 import { decodeIpv4 } from './ipv4.js';
 import { decodeIpv6, IPPROTO, walkExtensionHeaders } from './ipv6.js';
-import { ETHERTYPE, type LinkHeader } from './link-header.js';
+import { ETHERTYPE, NO_VLANS, type LinkHeader } from './link-header.js';
+import { decodeMpls } from './mpls.js';
 import { decodeLoop, decodeNull } from './null-loopback.js';
+import { decodePpp, decodePppoeSession } from './ppp.js';
 import { etherTypeName, ipProtocolName } from './protocol-names.js';
 import { decodeRawIp } from './raw-ip.js';
 import { decodeSll } from './sll.js';
@@ -29,6 +32,13 @@ import { decodeTcp } from './tcp.js';
 import { decodeUdp } from './udp.js';
 
 const NONE: readonly Anomaly[] = Object.freeze([]);
+
+const ETHERTYPE_PPPOE_SESSION = 0x8864;
+const ETHERTYPE_MPLS = 0x8847;
+const ETHERTYPE_MPLS_MULTICAST = 0x8848;
+
+/** PPPoE/MPLS layers followed between the link header and IP. */
+export const MAX_INNER_ENCAPSULATIONS = 4;
 
 function toAnomaly(issue: DecodeIssue, severity: Anomaly['severity'], frame: number, withOffset: boolean): Anomaly {
   return withOffset && issue.offset !== undefined
@@ -108,6 +118,10 @@ export class PacketDecoder {
       case 108:
         link = decodeLoop(bytes, 0);
         break;
+      case 9:
+      case 50:
+        link = decodePpp(bytes, 0, NO_VLANS);
+        break;
       case 12:
       case 14:
       case 101:
@@ -119,7 +133,16 @@ export class PacketDecoder {
         return this.unsupportedLink(packet);
     }
     if (!link.ok) return this.fail(packet, link.issue, undefined, true);
-    const lh = link.value;
+    let lh = link.value;
+    // Encapsulations between the link and IP (PPPoE, MPLS), a bounded number of them.
+    for (let depth = 0; depth < MAX_INNER_ENCAPSULATIONS; depth++) {
+      let inner: Decoded<LinkHeader>;
+      if (lh.etherType === ETHERTYPE_PPPOE_SESSION) inner = decodePppoeSession(bytes, lh.payloadOffset, lh.vlans);
+      else if (lh.etherType === ETHERTYPE_MPLS || lh.etherType === ETHERTYPE_MPLS_MULTICAST) inner = decodeMpls(bytes, lh.payloadOffset, lh.vlans);
+      else break;
+      if (!inner.ok) return this.fail(packet, inner.issue, undefined, true);
+      lh = inner.value;
+    }
     if (lh.etherType === ETHERTYPE.IPV4) return this.ipv4(packet, lh.payloadOffset, lh.vlans);
     if (lh.etherType === ETHERTYPE.IPV6) return this.ipv6(packet, lh.payloadOffset, lh.vlans);
     return this.otherProtocol(lh.other ?? etherTypeName(lh.etherType), undefined);

@@ -121,6 +121,40 @@ describe('PacketDecoder: TCP over every link layer', () => {
   });
 });
 
+describe('PacketDecoder: PPP, PPPoE and MPLS', () => {
+  const ip = buildIpv4({ ...ADDR[4], protocol: IpProto.TCP, payload: buildTcp({ ...ADDR[4], srcPort: 1, dstPort: 443, payload: Uint8Array.of(5, 6) }) });
+  const cases: { name: string; linkType: number; bytes: Uint8Array }[] = [
+    { name: 'PPP (9) with address/control', linkType: 9, bytes: Uint8Array.of(0xff, 0x03, 0x00, 0x21, ...ip) },
+    { name: 'PPP (9) with a compressed protocol field', linkType: 9, bytes: Uint8Array.of(0x21, ...ip) },
+    { name: 'PPP in HDLC framing (50)', linkType: 50, bytes: Uint8Array.of(0xff, 0x03, 0x00, 0x21, ...ip) },
+    {
+      name: 'PPPoE session in 802.1Q Ethernet',
+      linkType: 1,
+      bytes: buildEthernet({ etherType: 0x8864, vlans: [7], payload: Uint8Array.of(0x11, 0, 0x12, 0x34, 0, ip.length + 2, 0x00, 0x21, ...ip) }),
+    },
+    {
+      name: 'two MPLS labels in Ethernet',
+      linkType: 1,
+      bytes: buildEthernet({ etherType: 0x8847, payload: Uint8Array.of(0, 0x10, 0x00, 64, 0, 0x20, 0x01, 64, ...ip) }),
+    },
+  ];
+  it.each(cases)('$name', ({ linkType, bytes }) => {
+    const o = expectTcp(new PacketDecoder().decode(packetOf({ linkType, bytes })));
+    expect([...o.segment.payload]).toEqual([5, 6]);
+    expect(o.segment.dstPort).toBe(443);
+  });
+
+  it('names PPP control protocols and odd MPLS payloads, and bounds the label stack', () => {
+    const d = new PacketDecoder();
+    const lcp = d.decode(packetOf({ linkType: 9, bytes: Uint8Array.of(0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4) }));
+    expect(lcp).toMatchObject({ kind: 'other', protocol: 'ppp lcp' });
+    const pw = d.decode(packetOf({ linkType: 1, bytes: buildEthernet({ etherType: 0x8847, payload: Uint8Array.of(0, 0x10, 0x01, 64, 0, 0, 0, 0) }) }));
+    expect(pw).toMatchObject({ kind: 'other', protocol: 'mpls payload' });
+    const deep = d.decode(packetOf({ linkType: 1, bytes: buildEthernet({ etherType: 0x8847, payload: new Uint8Array(64) }) }));
+    expect(deep).toMatchObject({ kind: 'malformed', anomalies: [{ code: 'mpls.too_many_labels' }] });
+  });
+});
+
 describe('PacketDecoder: other protocols and link types', () => {
   it('names and counts non-TCP/UDP packets', () => {
     const d = new PacketDecoder();
@@ -223,7 +257,7 @@ describe('PacketDecoder: hostile and truncated input', () => {
   });
 
   it('random bytes under every link type never throw and keep the stats consistent', () => {
-    const linkTypes = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 105];
+    const linkTypes = [0, 1, 9, 12, 14, 50, 101, 108, 113, 228, 229, 276, 105];
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(...linkTypes), fc.uint8Array({ maxLength: 120 })), { maxLength: 40 }), (packets) => {
         const d = new PacketDecoder();
@@ -243,6 +277,16 @@ describe('PacketDecoder: hostile and truncated input', () => {
         expect(other).toBe(kinds.get('other') ?? 0);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('random bytes behind every EtherType the decoder follows never throw', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(0x0800, 0x86dd, 0x8100, 0x88a8, 0x9100, 0x8864, 0x8847, 0x8848, 0x0806, 0x05dc), fc.uint8Array({ maxLength: 90 }), (etherType, junk) => {
+        const o = new PacketDecoder().decode(packetOf({ linkType: 1, bytes: buildEthernet({ etherType, payload: junk }) }));
+        expect(['tcp', 'udp', 'other', 'fragment', 'malformed']).toContain(o.kind);
+      }),
+      { numRuns: 2000 },
     );
   });
 
