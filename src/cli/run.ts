@@ -2,6 +2,8 @@
  * The command: analyze every input, filter, render, decide the exit code.
  * All I/O goes through `CliIo` so tests can run it in-process.
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -10,6 +12,9 @@ import { buildReport, captureReport, failedCaptureReport, TOOL } from '../report
 import type { CaptureReport, ConnectionReport, Report } from '../report/model.js';
 import { renderJson, renderNdjson } from '../report/json.js';
 import { renderText } from '../report/text.js';
+import { renderHtml } from '../report/html.js';
+import { renderMarkdown } from '../report/markdown.js';
+import type { ReportMeta } from '../report/markdown.js';
 import { TlsAutopsyError } from '../util/errors.js';
 import { HELP, parseCliArgs } from './args.js';
 import type { CliOptions, OutputFormat } from './args.js';
@@ -66,15 +71,42 @@ function matchesFailOn(c: ConnectionReport, term: string): boolean {
   return c.findings.some((f) => f.code === term);
 }
 
-function render(report: Report, format: OutputFormat, o: CliOptions, color: boolean): string {
+/** POSIX-shell quoting of one argument, only when it needs it. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** SHA-256 of a file, streamed (a second pass over the capture); null when it cannot be read. */
+async function fileSha256(path: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const hash = createHash('sha256');
+    const stream = createReadStream(path);
+    stream.on('data', (chunk) => hash.update(chunk));
+    stream.on('error', () => resolve(null));
+    stream.on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** What the Markdown and HTML reports print so a ticket can be reproduced. */
+async function reportMeta(argv: readonly string[], files: readonly { readonly path: string }[]): Promise<ReportMeta> {
+  const captureSha256: Record<string, string> = {};
+  for (const f of files) {
+    if (f.path === '-') captureSha256['(stdin)'] = '(stdin)';
+    else captureSha256[f.path] = (await fileSha256(f.path)) ?? '(unreadable)';
+  }
+  return { commandLine: ['tlsautopsy', ...argv].map(shellQuote).join(' '), captureSha256 };
+}
+
+function render(report: Report, format: OutputFormat, o: CliOptions, color: boolean, meta: ReportMeta | null): string {
   switch (format) {
     case 'json':
       return renderJson(report);
     case 'ndjson':
       return renderNdjson(report);
     case 'markdown':
+      return renderMarkdown(report, meta ?? { commandLine: 'tlsautopsy', captureSha256: {} });
     case 'html':
-      throw new TlsAutopsyError('usage', `The ${format} format is not available yet; use text, json or ndjson.`);
+      return renderHtml(report, meta ?? { commandLine: 'tlsautopsy', captureSha256: {} });
     default:
       return renderText(report, { color, verbose: o.verbose });
   }
@@ -124,7 +156,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const color = o.output === null && io.stdoutIsTty && o.color !== false && io.env['NO_COLOR'] === undefined ? true : o.color === true;
   let text: string;
   try {
-    text = render(report, format, o, color);
+    const meta = format === 'markdown' || format === 'html' ? await reportMeta(argv, files) : null;
+    text = render(report, format, o, color, meta);
   } catch (err) {
     if (err instanceof TlsAutopsyError) {
       io.stderr(`tlsautopsy: ${err.message}\n`);

@@ -29,6 +29,8 @@ import {
   versionText,
   whyText,
   CAPTURE_NOTES_MAX,
+  detailLabel,
+  inferredNote,
 } from './text.js';
 import type { CertificateSummary } from '../x509/index.js';
 
@@ -145,8 +147,8 @@ function connectionSection(c: ConnectionReport, capIndex: number): string[] {
     out.push('');
   }
   for (const f of c.findings) {
-    out.push(`**${f.severity.toUpperCase()} — ${md(f.title)}**${f.inferred === true ? ' (inferred)' : ''}`, '');
-    out.push(`- **Likely cause:** ${md(f.detail)}`, `- **Fix:** ${md(f.fix)}`);
+    out.push(`**${f.severity.toUpperCase()} — ${md(f.title)}**${inferredNote(f)}`, '');
+    out.push(`- **${detailLabel(f.severity)}:** ${md(f.detail)}`, `- **Fix:** ${md(f.fix)}`);
     if (f.frames.length > 0) out.push(`- **Frames:** ${f.frames.slice(0, 20).join(', ')}${f.frames.length > 20 ? ', …' : ''}`);
     out.push('');
   }

@@ -376,6 +376,16 @@ export function isFatalEntry(e: TimelineJson): boolean {
   return (e.kind === 'alert' && !e.label.includes('warning')) || (e.kind === 'tcp' && e.label === 'RST');
 }
 
+/** Label of a finding's detail: for an error it names the likely cause, else it is the detail. */
+export function detailLabel(severity: string): string {
+  return severity === 'error' ? 'Likely cause' : 'Detail';
+}
+
+/** " (inferred)" unless the title says so already. */
+export function inferredNote(f: { readonly title: string; readonly inferred?: boolean }): string {
+  return f.inferred === true && !/inferred/i.test(f.title) ? ' (inferred)' : '';
+}
+
 /** "+3 ms", "+1.2 s". */
 export function formatDelta(ms: number): string {
   if (ms < 1) return '<1 ms';
@@ -539,8 +549,8 @@ function details(c: ConnectionReport, color: boolean, width: number): string[] {
     if (c.mtls.acceptableCAs.length > 8) out.push(`    • … and ${c.mtls.acceptableCAs.length - 8} more`);
   }
   for (const f of c.findings) {
-    out.push('', `  ${paint(color, severityColor(f.severity), f.severity.toUpperCase())}  ${sanitizeText(f.title)}${f.inferred === true ? ' (inferred)' : ''}`);
-    out.push(...wrapText(sanitizeText(f.detail), width, '  Likely cause   ', 17));
+    out.push('', `  ${paint(color, severityColor(f.severity), f.severity.toUpperCase())}  ${sanitizeText(f.title)}${inferredNote(f)}`);
+    out.push(...wrapText(sanitizeText(f.detail), width, `  ${detailLabel(f.severity).padEnd(15)}`, 17));
     out.push(...wrapText(sanitizeText(f.fix), width, '  Fix            ', 17));
   }
   if (c.mtls.evidence !== null) out.push('', ...wrapText(sanitizeText(c.mtls.evidence), width, '  Evidence       ', 17));
