@@ -189,10 +189,8 @@ export class Connection implements StreamSink {
       hasAck &&
       (flags & SYN_FIN_RST) === 0 &&
       length <= 1 &&
-      stream.baseKnown &&
-      stream.offsetOf(dataSeq) === stream.highest - 1
+      stream.isKeepAlive(dataSeq)
     ) {
-      // Keep-alive: one byte (or none) at the sender's next sequence number minus one.
       this.event('keep-alive', d, frame, time);
     } else if (length > 0) {
       stream.addData(dataSeq, seg.payload, seg.missingPayloadBytes, frame, time);

@@ -122,6 +122,16 @@ export class HalfStream {
     return seqToOffset(seq, this.base, this.next);
   }
 
+  /**
+   * A keep-alive: at most one byte at the sender's next sequence number minus one (after a FIN,
+   * the FIN's own sequence number). Only a retransmission of the very last byte looks the same.
+   */
+  isKeepAlive(seq: number): boolean {
+    if (!this.baseKnown) return false;
+    const sndNext = this.finOffset >= 0 ? Math.max(this.highest, this.finOffset + 1) : this.highest;
+    return this.offsetOf(seq) === sndNext - 1;
+  }
+
   /** Nothing is held and the FIN, if any, has been reached. */
   get finished(): boolean {
     return this.finOffset >= 0 && (this.ignored || (this.next >= this.finOffset && this.held.length === 0));
@@ -250,7 +260,6 @@ export class HalfStream {
       } else {
         this.finOffset = Math.max(off, 0);
       }
-      if (this.finOffset > this.highest) this.highest = this.finOffset;
     } else if (off !== this.finOffset) {
       this.anomaly('tcp.fin_seq_changed', 'A second FIN carries a different sequence number than the first; the first is kept.', frame, off);
     }

@@ -94,6 +94,8 @@ export class Recorder {
   /** Every chunk's bytes copied (they are only valid during the callback), per connection and direction. */
   readonly chunks: { id: number; direction: Direction; offset: number; bytes: Uint8Array }[] = [];
   readonly gaps: { id: number; direction: Direction; gap: StreamGap }[] = [];
+  /** Data and gaps together, in call order. */
+  readonly stream: { id: number; direction: Direction; kind: 'data' | 'gap'; offset: number; length: number }[] = [];
   readonly ends = new Map<number, number>();
 
   constructor(private readonly hooks: RecorderHooks = {}) {}
@@ -106,11 +108,13 @@ export class Recorder {
       onData: (direction, chunk) => {
         this.lines.push(`${id} d${direction} @${chunk.offset} ${new TextDecoder('latin1').decode(chunk.bytes)}`);
         this.chunks.push({ id, direction, offset: chunk.offset, bytes: chunk.bytes.slice() });
+        this.stream.push({ id, direction, kind: 'data', offset: chunk.offset, length: chunk.bytes.length });
         this.hooks.onData?.(control, direction, chunk, info);
       },
       onGap: (direction, gap) => {
         this.lines.push(`${id} d${direction} gap @${gap.offset}+${gap.length} ${gap.reason}`);
         this.gaps.push({ id, direction, gap });
+        this.stream.push({ id, direction, kind: 'gap', offset: gap.offset, length: gap.length });
       },
       onTcpEvent: (ev) => {
         this.lines.push(`${id} ${ev.kind} d${ev.direction}`);
