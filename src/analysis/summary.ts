@@ -1,22 +1,29 @@
-/** The one sentence per connection that a person pastes into a ticket. */
+/**
+ * The one sentence per connection that a person pastes into a ticket: what failed, where,
+ * and the evidence, e.g. "The server (10.0.0.5:8443, hr.example.com) asked for a client
+ * certificate signed by 'CN=Corp Issuing CA 2' and the client sent none; the server then
+ * closed with alert handshake_failure (40) at frame 14." It is the first sentence of the most
+ * important finding when there is one, so the summary and the findings never disagree.
+ */
 import { alertName, versionName } from '../tls/registry/names.js';
 import type { RuleInput } from './rules/types.js';
+import { serverText } from './rules/evidence.js';
 import type { Finding } from './verdict-types.js';
 
-function serverLabel(input: RuleInput): string {
-  const c = input.facts.connection;
-  const sni = input.facts.hs?.clientHello?.sni ?? null;
-  const addr = c.server.ip.includes(':') ? `[${c.server.ip}]:${c.server.port}` : `${c.server.ip}:${c.server.port}`;
-  return sni === null ? addr : `${addr}, ${sni}`;
-}
+/** Findings that explain an unfinished handshake (rather than hygiene remarks about it). */
+const EXPLAINS_INCOMPLETE = new Set(['server-silent-after-client-hello', 'capture-gap', 'snap-length-truncated', 'capture-ended-mid-handshake', 'handshake-not-captured']);
 
 export function summarize(input: RuleInput, findings: readonly Finding[]): string {
   const { facts, status, mtls } = input;
-  const serverLower = `the server (${serverLabel(input)})`;
-  const server = `The server (${serverLabel(input)})`;
+  const c = facts.connection;
+  const label = serverText(c, facts.hs?.clientHello?.sni ?? null);
+  const server = `The server (${label})`;
   const version = facts.version === null ? 'TLS' : versionName(facts.version);
   const top = findings.find((f) => f.severity === 'error');
-  if (status === 'not-tls') return `${server} connection carried no TLS.`;
+  if (top !== undefined) return findingSentence(top);
+  if (status === 'not-tls') {
+    return c.tls === null ? `No data was exchanged with ${server.replace(/^The/, 'the')}: the connection carried no TLS.` : `The connection to ${server.replace(/^The/, 'the')} carried another protocol, not TLS.`;
+  }
   if (status === 'ok') {
     const client =
       mtls.state === 'sent-accepted'
@@ -27,24 +34,42 @@ export function summarize(input: RuleInput, findings: readonly Finding[]): strin
             ? 'no client certificate was requested'
             : mtls.inferred && mtls.certificateRequested === true && mtls.clientCertificates !== 0
               ? 'from record sizes the client almost certainly sent a certificate (encrypted; use --keylog to confirm)'
-              : mtls.inferred && mtls.certificateRequested === false
-                ? 'from record sizes no client certificate was requested (encrypted; use --keylog to confirm)'
-                : 'the client certificate exchange is encrypted (use --keylog to see it)';
-    return `${version} handshake with ${serverLower} completed${facts.resumed ? ' (resumed session)' : ''}; ${client}.`;
+              : mtls.inferred && mtls.certificateRequested === true && mtls.clientCertificates === 0
+                ? 'from record sizes a client certificate was requested and none was sent (encrypted; use --keylog to confirm)'
+                : mtls.inferred && mtls.certificateRequested === false
+                  ? 'from record sizes no client certificate was requested (encrypted; use --keylog to confirm)'
+                  : 'the client certificate exchange is encrypted (use --keylog to see it)';
+    const warnings = findings.filter((f) => f.severity === 'warning');
+    const first = warnings[0];
+    const note = first === undefined ? '' : ` Warning: ${first.title}${warnings.length > 1 ? ` (and ${warnings.length - 1} more)` : ''}.`;
+    return `${version} handshake with the server (${label}) completed${facts.resumed ? ' (resumed session)' : ''}; ${client}.${note}`;
   }
-  if (top !== undefined) return firstSentence(top.detail);
-  const alert = facts.failureAlert;
   const stageText = input.stage.replace(/-/g, ' ');
   if (status === 'failed') {
+    const alert = facts.failureAlert;
     if (alert !== null && alert.description !== null) {
       return `${server} handshake failed at ${stageText}: the ${alert.from} sent alert ${alertName(alert.description)} (${alert.description}) at frame ${alert.frame}.`;
     }
     return `${server} handshake failed at ${stageText}.`;
   }
+  const why = findings.find((f) => EXPLAINS_INCOMPLETE.has(f.code));
+  if (why !== undefined) return findingSentence(why);
   return `${server} handshake did not finish within the capture (last step seen: ${stageText}).`;
 }
 
-function firstSentence(text: string): string {
-  const i = text.search(/\.(\s|$)/);
-  return i < 0 ? text : text.slice(0, i + 1);
+/** A finding's first sentence, marked when it rests on an inference. */
+function findingSentence(f: Finding): string {
+  const s = firstSentence(f.detail);
+  if (f.inferred !== true) return s;
+  return `${s.replace(/\.$/, '')} (inferred from encrypted record sizes).`;
+}
+
+/**
+ * The first sentence: up to a period followed by a capitalized word or the end. Periods
+ * inside names ("O=Example Inc.", "10.0.0.5", "e.g.") are not followed by a space and a
+ * capital, so they do not end it.
+ */
+export function firstSentence(text: string): string {
+  const m = /\.(?=\s+[A-Z]|\s*$)/.exec(text);
+  return m === null ? text : text.slice(0, m.index + 1);
 }
