@@ -96,6 +96,7 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
   );
   flows.finish();
   for (const a of result.anomalies) anomalies.add(a);
+  for (const a of decoder.finish()) anomalies.add(a);
 
   const stats = decoder.stats();
   const linkTypes: LinkTypeCount[] = [];

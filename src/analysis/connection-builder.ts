@@ -89,6 +89,7 @@ function newHandshake(index: number): RawHandshake {
       clientHello: null,
       clientHelloFrame: null,
       clientHelloTime: null,
+      secondClientHello: null,
       helloRetryRequest: null,
       serverHello: null,
       serverHelloFrame: null,
@@ -137,6 +138,8 @@ export class ConnectionBuilder implements TlsEventSink {
   private readonly entries: RawEntry[] = [];
   private entriesDropped = 0;
   private readonly history: { letter: string; direction: Direction }[] = [];
+  /** Like Zeek, the history stops at the first protocol violation (a TLS stream that lost sync). */
+  private historyFrozen = false;
   private readonly anomalies: AnomalyLog;
   private readonly maxEntries: number;
   private readonly maxEncrypted: number;
@@ -164,6 +167,7 @@ export class ConnectionBuilder implements TlsEventSink {
       case 'not-tls':
         if (this.tls === null) this.tls = false;
         this.notTls.push({ direction: e.direction, firstBytes: e.firstBytes, atStart: e.atStart, frame: e.frame });
+        if (!e.atStart) this.historyFrozen = true;
         this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'not-tls', label: e.atStart ? 'Not TLS' : 'TLS stream lost' });
         return;
       case 'handshake':
@@ -184,7 +188,7 @@ export class ConnectionBuilder implements TlsEventSink {
       }
       case 'alert':
         this.alerts.push({ direction: e.direction, level: e.level, description: e.description, encrypted: false, length: 2, frame: e.frame, time: e.time });
-        this.history.push({ letter: ALERT_LETTER, direction: e.direction });
+        this.letter({ letter: ALERT_LETTER, direction: e.direction });
         this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'alert', label: `Alert ${levelName(e.level)} ${alertName(e.description)} (${e.description})`, code: e.description });
         return;
       case 'encrypted-alert': {
@@ -196,7 +200,7 @@ export class ConnectionBuilder implements TlsEventSink {
       case 'change-cipher-spec': {
         const raw = this.current();
         if (raw.ccsFrames[e.direction] === null) raw.ccsFrames[e.direction] = e.frame;
-        this.history.push({ letter: CCS_LETTER, direction: e.direction });
+        this.letter({ letter: CCS_LETTER, direction: e.direction });
         this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'ccs', label: 'ChangeCipherSpec' });
         return;
       }
@@ -208,7 +212,7 @@ export class ConnectionBuilder implements TlsEventSink {
         return;
       }
       case 'heartbeat':
-        this.history.push({ letter: HEARTBEAT_LETTER, direction: e.direction });
+        this.letter({ letter: HEARTBEAT_LETTER, direction: e.direction });
         this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'heartbeat', label: `Heartbeat${e.encrypted ? ' (encrypted)' : ''} (${e.length} bytes)`, length: e.length });
         return;
       case 'gap':
@@ -227,25 +231,35 @@ export class ConnectionBuilder implements TlsEventSink {
     let raw = this.current();
     let hrr = false;
     let label = handshakeLabel(e.msgType);
-    if (e.issue !== undefined) this.anomalies.add({ code: e.issue.code, severity: 'violation', message: e.issue.message, frame: e.frame, direction: d });
+    if (e.issue !== undefined && e.issue.code !== 'tls.handshake.too_long') {
+      this.anomalies.add({ code: e.issue.code, severity: 'violation', message: e.issue.message, frame: e.frame, direction: d });
+    }
 
     if (m?.type === 'client_hello') {
       if (this.clientDirection === null) {
         this.clientDirection = d;
         this.clientHelloFlipped = this.info.synSeen && d === 1;
       }
-      if (raw.hs.clientHello !== null && !raw.awaitingSecondHello) {
-        raw = newHandshake(this.handshakes.length);
-        this.handshakes.push(raw);
-      }
       const info = clientHelloInfo(m.value);
       if (raw.awaitingSecondHello) {
+        // RFC 8446 §4.1.2: the client answers a HelloRetryRequest with a second ClientHello.
         raw.awaitingSecondHello = false;
+        raw.hs.secondClientHello = info;
         label = 'ClientHello (second, after HelloRetryRequest)';
+      } else if (raw.hs.clientHello !== null && raw.hs.serverHello === null) {
+        // Another ClientHello before any answer: keep the first, note the repeat.
+        this.anomalies.add({ code: 'tls.handshake.repeated_client_hello', severity: 'weird', message: `The client sent another ClientHello at frame ${e.frame} before the server answered the first.`, frame: e.frame, direction: d });
+        label = 'ClientHello (repeated)';
+      } else {
+        if (raw.hs.clientHello !== null) {
+          // A ClientHello after a completed exchange starts a new handshake (renegotiation).
+          raw = newHandshake(this.handshakes.length);
+          this.handshakes.push(raw);
+        }
+        raw.hs.clientHello = info;
+        raw.hs.clientHelloFrame = e.frame;
+        raw.hs.clientHelloTime = e.time;
       }
-      raw.hs.clientHello = info;
-      raw.hs.clientHelloFrame = e.frame;
-      raw.hs.clientHelloTime = e.time;
       if (info.sni !== null) label += ` · SNI ${info.sni}`;
     } else if (m?.type === 'server_hello') {
       if (this.clientDirection === null) this.clientDirection = other(d);
@@ -290,8 +304,13 @@ export class ConnectionBuilder implements TlsEventSink {
       // An undecodable ClientHello still tells who the client is.
       this.clientDirection = d;
     }
-    this.history.push({ letter: handshakeLetter(e.msgType, hrr), direction: d });
-    this.entry({ frame: e.frame, time: e.time, direction: d, kind: 'handshake', label: e.issue !== undefined ? `${label} (malformed)` : label, code: e.msgType, length: e.length });
+    this.letter({ letter: handshakeLetter(e.msgType, hrr), direction: d });
+    const suffix = e.issue === undefined ? '' : e.issue.code === 'tls.handshake.too_long' ? ` (${e.length.toLocaleString('en-US')} bytes, over the size limit: not decoded)` : ' (malformed)';
+    this.entry({ frame: e.frame, time: e.time, direction: d, kind: 'handshake', label: `${label}${suffix}`, code: e.msgType, length: e.length });
+  }
+
+  private letter(h: { letter: string; direction: Direction }): void {
+    if (!this.historyFrozen && this.history.length < this.maxEntries) this.history.push(h);
   }
 
   private current(): RawHandshake {

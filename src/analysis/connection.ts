@@ -56,6 +56,8 @@ export interface Handshake {
   clientHello: ClientHelloInfo | null;
   clientHelloFrame: number | null;
   clientHelloTime: Timestamp | null;
+  /** The ClientHello sent again after a HelloRetryRequest (the first one is `clientHello`). */
+  secondClientHello: ClientHelloInfo | null;
   helloRetryRequest: ServerHelloInfo | null;
   serverHello: ServerHelloInfo | null;
   serverHelloFrame: number | null;

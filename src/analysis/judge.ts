@@ -60,13 +60,21 @@ export function connectionFacts(c: Connection): ConnectionFacts {
   if (hs !== null && sh !== null) {
     if (tls13) {
       inference = inferTls13(hs, sh.cipherSuite);
-      const clientAppAfter = c.counters.client.applicationDataRecords > inference.clientRecordSizes.length;
       if (inference.serverAnswer === 'accepted') {
         completed = true;
         completedFrame = inference.serverAnswerFrame;
-      } else if (inference.serverAnswer === 'nothing' && inference.clientFlight !== 'client-alert' && inference.clientFlight !== 'none' && clientAppAfter && c.tcp.end.how === 'open') {
-        // The client went on sending after its Finished and nothing refused it.
-        completed = false;
+      } else if (
+        inference.serverAnswer === 'nothing' &&
+        inference.clientFlight !== 'client-alert' &&
+        inference.clientFlight !== 'none' &&
+        (c.tcp.end.how === 'fin' || c.tcp.end.how === 'rst') &&
+        c.tcp.end.by === 'client' &&
+        !c.alerts.some((a) => a.from === 'server')
+      ) {
+        // The client finished its flight and then closed on its own, with nothing refused:
+        // the handshake completed (a client only closes this way once it is done).
+        completed = true;
+        completedFrame = inference.clientFlightFrame;
       }
     } else if (hs.clientFinishedFrame !== null && hs.serverFinishedFrame !== null) {
       completed = true;

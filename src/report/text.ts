@@ -463,7 +463,16 @@ function wrapParts(parts: readonly string[], width: number, first: string, inden
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as string;
     const sep = fresh ? '' : ' · ';
-    if (!fresh && lineLen + len(sep) + len(part) > width) {
+    // Room for the " ·" that ends a line when the next part moves down.
+    const room = i < parts.length - 1 ? width - 2 : width;
+    if (lineLen + len(sep) + len(part) > room && (fresh || indent + len(part) > room)) {
+      // The part does not fit even on a line of its own: wrap it by words.
+      const head = fresh ? line : `${line} ·`;
+      const wrapped = fresh ? wrapText(part, room, head, indent) : [head, ...wrapText(part, room, ' '.repeat(indent), indent)];
+      lines.push(...wrapped.slice(0, -1));
+      line = wrapped[wrapped.length - 1] as string;
+      lineLen = len(line);
+    } else if (!fresh && lineLen + len(sep) + len(part) > room) {
       lines.push(`${line} ·`);
       line = ' '.repeat(indent) + part;
       lineLen = indent + len(part);
@@ -540,8 +549,14 @@ function severityColor(severity: string): string {
 }
 
 function details(c: ConnectionReport, color: boolean, width: number): string[] {
-  const title = `#${c.id}  ${endpointText(c.client)} → ${endpointText(c.server)}${c.sni !== null ? ` (${sanitizeText(c.sni)})` : ''}  ${paintStatus(c, color)} at ${c.stage}`;
-  const out = ['', paint(color, '1', title), ''];
+  const head = `#${c.id}  ${endpointText(c.client)} → ${endpointText(c.server)}${c.sni !== null ? ` (${sanitizeText(c.sni)})` : ''}`;
+  const tail = ` at ${c.stage}`;
+  const status = `${paintStatus(c, color)}${paint(color, '1', tail)}`;
+  const titleLines =
+    len(head) + 2 + len(statusWord(c)) + len(tail) <= width
+      ? [`${paint(color, '1', head)}  ${status}`]
+      : [...wrapText(head, width, '', 4).map((l) => paint(color, '1', l)), `    ${status}`];
+  const out = ['', ...titleLines, ''];
   out.push(...wrapText(sanitizeText(c.summary), width, '  ', 2));
   if (c.mtls.acceptableCAs.length > 0) {
     out.push('', '  The server accepts client certificates issued by');

@@ -27,6 +27,15 @@ export interface HandshakeFrame {
   readonly recordOffset: number;
 }
 
+/** A message passed over by its length because it exceeded `maxHandshakeMessageBytes`. */
+export interface SkippedHandshakeMessage {
+  readonly msgType: number;
+  /** The length its header claims. */
+  readonly length: number;
+  readonly firstFrame: number;
+  readonly time: Timestamp;
+}
+
 /** Default of `maxHandshakeMessageBytes`: large certificate chains fit, a hostile length does not allocate. */
 export const DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES = 256 * 1024;
 
@@ -70,9 +79,15 @@ export class HandshakeFramer {
   }
 
   /** Feed the body of one cleartext handshake record. (`endTime` is accepted for symmetry with the record sink; a frame carries the time of its first record.) */
-  push(recordBody: Uint8Array, header: RecordHeader, endFrame: number, endTime: Timestamp): { frames: HandshakeFrame[]; anomalies: Anomaly[] } {
+  push(
+    recordBody: Uint8Array,
+    header: RecordHeader,
+    endFrame: number,
+    endTime: Timestamp,
+  ): { frames: HandshakeFrame[]; anomalies: Anomaly[]; skipped: SkippedHandshakeMessage[] } {
     const frames: HandshakeFrame[] = [];
     const anomalies: Anomaly[] = [];
+    const skipped: SkippedHandshakeMessage[] = [];
     let i = 0;
     const n = recordBody.length;
     while (i < n) {
@@ -113,6 +128,8 @@ export class HandshakeFramer {
           frame: this.firstFrame,
           offset: this.recordOffset,
         });
+        // Reported at once: its type still tells the story (e.g. a huge Certificate chain).
+        skipped.push({ msgType: this.msgType, length, firstFrame: this.firstFrame, time: this.firstTime });
         this.skipLeft = length;
         this.skipped = 0;
         continue;
@@ -121,7 +138,7 @@ export class HandshakeFramer {
       this.bodyFill = 0;
       if (length === 0) frames.push(this.complete(endFrame));
     }
-    return { frames, anomalies };
+    return { frames, anomalies, skipped };
   }
 
   private complete(lastFrame: number): HandshakeFrame {

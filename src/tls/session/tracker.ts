@@ -279,7 +279,8 @@ export class TlsConnectionTracker implements ConnectionHandler {
           case CONTENT_CCS:
             return h.length <= 16;
           case CONTENT_ALERT:
-            return !d.stats.encrypted && h.length <= 64;
+            // A 2-byte alert record is cleartext even after encryption started: a MAC or AEAD tag alone is longer.
+            return h.length === 2 || (!d.stats.encrypted && h.length <= 64);
           default:
             return false;
         }
@@ -353,8 +354,21 @@ export class TlsConnectionTracker implements ConnectionHandler {
 
   private onHandshakeRecord(direction: Direction, h: RecordHeader, body: Uint8Array, endFrame: number, endTime: Timestamp): void {
     const d = this.dirs[direction];
-    const { frames, anomalies } = d.framer.push(body, h, endFrame, endTime);
+    const { frames, anomalies, skipped } = d.framer.push(body, h, endFrame, endTime);
     for (const a of anomalies) this.sink.event({ kind: 'anomaly', anomaly: a });
+    for (const m of skipped) {
+      this.sink.event({
+        kind: 'handshake',
+        direction,
+        msgType: m.msgType,
+        length: m.length,
+        message: undefined,
+        issue: { code: 'tls.handshake.too_long', message: `The message claims ${m.length} bytes, more than maxHandshakeMessageBytes allows; it was not decoded.` },
+        frame: m.firstFrame,
+        lastFrame: m.firstFrame,
+        time: m.time,
+      });
+    }
     for (const f of frames) {
       const decoded = decodeHandshakeMessage(f.msgType, f.body, this.context, direction);
       this.sink.event({
