@@ -30,7 +30,7 @@ export const FLOW_DEFAULTS = {
   maxOutOfOrderBytes: 4 * 1024 * 1024,
   /** Across all connections; the hard memory bound of reassembly. */
   maxTotalOutOfOrderBytes: 256 * 1024 * 1024,
-  /** About 2 KiB each while open (two half-streams, counters, the consumer's state aside). */
+  /** Each open connection holds two half-streams, counters and its consumer's state. */
   maxConnections: 100_000,
   idleTimeoutSeconds: 600,
   maxEventsPerConnection: 64,

@@ -15,8 +15,8 @@
  * skipped or held are never replaced by a later segment that covers them again, even with
  * different contents; only the uncovered parts of a later segment are used. This makes the
  * output independent of how a sender re-packetizes its retransmissions, and deterministic for
- * inputs crafted to confuse (the choice differs from some endpoints' stacks, which is why an
- * overlap with different bytes is worth an anomaly in a future version).
+ * inputs crafted to confuse (a receiving stack may resolve such conflicts otherwise; the
+ * contents of overlaps are not compared, to keep retransmissions cheap).
  *
  * Gaps are never papered over. A hole is reported when it is known that the bytes will not
  * come: the peer acknowledged beyond it (`not-captured`), the snap length cut a payload

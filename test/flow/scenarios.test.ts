@@ -441,6 +441,24 @@ describe('flow table details', () => {
     expect(rec.summary(1).anomalies.map((a) => a.code)).toEqual(['tcp.syn_isn_changed', 'tcp.data_after_fin']);
   });
 
+  it('out-of-order data inside a skipped range is never held', () => {
+    const rec = new Recorder({ onData: (control, d, chunk) => void (d === 0 && chunk.offset === 0 && control.skip(0, 100)) });
+    const table = new FlowTable(rec.factory);
+    const segs: SegSpec[] = [...HANDSHAKE, { dir: 0, seq: c(0), data: 'hdr' }, { dir: 0, seq: c(50), data: 'inside' }, { dir: 0, seq: c(98), data: 'straddle..' }];
+    const held: number[] = [];
+    segs.forEach((spec, i) => {
+      table.addSegment(makeSegment(spec, i + 1));
+      held.push(table.stats().outOfOrderBytesHeld);
+    });
+    // The skip covers [3, 103): nothing inside it is held; the straddling segment's tail is delivered.
+    expect(held).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(rec.lines.slice(2)).toEqual(['1 d0 @0 hdr', '1 d0 @103 dle..']);
+    table.addSegment(makeSegment({ dir: 0, seq: c(110), data: 'zz' }, 7));
+    expect(table.stats().outOfOrderBytesHeld).toBe(2);
+    table.finish();
+    expect(rec.lines.slice(4)).toEqual(['1 d0 gap @108+2 capture-ended', '1 d0 @110 zz', '1 end open']);
+  });
+
   it('onEnd once per connection across finish() called twice', () => {
     const { rec, table } = run(scenarios[3]!.segments);
     table.finish();
