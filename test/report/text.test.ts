@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { renderText, textLadder, certificateView, wrapText } from '../../src/report/text.js';
+import { buildReport } from '../../src/report/model.js';
+import type { Report } from '../../src/report/model.js';
+import { certificate, connection, factoryCapture, factoryReport, HOSTILE } from './report-factory.js';
+
+const ESC = '\u001b';
+
+/** The factory report without the hostile connection, for layout checks. */
+function tameReport(): Report {
+  const cap = factoryCapture();
+  return { ...buildReport([{ ...cap, connections: cap.connections.filter((c) => c.id !== 6) }]), tool: { name: 'tlsautopsy', version: '0.0.0-test' } };
+}
+
+describe('text report', () => {
+  it('never lets a control character from the wire reach the terminal', () => {
+    const out = renderText(factoryReport(), { color: false, verbose: true });
+    expect(out).not.toContain(ESC);
+    expect(out).not.toContain('\u0007');
+    expect(out).toContain('CN=\\x1b[31mRED\\x1b[0m \\x07bell');
+    expect(out).toContain('forged\\x0anext');
+  });
+
+  it('with colour, every escape sequence is one of its own SGR codes', () => {
+    const out = renderText(factoryReport(), { color: true, verbose: true });
+    expect(out).toContain(`${ESC}[1;31mFAILED${ESC}[0m`);
+    const sequences = out.split(ESC).slice(1);
+    expect(sequences.length).toBeGreaterThan(10);
+    for (const s of sequences) expect(s).toMatch(/^\[[0-9;]*m/);
+    // The wire's own sequence stays visible text, never an escape.
+    expect(out).not.toContain(`${ESC}[31mRED`);
+  });
+
+  it('puts the verdict first and the evidence gaps last', () => {
+    const out = renderText(factoryReport(), { color: false, verbose: false });
+    const at = (s: string): number => {
+      const i = out.indexOf(s);
+      expect(i, s).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    const order = [
+      at('5 TLS connections: 2 ok, 2 failed, 1 incomplete'),
+      at('FAILED  1× Client certificate missing'),
+      at('┌'),
+      at('#1  10.20.4.17:51545 → 10.20.9.5:8443 (hr.example.com)  FAILED at client-certificate'),
+      at('Warnings'),
+      at('What the capture does not show'),
+      at('--keylog FILE'),
+      at('captures/missing.pcap'),
+    ];
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('details only failed connections unless verbose', () => {
+    const quiet = renderText(tameReport(), { color: false, verbose: false });
+    expect(quiet).toContain('#1  10.20.4.17:51545');
+    expect(quiet).not.toContain('#2  10.20.4.17:51546');
+    const verbose = renderText(tameReport(), { color: false, verbose: true });
+    expect(verbose).toContain('#2  10.20.4.17:51546 → 10.20.9.5:8443 (hr.example.com)  ok at application-data');
+    expect(verbose).toContain('#4  10.20.4.19:40001 → 10.20.9.5:8080  not TLS at tcp-connect');
+  });
+
+  it('draws the ladder with both bars aligned on every row', () => {
+    for (const width of [72, 100, 120, 200]) {
+      const lines = textLadder(factoryCapture().connections[0]!, width);
+      expect(lines[0]).toMatch(/^ {2}client +server$/);
+      const rows = lines.slice(1);
+      expect(rows).toHaveLength(11);
+      const right = rows.map((l) => [...l].indexOf('│', 5));
+      expect(new Set(right).size).toBe(1);
+      expect(rows.every((l) => l.startsWith('    │ '))).toBe(true);
+      expect(rows[2]).toMatch(/── ClientHello · SNI hr\.example\.com ─+▶ │ {2}#4 /);
+      expect(rows[9]).toMatch(/◀─ Alert fatal handshake_failure \(40\) ─+ │ {2}#10 +\+3 ms {2}✖$/);
+      expect(rows[4]).toMatch(/│ {2}#6$/);
+    }
+  });
+
+  it('keeps every line within the width it is given', () => {
+    for (const width of [72, 90, 120, 160]) {
+      const out = renderText(tameReport(), { color: false, verbose: true, width });
+      for (const line of out.split('\n')) expect([...line].length, `${width}: ${line}`).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('shows certificates with key, validity, days left and the SNI check', () => {
+    const out = renderText(factoryReport(), { color: false, verbose: false });
+    expect(out).toContain('Server certificate  CN=hr.example.com, O=Example Corp · issuer CN=Corp Issuing CA 2, O=Example Corp · RSA 2048 ·');
+    expect(out).toContain('valid 2025-03-01 → 2027-03-01 (463 days left) · SAN hr.example.com ✔ SNI');
+    expect(out).toContain('(EXPIRED 5 days before the capture)');
+    expect(out).toContain('weak signature sha1WithRSAEncryption');
+    expect(out).toContain('unreadable certificate: The certificate is not valid DER');
+  });
+
+  it('checks the SNI against SAN wildcards one label deep', () => {
+    const wild = certificate({ subjectAltNames: { dns: ['*.example.com'], ip: [], uri: [], email: [], other: 0, omitted: 0 } });
+    expect(certificateView(wild, 'hr.example.com').sniMatch).toBe(true);
+    expect(certificateView(wild, 'a.hr.example.com').sniMatch).toBe(false);
+    expect(certificateView(wild, 'example.com').sniMatch).toBe(false);
+    expect(certificateView(certificate(), 'other.example.com').sniMatch).toBe(false);
+    expect(certificateView(certificate(), null).sniMatch).toBeNull();
+  });
+
+  it('groups hygiene warnings one line each and lists the evidence gaps', () => {
+    const out = renderText(factoryReport(), { color: false, verbose: false }).replace(/\n {2,}(?!•|WARN)/g, ' ');
+    expect(out).toContain('  WARN  Client offers TLS 1.0 (#1)');
+    expect(out).toContain('  WARN  Client certificate expires in 12 days (#2)');
+    expect(out).toContain('from record sizes the client almost certainly sent a certificate on #5');
+    expect(out).toContain('Bytes are missing from #3');
+    expect(out).toContain('0 DTLS and 1 QUIC flow(s)');
+    expect(out).toContain('capture.truncated_file (frame 1285)');
+  });
+
+  it('wraps words with a hanging indent and cuts words longer than a line', () => {
+    expect(wrapText('aaa bbb ccc ddd', 12, '  ', 4)).toEqual(['  aaa bbb', '    ccc ddd']);
+    const long = wrapText('x'.repeat(50), 30, '> ', 2);
+    expect(long.every((l) => l.length <= 30)).toBe(true);
+    expect(long.join('').replace(/[> ]/g, '')).toBe('x'.repeat(50));
+  });
+
+  it('renders captures without connections and reports read errors', () => {
+    const empty = buildReport([{ ...factoryCapture(), connections: [] }]);
+    expect(renderText(empty, { color: false, verbose: false })).toContain('0 TLS connections: 0 ok');
+    expect(renderText(factoryReport(), { color: false, verbose: false })).toContain("error: There is no file 'captures/missing.pcap'; check the path.");
+  });
+
+  it('narrows to one line per connection on a small terminal', () => {
+    const out = renderText(factoryReport(), { color: false, verbose: false, width: 80 });
+    expect(out).not.toContain('┌');
+    expect(out).toMatch(/#1 {4}FAILED {5}10\.20\.4\.17:51545 → 10\.20\.9\.5:8443 \(hr\.example\.com\)/);
+  });
+
+  it('matches the golden files', async () => {
+    await expect(renderText(factoryReport(), { color: false, verbose: false })).toMatchFileSnapshot('./__golden__/factory.txt');
+    await expect(renderText(factoryReport(), { color: false, verbose: true, width: 80 })).toMatchFileSnapshot('./__golden__/factory-verbose-80.txt');
+  });
+
+  it('survives an ALPN list and SNI made of hostile strings in the table', () => {
+    const c = connection({ id: 9, sni: HOSTILE.ansi, starttls: HOSTILE.sni });
+    const out = renderText(buildReport([{ ...factoryCapture(), connections: [c] }]), { color: false, verbose: true });
+    expect(out).not.toContain(ESC);
+    expect(out).toContain('#9  10.20.4.17:51553 → 10.20.9.5:8443 (CN=\\x1b[31mRED\\x1b[0m \\x07bell)');
+  });
+});
