@@ -1,0 +1,87 @@
+/**
+ * docs/report.schema.json against real reports: the factory model, and every sample
+ * capture analyzed end to end. Needs the dev dependency `ajv` (draft 2020-12 through
+ * `ajv/dist/2020`); skips with a reason when it is not installed.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderJson, renderNdjson } from '../../src/report/json.js';
+import { buildReport } from '../../src/report/model.js';
+import { factoryReport } from './report-factory.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const schema = JSON.parse(readFileSync(join(ROOT, 'docs/report.schema.json'), 'utf8')) as Record<string, unknown>;
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown };
+interface AjvLike {
+  compile(schema: unknown): Validate;
+}
+
+async function loadAjv(): Promise<AjvLike | null> {
+  try {
+    const name = 'ajv/dist/2020.js';
+    const mod = (await import(name)) as { default: new (o: object) => AjvLike };
+    return new mod.default({ strict: true, allErrors: true, allowUnionTypes: true });
+  } catch {
+    return null;
+  }
+}
+
+const ajv = await loadAjv();
+if (ajv === null) console.log('Skipping the report schema tests: the dev dependency ajv is not installed.');
+
+describe.skipIf(ajv === null)('report JSON schema', () => {
+  const validate = (ajv as AjvLike).compile(schema);
+  const check = (data: unknown): unknown => (validate(data) ? null : validate.errors);
+
+  it('accepts the factory report as the JSON renderer writes it', () => {
+    expect(check(JSON.parse(renderJson(factoryReport())))).toBeNull();
+  });
+
+  it('accepts an empty report', () => {
+    expect(check(JSON.parse(renderJson(buildReport([]))))).toBeNull();
+  });
+
+  it('rejects values outside the contract', () => {
+    const good = JSON.parse(renderJson(factoryReport())) as { captures: { connections: Record<string, unknown>[] }[] } & Record<string, unknown>;
+    const mutate = (f: (r: typeof good) => void): unknown => {
+      const r = structuredClone(good);
+      f(r);
+      return validate(r);
+    };
+    expect(mutate(() => undefined)).toBe(true);
+    expect(mutate((r) => (r['schemaVersion'] = 2))).toBe(false);
+    expect(mutate((r) => delete r['summary'])).toBe(false);
+    expect(mutate((r) => ((r.captures[0]!.connections[0] as Record<string, unknown>)['status'] = 'broken'))).toBe(false);
+    expect(mutate((r) => ((r.captures[0]!.connections[0] as Record<string, unknown>)['stage'] = 'handshake'))).toBe(false);
+    expect(mutate((r) => ((r.captures[0]!.connections[0]!['mtls'] as Record<string, unknown>)['state'] = 'maybe'))).toBe(false);
+    expect(mutate((r) => (((r.captures[0]!.connections[0]!['findings'] as Record<string, unknown>[])[0] as Record<string, unknown>)['severity'] = 'fatal'))).toBe(false);
+    expect(mutate((r) => (((r.captures[0]!.connections[0]!['alerts'] as Record<string, unknown>[])[0] as Record<string, unknown>)['level'] = 'critical'))).toBe(false);
+    expect(mutate((r) => (((r.captures[0]!.connections[0]!['certificates'] as { server: Record<string, unknown>[] }).server[0] as Record<string, unknown>)['sha256'] = 'XYZ'))).toBe(false);
+    expect(mutate((r) => delete (r.captures[0]!.connections[0] as Record<string, unknown>)['sni'])).toBe(false);
+    // Additions anywhere are allowed.
+    expect(mutate((r) => ((r.captures[0]!.connections[0] as Record<string, unknown>)['newField'] = { any: 1 }))).toBe(true);
+  });
+
+  it('accepts every NDJSON line as a connection', () => {
+    const connection = (schema['$defs'] as Record<string, unknown>)['connection'];
+    const one = (ajv as AjvLike).compile({ ...schema, $ref: '#/$defs/connection', required: [], properties: {}, $id: 'urn:tlsautopsy:ndjson-line' });
+    expect(connection).toBeDefined();
+    const lines = renderNdjson(factoryReport()).trim().split('\n');
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines.filter((l) => !l.includes('"error"'))) expect(one(JSON.parse(line)), line.slice(0, 80)).toBe(true);
+  });
+
+  const samples = join(ROOT, 'samples');
+  const files = existsSync(samples) ? readdirSync(samples).filter((f) => /\.(pcap|pcapng)(\.gz)?$/.test(f)) : [];
+  it.skipIf(files.length === 0)('accepts the report of every sample capture', async () => {
+    const { analyzeCapture } = await import('../../src/analyze.js');
+    const { captureReport } = await import('../../src/report/model.js');
+    const captures = [];
+    for (const f of files) captures.push(captureReport(`samples/${f}`, await analyzeCapture(join(samples, f))));
+    const report = JSON.parse(renderJson(buildReport(captures))) as { summary: { tls: number } };
+    expect(report.summary.tls).toBeGreaterThan(0);
+    expect(check(report)).toBeNull();
+  });
+});
