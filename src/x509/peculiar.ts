@@ -1,8 +1,8 @@
 /**
- * The one entry point to `@peculiar/x509` in this project: it installs the
- * Reflect metadata API that the library needs before the library loads
- * (ES modules evaluate imports in order, so the polyfill runs first).
+ * The one entry point to `@peculiar/x509` in this project: the library's dependency
+ * injection (tsyringe) needs the Reflect metadata API before it loads, and ES modules
+ * evaluate imports in order, so `reflect-metadata` is imported first.
  */
-import './reflect-polyfill.js';
+import 'reflect-metadata';
 
 export * as x509 from '@peculiar/x509';
