@@ -89,7 +89,8 @@ async function fileSha256(path: string): Promise<string | null> {
 
 /** What the Markdown and HTML reports print so a ticket can be reproduced. */
 async function reportMeta(argv: readonly string[], files: readonly { readonly path: string }[]): Promise<ReportMeta> {
-  const captureSha256: Record<string, string> = {};
+  // No prototype: a capture may be named `__proto__`.
+  const captureSha256 = Object.create(null) as Record<string, string>;
   for (const f of files) {
     if (f.path === '-') captureSha256['(stdin)'] = '(stdin)';
     else captureSha256[f.path] = (await fileSha256(f.path)) ?? '(unreadable)';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { md, mermaidText, renderMarkdown } from '../../src/report/markdown.js';
 import { buildReport } from '../../src/report/model.js';
 import { FACTORY_META, factoryCapture, factoryReport, HOSTILE } from './report-factory.js';
+import { cellSeparators } from './markdown-cells.js';
 
 const out = renderMarkdown(factoryReport(), FACTORY_META);
 
@@ -68,9 +69,8 @@ describe('markdown report', () => {
     expect(tables.length).toBeGreaterThanOrEqual(5);
     for (const t of tables) {
       const rows = t.split('\n').filter((l) => l.startsWith('|'));
-      const pipes = (l: string): number => l.replace(/`[^`]*`/g, '').replace(/\\\\/g, '').match(/(?<!\\)\|/g)?.length ?? 0;
-      const want = pipes(rows[0] as string);
-      for (const r of rows) expect(pipes(r), r).toBe(want);
+      const want = cellSeparators(rows[0] as string);
+      for (const r of rows) expect(cellSeparators(r), r).toBe(want);
     }
   });
 
