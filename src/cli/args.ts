@@ -30,8 +30,9 @@ every TLS handshake in them: who was client and server, versions, cipher, whethe
 client certificate was requested and sent, and where and why a handshake failed.
 
 Options:
-  --format <f>        text (default on a terminal), json, ndjson
-  -o, --output <file> write the report to a file (format from its extension: .json, .ndjson, .txt)
+  --format <f>        text (default), json, ndjson, markdown, html
+  -o, --output <file> write the report to a file (format from its extension:
+                      .txt, .json, .ndjson, .md, .html)
   --only <which>      all (default), failed, mtls (connections where a client certificate was requested)
   --host <ip>         only connections with this client or server address (repeatable)
   --port <n>          only connections with this server port (repeatable)
@@ -55,6 +56,8 @@ Examples:
   tlsautopsy --only failed captures/
   tcpdump -U -i any -w - port 8443 | tlsautopsy -
   tlsautopsy --format ndjson *.pcapng | jq 'select(.status=="failed") | .summary'
+  tlsautopsy -o report.md hr-connector.pcap      # for an incident ticket
+  tlsautopsy -o report.html hr-connector.pcap    # one self-contained page
   tlsautopsy --fail-on client-cert-missing,error --quiet nightly.pcap
 `;
 

@@ -25,6 +25,8 @@ export interface CliIo {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
   readonly stdoutIsTty: boolean;
+  /** Terminal width when stdout is a terminal (wrapping of the text report). */
+  readonly columns?: number;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -98,7 +100,7 @@ async function reportMeta(argv: readonly string[], files: readonly { readonly pa
   return { commandLine: ['tlsautopsy', ...argv].map(shellQuote).join(' '), captureSha256 };
 }
 
-function render(report: Report, format: OutputFormat, o: CliOptions, color: boolean, meta: ReportMeta | null): string {
+function render(report: Report, format: OutputFormat, o: CliOptions, color: boolean, width: number | undefined, meta: ReportMeta | null): string {
   switch (format) {
     case 'json':
       return renderJson(report);
@@ -109,7 +111,7 @@ function render(report: Report, format: OutputFormat, o: CliOptions, color: bool
     case 'html':
       return renderHtml(report, meta ?? { commandLine: 'tlsautopsy', captureSha256: {} });
     default:
-      return renderText(report, { color, verbose: o.verbose });
+      return renderText(report, width === undefined ? { color, verbose: o.verbose } : { color, verbose: o.verbose, width });
   }
 }
 
@@ -148,17 +150,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     } catch (err) {
       unreadable++;
       const message = err instanceof TlsAutopsyError ? err.message : errorSentence(f.path, err);
-      captures.push(failedCaptureReport(f.path, message));
+      captures.push(failedCaptureReport(f.path === '-' ? '(stdin)' : f.path, message));
       io.stderr(`tlsautopsy: ${f.path}: ${message}\n`);
     }
   }
   const report = buildReport(captures);
-  const format = o.format ?? (o.output !== null ? formatFromExtension(o.output) : null) ?? (o.output === null && !io.stdoutIsTty ? 'text' : 'text');
+  const format = o.format ?? (o.output !== null ? formatFromExtension(o.output) : null) ?? 'text';
   const color = o.output === null && io.stdoutIsTty && o.color !== false && io.env['NO_COLOR'] === undefined ? true : o.color === true;
   let text: string;
   try {
     const meta = format === 'markdown' || format === 'html' ? await reportMeta(argv, files) : null;
-    text = render(report, format, o, color, meta);
+    text = render(report, format, o, color, io.stdoutIsTty && o.output === null ? io.columns : undefined, meta);
   } catch (err) {
     if (err instanceof TlsAutopsyError) {
       io.stderr(`tlsautopsy: ${err.message}\n`);
