@@ -4,7 +4,7 @@
  */
 import { readCapture } from './capture/index.js';
 import type { CaptureInfo, CaptureInterface, CaptureReaderOptions, CaptureSource } from './capture/types.js';
-import { PacketDecoder, linkTypeName } from './decode/index.js';
+import { PacketDecoder, linkTypeDescription, linkTypeName } from './decode/index.js';
 import type { DecodeStats, DecoderOptions } from './decode/types.js';
 import { FlowTable } from './flow/index.js';
 import type { FlowTableOptions } from './flow/types.js';
@@ -36,7 +36,10 @@ export interface AnalyzeOptions
 
 export interface LinkTypeCount {
   readonly linkType: number;
+  /** LINKTYPE_ name, e.g. LINUX_SLL2. */
   readonly name: string;
+  /** What people call it, e.g. "Linux cooked v2 (tcpdump -i any)". */
+  readonly description: string;
   readonly packets: number;
   readonly supported: boolean;
 }
@@ -101,11 +104,11 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
   const stats = decoder.stats();
   const linkTypes: LinkTypeCount[] = [];
   for (const [linkType, packets] of stats.linkTypes) {
-    linkTypes.push({ linkType, name: linkTypeName(linkType), packets, supported: !stats.unsupportedLinkTypes.has(linkType) });
+    linkTypes.push({ linkType, name: linkTypeName(linkType), description: linkTypeDescription(linkType), packets, supported: !stats.unsupportedLinkTypes.has(linkType) });
   }
   for (const iface of result.interfaces) {
     if (!stats.linkTypes.has(iface.linkType)) {
-      linkTypes.push({ linkType: iface.linkType, name: linkTypeName(iface.linkType), packets: 0, supported: true });
+      linkTypes.push({ linkType: iface.linkType, name: linkTypeName(iface.linkType), description: linkTypeDescription(iface.linkType), packets: 0, supported: true });
     }
   }
 

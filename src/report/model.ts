@@ -101,7 +101,10 @@ export interface CaptureReport {
   readonly error: string | null;
   readonly format: 'pcap' | 'pcapng' | null;
   readonly gzip: boolean;
+  /** Link types by description, e.g. "Ethernet", "Linux cooked v2 (tcpdump -i any)". */
   readonly linkTypes: readonly string[];
+  /** The same as LINKTYPE_ numbers. */
+  readonly linkTypeCodes: readonly number[];
   readonly packets: number;
   readonly firstTime: string | null;
   readonly lastTime: string | null;
@@ -221,7 +224,8 @@ export function captureReport(file: string, analysis: CaptureAnalysis, options: 
     error: null,
     format: analysis.info.format,
     gzip: analysis.info.gzip,
-    linkTypes: analysis.linkTypes.map((l) => l.name),
+    linkTypes: analysis.linkTypes.map((l) => l.description),
+    linkTypeCodes: analysis.linkTypes.map((l) => l.linkType),
     packets: analysis.packets,
     firstTime: analysis.firstTime === null ? null : toIsoString(analysis.firstTime, 6),
     lastTime: analysis.lastTime === null ? null : toIsoString(analysis.lastTime, 6),
@@ -233,7 +237,7 @@ export function captureReport(file: string, analysis: CaptureAnalysis, options: 
 }
 
 export function failedCaptureReport(file: string, error: string): CaptureReport {
-  return { file, error, format: null, gzip: false, linkTypes: [], packets: 0, firstTime: null, lastTime: null, anomalies: [], udp: { datagrams: 0, dtlsFlows: 0, quicFlows: 0 }, connections: [], stoppedEarly: true };
+  return { file, error, format: null, gzip: false, linkTypes: [], linkTypeCodes: [], packets: 0, firstTime: null, lastTime: null, anomalies: [], udp: { datagrams: 0, dtlsFlows: 0, quicFlows: 0 }, connections: [], stoppedEarly: true };
 }
 
 export function buildReport(captures: readonly CaptureReport[]): Report {
