@@ -31,6 +31,7 @@ import {
   whyText,
   CAPTURE_NOTES_MAX,
   detailLabel,
+  findingDetail,
   inferredNote,
 } from './text.js';
 import type { CertificateSummary } from '../x509/index.js';
@@ -104,7 +105,7 @@ function connectionDetail(c: ConnectionReport): string {
   for (const f of c.findings) {
     out.push(
       `<div class="finding sev-${e(f.severity)}"><span class="badge sev-${e(f.severity)}">${e(f.severity)}</span> <b>${e(f.title)}</b>${inferredNote(f) !== '' ? ' <span class="muted">(inferred)</span>' : ''}`,
-      `<dl><dt>${e(detailLabel(f.severity))}</dt><dd>${e(f.detail)}</dd><dt>Fix</dt><dd>${e(f.fix)}</dd>${f.frames.length > 0 ? `<dt>Frames</dt><dd>${f.frames.slice(0, 30).join(', ')}${f.frames.length > 30 ? ', …' : ''}</dd>` : ''}</dl></div>`,
+      `<dl><dt>${e(detailLabel(f.severity))}</dt><dd>${e(findingDetail(c.summary, f.detail))}</dd><dt>Fix</dt><dd>${e(f.fix)}</dd>${f.frames.length > 0 ? `<dt>Frames</dt><dd>${f.frames.slice(0, 30).join(', ')}${f.frames.length > 30 ? ', …' : ''}</dd>` : ''}</dl></div>`,
     );
   }
   if (c.mtls.evidence !== null) out.push(`<p><b>Evidence:</b> ${e(c.mtls.evidence)}</p>`);

@@ -30,6 +30,7 @@ import {
   whyText,
   CAPTURE_NOTES_MAX,
   detailLabel,
+  findingDetail,
   inferredNote,
 } from './text.js';
 import type { CertificateSummary } from '../x509/index.js';
@@ -153,7 +154,7 @@ function connectionSection(c: ConnectionReport, capIndex: number): string[] {
   }
   for (const f of c.findings) {
     out.push(`**${f.severity.toUpperCase()} — ${md(f.title)}**${inferredNote(f)}`, '');
-    out.push(`- **${detailLabel(f.severity)}:** ${md(f.detail)}`, `- **Fix:** ${md(f.fix)}`);
+    out.push(`- **${detailLabel(f.severity)}:** ${md(findingDetail(c.summary, f.detail))}`, `- **Fix:** ${md(f.fix)}`);
     if (f.frames.length > 0) out.push(`- **Frames:** ${f.frames.slice(0, 20).join(', ')}${f.frames.length > 20 ? ', …' : ''}`);
     out.push('');
   }

@@ -381,6 +381,16 @@ export function detailLabel(severity: string): string {
   return severity === 'error' ? 'Likely cause' : 'Detail';
 }
 
+/**
+ * A finding's detail as shown under the connection's summary: the summary is the detail's
+ * first sentence, so it is not printed twice — what follows it is the likely cause.
+ */
+export function findingDetail(summary: string, detail: string): string {
+  if (!detail.startsWith(summary)) return detail;
+  const rest = detail.slice(summary.length).trim();
+  return rest === '' ? detail : rest;
+}
+
 /** " (inferred)" unless the title says so already. */
 export function inferredNote(f: { readonly title: string; readonly inferred?: boolean }): string {
   return f.inferred === true && !/inferred/i.test(f.title) ? ' (inferred)' : '';
@@ -565,7 +575,7 @@ function details(c: ConnectionReport, color: boolean, width: number): string[] {
   }
   for (const f of c.findings) {
     out.push('', `  ${paint(color, severityColor(f.severity), f.severity.toUpperCase())}  ${sanitizeText(f.title)}${inferredNote(f)}`);
-    out.push(...wrapText(sanitizeText(f.detail), width, `  ${detailLabel(f.severity).padEnd(15)}`, 17));
+    out.push(...wrapText(sanitizeText(findingDetail(c.summary, f.detail)), width, `  ${detailLabel(f.severity).padEnd(15)}`, 17));
     out.push(...wrapText(sanitizeText(f.fix), width, '  Fix            ', 17));
   }
   if (c.mtls.evidence !== null) out.push('', ...wrapText(sanitizeText(c.mtls.evidence), width, '  Evidence       ', 17));
