@@ -1,6 +1,12 @@
 /** Process entry point: the only place that touches process streams and exits. */
 import { runCli } from './run.js';
 
+// A reader that stops early (`| head`, `| jq` that exits) closes the pipe: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const code = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: (s) => process.stdout.write(s),
