@@ -16,12 +16,12 @@ function reason(error: unknown): string {
     const code = (error as NodeJS.ErrnoException).code;
     switch (code) {
       case 'ENOENT':
-        return 'no such file';
+        return 'there is no such file; check the path';
       case 'EACCES':
       case 'EPERM':
-        return 'permission denied';
+        return 'permission denied; run with access to it';
       case 'EISDIR':
-        return 'it is a directory';
+        return 'it is a directory; name the capture files in it, or the directory alone';
       default:
         return error.message;
     }

@@ -16,6 +16,6 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
 }).catch((err: unknown) => {
   process.stderr.write(`tlsautopsy: internal error: ${err instanceof Error ? err.message : String(err)}; please report it.\n`);
-  return 70;
+  return 2;
 });
 process.exitCode = code;

@@ -75,7 +75,7 @@ describe('not a capture', () => {
   });
 
   it('a missing file is an io error naming it', async () => {
-    await expect(readCapture('/nonexistent/dir/x.pcap', () => undefined)).rejects.toMatchObject({ code: 'io', message: 'Cannot read /nonexistent/dir/x.pcap: no such file.' });
+    await expect(readCapture('/nonexistent/dir/x.pcap', () => undefined)).rejects.toMatchObject({ code: 'io', message: 'Cannot read /nonexistent/dir/x.pcap: there is no such file; check the path.' });
   });
 
   it('errors thrown by the packet callback propagate unchanged', async () => {
