@@ -82,6 +82,8 @@ const encryptedHandshake: Rule = {
   evaluate(input: RuleInput): readonly Finding[] {
     const inf = encryptedTls13(input);
     if (inf === null || inf.clientFlight === 'empty-certificate' || inf.clientFlight === 'certificate-sent' || inf.clientFlight === 'client-alert') return [];
+    // A handshake that failed before the client's flight is explained elsewhere; the sizes add nothing.
+    if (inf.clientFlight === 'none' && input.status === 'failed') return [];
     const reading =
       inf.clientFlight === 'finished-only'
         ? `From record sizes no client certificate was requested: the client's second flight was ${inf.clientRecordSizes.join(' + ')} bytes, Finished alone (${inf.sizes.finished}).`

@@ -48,6 +48,9 @@ const otherAlert: Rule = {
     const a = facts.failureAlert;
     if (status !== 'failed' || a === null || alertOwner(input) !== 'generic') return [];
     const c = facts.connection;
+    // An encrypted alert on a connection whose handshake was not captured (the capture began
+    // mid-connection) is most likely close_notify: it ends nothing we saw.
+    if ((a.encrypted || a.description === null) && (facts.hs === null || facts.hs.clientHello === null)) return [];
     const sender = a.from === 'server' ? theServer(c, facts.hs?.clientHello?.sni ?? null) : 'The client';
     const stage = input.stage.replace(/-/g, ' ');
     if (a.encrypted || a.description === null) {
