@@ -355,7 +355,6 @@ export function tls12(o: Tls12Options = {}): Connection {
     if (o.notTls.from === 'client') return finish(b, hs, o, false, false, notTls);
   }
   if (tcpOnly) {
-    if (o.alert !== undefined) doAlert(b, o.alert);
     return finish(b, hs, o, null, false, notTls);
   }
   delay(b, c, 'client-hello');

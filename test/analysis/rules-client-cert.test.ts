@@ -162,3 +162,24 @@ describe('client certificate content', () => {
     expect(v.findings).toEqual([]);
   });
 });
+
+describe('client alert after its own flight', () => {
+  it('a client alert is not taken for a silent server rejection', () => {
+    const v = judge(tls12({ stopAfter: 'client-flight', alert: { from: 'client', description: 80 }, close: { how: 'fin', by: 'server' } }));
+    expect(codes(v)).toEqual(['handshake-alert']);
+    expect(finding(v, 'handshake-alert').detail).toContain('The client sent alert internal_error (80) at frame 14');
+  });
+
+  it('TLS 1.2 without a CertificateRequest: the server closing after the client Finished', () => {
+    const v = judge(tls12({ stopAfter: 'client-flight', certificateRequest: null, close: { how: 'rst', by: 'server' } }));
+    expect(codes(v)).toEqual(['server-closed-after-client-finished']);
+    expect(finding(v, 'server-closed-after-client-finished').frames).toEqual([10, 11]);
+  });
+
+  it('a failure nothing explains is still reported, with who closed and after what', () => {
+    const v = judge(tls12({ stopAfter: 'server-hello', close: { how: 'fin', by: 'client' } }));
+    const f = finding(v, 'handshake-abandoned');
+    expect(f.detail).toContain("the client closed the connection at frame 6 after the server's ServerHello (frame 5)");
+    expect(f.frames).toEqual([5, 6]);
+  });
+});

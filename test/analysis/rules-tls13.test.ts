@@ -85,3 +85,27 @@ describe('TLS 1.3 inference from record sizes', () => {
     expect(codes(v)).toEqual(['handshake-alert']);
   });
 });
+
+describe('TLS 1.3 closes without any record', () => {
+  it('the client closes after the server flight without its Finished: server-cert-rejected-silently (inferred)', () => {
+    const v = judge(tls13({ clientFlight: 'none', close: { how: 'fin', by: 'client' } }));
+    expect(v.status).toBe('failed');
+    expect(codes(v)).toEqual(['server-cert-rejected-silently']);
+    const f = finding(v, 'server-cert-rejected-silently');
+    expect(f.inferred).toBe(true);
+    expect(f.frames).toEqual([5, 11]);
+  });
+
+  it('the server closes after its own flight: not a client refusal, but still explained', () => {
+    const v = judge(tls13({ clientFlight: 'none', close: { how: 'fin', by: 'server' } }));
+    expect(codes(v)).toEqual(['handshake-abandoned']);
+    expect(finding(v, 'handshake-abandoned').detail).toContain('the server closed the connection at frame 11');
+  });
+
+  it("Finished only, then the server closes without answering: server-closed-after-client-finished (inferred)", () => {
+    const v = judge(tls13({ clientFlight: 'finished-only', serverAnswer: 'none', close: { how: 'fin', by: 'server' } }));
+    const f = finding(v, 'server-closed-after-client-finished');
+    expect(f.inferred).toBe(true);
+    expect(f.frames).toEqual([12, 13]);
+  });
+});

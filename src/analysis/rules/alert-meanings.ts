@@ -46,12 +46,14 @@ export function alertOwner({ facts, mtls }: RuleInput): AlertOwner | null {
   const a = facts.failureAlert;
   const hs = facts.hs;
   if (a === null) return null;
+  // Without a ClientHello there is no offer to compare: the alert is all there is to say.
+  if (hs === null || hs.clientHello === null) return 'generic';
   const d = a.description;
-  if (d === 51) return a.from === 'server' && hs?.clientCertificateVerify != null && (hs.clientCertificates?.length ?? 0) > 0 ? 'client-cert' : 'negotiation';
+  if (d === 51) return a.from === 'server' && hs.clientCertificateVerify !== null && (hs.clientCertificates?.length ?? 0) > 0 ? 'client-cert' : 'negotiation';
   if (d !== null && NEGOTIATION_ALERTS.has(d)) return 'negotiation';
-  if (d === 40 && (hs === null || hs.serverHello === null || a.frame < (hs.serverHelloFrame ?? Infinity))) return 'negotiation';
+  if (d === 40 && (hs.serverHello === null || a.frame < (hs.serverHelloFrame ?? Infinity))) return 'negotiation';
   if (a.from === 'server' && mtls.state === 'requested-not-sent') return 'client-cert';
   if (a.from === 'server' && mtls.state === 'sent-rejected' && (d === null || CLIENT_CERT_ALERTS.has(d))) return 'client-cert';
-  if (a.from === 'client' && d !== null && SERVER_CERT_ALERTS.has(d) && hs !== null && hs.serverCertificateFrame !== null && a.frame >= hs.serverCertificateFrame) return 'server-cert';
+  if (a.from === 'client' && d !== null && SERVER_CERT_ALERTS.has(d) && hs.serverCertificateFrame !== null && a.frame >= hs.serverCertificateFrame) return 'server-cert';
   return 'generic';
 }

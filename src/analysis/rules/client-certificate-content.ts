@@ -28,7 +28,9 @@ export function clientRefusal(input: RuleInput): Refusal | null {
   const hs = facts.hs;
   if (hs === null || mtls.state !== 'sent-rejected') return null;
   const c = facts.connection;
-  const alert = facts.failureAlert !== null && facts.failureAlert.from === 'server' ? facts.failureAlert : null;
+  // A client that sent a fatal alert itself ended the handshake: the server's close is its echo.
+  if (facts.failureAlert !== null && facts.failureAlert.from === 'client') return null;
+  const alert = facts.failureAlert;
   const close = alert === null ? firstCloseBy(c, 'server', hs.clientCertificateFrame ?? 0) : null;
   if (alert === null && close === null) return null;
   return { alert, close, by: 'server', sentAt: hs.clientCertificateTime };

@@ -17,8 +17,10 @@ import { CERTIFICATE_EXPIRY_RULES } from './certificate-expiry.js';
 import { RENEGOTIATION_RULES } from './renegotiation.js';
 import { SLOW_HANDSHAKE_RULES } from './slow-handshake.js';
 import { EVIDENCE_RULES } from './evidence-missing.js';
+import { abandonedHandshake } from './abandoned.js';
 
-export const RULES: readonly Rule[] = [
+/** The rules that explain a failure, causes before symptoms. */
+const CAUSES: readonly Rule[] = [
   // Transport first: when TCP or the first bytes fail, nothing later happened.
   ...TRANSPORT_RULES,
   ...NEGOTIATION_RULES,
@@ -28,6 +30,12 @@ export const RULES: readonly Rule[] = [
   ...CLIENT_CERTIFICATE_RULES,
   ...TLS13_INFERRED_RULES,
   ...OTHER_ALERT_RULES,
+];
+
+export const RULES: readonly Rule[] = [
+  ...CAUSES,
+  // Every failure gets at least one finding with its evidence.
+  abandonedHandshake(CAUSES),
   ...VERSION_HYGIENE_RULES,
   ...CIPHER_HYGIENE_RULES,
   ...CERTIFICATE_EXPIRY_RULES,

@@ -60,7 +60,7 @@ const serverAlertInferred: Rule = {
   id: 'tls13-server-alert-inferred',
   evaluate(input: RuleInput): readonly Finding[] {
     const inf = encryptedTls13(input);
-    if (inf === null || inf.serverAnswer !== 'alert' || cleartextAlert(input)) return [];
+    if (inf === null || inf.serverAnswer !== 'alert' || cleartextAlert(input) || input.status === 'ok') return [];
     const hs = input.facts.hs;
     const c = input.facts.connection;
     const server = theServer(c, hs?.clientHello?.sni ?? null);
@@ -152,7 +152,7 @@ const clientAlertInferred: Rule = {
   id: 'tls13-client-alert-inferred',
   evaluate(input: RuleInput): readonly Finding[] {
     const inf = encryptedTls13(input);
-    if (inf === null || inf.clientFlight !== 'client-alert' || cleartextAlert(input)) return [];
+    if (inf === null || inf.clientFlight !== 'client-alert' || cleartextAlert(input) || input.status === 'ok') return [];
     const hs = input.facts.hs;
     const sni = hs?.clientHello?.sni ?? null;
     const server = theServer(input.facts.connection, sni).replace(/^The/, 'the');
@@ -170,4 +170,29 @@ const clientAlertInferred: Rule = {
   },
 };
 
-export const TLS13_INFERRED_RULES: readonly Rule[] = [clientAlertInferred, serverAlertInferred, serverClosedSilently, clientCertInferred];
+const clientClosedSilently: Rule = {
+  id: 'tls13-client-closed-after-server-flight',
+  evaluate(input: RuleInput): readonly Finding[] {
+    const inf = encryptedTls13(input);
+    if (inf === null || inf.clientFlight !== 'none' || inf.serverFlightRecordSizes.length === 0 || cleartextAlert(input) || input.status !== 'failed') return [];
+    const c = input.facts.connection;
+    const hs = input.facts.hs;
+    const close = firstCloseBy(c, 'client', hs?.serverHelloFrame ?? 0);
+    const serverClose = firstCloseBy(c, 'server', hs?.serverHelloFrame ?? 0);
+    if (close === null || (serverClose !== null && serverClose.frame < close.frame)) return [];
+    const sni = hs?.clientHello?.sni ?? null;
+    return [
+      {
+        code: 'server-cert-rejected-silently',
+        severity: 'error',
+        title: 'Client gave up after the server certificate (no alert, inferred)',
+        detail: `The client ${close.kind === 'rst' ? 'reset' : 'closed'} the connection at frame ${close.frame} after the encrypted flight of ${theServer(c, sni).replace(/^The/, 'the')} (${inf.serverFlightRecordSizes.length} record${inf.serverFlightRecordSizes.length === 1 ? '' : 's'}: ${inf.serverFlightRecordSizes.join(' + ')} bytes), without its Finished and without an alert. A client that does not trust the server certificate${sni !== null ? ` or finds that it does not cover '${sni}'` : ''} closes like this when it sends no alert.`,
+        fix: `Check the client's log; usually the server's CA is missing from the client's trust store, or the server does not send its intermediates. ${KEYLOG}`,
+        frames: frames(hs?.serverHelloFrame, close.frame),
+        inferred: true,
+      },
+    ];
+  },
+};
+
+export const TLS13_INFERRED_RULES: readonly Rule[] = [clientAlertInferred, clientClosedSilently, serverAlertInferred, serverClosedSilently, clientCertInferred];

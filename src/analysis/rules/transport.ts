@@ -7,6 +7,7 @@ import { diffMs } from '../../util/time.js';
 import type { Connection } from '../connection.js';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
+import { encryptedTls13 } from './tls13-inferred.js';
 import { durationText, endpointText, firstBytesText, firstCloseBy, frames, theServer } from './evidence.js';
 
 function serverAddress(c: Connection): string {
@@ -182,4 +183,46 @@ const plaintextToTlsPort: Rule = {
   },
 };
 
-export const TRANSPORT_RULES: readonly Rule[] = [tcpConnectFailed, closedBeforeHello, afterClientHello, notTlsReply, plaintextToTlsPort];
+/**
+ * The server closed right after the client's Finished with no answer at all — no Finished
+ * (TLS ≤ 1.2), no session ticket or data (TLS 1.3), no alert — when no client certificate
+ * was involved (those cases belong to the client-certificate rules).
+ */
+const closedAfterClientFinished: Rule = {
+  id: 'server-closed-after-client-finished',
+  evaluate(input: RuleInput): readonly Finding[] {
+    const { facts, status, mtls } = input;
+    const c = facts.connection;
+    const hs = facts.hs;
+    if (hs === null || status !== 'failed' || facts.failureAlert !== null || c.alerts.some((a) => a.from === 'server')) return [];
+    let flightFrame: number | null = null;
+    let inferred = false;
+    if (facts.tls13) {
+      const inf = encryptedTls13(input);
+      if (inf === null || inf.serverAnswer !== 'nothing' || (inf.clientFlight !== 'finished-only' && inf.clientFlight !== 'unclear')) return [];
+      flightFrame = inf.clientFlightFrame;
+      inferred = true;
+    } else {
+      if (hs.clientFinishedFrame === null || hs.serverFinishedFrame !== null || mtls.state === 'sent-rejected' || mtls.state === 'requested-not-sent') return [];
+      flightFrame = hs.clientFinishedFrame;
+    }
+    if (flightFrame === null) return [];
+    const close = firstCloseBy(c, 'server', flightFrame);
+    const clientClose = firstCloseBy(c, 'client', flightFrame);
+    if (close === null || (clientClose !== null && clientClose.frame < close.frame)) return [];
+    const verb = close.kind === 'rst' ? 'reset' : 'closed';
+    return [
+      {
+        code: 'server-closed-after-client-finished',
+        severity: 'error',
+        title: "Server closed after the client's Finished",
+        detail: `${theServer(c, hs.clientHello?.sni ?? null)} ${verb} the connection at frame ${close.frame}, right after the client's ${inferred ? `encrypted flight (frame ${flightFrame}, read from record sizes as its Finished)` : `Finished (frame ${flightFrame})`}, without ${facts.tls13 ? 'a session ticket, data' : 'its own Finished'} or an alert. The server refused the client's key exchange or Finished without saying so, or its application closed at once.`,
+        fix: `Read the server's log for this connection${facts.tls13 ? '; run again with --keylog FILE to see the decrypted messages' : ''}.`,
+        frames: frames(flightFrame, close.frame),
+        ...(inferred ? { inferred: true } : {}),
+      },
+    ];
+  },
+};
+
+export const TRANSPORT_RULES: readonly Rule[] = [tcpConnectFailed, closedBeforeHello, afterClientHello, notTlsReply, plaintextToTlsPort, closedAfterClientFinished];
