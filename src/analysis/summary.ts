@@ -52,6 +52,7 @@ export function summarize(input: RuleInput, findings: readonly Finding[]): strin
     }
     return `${server} handshake failed at ${stageText}.`;
   }
+  if (c.tls === null) return `The TCP connection to ${server.replace(/^The/, 'the')} was ${c.tcp.synAckFrame !== null ? 'established' : 'seen'}, but neither side sent anything before the capture ended.`;
   const why = findings.find((f) => EXPLAINS_INCOMPLETE.has(f.code));
   if (why !== undefined) return findingSentence(why);
   return `${server} handshake did not finish within the capture (last step seen: ${stageText}).`;
