@@ -3,13 +3,12 @@
  * All I/O goes through `CliIo` so tests can run it in-process.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { analyzeCapture } from '../analyze.js';
-import { buildReport, captureReport, failedCaptureReport, TOOL } from '../report/model.js';
-import type { CaptureReport, ConnectionReport, Report } from '../report/model.js';
+import { buildReport, TOOL } from '../report/model.js';
+import type { CaptureReport, Report } from '../report/model.js';
 import { renderJson, renderNdjson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { renderHtml } from '../report/html.js';
@@ -19,6 +18,11 @@ import { TlsAutopsyError } from '../util/errors.js';
 import { HELP, parseCliArgs } from './args.js';
 import type { CliOptions, OutputFormat } from './args.js';
 import { expandInputs } from './inputs.js';
+import type { InputFile } from './inputs.js';
+import { ndjsonFile, reportFile } from './file-task.js';
+import type { FileOutcome } from './file-task.js';
+import { filterOptions, matchesFailOn } from './filters.js';
+import { defaultJobs, runJobs, workerScript } from './jobs.js';
 
 export interface CliIo {
   readonly stdin: Readable;
@@ -52,25 +56,6 @@ function formatFromExtension(path: string): OutputFormat | null {
     default:
       return null;
   }
-}
-
-function keep(c: ConnectionReport, o: CliOptions): boolean {
-  if (o.only === 'failed' && c.status !== 'failed') return false;
-  if (o.only === 'mtls' && c.mtls.certificateRequested !== true) return false;
-  if (o.hosts.length > 0 && !o.hosts.includes(c.client.ip) && !o.hosts.includes(c.server.ip)) return false;
-  if (o.ports.length > 0 && !o.ports.includes(c.server.port)) return false;
-  if (o.snis.length > 0 && (c.sni === null || !o.snis.includes(c.sni.toLowerCase()))) return false;
-  return true;
-}
-
-/** Does a connection match a --fail-on term (a finding code, a severity, or a status)? */
-function matchesFailOn(c: ConnectionReport, term: string): boolean {
-  if (term === 'failed' || term === 'incomplete') return c.status === term;
-  if (term === 'error' || term === 'warning' || term === 'info') {
-    const rank = { error: 0, warning: 1, info: 2 } as const;
-    return c.findings.some((f) => rank[f.severity] <= rank[term]);
-  }
-  return c.findings.some((f) => f.code === term);
 }
 
 /** POSIX-shell quoting of one argument, only when it needs it. */
@@ -140,22 +125,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr('tlsautopsy: No capture files were found in the given directories; name pcap or pcapng files directly.\n');
     return EXIT_USAGE;
   }
+  const format = o.format ?? (o.output !== null ? formatFromExtension(o.output) : null) ?? 'text';
+  if (format === 'ndjson') return runNdjson(o, files, io);
   const captures: CaptureReport[] = [];
   let unreadable = 0;
-  for (const f of files) {
-    try {
-      const analysis = await analyzeCapture(f.path === '-' ? io.stdin : f.path);
-      const cap = captureReport(f.path === '-' ? '(stdin)' : f.path, analysis, { expiryDays: o.expiryDays });
-      captures.push({ ...cap, connections: cap.connections.filter((c) => keep(c, o)) });
-    } catch (err) {
+  await analyzeAll(o, files, io, 'report', () => undefined, (f, outcome) => {
+    if (outcome.capture !== undefined) captures.push(outcome.capture);
+    if (outcome.error !== null) {
       unreadable++;
-      const message = err instanceof TlsAutopsyError ? err.message : errorSentence(f.path, err);
-      captures.push(failedCaptureReport(f.path === '-' ? '(stdin)' : f.path, message));
-      io.stderr(`tlsautopsy: ${f.path}: ${message}\n`);
+      io.stderr(`tlsautopsy: ${f.path}: ${outcome.error}\n`);
     }
-  }
+  });
   const report = buildReport(captures);
-  const format = o.format ?? (o.output !== null ? formatFromExtension(o.output) : null) ?? 'text';
   const color = o.output === null && io.stdoutIsTty && o.color !== false && io.env['NO_COLOR'] === undefined ? true : o.color === true;
   let text: string;
   try {
@@ -179,11 +160,62 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   return unreadable > 0 ? EXIT_USAGE : EXIT_OK;
 }
 
-function errorSentence(path: string, err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') return `There is no file '${path}'; check the path.`;
-  if (code === 'EACCES' || code === 'EPERM') return `The file '${path}' cannot be read (permission denied); run with access to it.`;
-  if (code === 'EISDIR') return `'${path}' is a directory with no capture files in it.`;
-  const message = err instanceof Error ? err.message : String(err);
-  return `The file could not be analyzed (${message}); please report this with the capture if you can share it.`;
+/**
+ * Analyzes every file, on worker threads when there are several files and --jobs (default:
+ * the cores) allows it, else one after another on this thread. Callbacks come in file order.
+ */
+async function analyzeAll(
+  o: CliOptions,
+  files: readonly InputFile[],
+  io: CliIo,
+  mode: 'ndjson' | 'report',
+  onText: (text: string) => void,
+  onDone: (file: InputFile, outcome: FileOutcome) => void,
+): Promise<void> {
+  const filters = filterOptions(o);
+  const jobs = o.jobs ?? defaultJobs();
+  const script = workerScript();
+  // Standard input belongs to this thread; a single file gains nothing from a worker.
+  if (script !== null && jobs > 1 && files.length > 1 && !files.some((f) => f.path === '-')) {
+    await runJobs(script, files.map((f) => f.path), jobs, mode, filters, onText, (i, outcome) => onDone(files[i] as InputFile, outcome));
+    return;
+  }
+  for (const f of files) {
+    const source = f.path === '-' ? io.stdin : f.path;
+    onDone(f, mode === 'ndjson' ? await ndjsonFile(f.path, source, filters, onText) : await reportFile(f.path, source, filters));
+  }
+}
+
+/** --format ndjson: lines go out as connections end, to stdout or the -o file. */
+async function runNdjson(o: CliOptions, files: readonly InputFile[], io: CliIo): Promise<number> {
+  let fd: number | null = null;
+  if (o.output !== null) {
+    try {
+      fd = openSync(o.output, 'w');
+    } catch (err) {
+      io.stderr(`tlsautopsy: Cannot write ${o.output}: ${err instanceof Error ? err.message : String(err)}.\n`);
+      return EXIT_USAGE;
+    }
+  }
+  const out = fd;
+  const write = (text: string): void => {
+    if (out !== null) writeSync(out, text);
+    else if (!o.quiet) io.stdout(text);
+  };
+  let unreadable = 0;
+  let hit = false;
+  try {
+    await analyzeAll(o, files, io, 'ndjson', write, (f, outcome) => {
+      if (outcome.failOnHit === true) hit = true;
+      if (outcome.error !== null) {
+        unreadable++;
+        io.stderr(`tlsautopsy: ${f.path}: ${outcome.error}\n`);
+      }
+    });
+  } finally {
+    if (out !== null) closeSync(out);
+  }
+  if (unreadable > 0 && unreadable === files.length) return EXIT_USAGE;
+  if (o.failOn.length > 0 && hit) return EXIT_FAIL_ON;
+  return unreadable > 0 ? EXIT_USAGE : EXIT_OK;
 }

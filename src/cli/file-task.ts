@@ -1,0 +1,67 @@
+/**
+ * Analyzing one input file for the command line, the same way on the main thread and in a
+ * worker thread: either a filtered `CaptureReport` (whole-report formats) or NDJSON lines
+ * written as connections end.
+ */
+import { analyzeCapture } from '../analyze.js';
+import type { CaptureSource } from '../capture/types.js';
+import { captureReport, failedCaptureReport } from '../report/model.js';
+import type { CaptureReport } from '../report/model.js';
+import { TlsAutopsyError } from '../util/errors.js';
+import { keep } from './filters.js';
+import type { FilterOptions } from './filters.js';
+import { ndjsonErrorLine, streamNdjson } from './ndjson-stream.js';
+
+/** The outcome of one file. `error` is the one-sentence message when it could not be read. */
+export interface FileOutcome {
+  readonly error: string | null;
+  /** Whole-report formats: the capture, filtered. */
+  readonly capture?: CaptureReport;
+  /** NDJSON: a written connection matched --fail-on. */
+  readonly failOnHit?: boolean;
+}
+
+/** The label of an input in reports: `(stdin)` for `-`. */
+export function fileLabel(path: string): string {
+  return path === '-' ? '(stdin)' : path;
+}
+
+/** One sentence for an error that is not a TlsAutopsyError. */
+export function errorSentence(path: string, err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') return `There is no file '${path}'; check the path.`;
+  if (code === 'EACCES' || code === 'EPERM') return `The file '${path}' cannot be read (permission denied); run with access to it.`;
+  if (code === 'EISDIR') return `'${path}' is a directory with no capture files in it.`;
+  const message = err instanceof Error ? err.message : String(err);
+  return `The file could not be analyzed (${message}); please report this with the capture if you can share it.`;
+}
+
+function messageOf(path: string, err: unknown): string {
+  return err instanceof TlsAutopsyError ? err.message : errorSentence(path, err);
+}
+
+/** Analyzes one file into a filtered capture report (or a failed one). */
+export async function reportFile(path: string, source: CaptureSource, filters: FilterOptions): Promise<FileOutcome> {
+  const label = fileLabel(path);
+  try {
+    const analysis = await analyzeCapture(source);
+    const cap = captureReport(label, analysis, { expiryDays: filters.expiryDays });
+    return { error: null, capture: { ...cap, connections: cap.connections.filter((c) => keep(c, filters)) } };
+  } catch (err) {
+    const message = messageOf(path, err);
+    return { error: message, capture: failedCaptureReport(label, message) };
+  }
+}
+
+/** Analyzes one file, writing NDJSON lines (and an error line when it cannot be read). */
+export async function ndjsonFile(path: string, source: CaptureSource, filters: FilterOptions, write: (text: string) => void): Promise<FileOutcome> {
+  const label = fileLabel(path);
+  try {
+    const r = await streamNdjson(source, label, filters, write);
+    return { error: null, failOnHit: r.failOnHit };
+  } catch (err) {
+    const message = messageOf(path, err);
+    write(ndjsonErrorLine(label, message));
+    return { error: message, failOnHit: false };
+  }
+}

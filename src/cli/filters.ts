@@ -1,0 +1,31 @@
+/** Connection filters of the command line (--only, --host, --port, --sni) and --fail-on matching. */
+import type { ConnectionReport } from '../report/model.js';
+import type { CliOptions } from './args.js';
+
+/** The part of the options the filters read (what a worker thread is given). */
+export type FilterOptions = Pick<CliOptions, 'only' | 'hosts' | 'ports' | 'snis' | 'failOn' | 'expiryDays'>;
+
+/** Does a connection pass the --only/--host/--port/--sni filters? */
+export function keep(c: ConnectionReport, o: FilterOptions): boolean {
+  if (o.only === 'failed' && c.status !== 'failed') return false;
+  if (o.only === 'mtls' && c.mtls.certificateRequested !== true) return false;
+  if (o.hosts.length > 0 && !o.hosts.includes(c.client.ip) && !o.hosts.includes(c.server.ip)) return false;
+  if (o.ports.length > 0 && !o.ports.includes(c.server.port)) return false;
+  if (o.snis.length > 0 && (c.sni === null || !o.snis.includes(c.sni.toLowerCase()))) return false;
+  return true;
+}
+
+/** Does a connection match a --fail-on term (a finding code, a severity, or a status)? */
+export function matchesFailOn(c: ConnectionReport, term: string): boolean {
+  if (term === 'failed' || term === 'incomplete') return c.status === term;
+  if (term === 'error' || term === 'warning' || term === 'info') {
+    const rank = { error: 0, warning: 1, info: 2 } as const;
+    return c.findings.some((f) => rank[f.severity] <= rank[term]);
+  }
+  return c.findings.some((f) => f.code === term);
+}
+
+/** The filter options alone, as plain data (to hand to a worker thread). */
+export function filterOptions(o: CliOptions): FilterOptions {
+  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays };
+}

@@ -1,0 +1,76 @@
+/**
+ * NDJSON written as the capture is read: each connection's line leaves as soon as the
+ * connection ends, and nothing of it is kept (`retainConnections: false`), so memory stays
+ * flat whatever the capture size. Lines come in the order connections end.
+ *
+ * The verdict's capture context ("other connections to this server spoke TLS") is built from
+ * the connections that ended so far, so a connection judged early knows less of the capture
+ * than the whole-report formats do.
+ */
+import { analyzeCapture } from '../analyze.js';
+import type { AnalyzeOptions } from '../analyze.js';
+import { judgeConnection } from '../analysis/verdict.js';
+import type { CaptureContext } from '../analysis/rules/types.js';
+import type { CaptureSource } from '../capture/types.js';
+import { connectionReport } from '../report/model.js';
+import { renderNdjsonLine } from '../report/json.js';
+import { keep, matchesFailOn } from './filters.js';
+import type { FilterOptions } from './filters.js';
+
+/** Distinct TLS servers remembered for the capture context; past it, new ones are not added. */
+export const MAX_CONTEXT_TLS_SERVERS = 65_536;
+/** Lines are handed to `write` in batches of about this many characters. */
+const BATCH_CHARS = 64 * 1024;
+
+/** What streaming one capture found. */
+export interface NdjsonStreamResult {
+  /** Connections analyzed (before filtering). */
+  readonly connections: number;
+  /** Lines written (after filtering). */
+  readonly written: number;
+  /** A written connection matched a --fail-on term. */
+  readonly failOnHit: boolean;
+}
+
+/**
+ * Analyzes one capture and writes one NDJSON line per connection that passes the filters.
+ * Errors of the capture (not a capture, unreadable) propagate after the lines written so far.
+ */
+export async function streamNdjson(
+  source: CaptureSource,
+  file: string,
+  filters: FilterOptions,
+  write: (text: string) => void,
+  options: AnalyzeOptions = {},
+): Promise<NdjsonStreamResult> {
+  const tlsServers = new Set<string>();
+  const context: CaptureContext = { tlsServers, expiryDays: filters.expiryDays, slowHandshakeMs: 1000 };
+  let batch = '';
+  let connections = 0;
+  let written = 0;
+  let failOnHit = false;
+  const onConnection: AnalyzeOptions['onConnection'] = (c) => {
+    connections++;
+    if (c.tls === true && tlsServers.size < MAX_CONTEXT_TLS_SERVERS) tlsServers.add(`${c.server.ip}|${c.server.port}`);
+    const report = connectionReport(c, judgeConnection(c, context));
+    if (!keep(report, filters)) return;
+    written++;
+    if (!failOnHit && filters.failOn.some((t) => matchesFailOn(report, t))) failOnHit = true;
+    batch += renderNdjsonLine(file, report);
+    if (batch.length >= BATCH_CHARS) {
+      write(batch);
+      batch = '';
+    }
+  };
+  try {
+    await analyzeCapture(source, { ...options, onConnection, retainConnections: false });
+  } finally {
+    if (batch.length > 0) write(batch);
+  }
+  return { connections, written, failOnHit };
+}
+
+/** The line that stands for a capture that could not be read. */
+export function ndjsonErrorLine(file: string, error: string): string {
+  return `${JSON.stringify({ schemaVersion: 1, file, error })}\n`;
+}

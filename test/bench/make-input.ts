@@ -1,0 +1,249 @@
+/**
+ * Benchmark input: a large classic pcap built from real handshakes.
+ *
+ * A few sessions are recorded once with Node's `tls` (the fixture generator: TLS 1.2 and 1.3,
+ * mutual TLS that succeeds and that fails, one session with bulk application data) plus a
+ * plaintext HTTP download, each framed once by `synthesizeTcp`. The frames are then
+ * replicated with a distinct client address and port per copy (IPv4 and TCP checksums
+ * updated incrementally, RFC 1624), interleaved a few connections at a time, and written
+ * with the streaming `PcapWriter` until the file reaches the requested size.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type * as tls from 'node:tls';
+import { PcapWriter } from '../../src/capture/writer.js';
+import { getPki, tlsCredentials } from '../fixtures/certs.js';
+import type { FixturePki, IssuedCert } from '../fixtures/certs.js';
+import { runSession } from '../fixtures/tls-session.js';
+import type { AppExchange, SessionOptions, TransportEvent } from '../fixtures/tls-session.js';
+import { SAMPLE_EPOCH, synthesizeTcp } from '../fixtures/tcp-synth.js';
+import type { Endpoint } from '../fixtures/tcp-synth.js';
+
+/** One recorded connection, framed once, ready to be replicated. */
+interface Template {
+  readonly name: string;
+  readonly tls: boolean;
+  /** Frames in order: bytes (Ethernet/IPv4/TCP), direction. */
+  readonly frames: readonly { readonly bytes: Uint8Array; readonly c2s: boolean }[];
+  readonly bytes: number;
+}
+
+/** What the generated file holds. */
+export interface BenchInput {
+  readonly path: string;
+  readonly bytes: number;
+  readonly packets: number;
+  readonly connections: number;
+  /** TLS connections (each one starts a real handshake). */
+  readonly handshakes: number;
+  readonly nonTlsConnections: number;
+  /** Per template: name → connections written. */
+  readonly mix: Readonly<Record<string, number>>;
+}
+
+const BASE_CLIENT: Endpoint = { ip: '10.0.0.5', port: 40000 };
+const HR: Endpoint = { ip: '10.0.0.20', port: 443 };
+const PAYROLL: Endpoint = { ip: '10.0.0.21', port: 8443 };
+const WEB: Endpoint = { ip: '10.0.0.30', port: 80 };
+
+const SMALL: AppExchange = { requestBodyBytes: 0, responseBodyBytes: 96 };
+const BULK: AppExchange = { requestBodyBytes: 2000, responseBodyBytes: 64 * 1024 };
+const TLS12 = { maxVersion: 'TLSv1.2' } as const satisfies tls.SecureContextOptions;
+const MTLS: tls.TlsOptions = { requestCert: true, rejectUnauthorized: true };
+
+function server(pki: FixturePki, cert: IssuedCert, extra: tls.TlsOptions = {}): SessionOptions['server'] {
+  return { kind: 'tls', options: { ...tlsCredentials(cert), ca: pki.rootCa.certPem, ...extra } };
+}
+
+function client(pki: FixturePki, servername: string, cert: IssuedCert | undefined, extra: tls.ConnectionOptions = {}): SessionOptions['client'] {
+  return { kind: 'tls', options: { ca: pki.rootCa.certPem, servername, ...(cert !== undefined ? tlsCredentials(cert) : {}), ...extra } };
+}
+
+/** A plaintext HTTP download: request, `size`-byte response, FINs. */
+function plainDownload(size: number): TransportEvent[] {
+  const enc = new TextEncoder();
+  const body = new Uint8Array(size);
+  for (let i = 0; i < size; i++) body[i] = 0x41 + (i % 26);
+  const head = enc.encode(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${size}\r\n\r\n`);
+  const response = new Uint8Array(head.length + body.length);
+  response.set(head, 0);
+  response.set(body, head.length);
+  return [
+    { kind: 'data', dir: 'c2s', bytes: enc.encode('GET /backup.bin HTTP/1.1\r\nHost: files.example.com\r\nUser-Agent: curl/8.5.0\r\n\r\n'), t: 0n },
+    { kind: 'data', dir: 's2c', bytes: response, t: 1n },
+    { kind: 'fin', dir: 's2c', t: 2n, via: 'end' },
+    { kind: 'fin', dir: 'c2s', t: 3n, via: 'end' },
+  ];
+}
+
+function frame(name: string, isTls: boolean, events: readonly TransportEvent[], srv: Endpoint): Template {
+  const frames = synthesizeTcp({ events }, { client: BASE_CLIENT, server: srv, clock: { kind: 'synthetic', start: SAMPLE_EPOCH } }).map((f) => ({
+    bytes: f.bytes,
+    c2s: f.meta.dir === 'c2s',
+  }));
+  let bytes = 0;
+  for (const f of frames) bytes += f.bytes.length + 16;
+  return { name, tls: isTls, frames, bytes };
+}
+
+/** Records the template sessions (a second or two). */
+export async function buildTemplates(): Promise<Template[]> {
+  const pki = await getPki();
+  const sessions: { name: string; srv: Endpoint; options: SessionOptions }[] = [
+    { name: 'tls12-mtls-ok', srv: PAYROLL, options: { server: server(pki, pki.serverRsa, { ...MTLS, ...TLS12 }), client: client(pki, 'payroll.example.com', pki.client, TLS12), app: SMALL } },
+    { name: 'tls13-mtls-ok', srv: HR, options: { server: server(pki, pki.serverEc, MTLS), client: client(pki, 'hr.example.com', pki.client), app: SMALL } },
+    { name: 'tls12-client-cert-missing', srv: HR, options: { server: server(pki, pki.serverEc, { ...MTLS, ...TLS12 }), client: client(pki, 'hr.example.com', undefined, TLS12), app: SMALL } },
+    { name: 'tls13-client-cert-untrusted', srv: HR, options: { server: server(pki, pki.serverEc, MTLS), client: client(pki, 'hr.example.com', pki.clientUntrusted), app: SMALL } },
+    { name: 'tls13-server-auth', srv: HR, options: { server: server(pki, pki.serverEc), client: client(pki, 'hr.example.com', undefined), app: SMALL } },
+    { name: 'tls12-mtls-bulk', srv: PAYROLL, options: { server: server(pki, pki.serverRsa, { ...MTLS, ...TLS12 }), client: client(pki, 'payroll.example.com', pki.client, TLS12), app: BULK } },
+    { name: 'tls13-bulk', srv: HR, options: { server: server(pki, pki.serverEc), client: client(pki, 'hr.example.com', undefined), app: BULK } },
+  ];
+  const templates: Template[] = [];
+  for (const s of sessions) {
+    const record = await runSession(s.options);
+    templates.push(frame(s.name, true, record.events, s.srv));
+  }
+  templates.push(frame('http-download', false, plainDownload(64 * 1024), WEB));
+  return templates;
+}
+
+/** One 16-bit word of the one's-complement sum replaced (RFC 1624 eqn. 3). */
+function csumReplace(sum: number, oldWord: number, newWord: number): number {
+  let s = (~sum & 0xffff) + (~oldWord & 0xffff) + newWord;
+  s = (s & 0xffff) + (s >>> 16);
+  s = (s & 0xffff) + (s >>> 16);
+  return ~s & 0xffff;
+}
+
+/**
+ * Rewrites the client address and port of an Ethernet/IPv4/TCP frame in place, fixing both
+ * checksums. `c2s`: the client is the source.
+ */
+function patchClient(b: Uint8Array, c2s: boolean, ip: number, port: number): void {
+  const ipAt = 14;
+  const ihl = ((b[ipAt] as number) & 0x0f) * 4;
+  const tcpAt = ipAt + ihl;
+  const addrAt = ipAt + (c2s ? 12 : 16);
+  const portAt = tcpAt + (c2s ? 0 : 2);
+  const oldHi = ((b[addrAt] as number) << 8) | (b[addrAt + 1] as number);
+  const oldLo = ((b[addrAt + 2] as number) << 8) | (b[addrAt + 3] as number);
+  const oldPort = ((b[portAt] as number) << 8) | (b[portAt + 1] as number);
+  const newHi = ip >>> 16;
+  const newLo = ip & 0xffff;
+  b[addrAt] = newHi >>> 8;
+  b[addrAt + 1] = newHi & 0xff;
+  b[addrAt + 2] = newLo >>> 8;
+  b[addrAt + 3] = newLo & 0xff;
+  b[portAt] = port >>> 8;
+  b[portAt + 1] = port & 0xff;
+  const ipSumAt = ipAt + 10;
+  let ipSum = ((b[ipSumAt] as number) << 8) | (b[ipSumAt + 1] as number);
+  ipSum = csumReplace(csumReplace(ipSum, oldHi, newHi), oldLo, newLo);
+  b[ipSumAt] = ipSum >>> 8;
+  b[ipSumAt + 1] = ipSum & 0xff;
+  const tcpSumAt = tcpAt + 16;
+  if (tcpSumAt + 1 >= b.length) return;
+  let tcpSum = ((b[tcpSumAt] as number) << 8) | (b[tcpSumAt + 1] as number);
+  tcpSum = csumReplace(csumReplace(csumReplace(tcpSum, oldHi, newHi), oldLo, newLo), oldPort, port);
+  b[tcpSumAt] = tcpSum >>> 8;
+  b[tcpSumAt + 1] = tcpSum & 0xff;
+}
+
+/** Copy `index` of a template gets client 10.(64 + index / 2^16).x.y, port 1024 + index mod 64511. */
+function clientOf(index: number): { ip: number; port: number } {
+  return { ip: ((10 << 24) | ((64 + (index >>> 16)) << 16) | (index & 0xffff)) >>> 0, port: 1024 + (index % 64511) };
+}
+
+/**
+ * The repeating mix: 48 small handshakes of every kind (mostly successes, as on a healthy
+ * gateway, one in eight failing), then one bulk TLS connection (TLS 1.2 and 1.3 in turn) and
+ * one plaintext download. About 7.5 KiB of capture per handshake; about 40% of the bytes are
+ * bulk application data or plaintext TCP.
+ */
+const SMALL_MIX: readonly string[] = [
+  'tls13-mtls-ok', 'tls12-mtls-ok', 'tls13-server-auth', 'tls13-mtls-ok', 'tls12-mtls-ok', 'tls13-server-auth',
+  'tls12-client-cert-missing', 'tls13-client-cert-untrusted',
+];
+const CYCLE: readonly string[] = [0, 1].flatMap((half) => [
+  ...Array.from({ length: 48 }, (_, i) => SMALL_MIX[i % SMALL_MIX.length] as string),
+  half === 0 ? 'tls12-mtls-bulk' : 'tls13-bulk',
+  'http-download',
+]);
+
+/** Connections interleaved frame by frame (a busy link has many at once). */
+const CONCURRENT = 8;
+/** Capture time between consecutive frames (~100k packets/s). */
+const FRAME_STEP_NS = 10_000;
+
+/** Writes the benchmark capture at `path`, of about `targetBytes`. */
+export function writeBenchInput(path: string, targetBytes: number, templates: readonly Template[]): BenchInput {
+  const byName = new Map(templates.map((t) => [t.name, t]));
+  const writer = new PcapWriter({ linkType: 1 });
+  const fd = openSync(path, 'w');
+  const out = new Uint8Array(4 * 1024 * 1024);
+  let fill = 0;
+  const put = (bytes: Uint8Array): void => {
+    if (fill + bytes.length > out.length) {
+      writeSync(fd, out, 0, fill);
+      fill = 0;
+    }
+    out.set(bytes, fill);
+    fill += bytes.length;
+  };
+  put(writer.header());
+  let written = 24;
+  let packets = 0;
+  let connections = 0;
+  let handshakes = 0;
+  let nonTls = 0;
+  const mix: Record<string, number> = {};
+  let sec = SAMPLE_EPOCH.sec;
+  let nsec = 0;
+  let cycleAt = 0;
+  // Active connections: template, next frame, client identity.
+  const active: { t: Template; next: number; ip: number; port: number }[] = [];
+  const startOne = (): boolean => {
+    if (written >= targetBytes) return false;
+    const name = CYCLE[cycleAt % CYCLE.length] as string;
+    cycleAt++;
+    const t = byName.get(name);
+    if (t === undefined) throw new Error(`no template ${name}`);
+    const id = clientOf(connections);
+    connections++;
+    mix[name] = (mix[name] ?? 0) + 1;
+    if (t.tls) handshakes++;
+    else nonTls++;
+    active.push({ t, next: 0, ip: id.ip, port: id.port });
+    written += t.bytes;
+    return true;
+  };
+  try {
+    while (active.length < CONCURRENT && startOne());
+    while (active.length > 0) {
+      for (let i = 0; i < active.length; i++) {
+        const a = active[i];
+        if (a === undefined) continue;
+        const f = a.t.frames[a.next++];
+        if (f !== undefined) {
+          const bytes = new Uint8Array(f.bytes);
+          patchClient(bytes, f.c2s, a.ip, a.port);
+          nsec += FRAME_STEP_NS;
+          if (nsec >= 1e9) {
+            nsec -= 1e9;
+            sec++;
+          }
+          put(writer.packet({ time: { sec, nsec }, bytes }));
+          packets++;
+        }
+        if (a.next >= a.t.frames.length) {
+          active.splice(i, 1);
+          i--;
+          startOne();
+        }
+      }
+    }
+    writeSync(fd, out, 0, fill);
+  } finally {
+    closeSync(fd);
+  }
+  return { path, bytes: written, packets, connections, handshakes, nonTlsConnections: nonTls, mix };
+}

@@ -1,0 +1,218 @@
+/**
+ * `npm run bench`: builds its own captures from real handshakes, then times in one run
+ *   (a) Node reading the file in 1 MiB chunks (the floor for any Node tool),
+ *   (b) Node walking every pcap record header (the floor for a pcap reader),
+ *   (c) the full analysis, `node bin/tlsautopsy --format ndjson FILE > /dev/null`,
+ * and, when installed, tshark (handshake fields only) and ssldump. Every command runs in a
+ * child process so its wall time and peak RSS are measured the same way.
+ *
+ * Flags: --large (add the ~1 GiB input), --size-mib N (the small input's size, default 200),
+ * --runs N (best of N, default 2), --fresh (rebuild inputs), --out DIR (default bench-out),
+ * --jobs N (also time `--jobs N` over copies of the small input), --no-tools (skip tshark/ssldump),
+ * --profile (write a CPU profile of the analysis of the small input into DIR).
+ *
+ * Speed is reported, never asserted.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, linkSync, rmSync, readdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildTemplates, writeBenchInput } from './make-input.js';
+import type { BenchInput } from './make-input.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const MiB = 1024 * 1024;
+/** Bump when the generator changes, so cached inputs are rebuilt. */
+const INPUT_VERSION = 2;
+
+const { values } = parseArgs({
+  options: {
+    large: { type: 'boolean', default: false },
+    'size-mib': { type: 'string', default: '200' },
+    'large-mib': { type: 'string', default: '1024' },
+    runs: { type: 'string', default: '2' },
+    fresh: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench-out' },
+    jobs: { type: 'string' },
+    'no-tools': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+  },
+});
+
+const outDir = resolve(ROOT, values.out);
+const runs = Math.max(1, Number(values.runs));
+mkdirSync(outDir, { recursive: true });
+
+/** (a): read the file with one reused 1 MiB buffer, as the capture reader does. */
+const READ_SCRIPT = `
+const fs = require('node:fs');
+const fd = fs.openSync(process.argv[1], 'r');
+const buf = new Uint8Array(1 << 20);
+let total = 0, n;
+while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) total += n;
+process.stdout.write(String(total));
+`;
+
+/** (b): read in 1 MiB chunks and walk every classic pcap record header (carrying headers across chunks). */
+const WALK_SCRIPT = `
+const fs = require('node:fs');
+const fd = fs.openSync(process.argv[1], 'r');
+const buf = new Uint8Array(1 << 20);
+const view = new DataView(buf.buffer);
+const hdr = new Uint8Array(16);
+const hview = new DataView(hdr.buffer);
+let skip = 24, fill = 0, packets = 0, bytes = 0, n;
+while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) {
+  let i = 0;
+  while (i < n) {
+    if (skip > 0) { const s = Math.min(skip, n - i); skip -= s; i += s; continue; }
+    if (fill > 0 || n - i < 16) {
+      const t = Math.min(16 - fill, n - i);
+      hdr.set(buf.subarray(i, i + t), fill); fill += t; i += t;
+      if (fill < 16) continue;
+      fill = 0; skip = hview.getUint32(8, true); packets++; bytes += hview.getUint32(12, true);
+      continue;
+    }
+    skip = view.getUint32(i + 8, true); bytes += view.getUint32(i + 12, true); packets++; i += 16;
+  }
+}
+process.stdout.write(String(packets));
+`;
+
+interface Measured {
+  readonly seconds: number;
+  readonly maxRssMiB: number | null;
+  readonly status: number | null;
+}
+
+const haveTime = existsSync('/usr/bin/time');
+/** Fallback when /usr/bin/time is missing: node children report their own peak RSS. */
+const rssPreload = join(outDir, 'report-max-rss.mjs');
+writeFileSync(rssPreload, "process.on('exit', () => process.stderr.write(`\\nmaxrss-kib:${process.resourceUsage().maxRSS}\\n`));\n");
+
+/** Runs a command with stdout to /dev/null; wall time and peak RSS. */
+function measure(cmd: string, args: readonly string[], isNode: boolean): Measured {
+  let best: Measured | null = null;
+  for (let r = 0; r < runs; r++) {
+    const argv = haveTime ? ['-v', cmd, ...args] : [...(isNode ? ['--import', rssPreload] : []), ...args];
+    const exe = haveTime ? '/usr/bin/time' : cmd;
+    const t0 = process.hrtime.bigint();
+    const res = spawnSync(exe, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * MiB, cwd: ROOT });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const err = res.stderr?.toString('utf8') ?? '';
+    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err) ?? /maxrss-kib:(\d+)/.exec(err);
+    const status = res.status;
+    if (status !== 0) process.stderr.write(`  (${cmd} exited ${String(status)}: ${err.split('\n').slice(-6).join(' | ')})\n`);
+    const cur: Measured = { seconds, maxRssMiB: m?.[1] !== undefined ? Number(m[1]) / 1024 : null, status };
+    if (best === null || cur.seconds < best.seconds) best = cur;
+  }
+  return best as Measured;
+}
+
+function which(name: string): string | null {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : null;
+}
+
+async function ensureInput(name: string, mib: number, templates: () => Promise<Awaited<ReturnType<typeof buildTemplates>>>): Promise<BenchInput> {
+  const path = join(outDir, `${name}.pcap`);
+  const meta = `${path}.json`;
+  if (!values.fresh && existsSync(path) && existsSync(meta)) {
+    const cached = JSON.parse(readFileSync(meta, 'utf8')) as BenchInput & { version: number; targetMiB: number };
+    if (cached.version === INPUT_VERSION && cached.targetMiB === mib && statSync(path).size === cached.bytes) return cached;
+  }
+  process.stdout.write(`building ${path} (~${mib} MiB)…\n`);
+  const input = writeBenchInput(path, mib * MiB, await templates());
+  writeFileSync(meta, JSON.stringify({ ...input, version: INPUT_VERSION, targetMiB: mib }, null, 2));
+  return input;
+}
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+interface Row {
+  readonly what: string;
+  readonly m: Measured;
+}
+
+function table(input: BenchInput, rows: readonly Row[], analysisRow: string): void {
+  const mib = input.bytes / MiB;
+  const analysis = rows.find((r) => r.what === analysisRow)?.m;
+  const read = rows[0]?.m;
+  const walk = rows[1]?.m;
+  process.stdout.write(
+    `\n${input.path}: ${fmt(mib, 1)} MiB, ${fmt(input.packets)} packets, ${fmt(input.connections)} connections, ${fmt(input.handshakes)} TLS handshakes, ${fmt(input.nonTlsConnections)} plaintext TCP\n`,
+  );
+  process.stdout.write(`${'command'.padEnd(44)} ${'seconds'.padStart(8)} ${'MiB/s'.padStart(8)} ${'hs/s'.padStart(9)} ${'peak RSS'.padStart(10)} ${'× analysis'.padStart(11)}\n`);
+  for (const r of rows) {
+    const rss = r.m.maxRssMiB === null ? '?' : `${fmt(r.m.maxRssMiB)} MiB`;
+    const ratio = analysis === undefined ? '' : `${fmt(r.m.seconds / analysis.seconds, 2)}`;
+    process.stdout.write(
+      `${r.what.padEnd(44)} ${fmt(r.m.seconds, 2).padStart(8)} ${fmt(mib / r.m.seconds).padStart(8)} ${fmt(input.handshakes / r.m.seconds).padStart(9)} ${rss.padStart(10)} ${ratio.padStart(11)}\n`,
+    );
+  }
+  if (analysis !== undefined && read !== undefined && walk !== undefined) {
+    process.stdout.write(
+      `analysis takes ${fmt(analysis.seconds / read.seconds, 1)}× the 1 MiB read and ${fmt(analysis.seconds / walk.seconds, 1)}× the record-header walk (target ≤ 3×)\n`,
+    );
+    for (const r of rows) {
+      if (r.what.startsWith('tshark') || r.what.startsWith('ssldump')) {
+        process.stdout.write(`analysis is ${fmt(r.m.seconds / analysis.seconds, 1)}× faster than ${r.what.split(' ')[0] ?? r.what}\n`);
+      }
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  let cached: Awaited<ReturnType<typeof buildTemplates>> | undefined;
+  const templates = async (): Promise<Awaited<ReturnType<typeof buildTemplates>>> => (cached ??= await buildTemplates());
+  const inputs: BenchInput[] = [await ensureInput('bench-small', Number(values['size-mib']), templates)];
+  if (values.large) inputs.push(await ensureInput('bench-large', Number(values['large-mib']), templates));
+
+  const cli = join(ROOT, 'bin', 'tlsautopsy');
+  const tshark = values['no-tools'] ? null : which('tshark');
+  const ssldump = values['no-tools'] ? null : which('ssldump');
+  process.stdout.write(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), best of ${runs} run(s), peak RSS via ${haveTime ? '/usr/bin/time -v' : 'process.resourceUsage()'}\n`);
+
+  for (const input of inputs) {
+    const rows: Row[] = [
+      { what: '(a) read in 1 MiB chunks', m: measure(process.execPath, ['-e', READ_SCRIPT, input.path], true) },
+      { what: '(b) walk every pcap record header', m: measure(process.execPath, ['-e', WALK_SCRIPT, input.path], true) },
+      { what: '(c) tlsautopsy --format ndjson', m: measure(process.execPath, [cli, '--format', 'ndjson', input.path], true) },
+    ];
+    if (ssldump !== null) rows.push({ what: 'ssldump -n', m: measure(ssldump, ['-n', '-r', input.path], false) });
+    if (tshark !== null && input === inputs[0]) {
+      rows.push({
+        what: 'tshark, handshake fields only',
+        m: measure(tshark, ['-n', '-r', input.path, '-Y', 'tls.handshake.type', '-T', 'fields', '-e', 'frame.number', '-e', 'tls.handshake.type', '-e', 'tls.handshake.extensions_server_name'], false),
+      });
+    }
+    table(input, rows, '(c) tlsautopsy --format ndjson');
+  }
+
+  if (values.jobs !== undefined) {
+    // Many files: copies (hard links) of the small input, analyzed with --jobs 1 and --jobs N.
+    const n = Math.max(1, Number(values.jobs));
+    const dir = join(outDir, 'many');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    const small = inputs[0] as BenchInput;
+    const files = Math.max(2, n * 2);
+    for (let i = 0; i < files; i++) linkSync(small.path, join(dir, `copy-${i}.pcap`));
+    const list = readdirSync(dir).map((f) => join(dir, f));
+    const one = measure(process.execPath, [cli, '--format', 'ndjson', '--jobs', '1', ...list], true);
+    const many = measure(process.execPath, [cli, '--format', 'ndjson', '--jobs', String(n), ...list], true);
+    const mib = (small.bytes * files) / MiB;
+    process.stdout.write(
+      `\n${files} files of ${fmt(small.bytes / MiB, 1)} MiB: --jobs 1 ${fmt(one.seconds, 2)} s (${fmt(mib / one.seconds)} MiB/s, ${fmt(one.maxRssMiB ?? 0)} MiB), --jobs ${n} ${fmt(many.seconds, 2)} s (${fmt(mib / many.seconds)} MiB/s, ${fmt(many.maxRssMiB ?? 0)} MiB): ${fmt(one.seconds / many.seconds, 2)}× speed-up\n`,
+    );
+  }
+
+  if (values.profile) {
+    const small = inputs[0] as BenchInput;
+    spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', outDir, cli, '--format', 'ndjson', small.path], { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT });
+    process.stdout.write(`\nCPU profile written to ${outDir} (open in Chrome DevTools or speedscope)\n`);
+  }
+}
+
+await main();
