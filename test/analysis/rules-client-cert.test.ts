@@ -183,3 +183,20 @@ describe('client alert after its own flight', () => {
     expect(f.frames).toEqual([5, 6]);
   });
 });
+
+describe('missing intermediate or foreign CA', () => {
+  it('a lone leaf from another organization than the listed CAs: issuer not requested', () => {
+    const leaf = clientLeaf({ issuer: 'CN=Rogue Device CA, O=Unknown Org' });
+    const v = judge(tls12({ stopAfter: 'client-flight', certificateRequest: { certificateAuthorities: [ROOT_CA] }, clientCertificates: [leaf], close: { how: 'fin', by: 'server' } }));
+    expect(codes(v)).toEqual(['client-cert-issuer-not-requested']);
+    const f = finding(v, 'client-cert-issuer-not-requested');
+    expect(f.detail).toContain("issued by 'CN=Rogue Device CA, O=Unknown Org'");
+    expect(f.detail).toMatch(/the server closed the connection without an alert at frame 14/);
+  });
+
+  it('expiry text reads frame first, then the date', () => {
+    const expired = clientLeaf({ validAtCapture: 'expired', notAfter: '2025-01-01T00:00:00.000Z', daysToExpiry: -688 });
+    const v = judge(tls12({ ...failedAfterClientFlight, clientCertificates: [expired, intermediate()], alert: { from: 'server', description: 45 } }));
+    expect(finding(v, 'client-cert-expired').detail).toMatch(/^The client certificate 'CN=hr-connector, O=Example Corp' \(frame 9\) expired on 2025-01-01 \(688 days before the capture\); the server answered/);
+  });
+});

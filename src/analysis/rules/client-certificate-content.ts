@@ -14,6 +14,12 @@ import { firstCloseBy, frames, listCas } from './evidence.js';
 
 const any = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
 
+/** The O= attribute of a distinguished name, lower-cased, or null. */
+export function organization(dn: string): string | null {
+  const m = /(?:^|,)\s*O\s*=\s*((?:\\,|[^,])+)/i.exec(dn);
+  return m?.[1] === undefined ? null : m[1].trim().toLowerCase();
+}
+
 /** The client's chain as views, or [] when none was seen (or it did not parse). */
 export function clientChain(input: RuleInput): CertificateView[] {
   const hs = input.facts.hs;
@@ -54,7 +60,7 @@ export function clientCertificateProblems(input: RuleInput): CertificateProblem[
     out.push({
       code: expired ? 'client-cert-expired' : 'client-cert-not-yet-valid',
       title: expired ? 'Client certificate expired' : 'Client certificate not yet valid',
-      what: `${which} ${expiryText(stale)} (frame ${at})`,
+      what: `${which} (frame ${at}) ${expiryText(stale)}`,
       fix: expired ? 'Renew the client certificate (and any expired CA certificate in its chain) and install it in the client keystore.' : "Check the client's and server's clocks, or wait until the certificate's start date.",
       frames: frames(at),
       explains: any(45, 46, 42, 40, null),
@@ -105,7 +111,13 @@ export function clientCertificateProblems(input: RuleInput): CertificateProblem[
   const shape = chainShape(chain);
   const cas = hs.certificateRequest?.certificateAuthorities ?? [];
   const known = (n: string): boolean => cas.some((ca) => sameName(ca, n));
-  if (shape.incomplete && shape.missingIssuer !== null && !known(shape.missingIssuer)) {
+  // A missing issuer from the same organization as a CA the server lists is most likely an
+  // intermediate the client did not send; from another organization, another PKI altogether.
+  const sameOrg = (n: string): boolean => {
+    const o = organization(n);
+    return o !== null && cas.some((ca) => organization(ca) === o);
+  };
+  if (shape.incomplete && shape.missingIssuer !== null && !known(shape.missingIssuer) && (cas.length === 0 || sameOrg(shape.missingIssuer))) {
     out.push({
       code: 'client-chain-incomplete',
       title: 'Client certificate chain incomplete',
@@ -119,7 +131,7 @@ export function clientCertificateProblems(input: RuleInput): CertificateProblem[
     out.push({
       code: 'client-cert-issuer-not-requested',
       title: 'Client certificate issuer not accepted by the server',
-      what: `The server asked for a client certificate issued by ${listCas(cas)} (frame ${hs.certificateRequestFrame}), but the client sent '${leaf.subject}' issued by '${leaf.issuer}' (frame ${at}), which chains to none of them`,
+      what: `The server asked for a client certificate issued by ${listCas(cas)} (frame ${hs.certificateRequestFrame}), but the client sent '${leaf.subject}' issued by '${leaf.issuer}' (frame ${at}), which chains to none of them${shape.incomplete ? ' (and the client sent no CA certificate that would link it to one)' : ''}`,
       fix: `Give the client a certificate issued by ${listCas(cas)}, or add '${chain[chain.length - 1]?.issuer ?? leaf.issuer}' to the server's trust store so the server accepts and advertises it.`,
       frames: frames(hs.certificateRequestFrame, at),
       explains: any(48, 46, 42, 40, null),

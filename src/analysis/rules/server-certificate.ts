@@ -57,7 +57,7 @@ export function serverCertificateProblems(input: RuleInput): CertificateProblem[
     out.push({
       code: expired ? 'server-cert-expired' : 'server-cert-not-yet-valid',
       title: expired ? 'Server certificate expired' : 'Server certificate not yet valid',
-      what: `${outOfDate === 0 ? name : `The CA certificate '${stale.subject}' in the server's chain`} ${expiryText(stale)} (frame ${at})`,
+      what: `${outOfDate === 0 ? name : `The CA certificate '${stale.subject}' in the server's chain`} (frame ${at}) ${expiryText(stale)}`,
       fix: expired ? 'Renew the server certificate (and any expired intermediate) and reload the server.' : "Check the server's and client's clocks, or install a certificate that is already valid.",
       frames: frames(at),
       explains: any(45, 46, 42, null),
