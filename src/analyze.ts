@@ -3,7 +3,7 @@
  * One pass, streaming; memory is bounded by the named limits of each stage.
  */
 import { readCapture } from './capture/index.js';
-import type { CaptureInfo, CaptureInterface, CaptureReaderOptions, CaptureSource } from './capture/types.js';
+import type { CaptureInfo, CaptureInterface, CaptureReaderOptions, CaptureSource, DecryptionSecrets } from './capture/types.js';
 import { PacketDecoder, linkTypeDescription, linkTypeName } from './decode/index.js';
 import type { DecodeStats, DecoderOptions } from './decode/types.js';
 import { FlowTable } from './flow/index.js';
@@ -18,6 +18,11 @@ import type { UdpSummary } from './analysis/udp-census.js';
 import { AnomalyLog } from './util/anomaly.js';
 import type { Anomaly } from './util/anomaly.js';
 import type { Timestamp } from './util/time.js';
+import { KeyLog, combineKeyLogs } from './decrypt/keylog.js';
+import type { KeyLogLookup } from './decrypt/keylog.js';
+
+/** pcapng DSB secrets type of a TLS key log ("TLSK", pcapng spec §4.7). */
+const SECRETS_TYPE_TLS_KEY_LOG = 0x544c534b;
 
 /** Every limit and hook of every stage, in one object. */
 export interface AnalyzeOptions
@@ -32,6 +37,12 @@ export interface AnalyzeOptions
   readonly retainConnections?: boolean;
   /** Capture-level anomalies kept (default 1000; the rest are counted). */
   readonly maxCaptureAnomalies?: number;
+  /**
+   * NSS key log secrets (e.g. from `--keylog` files) for decrypting the encrypted part of
+   * handshakes. Merged with any key log embedded in the capture (pcapng Decryption Secrets
+   * Blocks), which is always used.
+   */
+  readonly keyLog?: KeyLogLookup;
 }
 
 export interface LinkTypeCount {
@@ -80,9 +91,27 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
     options.onConnection?.(connection);
   };
 
+  // Secrets embedded in the capture: a DSB precedes the packets it serves, so it is read before their ServerHello.
+  const embedded = new KeyLog();
+  const keyLog = combineKeyLogs(options.keyLog === undefined ? [embedded] : [embedded, options.keyLog]);
+  const trackerOptions: TlsTrackerOptions = { ...options, keyLog };
+  const onDecryptionSecrets = (secrets: DecryptionSecrets): void => {
+    if (secrets.secretsType === SECRETS_TYPE_TLS_KEY_LOG) {
+      const source = `pcapng Decryption Secrets Block after frame ${secrets.afterFrame}`;
+      const before = embedded.issues.length;
+      embedded.addBytes(secrets.data, source);
+      for (const issue of embedded.issues.slice(before)) {
+        anomalies.add({ code: 'keylog.bad_line', severity: 'weird', message: `Key log line ${issue.line} of the ${source} was skipped: ${issue.message}.` });
+      }
+    } else {
+      anomalies.add({ code: 'keylog.unsupported_secrets', severity: 'weird', message: `A pcapng Decryption Secrets Block of type 0x${secrets.secretsType.toString(16).padStart(8, '0')} is not a TLS key log; it was ignored.` });
+    }
+    options.onDecryptionSecrets?.(secrets);
+  };
+
   const flows = new FlowTable((info, control) => {
     const builder = new ConnectionBuilder(info, options);
-    return new TlsConnectionTracker(info, control, builder, (summary, stats) => emit(builder.finish(summary, stats)), options);
+    return new TlsConnectionTracker(info, control, builder, (summary, stats) => emit(builder.finish(summary, stats)), trackerOptions);
   }, options);
 
   const result = await readCapture(
@@ -95,7 +124,7 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
       if (outcome.kind === 'tcp') flows.addSegment(outcome.segment);
       else if (outcome.kind === 'udp') udp.add(outcome.datagram);
     },
-    options,
+    { ...options, onDecryptionSecrets },
   );
   flows.finish();
   for (const a of result.anomalies) anomalies.add(a);

@@ -10,6 +10,7 @@ import type { Timestamp } from '../util/time.js';
 import type { ConnectionInfo, ConnectionSummary, Direction, GapReason } from '../flow/types.js';
 import type { TlsDirectionStats, TlsEvent, TlsEventSink } from '../tls/session/events.js';
 import type { StarttlsProtocol } from '../tls/session/starttls.js';
+import type { DecryptionStatus } from '../decrypt/connection-decryptor.js';
 import { alertName, handshakeTypeName } from '../tls/registry/names.js';
 import type { CertificateSummary } from '../x509/index.js';
 import { CertificateCache } from '../x509/index.js';
@@ -59,6 +60,7 @@ interface RawAlert {
   readonly level: number | null;
   readonly description: number | null;
   readonly encrypted: boolean;
+  readonly decrypted: boolean;
   readonly length: number;
   readonly frame: number;
   readonly time: Timestamp;
@@ -71,6 +73,8 @@ interface RawHandshake {
   readonly encrypted: { direction: Direction; kind: EncryptedRecordInfo['kind']; length: number; frame: number; time: Timestamp }[];
   /** Certificates by direction, mapped at the end. */
   readonly certificates: [CertificateSummary[] | null, CertificateSummary[] | null];
+  /** The same certificates' DER (private copies), for chain verification. */
+  readonly certificateDers: [Uint8Array[] | null, Uint8Array[] | null];
   readonly certificateFrames: [number | null, number | null];
   readonly certificateTimes: [Timestamp | null, Timestamp | null];
   readonly ccsFrames: [number | null, number | null];
@@ -115,6 +119,7 @@ function newHandshake(index: number): RawHandshake {
     },
     encrypted: [],
     certificates: [null, null],
+    certificateDers: [null, null],
     certificateFrames: [null, null],
     certificateTimes: [null, null],
     ccsFrames: [null, null],
@@ -146,6 +151,7 @@ export class ConnectionBuilder implements TlsEventSink {
   private readonly cache: CertificateCache;
   /** The negotiated version so far (for the certificate and key-exchange decoders' context). */
   private negotiatedCipher: number | null = null;
+  private decryption: DecryptionStatus | null = null;
 
   constructor(
     readonly info: ConnectionInfo,
@@ -176,6 +182,11 @@ export class ConnectionBuilder implements TlsEventSink {
       case 'encrypted-handshake': {
         const raw = this.current();
         const d = e.direction;
+        if (e.decrypted === true) {
+          // Its messages follow as decrypted handshake events; keep only the size.
+          this.keepEncrypted(raw, d, 'handshake', e.length, e.frame, e.time);
+          return;
+        }
         // After ChangeCipherSpec (TLS ≤ 1.2) the first encrypted handshake record is Finished.
         const isFinished = raw.ccsFrames[d] !== null && raw.finishedFrames[d] === null;
         if (isFinished) {
@@ -186,13 +197,20 @@ export class ConnectionBuilder implements TlsEventSink {
         this.entry({ frame: e.frame, time: e.time, direction: d, kind: 'encrypted-handshake', label: isFinished ? 'Finished (encrypted)' : 'Encrypted handshake', length: e.length });
         return;
       }
-      case 'alert':
-        this.alerts.push({ direction: e.direction, level: e.level, description: e.description, encrypted: false, length: 2, frame: e.frame, time: e.time });
-        this.letter({ letter: ALERT_LETTER, direction: e.direction });
-        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'alert', label: `Alert ${levelName(e.level)} ${alertName(e.description)} (${e.description})`, code: e.description });
+      case 'alert': {
+        const decrypted = e.decrypted === true;
+        this.alerts.push({ direction: e.direction, level: e.level, description: e.description, encrypted: false, decrypted, length: 2, frame: e.frame, time: e.time });
+        // The history keeps what is visible without keys, so it reads the same with and without a key log.
+        if (!decrypted) this.letter({ letter: ALERT_LETTER, direction: e.direction });
+        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'alert', label: `Alert ${levelName(e.level)} ${alertName(e.description)} (${e.description})${decrypted ? ' (decrypted)' : ''}`, code: e.description });
         return;
+      }
       case 'encrypted-alert': {
-        this.alerts.push({ direction: e.direction, level: null, description: null, encrypted: true, length: e.length, frame: e.frame, time: e.time });
+        if (e.decrypted === true) {
+          this.keepEncrypted(this.current(), e.direction, 'alert', e.length, e.frame, e.time);
+          return;
+        }
+        this.alerts.push({ direction: e.direction, level: null, description: null, encrypted: true, decrypted: false, length: e.length, frame: e.frame, time: e.time });
         this.keepEncrypted(this.current(), e.direction, 'alert', e.length, e.frame, e.time);
         this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'alert', label: `Encrypted alert (${e.length} bytes)`, length: e.length });
         return;
@@ -206,7 +224,9 @@ export class ConnectionBuilder implements TlsEventSink {
       }
       case 'encrypted-record': {
         this.keepEncrypted(this.current(), e.direction, 'application-data', e.length, e.frame, e.time);
-        if (e.index < 4) {
+        if (e.innerType === 23 && e.index < 4) {
+          this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Application data (${e.length} bytes)`, length: e.length });
+        } else if (e.innerType === undefined && e.index < 4) {
           this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Encrypted record (${e.length} bytes)`, length: e.length });
         }
         return;
@@ -221,6 +241,9 @@ export class ConnectionBuilder implements TlsEventSink {
         return;
       case 'anomaly':
         this.anomalies.add(e.anomaly);
+        return;
+      case 'decryption':
+        this.decryption = e.status;
         return;
     }
   }
@@ -279,6 +302,8 @@ export class ConnectionBuilder implements TlsEventSink {
       const ders = certificateDers(m.value);
       const summaries = ders.map((der) => this.cache.summarize(der, e.time));
       raw.certificates[d] = summaries;
+      // Copies: the message bytes may view a larger reassembly buffer.
+      raw.certificateDers[d] = ders.map((der) => Uint8Array.from(der));
       raw.certificateFrames[d] = e.frame;
       raw.certificateTimes[d] = e.time;
       label = summaries.length === 0 ? 'Certificate (empty)' : `Certificate ${summaries[0]?.subject ?? ''} (${summaries.length})`;
@@ -304,8 +329,11 @@ export class ConnectionBuilder implements TlsEventSink {
       // An undecodable ClientHello still tells who the client is.
       this.clientDirection = d;
     }
-    this.letter({ letter: handshakeLetter(e.msgType, hrr), direction: d });
-    const suffix = e.issue === undefined ? '' : e.issue.code === 'tls.handshake.too_long' ? ` (${e.length.toLocaleString('en-US')} bytes, over the size limit: not decoded)` : ' (malformed)';
+    // Decrypted messages stay out of the history, so it reads the same with and without a key log (as Zeek's does).
+    if (e.decrypted !== true) this.letter({ letter: handshakeLetter(e.msgType, hrr), direction: d });
+    const suffix =
+      (e.issue === undefined ? '' : e.issue.code === 'tls.handshake.too_long' ? ` (${e.length.toLocaleString('en-US')} bytes, over the size limit: not decoded)` : ' (malformed)') +
+      (e.decrypted === true ? ' (decrypted)' : '');
     this.entry({ frame: e.frame, time: e.time, direction: d, kind: 'handshake', label: `${label}${suffix}`, code: e.msgType, length: e.length });
   }
 
@@ -349,6 +377,8 @@ export class ConnectionBuilder implements TlsEventSink {
       hs.serverCertificates = raw.certificates[serverDir];
       hs.serverCertificateFrame = raw.certificateFrames[serverDir];
       hs.clientCertificates = raw.certificates[clientDir];
+      hs.serverCertificateDers = raw.certificateDers[serverDir];
+      hs.clientCertificateDers = raw.certificateDers[clientDir];
       hs.clientCertificateFrame = raw.certificateFrames[clientDir];
       hs.clientCertificateTime = raw.certificateTimes[clientDir];
       hs.clientCcsFrame = raw.ccsFrames[clientDir];
@@ -365,6 +395,7 @@ export class ConnectionBuilder implements TlsEventSink {
       level: a.level,
       description: a.description,
       encrypted: a.encrypted,
+      ...(a.decrypted ? { decrypted: true } : {}),
       length: a.length,
       frame: a.frame,
       time: a.time,
@@ -431,6 +462,7 @@ export class ConnectionBuilder implements TlsEventSink {
       timelineTruncated: this.entriesDropped > 0 || merged.length > this.maxEntries,
       history,
       anomalies,
+      ...(this.decryption !== null ? { decryption: this.decryption } : {}),
     };
   }
 }

@@ -9,6 +9,7 @@ import type { Endpoint, GapReason, TcpEvent } from '../flow/types.js';
 import type { CertificateSummary } from '../x509/index.js';
 import type { StarttlsProtocol } from '../tls/session/starttls.js';
 import type { ClientHelloInfo, ServerHelloInfo, CertificateRequestInfo, KeyExchangeInfo } from './handshake-info.js';
+import type { DecryptionStatus } from '../decrypt/connection-decryptor.js';
 
 export type Role = 'client' | 'server';
 
@@ -39,6 +40,8 @@ export interface AlertRecord {
   readonly length: number;
   readonly frame: number;
   readonly time: Timestamp;
+  /** True when the alert was encrypted on the wire and read with a key log (`encrypted` is then false: its code is known). */
+  readonly decrypted?: boolean;
 }
 
 /** An encrypted record whose size the inference rules look at. */
@@ -65,6 +68,8 @@ export interface Handshake {
   /** null: no Certificate seen from the server (not sent, or encrypted). */
   serverCertificates: CertificateSummary[] | null;
   serverCertificateFrame: number | null;
+  /** DER of each server certificate, parallel to `serverCertificates` (chain verification against trust stores). */
+  serverCertificateDers?: readonly Uint8Array[] | null;
   serverKeyExchange: KeyExchangeInfo | null;
   certificateRequest: CertificateRequestInfo | null;
   certificateRequestFrame: number | null;
@@ -72,6 +77,8 @@ export interface Handshake {
   /** null: no Certificate seen from the client; []: an empty Certificate. */
   clientCertificates: CertificateSummary[] | null;
   clientCertificateFrame: number | null;
+  /** DER of each client certificate, parallel to `clientCertificates`. */
+  clientCertificateDers?: readonly Uint8Array[] | null;
   clientCertificateTime: Timestamp | null;
   clientKeyExchangeFrame: number | null;
   /** Signature scheme of the client's CertificateVerify, when seen. */
@@ -136,4 +143,6 @@ export interface Connection {
   /** Zeek-style ssl_history: one letter per message, upper case = client. */
   readonly history: string;
   readonly anomalies: readonly Anomaly[];
+  /** What key log decryption achieved on this connection (absent: the connection was built without the TLS layer's final report). */
+  readonly decryption?: DecryptionStatus;
 }

@@ -35,6 +35,11 @@ export interface ConnectionFacts {
   readonly closedEarly: boolean;
   /** A gap in either direction before completion. */
   readonly gapBeforeCompletion: boolean;
+  /**
+   * TLS 1.3 read with a key log: the encrypted messages (CertificateRequest, client Certificate,
+   * Finished, alerts) are facts, and `tls13Inference` is null.
+   */
+  readonly decrypted: boolean;
 }
 
 export function connectionFacts(c: Connection): ConnectionFacts {
@@ -57,7 +62,15 @@ export function connectionFacts(c: Connection): ConnectionFacts {
   let completed = false;
   let completedFrame: number | null = null;
   let inference: Tls13Inference | null = null;
-  if (hs !== null && sh !== null) {
+  const decrypted = tls13 && hs !== null && sh !== null && c.decryption?.status === 'decrypted';
+  if (decrypted && hs !== null) {
+    // With keys: both Finished messages and no fatal alert (RFC 8446 §4.4.4, §6.2).
+    const fatalAlert = c.alerts.some((a) => a.level === 2);
+    if (hs.clientFinishedFrame !== null && hs.serverFinishedFrame !== null && !fatalAlert) {
+      completed = true;
+      completedFrame = Math.max(hs.clientFinishedFrame, hs.serverFinishedFrame);
+    }
+  } else if (hs !== null && sh !== null) {
     if (tls13) {
       inference = inferTls13(hs, sh.cipherSuite);
       if (inference.serverAnswer === 'accepted') {
@@ -87,7 +100,7 @@ export function connectionFacts(c: Connection): ConnectionFacts {
   const closedEarly = !completed && (c.tcp.end.how === 'fin' || c.tcp.end.how === 'rst');
   const gapBeforeCompletion = c.gaps.some((g) => completedFrame === null || g.frame <= completedFrame);
 
-  return { connection: c, hs, version, tls13, resumed, completed, completedFrame, failureAlert, tls13Inference: inference, closedEarly, gapBeforeCompletion };
+  return { connection: c, hs, version, tls13, resumed, completed, completedFrame, failureAlert, tls13Inference: inference, closedEarly, gapBeforeCompletion, decrypted };
 }
 
 export function judgeStatus(f: ConnectionFacts): Status {
@@ -110,6 +123,10 @@ export function judgeStatus(f: ConnectionFacts): Status {
 export function judgeStage(f: ConnectionFacts, status: Status): Stage {
   const c = f.connection;
   const hs = f.hs;
+  if (status === 'ok' && f.decrypted && hs !== null) {
+    const after = f.completedFrame ?? Number.MAX_SAFE_INTEGER;
+    return hs.encryptedRecords.some((r) => r.from === 'server' && r.frame > after) ? 'application-data' : 'finished';
+  }
   if (status === 'ok') return c.counters.client.applicationDataRecords + c.counters.server.applicationDataRecords > 0 && !f.tls13 ? 'application-data' : f.tls13 && (f.tls13Inference?.serverRecordSizesAfter.length ?? 0) > 0 ? 'application-data' : 'finished';
   if (c.tcp.synFrame !== null && c.tcp.synAckFrame === null && c.tls !== true) return 'tcp-connect';
   if (hs === null || hs.clientHello === null) return 'client-hello';
@@ -118,6 +135,15 @@ export function judgeStage(f: ConnectionFacts, status: Status): Stage {
   const alert = f.failureAlert;
   const alertFromClient = alert?.from === 'client';
   const certificateAlert = alert !== null && alert.description !== null && CERTIFICATE_ALERTS.has(alert.description);
+
+  if (f.decrypted) {
+    if (hs.serverFinishedFrame === null) return hs.serverCertificates === null ? 'server-certificate' : hs.certificateRequestFrame !== null ? 'certificate-request' : 'server-certificate';
+    const clientAnswered = hs.clientCertificates !== null || hs.clientFinishedFrame !== null;
+    // The client stopped after the server's flight: it refused what the server sent.
+    if (!clientAnswered) return 'server-certificate';
+    if (hs.certificateRequest !== null) return 'client-certificate';
+    return 'finished';
+  }
 
   if (f.tls13) {
     const inf = f.tls13Inference;
@@ -159,6 +185,14 @@ export function judgeMtls(f: ConnectionFacts, status: Status): MtlsVerdict {
     if (status === 'ok') return { ...base, state: 'sent-accepted' };
     if (status === 'failed') return { ...base, state: 'sent-rejected' };
     return { ...base, state: 'unknown' };
+  }
+
+  if (f.decrypted) {
+    // The server's whole flight was read: without a CertificateRequest in it, none was sent.
+    if (f.resumed || hs.serverFinishedFrame !== null) {
+      return { state: 'not-requested', certificateRequested: false, clientCertificates: sent === null ? null : sent.length, acceptableCAs: [], inferred: false, evidence: null };
+    }
+    return none;
   }
 
   if (f.tls13) {

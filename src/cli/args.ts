@@ -19,6 +19,8 @@ export interface CliOptions {
   readonly quiet: boolean;
   readonly color: boolean | null;
   readonly jobs: number | null;
+  /** NSS key log files (--keylog, repeatable) for decrypting TLS 1.3 handshakes and encrypted alerts. */
+  readonly keylogs: readonly string[];
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -40,6 +42,9 @@ Options:
   --fail-on <list>    exit 1 when a finding matches: a code (client-cert-missing) or a
                       severity (error, warning); comma-separated. Also: failed, incomplete
   --expiry-days <n>   warn about certificates expiring within n days (default 30)
+  --keylog <file>     NSS key log (SSLKEYLOGFILE) to decrypt the encrypted part of
+                      handshakes: TLS 1.3 client certificates, encrypted alerts
+                      (repeatable; a pcapng's embedded key log is always used)
   -v, --verbose       show the ladder and details of every connection, not only failed ones
   -q, --quiet         print nothing; only the exit code speaks (with --fail-on)
   --no-color          no colours (also when NO_COLOR is set)
@@ -88,6 +93,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         jobs: { type: 'string', short: 'j' },
+        keylog: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -128,6 +134,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     quiet: v.quiet === true,
     color: v['no-color'] === true ? false : v.color === true ? true : null,
     jobs,
+    keylogs: v.keylog ?? [],
     help,
     version,
   };

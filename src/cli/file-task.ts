@@ -4,6 +4,8 @@
  * written as connections end.
  */
 import { analyzeCapture } from '../analyze.js';
+import type { AnalyzeOptions } from '../analyze.js';
+import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import type { CaptureSource } from '../capture/types.js';
 import { captureReport, failedCaptureReport } from '../report/model.js';
 import type { CaptureReport } from '../report/model.js';
@@ -36,6 +38,12 @@ export function errorSentence(path: string, err: unknown): string {
   return `The file could not be analyzed (${message}); please report this with the capture if you can share it.`;
 }
 
+/** Analysis options the filters carry: the --keylog files, read once per thread. */
+async function analyzeOptions(filters: FilterOptions): Promise<AnalyzeOptions> {
+  const paths = filters.keylogs ?? [];
+  return paths.length === 0 ? {} : { keyLog: (await readKeyLogFilesCached(paths)).keyLog };
+}
+
 function messageOf(path: string, err: unknown): string {
   return err instanceof TlsAutopsyError ? err.message : errorSentence(path, err);
 }
@@ -44,7 +52,7 @@ function messageOf(path: string, err: unknown): string {
 export async function reportFile(path: string, source: CaptureSource, filters: FilterOptions): Promise<FileOutcome> {
   const label = fileLabel(path);
   try {
-    const analysis = await analyzeCapture(source);
+    const analysis = await analyzeCapture(source, await analyzeOptions(filters));
     const cap = captureReport(label, analysis, { expiryDays: filters.expiryDays });
     return { error: null, capture: { ...cap, connections: cap.connections.filter((c) => keep(c, filters)) } };
   } catch (err) {
@@ -57,7 +65,7 @@ export async function reportFile(path: string, source: CaptureSource, filters: F
 export async function ndjsonFile(path: string, source: CaptureSource, filters: FilterOptions, write: (text: string) => void): Promise<FileOutcome> {
   const label = fileLabel(path);
   try {
-    const r = await streamNdjson(source, label, filters, write);
+    const r = await streamNdjson(source, label, filters, write, await analyzeOptions(filters));
     return { error: null, failOnHit: r.failOnHit };
   } catch (err) {
     const message = messageOf(path, err);

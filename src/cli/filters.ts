@@ -3,7 +3,10 @@ import type { ConnectionReport } from '../report/model.js';
 import type { CliOptions } from './args.js';
 
 /** The part of the options the filters read (what a worker thread is given). */
-export type FilterOptions = Pick<CliOptions, 'only' | 'hosts' | 'ports' | 'snis' | 'failOn' | 'expiryDays'>;
+export type FilterOptions = Pick<CliOptions, 'only' | 'hosts' | 'ports' | 'snis' | 'failOn' | 'expiryDays'> & {
+  /** --keylog files, read by whichever thread analyzes the capture. */
+  readonly keylogs?: readonly string[];
+};
 
 /** Does a connection pass the --only/--host/--port/--sni filters? */
 export function keep(c: ConnectionReport, o: FilterOptions): boolean {
@@ -27,5 +30,5 @@ export function matchesFailOn(c: ConnectionReport, term: string): boolean {
 
 /** The filter options alone, as plain data (to hand to a worker thread). */
 export function filterOptions(o: CliOptions): FilterOptions {
-  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays };
+  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, keylogs: o.keylogs };
 }

@@ -23,6 +23,7 @@ import { ndjsonFile, reportFile } from './file-task.js';
 import type { FileOutcome } from './file-task.js';
 import { filterOptions, matchesFailOn } from './filters.js';
 import { defaultJobs, runJobs, workerScript } from './jobs.js';
+import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 
 export interface CliIo {
   readonly stdin: Readable;
@@ -124,6 +125,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (files.length === 0) {
     io.stderr('tlsautopsy: No capture files were found in the given directories; name pcap or pcapng files directly.\n');
     return EXIT_USAGE;
+  }
+  if (o.keylogs.length > 0) {
+    // Read here first so that a wrong path stops the run and bad lines are told once.
+    try {
+      const { warnings } = await readKeyLogFilesCached(o.keylogs);
+      if (!o.quiet) for (const w of warnings) io.stderr(`tlsautopsy: key log ${w}\n`);
+    } catch (err) {
+      if (err instanceof TlsAutopsyError) {
+        io.stderr(`tlsautopsy: ${err.message}\n`);
+        return EXIT_USAGE;
+      }
+      throw err;
+    }
   }
   const format = o.format ?? (o.output !== null ? formatFromExtension(o.output) : null) ?? 'text';
   if (format === 'ndjson') return runNdjson(o, files, io);

@@ -31,9 +31,19 @@ export interface AlertJson {
   readonly code: number | null;
   readonly name: string | null;
   readonly encrypted: boolean;
+  /** Encrypted on the wire and read with a key log (then `encrypted` is false and the code is known). */
+  readonly decrypted?: boolean;
   readonly length: number;
   readonly frame: number;
   readonly time: string;
+}
+
+/** Key log decryption of one connection (see `DecryptionStatus`). */
+export interface DecryptionJson {
+  readonly status: 'decrypted' | 'no-secrets' | 'failed' | 'not-attempted';
+  /** Frame of the first record that failed to decrypt. */
+  readonly frame?: number;
+  readonly reason?: string;
 }
 
 export interface TimelineJson {
@@ -93,6 +103,7 @@ export interface ConnectionReport {
   readonly notTls: readonly { readonly from: 'client' | 'server'; readonly firstBytes: string; readonly frame: number }[];
   readonly timeline: readonly TimelineJson[];
   readonly anomalies: readonly Anomaly[];
+  readonly decryption?: DecryptionJson;
 }
 
 export interface CaptureReport {
@@ -184,6 +195,7 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
       code: a.description,
       name: a.description === null ? null : alertName(a.description),
       encrypted: a.encrypted,
+      decrypted: a.decrypted === true,
       length: a.length,
       frame: a.frame,
       time: iso(a.time),
@@ -209,6 +221,7 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
     notTls: c.notTls.map((n) => ({ from: n.from, firstBytes: hexAscii(n.firstBytes), frame: n.frame })),
     timeline: c.timeline.map((t) => ({ frame: t.frame, time: iso(t.time), offsetMs: Math.round(since(t.time) * 1000) / 1000, from: t.from, kind: t.kind, label: t.label })),
     anomalies: c.anomalies,
+    decryption: c.decryption ?? { status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' },
   };
 }
 

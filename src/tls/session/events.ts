@@ -4,6 +4,7 @@ import type { Direction, GapReason } from '../../flow/types.js';
 import type { DecodeIssue } from '../decoded.js';
 import type { HandshakeMessage } from './handshake-message.js';
 import type { StarttlsProtocol } from './starttls.js';
+import type { DecryptionStatus } from '../../decrypt/connection-decryptor.js';
 
 /**
  * What the TLS layer saw on one connection, in stream order per direction.
@@ -45,6 +46,8 @@ export type TlsEvent =
       readonly frame: number;
       readonly lastFrame: number;
       readonly time: Timestamp;
+      /** True when the message was read from records decrypted with a key log. */
+      readonly decrypted?: boolean;
     }
   | {
       /** A handshake record after this direction started encrypting (TLS ≤ 1.2: the Finished after CCS). */
@@ -53,6 +56,8 @@ export type TlsEvent =
       readonly length: number;
       readonly frame: number;
       readonly time: Timestamp;
+      /** True when a key log decrypted it: its messages follow as `handshake` events with `decrypted: true`. */
+      readonly decrypted?: boolean;
     }
   | {
       readonly kind: 'alert';
@@ -61,6 +66,8 @@ export type TlsEvent =
       readonly description: number;
       readonly frame: number;
       readonly time: Timestamp;
+      /** True when the alert was encrypted on the wire and read with a key log. */
+      readonly decrypted?: boolean;
     }
   | {
       /** An alert record whose content is encrypted (its record length tells it is one). */
@@ -69,6 +76,8 @@ export type TlsEvent =
       readonly length: number;
       readonly frame: number;
       readonly time: Timestamp;
+      /** True when a key log decrypted it: the alert follows as an `alert` event with `decrypted: true`. */
+      readonly decrypted?: boolean;
     }
   | {
       readonly kind: 'change-cipher-spec';
@@ -91,6 +100,11 @@ export type TlsEvent =
       readonly time: Timestamp;
       /** 0-based index among this direction's application_data records. */
       readonly index: number;
+      /**
+       * TLS 1.3 with a key log: the real content type found inside (22 handshake, 21 alert,
+       * 23 application data). Absent when the record was not decrypted.
+       */
+      readonly innerType?: number;
     }
   | {
       readonly kind: 'heartbeat';
@@ -108,7 +122,12 @@ export type TlsEvent =
       readonly frame: number;
       readonly time: Timestamp;
     }
-  | { readonly kind: 'anomaly'; readonly anomaly: Anomaly };
+  | { readonly kind: 'anomaly'; readonly anomaly: Anomaly }
+  | {
+      /** Emitted once, when the connection ends: what key log decryption achieved. */
+      readonly kind: 'decryption';
+      readonly status: DecryptionStatus;
+    };
 
 /** Counters for one direction, complete even when individual events were capped. */
 export interface TlsDirectionStats {

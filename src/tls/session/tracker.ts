@@ -4,6 +4,12 @@
  * decodes cleartext handshake messages with the context they need (negotiated version,
  * key exchange), tracks where each direction starts encrypting, and reports everything as
  * `TlsEvent`s. Application data is counted by record header and skipped unbuffered.
+ *
+ * With a key log (`keyLog`), a `ConnectionDecryptor` is made at the ServerHello. It decrypts
+ * only what the handshake analysis needs — TLS 1.3: every record until the side's Finished,
+ * then its first few records and alert-sized ones; TLS ≤ 1.2: the Finished and alerts — and
+ * the plaintext goes through the same framer and decoders as cleartext, as events marked
+ * `decrypted`. Application data plaintext is dropped unread.
  */
 import type { Anomaly } from '../../util/anomaly.js';
 import type { Timestamp } from '../../util/time.js';
@@ -23,9 +29,15 @@ import type { RecordHeader, RecordSink } from '../record-stream.js';
 import { decodeHandshakeMessage, decodeSslv2Hello, NegotiationContext } from './handshake-message.js';
 import { findHandshakeRecordStart, identifyStarttls } from './starttls.js';
 import type { TlsDirectionStats, TlsEvent, TlsEventSink } from './events.js';
+import { createConnectionDecryptor } from '../../decrypt/connection-decryptor.js';
+import type { ConnectionDecryptor, DecryptionStatus, DecryptorOptions, TlsRole } from '../../decrypt/connection-decryptor.js';
+import type { KeyLogLookup } from '../../decrypt/keylog.js';
+import type { ServerHello } from '../handshake/server-hello.js';
 
 /** Limits of the TLS layer; each has a default. */
-export interface TlsTrackerOptions {
+export interface TlsTrackerOptions extends DecryptorOptions {
+  /** Secrets for decrypting handshakes (NSS key logs, merged); none: nothing is decrypted. */
+  readonly keyLog?: KeyLogLookup;
   /** Plaintext bytes kept per direction while looking for a STARTTLS upgrade. Default 16 KiB. */
   readonly maxStarttlsScanBytes?: number;
   /** application_data records reported individually per direction (all are counted). Default 32. */
@@ -90,6 +102,15 @@ export class TlsConnectionTracker implements ConnectionHandler {
   private readonly maxRecordLength: number;
   private starttls = false;
   private ended = false;
+  private readonly keyLog: KeyLogLookup | undefined;
+  private readonly decryptorOptions: DecryptorOptions;
+  private decryptor: ConnectionDecryptor | null = null;
+  /** Why there is no decryptor, once that is known. */
+  private decryptionStatus: DecryptionStatus | null = null;
+  /** The first ClientHello: its random finds the key log secrets; its sender is the client. */
+  private clientHello: { readonly random: Uint8Array; readonly direction: Direction; readonly earlyData: boolean } | null = null;
+  /** application_data records from the client before the ServerHello (TLS 1.3 0-RTT). */
+  private earlyClientRecords = 0;
 
   constructor(
     readonly info: ConnectionInfo,
@@ -103,6 +124,8 @@ export class TlsConnectionTracker implements ConnectionHandler {
     this.maxScan = options.maxStarttlsScanBytes ?? 16 * 1024;
     this.maxRecorded = options.maxRecordedEncryptedRecords ?? 32;
     this.maxRecordLength = options.maxRecordLength ?? 16384 + 2048;
+    this.keyLog = options.keyLog;
+    this.decryptorOptions = options;
   }
 
   onData(direction: Direction, chunk: StreamChunk): void {
@@ -149,6 +172,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
         this.emitNotTls(direction, d.held, d.heldOffset, d.heldFrame, d.heldTime, true);
       }
     }
+    this.sink.event({ kind: 'decryption', status: this.finalDecryptionStatus() });
     this.onFinished(summary, [this.dirs[0].stats, this.dirs[1].stats]);
   }
 
@@ -273,6 +297,8 @@ export class TlsConnectionTracker implements ConnectionHandler {
     const d = this.dirs[direction];
     return {
       wantBody: (h: RecordHeader): boolean => {
+        const dec = this.decryptor;
+        if (dec !== null && this.isProtected(direction, h) && dec.wants(this.roleOf(direction), h.contentType, h.length)) return true;
         switch (h.contentType) {
           case CONTENT_HANDSHAKE:
             return !d.stats.encrypted;
@@ -300,6 +326,10 @@ export class TlsConnectionTracker implements ConnectionHandler {
           lastFrame: frame,
           time,
         });
+        if (decoded.message?.type === 'client_hello' && this.clientHello === null) {
+          // An SSLv2-format hello's random is its challenge (16–32 bytes); the decryptor rejects the short ones.
+          this.clientHello = { random: new Uint8Array(decoded.message.value.random), direction, earlyData: false };
+        }
       },
       notTls: (firstBytes, offset, frame, atStart) => {
         this.emitNotTls(direction, firstBytes, offset, frame, { sec: 0, nsec: 0 }, atStart);
@@ -308,9 +338,27 @@ export class TlsConnectionTracker implements ConnectionHandler {
     };
   }
 
-  private onRecord(direction: Direction, h: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp): void {
+  private onRecord(direction: Direction, h: RecordHeader, wanted: Uint8Array | null, endFrame: number, endTime: Timestamp): void {
     const d = this.dirs[direction];
     d.stats.records++;
+    let body = wanted;
+    const dec = this.decryptor;
+    if (dec !== null && this.isProtected(direction, h)) {
+      const role = this.roleOf(direction);
+      if (body !== null && dec.wants(role, h.contentType, h.length)) {
+        const out = dec.open(role, h, body, h.frame);
+        if (out.ok) {
+          this.onDecrypted(direction, h, out.contentType, out.plaintext, endFrame, endTime);
+          return;
+        }
+        // Not decrypted: report the record as the ciphertext it is.
+        body = null;
+      } else {
+        dec.skip(role);
+      }
+    } else if (dec === null && h.contentType === CONTENT_APPLICATION_DATA && this.clientHello?.direction === direction && this.context.version === null) {
+      this.earlyClientRecords++;
+    }
     switch (h.contentType) {
       case CONTENT_HANDSHAKE:
         if (body === null) {
@@ -323,7 +371,10 @@ export class TlsConnectionTracker implements ConnectionHandler {
         const valid = body !== null && body.length === 1 && body[0] === 1;
         this.sink.event({ kind: 'change-cipher-spec', direction, valid, frame: h.frame, time: h.time });
         // TLS 1.3 sends a CCS only for middlebox compatibility: it switches nothing.
-        if (!this.context.isTls13) d.stats.encrypted = true;
+        if (!this.context.isTls13) {
+          d.stats.encrypted = true;
+          this.decryptor?.changeCipherSpec(this.roleOf(direction));
+        }
         return;
       }
       case CONTENT_ALERT:
@@ -333,17 +384,9 @@ export class TlsConnectionTracker implements ConnectionHandler {
           this.sink.event({ kind: 'encrypted-alert', direction, length: h.length, frame: h.frame, time: h.time });
         }
         return;
-      case CONTENT_APPLICATION_DATA: {
-        const s = d.stats;
-        const index = s.applicationDataRecords++;
-        s.applicationDataBytes += h.length;
-        if (s.firstApplicationDataFrame === null) s.firstApplicationDataFrame = h.frame;
-        s.lastApplicationDataFrame = h.frame;
-        if (index < this.maxRecorded) {
-          this.sink.event({ kind: 'encrypted-record', direction, length: h.length, frame: h.frame, time: h.time, index });
-        }
+      case CONTENT_APPLICATION_DATA:
+        this.countApplicationData(direction, h, undefined);
         return;
-      }
       case CONTENT_HEARTBEAT:
         this.sink.event({ kind: 'heartbeat', direction, length: h.length, encrypted: d.stats.encrypted, frame: h.frame, time: h.time });
         return;
@@ -352,7 +395,91 @@ export class TlsConnectionTracker implements ConnectionHandler {
     }
   }
 
-  private onHandshakeRecord(direction: Direction, h: RecordHeader, body: Uint8Array, endFrame: number, endTime: Timestamp): void {
+  /** An application_data record: counted, and reported individually up to `maxRecordedEncryptedRecords`. */
+  private countApplicationData(direction: Direction, h: RecordHeader, innerType: number | undefined): void {
+    const s = this.dirs[direction].stats;
+    const index = s.applicationDataRecords++;
+    s.applicationDataBytes += h.length;
+    if (s.firstApplicationDataFrame === null) s.firstApplicationDataFrame = h.frame;
+    s.lastApplicationDataFrame = h.frame;
+    if (index < this.maxRecorded) {
+      this.sink.event({ kind: 'encrypted-record', direction, length: h.length, frame: h.frame, time: h.time, index, ...(innerType !== undefined ? { innerType } : {}) });
+    }
+  }
+
+  // --- decryption ------------------------------------------------------------------------
+
+  private roleOf(direction: Direction): TlsRole {
+    return this.clientHello === null || this.clientHello.direction === direction ? 'client' : 'server';
+  }
+
+  /** Whether a record of this direction is protected by the keys the decryptor holds. */
+  private isProtected(direction: Direction, h: RecordHeader): boolean {
+    const dec = this.decryptor;
+    if (dec === null || h.contentType === CONTENT_CCS) return false;
+    // A 2-byte alert is cleartext: no cipher makes a record that short.
+    if (h.contentType === CONTENT_ALERT && h.length === 2) return false;
+    return dec.active(this.roleOf(direction));
+  }
+
+  /** At the ServerHello: look the connection up in the key log. */
+  private setupDecryption(sh: ServerHello): void {
+    if (this.keyLog === undefined || this.keyLog.size === 0 || this.clientHello === null || this.decryptor !== null) return;
+    const made = createConnectionDecryptor(
+      this.keyLog,
+      {
+        clientRandom: this.clientHello.random,
+        serverRandom: new Uint8Array(sh.random),
+        version: sh.version,
+        tls13: this.context.isTls13,
+        cipherSuite: sh.cipherSuite,
+        encryptThenMac: sh.encryptThenMac,
+        earlyDataOffered: this.clientHello.earlyData,
+        clientRecordsBeforeServerHello: this.earlyClientRecords,
+      },
+      this.decryptorOptions,
+    );
+    if (made.ok) this.decryptor = made.decryptor;
+    else this.decryptionStatus = made.status;
+  }
+
+  /** A record the decryptor opened: its real content goes where cleartext would. */
+  private onDecrypted(direction: Direction, h: RecordHeader, contentType: number, plaintext: Uint8Array, endFrame: number, endTime: Timestamp): void {
+    if (h.contentType === CONTENT_APPLICATION_DATA) this.countApplicationData(direction, h, contentType);
+    else if (h.contentType === CONTENT_HANDSHAKE) this.sink.event({ kind: 'encrypted-handshake', direction, length: h.length, frame: h.frame, time: h.time, decrypted: true });
+    else if (h.contentType === CONTENT_ALERT) this.sink.event({ kind: 'encrypted-alert', direction, length: h.length, frame: h.frame, time: h.time, decrypted: true });
+    switch (contentType) {
+      case CONTENT_HANDSHAKE:
+        this.onHandshakeRecord(direction, h, plaintext, endFrame, endTime, true);
+        return;
+      case CONTENT_ALERT:
+        if (plaintext.length === 0 || plaintext.length % 2 !== 0) {
+          this.sink.event({ kind: 'anomaly', anomaly: { code: 'tls.decrypt.alert_length', severity: 'weird', message: `A decrypted alert record holds ${plaintext.length} bytes, not whole 2-byte alerts.`, frame: h.frame, direction, offset: h.offset } });
+        }
+        for (let i = 0; i + 2 <= plaintext.length; i += 2) {
+          this.sink.event({ kind: 'alert', direction, level: plaintext[i] as number, description: plaintext[i + 1] as number, frame: h.frame, time: h.time, decrypted: true });
+        }
+        return;
+      case CONTENT_APPLICATION_DATA:
+        // Application data: never looked at.
+        return;
+      default:
+        this.sink.event({
+          kind: 'anomaly',
+          anomaly: { code: 'tls.decrypt.unexpected_content_type', severity: 'weird', message: `A decrypted record carries content type ${contentType}, which cannot appear inside protected records.`, frame: h.frame, direction, offset: h.offset },
+        });
+    }
+  }
+
+  private finalDecryptionStatus(): DecryptionStatus {
+    if (this.decryptor !== null) return this.decryptor.status();
+    if (this.decryptionStatus !== null) return this.decryptionStatus;
+    if (this.keyLog === undefined || this.keyLog.size === 0) return { status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' };
+    if (this.clientHello === null) return { status: 'not-attempted', reason: 'no ClientHello was captured, so no key log line can be matched' };
+    return { status: 'not-attempted', reason: 'the handshake did not reach a ServerHello: nothing was encrypted' };
+  }
+
+  private onHandshakeRecord(direction: Direction, h: RecordHeader, body: Uint8Array, endFrame: number, endTime: Timestamp, decrypted = false): void {
     const d = this.dirs[direction];
     const { frames, anomalies, skipped } = d.framer.push(body, h, endFrame, endTime);
     for (const a of anomalies) this.sink.event({ kind: 'anomaly', anomaly: a });
@@ -381,7 +508,18 @@ export class TlsConnectionTracker implements ConnectionHandler {
         frame: f.firstFrame,
         lastFrame: f.lastFrame,
         time: f.time,
+        ...(decrypted ? { decrypted: true } : {}),
       });
+      const m = decoded.message;
+      if (m?.type === 'client_hello' && this.clientHello === null && !decrypted) {
+        this.clientHello = { random: new Uint8Array(m.value.random), direction, earlyData: m.value.earlyData };
+      } else if (m?.type === 'server_hello' && !m.value.isHelloRetryRequest && !decrypted) {
+        this.setupDecryption(m.value);
+      } else if (decrypted && m?.type === 'finished') {
+        this.decryptor?.finished(this.roleOf(direction));
+      } else if (decrypted && m?.type === 'key_update') {
+        this.decryptor?.keyUpdate(this.roleOf(direction));
+      }
       if (this.context.isTls13 && decoded.message?.type === 'server_hello' && !decoded.message.value.isHelloRetryRequest) {
         // RFC 8446 §2: everything after ServerHello is encrypted, both ways (bar the compatibility CCS).
         this.dirs[0].stats.encrypted = true;
