@@ -18,6 +18,7 @@ import type { UdpSummary } from './analysis/udp-census.js';
 import { AnomalyLog } from './util/anomaly.js';
 import type { Anomaly } from './util/anomaly.js';
 import type { Timestamp } from './util/time.js';
+import type { TrustSetup } from './x509/trust/index.js';
 import { KeyLog, combineKeyLogs } from './decrypt/keylog.js';
 import type { KeyLogLookup } from './decrypt/keylog.js';
 
@@ -37,6 +38,8 @@ export interface AnalyzeOptions
   readonly retainConnections?: boolean;
   /** Capture-level anomalies kept (default 1000; the rest are counted). */
   readonly maxCaptureAnomalies?: number;
+  /** Trust stores (--trust) the report verifies certificate chains against (see `loadTrustSetup`). */
+  readonly trust?: TrustSetup;
   /**
    * NSS key log secrets (e.g. from `--keylog` files) for decrypting the encrypted part of
    * handshakes. Merged with any key log embedded in the capture (pcapng Decryption Secrets

@@ -1,4 +1,5 @@
 /** What the diagnosis says of one connection. */
+import type { TrustResult } from '../x509/trust/index.js';
 
 export type Status = 'ok' | 'failed' | 'incomplete' | 'not-tls';
 
@@ -70,4 +71,6 @@ export interface Verdict {
   readonly findings: readonly Finding[];
   /** One sentence a person can paste into a ticket. */
   readonly summary: string;
+  /** Chain verification against the --trust stores; absent when none were given. */
+  readonly trust?: { readonly client: TrustResult; readonly server: TrustResult };
 }

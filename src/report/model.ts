@@ -13,6 +13,7 @@ import { alertName, cipherSuiteName, isGrease, versionName } from '../tls/regist
 import type { Anomaly } from '../util/anomaly.js';
 import { toIsoString } from '../util/time.js';
 import type { CertificateSummary } from '../x509/index.js';
+import type { TrustResult, TrustSetup } from '../x509/trust/index.js';
 
 const require = createRequire(import.meta.url);
 const pkg = require('../../package.json') as { name: string; version: string };
@@ -104,6 +105,13 @@ export interface ConnectionReport {
   readonly timeline: readonly TimelineJson[];
   readonly anomalies: readonly Anomaly[];
   readonly decryption?: DecryptionJson;
+  /**
+   * Present with --trust: each chain verified against the trust stores. `verdict` trusted |
+   * untrusted | not-checked; `reason` (untrusted) one of no-path-to-anchor, missing-intermediate,
+   * expired, not-yet-valid, wrong-eku, not-a-ca, bad-signature, name-mismatch; `anchor` and `path`
+   * subject DNs; offline (no AIA, OCSP or CRL).
+   */
+  readonly trust?: { readonly client: TrustResult; readonly server: TrustResult };
 }
 
 export interface CaptureReport {
@@ -222,12 +230,15 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
     timeline: c.timeline.map((t) => ({ frame: t.frame, time: iso(t.time), offsetMs: Math.round(since(t.time) * 1000) / 1000, from: t.from, kind: t.kind, label: t.label })),
     anomalies: c.anomalies,
     decryption: c.decryption ?? { status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' },
+    ...(verdict.trust !== undefined ? { trust: verdict.trust } : {}),
   };
 }
 
 export interface CaptureReportOptions {
   readonly expiryDays?: number;
   readonly slowHandshakeMs?: number;
+  /** Trust stores (--trust) to verify certificate chains against. */
+  readonly trust?: TrustSetup;
 }
 
 export function captureReport(file: string, analysis: CaptureAnalysis, options: CaptureReportOptions = {}): CaptureReport {

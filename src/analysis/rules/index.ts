@@ -17,6 +17,7 @@ import { CERTIFICATE_EXPIRY_RULES } from './certificate-expiry.js';
 import { RENEGOTIATION_RULES } from './renegotiation.js';
 import { SLOW_HANDSHAKE_RULES } from './slow-handshake.js';
 import { EVIDENCE_RULES } from './evidence-missing.js';
+import { TRUST_RULES } from './trust.js';
 import { abandonedHandshake } from './abandoned.js';
 
 /** The rules that explain a failure, causes before symptoms. */
@@ -26,6 +27,8 @@ const CAUSES: readonly Rule[] = [
   ...NEGOTIATION_RULES,
   // Certificate causes (expired, wrong name, wrong EKU, …) before the alerts they explain.
   ...SERVER_CERTIFICATE_RULES,
+  // With --trust, the trust store's verdict is the stated cause of a refused certificate.
+  ...TRUST_RULES,
   ...CLIENT_CERTIFICATE_CONTENT_RULES,
   ...CLIENT_CERTIFICATE_RULES,
   ...TLS13_INFERRED_RULES,

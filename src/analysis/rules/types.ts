@@ -1,5 +1,6 @@
 import type { ConnectionFacts } from '../judge.js';
 import type { Finding, MtlsVerdict, Stage, Status } from '../verdict-types.js';
+import type { TrustSetup } from '../../x509/trust/index.js';
 
 /** Capture-wide context some rules need (e.g. "other connections to this port were TLS"). */
 export interface CaptureContext {
@@ -9,6 +10,8 @@ export interface CaptureContext {
   readonly expiryDays: number;
   /** Handshake steps slower than this are reported (milliseconds). Default 1000. */
   readonly slowHandshakeMs: number;
+  /** Trust stores given with --trust: chains are verified against them (rules/trust.ts). */
+  readonly trust?: TrustSetup;
 }
 
 /** What a rule sees: the facts plus the core verdict. Rules never look at bytes. */
