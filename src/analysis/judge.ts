@@ -64,11 +64,22 @@ export function connectionFacts(c: Connection): ConnectionFacts {
   let inference: Tls13Inference | null = null;
   const decrypted = tls13 && hs !== null && sh !== null && c.decryption?.status === 'decrypted';
   if (decrypted && hs !== null) {
-    // With keys: both Finished messages and no fatal alert (RFC 8446 §4.4.4, §6.2).
+    // With keys: both Finished messages and no fatal alert (RFC 8446 §4.4.4, §6.2) — and, as
+    // without keys, the server answered the client's flight (a ticket or data), or the client
+    // closed on its own: a server that drops the connection silently after the client's
+    // Finished (Node.js rejecting a client certificate) did not accept it.
     const fatalAlert = c.alerts.some((a) => a.level === 2);
-    if (hs.clientFinishedFrame !== null && hs.serverFinishedFrame !== null && !fatalAlert) {
-      completed = true;
-      completedFrame = Math.max(hs.clientFinishedFrame, hs.serverFinishedFrame);
+    const clientFinished = hs.clientFinishedFrame;
+    if (clientFinished !== null && hs.serverFinishedFrame !== null && !fatalAlert) {
+      const serverAlertFrames = new Set(c.alerts.filter((a) => a.from === 'server').map((a) => a.frame));
+      const serverAnswered =
+        (hs.newSessionTicketFrame !== null && hs.newSessionTicketFrame > clientFinished) ||
+        hs.encryptedRecords.some((r) => r.from === 'server' && r.frame > clientFinished && !serverAlertFrames.has(r.frame));
+      const clientClosed = (c.tcp.end.how === 'fin' || c.tcp.end.how === 'rst') && c.tcp.end.by === 'client' && !c.alerts.some((a) => a.from === 'server');
+      if (serverAnswered || clientClosed) {
+        completed = true;
+        completedFrame = Math.max(clientFinished, hs.serverFinishedFrame);
+      }
     }
   } else if (hs !== null && sh !== null) {
     if (tls13) {
