@@ -31,8 +31,8 @@ describe('ticket summary', () => {
   });
 
   it('another protocol', () => {
-    const v = judge(tls12({ stopAfter: 'tcp', notTls: { from: 'client', text: 'GET / HTTP/1.1\r\n', after: null }, close: { how: 'fin', by: 'client' } }));
+    const v = judge(tls12({ server: { ip: '10.20.9.5', port: 8080 }, stopAfter: 'tcp', notTls: { from: 'client', text: 'GET / HTTP/1.1\r\n', after: null }, close: { how: 'fin', by: 'client' } }));
     expect(v.status).toBe('not-tls');
-    expect(v.summary).toBe('The connection to the server (10.20.9.5:8443) carried another protocol, not TLS.');
+    expect(v.summary).toBe('The connection to the server (10.20.9.5:8080) carried another protocol, not TLS.');
   });
 });

@@ -70,7 +70,10 @@ describe('transport failures', () => {
     const tlsPort = context({ tlsServers: new Set(['10.20.9.5|8443']) });
     expect(codes(judge(c, tlsPort))).toEqual(['plaintext-to-tls-port']);
     expect(finding(judge(c, tlsPort), 'plaintext-to-tls-port').detail).toContain('"GET / HTTP/1.1');
-    // Without TLS on that port elsewhere, plaintext is just another protocol.
-    expect(codes(judge(c, context()))).toEqual([]);
+    // Port 8443 is a standard TLS port even when no other connection shows it.
+    expect(finding(judge(c, context()), 'plaintext-to-tls-port').detail).toContain('the standard port of HTTPS (alternate)');
+    // On another port without TLS elsewhere, plaintext is just another protocol.
+    const other = tls12({ server: { ip: '10.20.9.5', port: 8080 }, stopAfter: 'tcp', notTls: { from: 'client', text: 'GET / HTTP/1.1\r\n', after: null }, close: { how: 'fin', by: 'server' } });
+    expect(codes(judge(other, context()))).toEqual([]);
   });
 });

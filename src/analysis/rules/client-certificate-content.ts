@@ -12,7 +12,7 @@ import { chainShape, chainView, sameName } from './certificate-view.js';
 import type { CertificateView } from './certificate-view.js';
 import { firstCloseBy, frames, listCas } from './evidence.js';
 
-const any = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
+const explainsAlerts = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
 
 /** The O= attribute of a distinguished name, lower-cased, or null. */
 export function organization(dn: string): string | null {
@@ -63,7 +63,7 @@ export function clientCertificateProblems(input: RuleInput): CertificateProblem[
       what: `${which} (frame ${at}) ${expiryText(stale)}`,
       fix: expired ? 'Renew the client certificate (and any expired CA certificate in its chain) and install it in the client keystore.' : "Check the client's and server's clocks, or wait until the certificate's start date.",
       frames: frames(at),
-      explains: any(45, 46, 42, 40, null),
+      explains: explainsAlerts(45, 46, 42, 40, null),
       whenAccepted: 'warning',
     });
   }
@@ -76,7 +76,7 @@ export function clientCertificateProblems(input: RuleInput): CertificateProblem[
       what: `${name} (frame ${at}) has an extended key usage of ${usages} without clientAuth (TLS Web Client Authentication)`,
       fix: 'Issue the client certificate with the clientAuth extended key usage (OpenSSL: extendedKeyUsage = clientAuth; most CAs call the template "client authentication" or "user").',
       frames: frames(at),
-      explains: any(43, 42, 46, 40, null),
+      explains: explainsAlerts(43, 42, 46, 40, null),
       whenAccepted: 'warning',
     });
   }
@@ -89,7 +89,7 @@ export function clientCertificateProblems(input: RuleInput): CertificateProblem[
       what: `${name} (frame ${at}) has an ${weak}; current OpenSSL and Java defaults refuse RSA keys below 2048 bits and EC keys below 256 bits`,
       fix: 'Issue a new client certificate with an RSA 2048-bit (or larger) or ECDSA P-256 key.',
       frames: frames(at),
-      explains: any(42, 43, 71, 46, 40, null),
+      explains: explainsAlerts(42, 43, 71, 46, 40, null),
       whenAccepted: 'warning',
     });
   }
@@ -103,7 +103,7 @@ export function clientCertificateProblems(input: RuleInput): CertificateProblem[
       what: `${weakSig === 0 ? name : `The CA certificate '${ws.subject}' in the client's chain`} (frame ${at}) is signed with ${ws.signatureAlgorithm ?? 'a weak hash'}, which current TLS stacks refuse`,
       fix: 'Reissue the certificate with a SHA-256 (or stronger) signature.',
       frames: frames(at),
-      explains: any(42, 43, 46, 40, null),
+      explains: explainsAlerts(42, 43, 46, 40, null),
       whenAccepted: 'warning',
     });
   }
@@ -124,7 +124,7 @@ export function clientCertificateProblems(input: RuleInput): CertificateProblem[
       what: `The client sent ${chain.length === 1 ? 'only its own certificate' : `${chain.length} certificates`} (frame ${at}) without '${shape.missingIssuer}', the CA that issued ${chain.length === 1 ? 'it' : 'one of them'}; a server that trusts only the root cannot link the client certificate to it`,
       fix: "Make the client send its intermediate CA certificates (Java: import the full chain into the key entry; OpenSSL/curl: put the intermediates after the certificate in the --cert file), or add the intermediate to the server's trust store.",
       frames: frames(at),
-      explains: any(48, 46, 42, 40, null),
+      explains: explainsAlerts(48, 46, 42, 40, null),
       whenAccepted: null,
     });
   } else if (cas.length > 0 && !chain.some((v) => known(v.subject) || known(v.issuer))) {
@@ -134,7 +134,7 @@ export function clientCertificateProblems(input: RuleInput): CertificateProblem[
       what: `The server asked for a client certificate issued by ${listCas(cas)} (frame ${hs.certificateRequestFrame}), but the client sent '${leaf.subject}' issued by '${leaf.issuer}' (frame ${at}), which chains to none of them${shape.incomplete ? ' (and the client sent no CA certificate that would link it to one)' : ''}`,
       fix: `Give the client a certificate issued by ${listCas(cas)}, or add '${chain[chain.length - 1]?.issuer ?? leaf.issuer}' to the server's trust store so the server accepts and advertises it.`,
       frames: frames(hs.certificateRequestFrame, at),
-      explains: any(48, 46, 42, 40, null),
+      explains: explainsAlerts(48, 46, 42, 40, null),
       whenAccepted: null,
     });
   }

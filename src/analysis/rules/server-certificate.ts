@@ -14,7 +14,7 @@ import type { CertificateView } from './certificate-view.js';
 import { alertText, delayText, firstCloseBy, frameTime, frames, theServer } from './evidence.js';
 import { hostCovered } from './host-name.js';
 
-const any = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
+const explainsAlerts = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
 
 export function serverChain(input: RuleInput): CertificateView[] {
   const hs = input.facts.hs;
@@ -60,7 +60,7 @@ export function serverCertificateProblems(input: RuleInput): CertificateProblem[
       what: `${outOfDate === 0 ? name : `The CA certificate '${stale.subject}' in the server's chain`} (frame ${at}) ${expiryText(stale)}`,
       fix: expired ? 'Renew the server certificate (and any expired intermediate) and reload the server.' : "Check the server's and client's clocks, or install a certificate that is already valid.",
       frames: frames(at),
-      explains: any(45, 46, 42, null),
+      explains: explainsAlerts(45, 46, 42, null),
       whenAccepted: 'warning',
     });
   }
@@ -74,7 +74,7 @@ export function serverCertificateProblems(input: RuleInput): CertificateProblem[
       what: `The client asked for '${sni}' (SNI, frame ${hs.clientHelloFrame}), but the server certificate '${leaf.subject}' (frame ${at}) covers ${names}`,
       fix: `Install a certificate whose subject alternative names include '${sni}' (a wildcard covers exactly one label), or make the client connect with a name the certificate covers.`,
       frames: frames(hs.clientHelloFrame, at),
-      explains: any(42, 46, null),
+      explains: explainsAlerts(42, 46, null),
       whenAccepted: 'warning',
     });
   }
@@ -86,7 +86,7 @@ export function serverCertificateProblems(input: RuleInput): CertificateProblem[
       what: `${name} (frame ${at}) has an extended key usage of ${leaf.extendedKeyUsage.length === 0 ? 'no purpose' : leaf.extendedKeyUsage.join(', ')} without serverAuth (TLS Web Server Authentication)`,
       fix: 'Issue the server certificate with the serverAuth extended key usage.',
       frames: frames(at),
-      explains: any(43, 42, 46, null),
+      explains: explainsAlerts(43, 42, 46, null),
       whenAccepted: 'warning',
     });
   }
@@ -99,7 +99,7 @@ export function serverCertificateProblems(input: RuleInput): CertificateProblem[
       what: `${name} (frame ${at}) has an ${weak}; current OpenSSL and Java defaults refuse RSA keys below 2048 bits and EC keys below 256 bits`,
       fix: 'Issue a new server certificate with an RSA 2048-bit (or larger) or ECDSA P-256 key.',
       frames: frames(at),
-      explains: any(42, 43, 71, 46, null),
+      explains: explainsAlerts(42, 43, 71, 46, null),
       whenAccepted: 'warning',
     });
   }
@@ -113,7 +113,7 @@ export function serverCertificateProblems(input: RuleInput): CertificateProblem[
       what: `${weakSig === 0 ? name : `The CA certificate '${ws.subject}' in the server's chain`} (frame ${at}) is signed with ${ws.signatureAlgorithm ?? 'a weak hash'}, which current clients refuse`,
       fix: 'Reissue the certificate with a SHA-256 (or stronger) signature.',
       frames: frames(at),
-      explains: any(42, 43, 46, null),
+      explains: explainsAlerts(42, 43, 46, null),
       whenAccepted: 'warning',
     });
   }
@@ -126,7 +126,7 @@ export function serverCertificateProblems(input: RuleInput): CertificateProblem[
       what: `The server sent its ${chain.length} certificates (frame ${at}) out of order: ${chain.map((v) => `'${v.subject}'`).join(', ')}; each certificate should be followed by the one that issued it`,
       fix: 'Order the server chain file leaf first, then each issuing CA in turn (the root may be left out).',
       frames: frames(at),
-      explains: any(42, 46, 48, null),
+      explains: explainsAlerts(42, 46, 48, null),
       whenAccepted: 'info',
     });
   } else if (shape.incomplete && shape.missingIssuer !== null) {
@@ -137,7 +137,7 @@ export function serverCertificateProblems(input: RuleInput): CertificateProblem[
       what: `The server sent ${alone ? 'only its own certificate' : `${chain.length} certificates`} (frame ${at}) without '${shape.missingIssuer}', the CA that issued ${alone ? 'it' : 'one of them'}; clients that hold only the root cannot link the server certificate to it${alone ? ` (if '${shape.missingIssuer}' is itself a root in the client's trust store, this is fine)` : ''}`,
       fix: 'Configure the server to send its intermediate CA certificates after its own (a "full chain" file).',
       frames: frames(at),
-      explains: any(48, 46, 42, null),
+      explains: explainsAlerts(48, 46, 42, null),
       whenAccepted: alone ? null : 'warning',
     });
   }

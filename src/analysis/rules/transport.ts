@@ -164,20 +164,43 @@ const notTlsReply: Rule = {
   },
 };
 
+/** Ports whose protocol is TLS from the first byte (IANA): plaintext there is a client mistake. */
+const TLS_PORTS: ReadonlyMap<number, string> = new Map([
+  [443, 'HTTPS'],
+  [8443, 'HTTPS (alternate)'],
+  [465, 'SMTPS'],
+  [636, 'LDAPS'],
+  [853, 'DNS over TLS'],
+  [990, 'FTPS'],
+  [993, 'IMAPS'],
+  [995, 'POP3S'],
+  [5061, 'SIP over TLS'],
+  [5671, 'AMQPS'],
+  [6514, 'syslog over TLS'],
+  [8883, 'MQTT over TLS'],
+]);
+
 const plaintextToTlsPort: Rule = {
   id: 'plaintext-to-tls-port',
   evaluate({ facts, context }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     const sent = c.notTls.find((n) => n.from === 'client' && n.atStart);
-    if (sent === undefined || c.tls === true || !context.tlsServers.has(`${c.server.ip}|${c.server.port}`)) return [];
+    if (c.tls !== false) return [];
+    // Without the first bytes recorded, the client's byte count still shows it spoke first.
+    if (sent === undefined && (c.counters.client.bytes === 0 || c.notTls.some((n) => n.from === 'server'))) return [];
+    const seenTls = context.tlsServers.has(`${c.server.ip}|${c.server.port}`);
+    const wellKnown = TLS_PORTS.get(c.server.port);
+    if (!seenTls && wellKnown === undefined) return [];
+    const where = seenTls ? 'where other connections in this capture speak TLS' : `port ${c.server.port}, the standard port of ${wellKnown}, where TLS starts with the first byte`;
+    const reply = c.notTls.some((n) => n.from === 'server') ? '' : ' The server gave no plaintext answer.';
     return [
       {
         code: 'plaintext-to-tls-port',
         severity: 'error',
         title: 'Client spoke plaintext to a TLS port',
-        detail: `The client sent ${firstBytesText(sent.firstBytes)} at frame ${sent.frame} to ${serverAddress(c)}, where other connections in this capture speak TLS: the client is configured for a plaintext protocol (http:// instead of https://, or STARTTLS expected) on a TLS port.`,
+        detail: `The client sent ${sent !== undefined ? `${firstBytesText(sent.firstBytes)} at frame ${sent.frame}` : `${c.counters.client.bytes} bytes that are not TLS`} to ${serverAddress(c)}, ${where}: the client is configured for a plaintext protocol (http:// instead of https://, or STARTTLS expected) on a TLS port.${reply}`,
         fix: 'Configure the client to use TLS for this address (https://, ldaps://, "SSL enabled"), or point it at the plaintext port.',
-        frames: frames(sent.frame),
+        frames: frames(sent?.frame ?? c.firstFrame),
       },
     ];
   },
