@@ -10,7 +10,7 @@ import type { CertificateProblem, Refusal } from './certificate-problems.js';
 import { expiryText, problemFinding, weakKey } from './certificate-problems.js';
 import { chainShape, chainView, sameName } from './certificate-view.js';
 import type { CertificateView } from './certificate-view.js';
-import { firstCloseBy, frames, listCas } from './evidence.js';
+import { firstCloseBy, frames, listCas, theServer } from './evidence.js';
 
 const explainsAlerts = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
 
@@ -131,7 +131,7 @@ export function clientCertificateProblems(input: RuleInput): CertificateProblem[
     out.push({
       code: 'client-cert-issuer-not-requested',
       title: 'Client certificate issuer not accepted by the server',
-      what: `The server asked for a client certificate issued by ${listCas(cas)} (frame ${hs.certificateRequestFrame}), but the client sent '${leaf.subject}' issued by '${leaf.issuer}' (frame ${at}), which chains to none of them${shape.incomplete ? ' (and the client sent no CA certificate that would link it to one)' : ''}`,
+      what: `${theServer(input.facts.connection, hs.clientHello?.sni ?? null)} asked for a client certificate issued by ${listCas(cas)} (frame ${hs.certificateRequestFrame}), but the client sent '${leaf.subject}' issued by '${leaf.issuer}' (frame ${at}), which chains to none of them${shape.incomplete ? ' (and the client sent no CA certificate that would link it to one)' : ''}`,
       fix: `Give the client a certificate issued by ${listCas(cas)}, or add '${chain[chain.length - 1]?.issuer ?? leaf.issuer}' to the server's trust store so the server accepts and advertises it.`,
       frames: frames(hs.certificateRequestFrame, at),
       explains: explainsAlerts(48, 46, 42, 40, null),
