@@ -88,6 +88,7 @@ export class HalfStream {
   private beforeStartReported = false;
   private afterFinReported = false;
   private farAheadReported = false;
+  private limitReported = false;
 
   /** Payload bytes passed in order (see the file header). */
   bytes = 0;
@@ -420,6 +421,16 @@ export class HalfStream {
     while (this.held.length > 0 && this.overBudget()) {
       const h = this.held[0];
       if (h === undefined) break;
+      if (!this.limitReported) {
+        // Once per direction: the gaps that follow say how much was given up.
+        this.limitReported = true;
+        this.anomaly(
+          'tcp.out_of_order_limit',
+          `More out-of-order data was waiting for a hole than the limits allow (maxOutOfOrderBytes ${this.maxHeldBytes}, or the table-wide budget); the hole was given up as a gap.`,
+          frame,
+          h.offset,
+        );
+      }
       this.resolveTo(h.offset, 'out-of-order-limit', frame, time);
     }
   }
