@@ -123,6 +123,12 @@ export function judgeStatus(f: ConnectionFacts): Status {
     return c.tcp.end.how === 'open' ? 'incomplete' : 'not-tls';
   }
   if (f.completed) return 'ok';
+  const sawHandshake = f.hs !== null && (f.hs.clientHello !== null || f.hs.serverHello !== null);
+  if (!sawHandshake) {
+    // The capture began after the hellos: only a cleartext fatal alert says anything about the
+    // handshake; encrypted records and closes are what any finished session ends with.
+    return c.alerts.some((a) => !a.encrypted && a.level === 2) ? 'failed' : 'incomplete';
+  }
   if (f.failureAlert !== null) return 'failed';
   if (f.tls13Inference !== null && (f.tls13Inference.serverAnswer === 'alert' || f.tls13Inference.clientFlight === 'client-alert')) return 'failed';
   if (c.notTls.length > 0) return 'failed';
