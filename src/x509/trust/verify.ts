@@ -321,8 +321,22 @@ export function verifyChain(sent: readonly Uint8Array[], stores: readonly Loaded
   const nameNote = purpose === 'server' && (options.hostname ?? null) === null ? ' The client sent no server name, so the name was not checked.' : '';
   const budgetNote = budgetHit ? ` Only ${maxChecks} signatures were checked; other paths may exist.` : '';
 
+  // A path that ends at a stored intermediate is carried on to its stored root when one verifies:
+  // that is the chain OpenSSL builds, and it names the root as the anchor.
+  const toRoot = (p: Candidate[]): Candidate[] => {
+    const out = [...p];
+    for (let last = out[out.length - 1] as Candidate; !last.summary.selfIssued && out.length < maxLength; ) {
+      const next = (index.anchors.get(nameKey(last.summary.issuer)) ?? []).find((a) => !out.some((o) => o.key === a.key) && verify(last, a));
+      if (next === undefined) break;
+      out.push(next);
+      last = next;
+    }
+    return out;
+  };
   let best: { path: Candidate[]; problems: TrustProblem[] } | null = null;
-  for (const p of complete) {
+  for (const found of complete) {
+    const longer = toRoot(found);
+    const p = longer.length > found.length && checkPath(longer, options).length <= checkPath(found, options).length ? longer : found;
     const problems = checkPath(p, options);
     if (best === null || problems.length < best.problems.length) best = { path: p, problems };
     if (problems.length === 0) break;
