@@ -4,9 +4,11 @@
  * mismatched facts is printed. Facts derived from tshark that are shown to be wrong are
  * listed in EXCEPTIONS with the evidence; baseline facts (Zeek, JA4, Suricata) are trusted.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analyze.js';
+import { parseKeyLog } from '../../src/decrypt/keylog.js';
 import type { CaptureAnalysis } from '../../src/analyze.js';
 import type { Connection } from '../../src/analysis/connection.js';
 import { captureContext, judgeConnection } from '../../src/analysis/verdict.js';
@@ -88,15 +90,6 @@ function actualFacts(c: Connection, analysis: CaptureAnalysis): Record<string, u
   };
 }
 
-/** Do two alert lists agree once every expected cleartext alert is read as "encrypted"? */
-function sameWhenEncrypted(expected: unknown, actual: unknown): boolean {
-  if (!Array.isArray(expected) || !Array.isArray(actual) || expected.length !== actual.length) return false;
-  return expected.every((e: { sender: string }, i) => {
-    const a = actual[i] as { sender: string; encrypted?: boolean };
-    return a.sender === e.sender && a.encrypted === true;
-  });
-}
-
 function expectedAlerts(e: ExpectedConnection): unknown {
   return e.expected.alerts.map((a) => (a.encrypted === true ? { sender: a.sender, encrypted: true } : { sender: a.sender, level: a.level?.toLowerCase(), description: normalizeAlertName(a.description ?? '') }));
 }
@@ -123,15 +116,13 @@ const FACTS = [
 ] as const;
 
 async function compareCapture(cap: ManifestCapture): Promise<FactRow[]> {
-  const analysis = await analyzeCapture(join(CAPTURES_DIR, cap.file));
+  // Captures that come with a key log are read with it, as tshark read them for the manifest.
+  const keyLog = cap.keylog === null ? undefined : parseKeyLog(readFileSync(join(CAPTURES_DIR, cap.keylog), 'utf8'), cap.keylog);
+  const analysis = await analyzeCapture(join(CAPTURES_DIR, cap.file), keyLog === undefined ? {} : { keyLog });
   const rows: FactRow[] = [];
   const push = (client: string, fact: string, expected: unknown, actual: unknown, provenance: string) => {
     const ok = JSON.stringify(expected) === JSON.stringify(actual);
-    let exception = EXCEPTIONS.get(`${cap.id}#${client}#${fact}`) ?? EXCEPTIONS.get(`${cap.id}#*#${fact}`) ?? null;
-    if (!ok && exception === null && fact === 'alerts' && cap.keylog !== null && sameWhenEncrypted(expected, actual)) {
-      // tshark read these alerts with the capture's key log; without decryption they are encrypted alerts.
-      exception = 'needs the key log: tshark decrypted these alerts; key log decryption is not implemented yet';
-    }
+    const exception = EXCEPTIONS.get(`${cap.id}#${client}#${fact}`) ?? EXCEPTIONS.get(`${cap.id}#*#${fact}`) ?? null;
     rows.push({ capture: cap.id, client, fact, expected, actual, provenance, ok, exception });
   };
   push('-', 'packets', Number(cap.packets), analysis.packets, 'capinfos');
