@@ -32,6 +32,7 @@ import {
   CAPTURE_NOTES_MAX,
   detailLabel,
   findingDetail,
+  needsDetails,
   inferredNote,
 } from './text.js';
 import type { CertificateSummary } from '../x509/index.js';
@@ -143,7 +144,7 @@ function connectionBody(c: ConnectionReport): string {
     `<td data-v="${STATUS_ORDER[c.status] ?? 9}">${badge(c)}</td>`,
     `<td>${e(whyText(c))}</td>`,
   ];
-  const open = c.status === 'failed' ? ' open' : '';
+  const open = needsDetails(c) ? ' open' : '';
   const what = [`ladder`, c.findings.length > 0 ? `${c.findings.length} finding${c.findings.length === 1 ? '' : 's'}` : '', c.certificates.server.length + c.certificates.client.length > 0 ? 'certificates' : '']
     .filter((s) => s !== '')
     .join(', ');

@@ -31,6 +31,7 @@ import {
   CAPTURE_NOTES_MAX,
   detailLabel,
   findingDetail,
+  needsDetails,
   inferredNote,
 } from './text.js';
 import type { CertificateSummary } from '../x509/index.js';
@@ -190,7 +191,7 @@ function captureSection(cap: CaptureReport, capIndex: number, multi: boolean): s
     out.push(`${h} Connections`, '');
     out.push(row(['#', 'Client', 'Server (SNI)', 'Version', 'Cipher', 'Client cert', 'Result', 'Why']), row(['---:', '---', '---', '---', '---', '---', '---', '---']));
     for (const c of cap.connections) {
-      const id = c.status === 'failed' ? `[${c.id}](#${anchor(capIndex, c.id)})` : String(c.id);
+      const id = needsDetails(c) ? `[${c.id}](#${anchor(capIndex, c.id)})` : String(c.id);
       out.push(
         row([
           id,
@@ -206,7 +207,7 @@ function captureSection(cap: CaptureReport, capIndex: number, multi: boolean): s
     }
     out.push('');
   }
-  const failed = cap.connections.filter((c) => c.status === 'failed');
+  const failed = cap.connections.filter(needsDetails);
   if (failed.length > 0) {
     out.push(`${multi ? '###' : '##'} Failed connections`, '');
     for (const c of failed) out.push(...connectionSection(c, capIndex));

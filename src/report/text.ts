@@ -376,6 +376,11 @@ export function isFatalEntry(e: TimelineJson): boolean {
   return (e.kind === 'alert' && !e.label.includes('warning')) || (e.kind === 'tcp' && e.label === 'RST');
 }
 
+/** Connections a report explains in full: failed ones, and any other with an error finding (e.g. plaintext to a TLS port). */
+export function needsDetails(c: ConnectionReport): boolean {
+  return c.status === 'failed' || c.findings.some((f) => f.severity === 'error');
+}
+
 /** Label of a finding's detail: for an error it names the likely cause, else it is the detail. */
 export function detailLabel(severity: string): string {
   return severity === 'error' ? 'Likely cause' : 'Detail';
@@ -692,7 +697,7 @@ export function renderText(report: Report, options: TextOptions): string {
     if (groups.length > 0) out.push('');
     if (cap.connections.length > 0) out.push(table(cap, color, width));
     for (const c of cap.connections) {
-      if (options.verbose || c.status === 'failed') out.push(...details(c, color, width));
+      if (options.verbose || needsDetails(c)) out.push(...details(c, color, width));
     }
     const warnings = hygieneWarnings(cap);
     if (warnings.length > 0) {

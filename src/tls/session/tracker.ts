@@ -167,8 +167,8 @@ export class TlsConnectionTracker implements ConnectionHandler {
     this.ended = true;
     for (const direction of [0, 1] as const) {
       const d = this.dirs[direction];
-      if (d.phase === 'undecided' && d.held.length > 0) {
-        // Too few bytes to decide: say what was there.
+      if ((d.phase === 'undecided' || d.phase === 'plaintext') && d.held.length > 0) {
+        // Too few bytes to decide, or plaintext that never turned into TLS: say what was there.
         this.emitNotTls(direction, d.held, d.heldOffset, d.heldFrame, d.heldTime, true);
       }
     }
