@@ -24,6 +24,8 @@ export function toIsoString(t: Timestamp, fractionDigits = 6): string {
   const ms = t.sec * 1000;
   const base = Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : '1970-01-01T00:00:00.000Z';
   const fraction = String(t.nsec).padStart(9, '0').slice(0, Math.max(0, Math.min(9, fractionDigits)));
-  const head = base.slice(0, 19);
+  // Years past 9999 come as "+010000-…" (ECMA-262 expanded years); the report schema has no plus sign.
+  const unsigned = base.startsWith('+') ? base.slice(1) : base;
+  const head = unsigned.slice(0, unsigned.indexOf('T') + 9);
   return fraction.length > 0 ? `${head}.${fraction}Z` : `${head}Z`;
 }
