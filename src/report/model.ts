@@ -104,6 +104,7 @@ export interface ConnectionReport {
   readonly notTls: readonly { readonly from: 'client' | 'server'; readonly firstBytes: string; readonly frame: number }[];
   readonly timeline: readonly TimelineJson[];
   readonly anomalies: readonly Anomaly[];
+  /** Always set by `connectionReport`; optional only so hand-built reports stay valid. */
   readonly decryption?: DecryptionJson;
   /**
    * Present with --trust: each chain verified against the trust stores. `verdict` trusted |
