@@ -21,6 +21,12 @@ export interface CliOptions {
   readonly jobs: number | null;
   /** NSS key log files (--keylog, repeatable) for decrypting TLS 1.3 handshakes and encrypted alerts. */
   readonly keylogs: readonly string[];
+  /** Trust stores (--trust, repeatable) to verify certificate chains against. */
+  readonly trust: readonly string[];
+  /** --trust-password; null when not given (the command then reads TLSAUTOPSY_TRUST_PASSWORD). */
+  readonly trustPassword: string | null;
+  /** --trust-for: whose certificates the stores verify (default client: they are the server's stores). */
+  readonly trustFor: 'client' | 'server';
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -45,6 +51,11 @@ Options:
   --keylog <file>     NSS key log (SSLKEYLOGFILE) to decrypt the encrypted part of
                       handshakes: TLS 1.3 client certificates, encrypted alerts
                       (repeatable; a pcapng's embedded key log is always used)
+  --trust <file|dir>  trust store to verify certificate chains against, offline: PEM
+                      bundle, DER, directory, PKCS#12 (.p12/.pfx), Java JKS/JCEKS (repeatable)
+  --trust-password <pw>  password of PKCS#12/JKS stores (or TLSAUTOPSY_TRUST_PASSWORD)
+  --trust-for <who>   client (default: the stores are the server's and verify client
+                      certificates) or server
   -v, --verbose       show the ladder and details of every connection, not only failed ones
   -q, --quiet         print nothing; only the exit code speaks (with --fail-on)
   --no-color          no colours (also when NO_COLOR is set)
@@ -64,6 +75,8 @@ Examples:
   tlsautopsy -o report.md hr-connector.pcap      # for an incident ticket
   tlsautopsy -o report.html hr-connector.pcap    # one self-contained page
   tlsautopsy --fail-on client-cert-missing,error --quiet nightly.pcap
+  tlsautopsy --trust truststore.jks --trust-password changeit hr.pcap
+  tlsautopsy check-cert --trust truststore.jks client.pem   # no capture (see check-cert --help)
 `;
 
 function usage(message: string): TlsAutopsyError {
@@ -94,6 +107,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'no-color': { type: 'boolean' },
         jobs: { type: 'string', short: 'j' },
         keylog: { type: 'string', multiple: true },
+        trust: { type: 'string', multiple: true },
+        'trust-password': { type: 'string' },
+        'trust-for': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -117,6 +133,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   const jobs = v.jobs === undefined ? null : Number(v.jobs);
   if (jobs !== null && (!Number.isInteger(jobs) || jobs < 1)) throw usage(`--jobs takes a whole number of at least 1, not '${v.jobs}'.`);
   const failOn = (v['fail-on'] ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  const trustFor = v['trust-for'] ?? 'client';
+  if (trustFor !== 'client' && trustFor !== 'server') throw usage(`--trust-for takes client or server, not '${trustFor}'.`);
   const help = v.help === true;
   const version = v.version === true;
   if (!help && !version && parsed.positionals.length === 0) throw usage('Name at least one capture file, directory, or - for standard input.');
@@ -135,6 +153,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     color: v['no-color'] === true ? false : v.color === true ? true : null,
     jobs,
     keylogs: v.keylog ?? [],
+    trust: v.trust ?? [],
+    trustPassword: v['trust-password'] ?? null,
+    trustFor,
     help,
     version,
   };

@@ -6,6 +6,7 @@
 import { analyzeCapture } from '../analyze.js';
 import type { AnalyzeOptions } from '../analyze.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
+import { loadTrustSetupCached } from '../x509/trust/index.js';
 import type { CaptureSource } from '../capture/types.js';
 import { captureReport, failedCaptureReport } from '../report/model.js';
 import type { CaptureReport } from '../report/model.js';
@@ -41,7 +42,8 @@ export function errorSentence(path: string, err: unknown): string {
 /** Analysis options the filters carry: the --keylog files, read once per thread. */
 async function analyzeOptions(filters: FilterOptions): Promise<AnalyzeOptions> {
   const paths = filters.keylogs ?? [];
-  return paths.length === 0 ? {} : { keyLog: (await readKeyLogFilesCached(paths)).keyLog };
+  const keyLog = paths.length === 0 ? {} : { keyLog: (await readKeyLogFilesCached(paths)).keyLog };
+  return filters.trust === undefined ? keyLog : { ...keyLog, trust: await loadTrustSetupCached(filters.trust) };
 }
 
 function messageOf(path: string, err: unknown): string {
@@ -52,8 +54,9 @@ function messageOf(path: string, err: unknown): string {
 export async function reportFile(path: string, source: CaptureSource, filters: FilterOptions): Promise<FileOutcome> {
   const label = fileLabel(path);
   try {
-    const analysis = await analyzeCapture(source, await analyzeOptions(filters));
-    const cap = captureReport(label, analysis, { expiryDays: filters.expiryDays });
+    const options = await analyzeOptions(filters);
+    const analysis = await analyzeCapture(source, options);
+    const cap = captureReport(label, analysis, { expiryDays: filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) });
     return { error: null, capture: { ...cap, connections: cap.connections.filter((c) => keep(c, filters)) } };
   } catch (err) {
     const message = messageOf(path, err);

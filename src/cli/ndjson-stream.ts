@@ -44,7 +44,7 @@ export async function streamNdjson(
   options: AnalyzeOptions = {},
 ): Promise<NdjsonStreamResult> {
   const tlsServers = new Set<string>();
-  const context: CaptureContext = { tlsServers, expiryDays: filters.expiryDays, slowHandshakeMs: 1000 };
+  const context: CaptureContext = { tlsServers, expiryDays: filters.expiryDays, slowHandshakeMs: 1000, ...(options.trust !== undefined ? { trust: options.trust } : {}) };
   let batch = '';
   let connections = 0;
   let written = 0;

@@ -24,6 +24,8 @@ import type { FileOutcome } from './file-task.js';
 import { filterOptions, matchesFailOn } from './filters.js';
 import { defaultJobs, runJobs, workerScript } from './jobs.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
+import { describeTrustStore, loadTrustSetupCached } from '../x509/trust/index.js';
+import { runCheckCert } from './check-cert.js';
 
 export interface CliIo {
   readonly stdin: Readable;
@@ -102,6 +104,7 @@ function render(report: Report, format: OutputFormat, o: CliOptions, color: bool
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'check-cert') return runCheckCert(argv.slice(1), io);
   let o: CliOptions;
   try {
     o = parseCliArgs(argv);
@@ -131,6 +134,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     try {
       const { warnings } = await readKeyLogFilesCached(o.keylogs);
       if (!o.quiet) for (const w of warnings) io.stderr(`tlsautopsy: key log ${w}\n`);
+    } catch (err) {
+      if (err instanceof TlsAutopsyError) {
+        io.stderr(`tlsautopsy: ${err.message}\n`);
+        return EXIT_USAGE;
+      }
+      throw err;
+    }
+  }
+  if (o.trust.length > 0) {
+    // Loaded here first so that a wrong path or password stops the run with one sentence.
+    o = { ...o, trustPassword: o.trustPassword ?? io.env['TLSAUTOPSY_TRUST_PASSWORD'] ?? null };
+    try {
+      const setup = await loadTrustSetupCached({ paths: o.trust, purpose: o.trustFor, password: o.trustPassword });
+      if (!o.quiet) {
+        for (const s of setup.stores) {
+          io.stderr(`tlsautopsy: trust store ${describeTrustStore(s)}\n`);
+          for (const note of s.notes) io.stderr(`tlsautopsy: ${note}\n`);
+        }
+      }
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
         io.stderr(`tlsautopsy: ${err.message}\n`);

@@ -19,10 +19,12 @@ export {
   DEFAULT_MAX_TRUST_FILE_BYTES,
   describeTrustStore,
   loadTrustSetup,
+  loadTrustSetupCached,
   loadTrustStore,
   readTrustStore,
   storeNames,
   type TrustLoadOptions,
+  type TrustRequest,
 } from './load.js';
 export { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_STORE_ENTRIES, type StoreLimits } from './raw-store.js';
 export { readCertificateFile, type CertificateFileContents } from './pem.js';

@@ -159,3 +159,25 @@ export function storeNames(stores: readonly LoadedTrustStore[]): string {
   if (names.length <= 1) return names[0] ?? 'the trust store';
   return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }
+
+/** What the command line says about trust material: plain data a worker thread can be given. */
+export interface TrustRequest {
+  readonly paths: readonly string[];
+  readonly purpose: TrustPurpose;
+  readonly password: string | null;
+}
+
+const setups = new Map<string, Promise<TrustSetup>>();
+
+/** Loads the stores of a request once per thread (every capture of a run shares them). */
+export function loadTrustSetupCached(request: TrustRequest): Promise<TrustSetup> {
+  const key = JSON.stringify([request.paths, request.purpose, request.password]);
+  let p = setups.get(key);
+  if (p === undefined) {
+    p = loadTrustSetup(request.paths, request.purpose, { password: request.password });
+    // A failed load is not kept: the next caller gets the same error afresh.
+    p.catch(() => setups.delete(key));
+    setups.set(key, p);
+  }
+  return p;
+}
