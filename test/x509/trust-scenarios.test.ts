@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analyze.js';
+import { KeyLog } from '../../src/decrypt/keylog.js';
 import { captureReport } from '../../src/report/model.js';
 import type { ConnectionReport } from '../../src/report/model.js';
 import { readTrustStore } from '../../src/x509/trust/index.js';
@@ -17,9 +18,11 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   yield bytes;
 }
 
-async function analyzedWith(name: ScenarioName, trust: TrustSetup): Promise<{ c: ConnectionReport; expected: Awaited<ReturnType<typeof buildScenario>>['expected'] }> {
+async function analyzedWith(name: ScenarioName, trust: TrustSetup, withKeyLog = false): Promise<{ c: ConnectionReport; expected: Awaited<ReturnType<typeof buildScenario>>['expected'] }> {
   const scenario = await buildScenario(name);
-  const analysis = await analyzeCapture(once(scenario.captureBytes));
+  const keyLog = new KeyLog();
+  if (withKeyLog) keyLog.addText(scenario.keylog, 'scenario key log');
+  const analysis = await analyzeCapture(once(scenario.captureBytes), withKeyLog ? { keyLog } : {});
   const report = captureReport(name, analysis, { trust });
   const c = report.connections[0];
   if (c === undefined) throw new Error(`no connection in ${name}`);
@@ -114,5 +117,15 @@ describe('trust verdicts of the generated captures', () => {
     expect(c.trust?.server.detail).toContain('and the server name check out');
     expect(c.trust?.client.verdict).toBe('not-checked');
     expect(c.findings.some((x) => x.code === 'trust-server-trusted')).toBe(true);
+  });
+
+  it('TLS 1.3: the encrypted client certificate is not checked without a key log, and diagnosed with one', async () => {
+    const hidden = await analyzedWith('tls13-client-cert-untrusted', await serverStore());
+    expect(hidden.c.trust?.client.verdict).toBe('not-checked');
+    expect(hidden.c.trust?.client.detail).toContain('--keylog');
+    expect(hidden.c.findings.find((f) => f.code === 'trust-not-checked')?.severity).toBe('info');
+    const seen = await analyzedWith('tls13-client-cert-untrusted', await serverStore(), true);
+    expect(seen.c.trust?.client).toMatchObject({ verdict: 'untrusted', reason: 'no-path-to-anchor', path: ['CN=mallory, O=Unknown Org'] });
+    expect(seen.c.findings.some((f) => f.code === 'trust-client-untrusted')).toBe(true);
   });
 });
