@@ -40,14 +40,17 @@ export interface SkippedHandshakeMessage {
 export const DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES = 256 * 1024;
 
 const HEADER_LENGTH = 4;
+const EMPTY = new Uint8Array(0);
 
 /** Reassembles handshake messages from the bodies of consecutive handshake records of one direction. */
 export class HandshakeFramer {
   private readonly maxMessage: number;
   private readonly header = new Uint8Array(HEADER_LENGTH);
   private headerFill = 0;
-  /** Body of the message being collected; null while reading a header or skipping. */
+  /** Body of the message being collected (grown as bytes arrive); null while reading a header or skipping. */
   private body: Uint8Array | null = null;
+  /** Declared length of the message being collected. */
+  private bodyLength = 0;
   private bodyFill = 0;
   /** Bytes of an over-long message still to pass over. */
   private skipLeft = 0;
@@ -73,6 +76,7 @@ export class HandshakeFramer {
   reset(): void {
     this.headerFill = 0;
     this.body = null;
+    this.bodyLength = 0;
     this.bodyFill = 0;
     this.skipLeft = 0;
     this.skipped = 0;
@@ -99,11 +103,12 @@ export class HandshakeFramer {
         continue;
       }
       if (this.body !== null) {
-        const take = Math.min(this.body.length - this.bodyFill, n - i);
+        const take = Math.min(this.bodyLength - this.bodyFill, n - i);
+        this.reserve(this.bodyFill + take);
         this.body.set(recordBody.subarray(i, i + take), this.bodyFill);
         this.bodyFill += take;
         i += take;
-        if (this.bodyFill === this.body.length) frames.push(this.complete(endFrame));
+        if (this.bodyFill === this.bodyLength) frames.push(this.complete(endFrame));
         continue;
       }
       // Reading a header.
@@ -134,15 +139,28 @@ export class HandshakeFramer {
         this.skipped = 0;
         continue;
       }
-      this.body = new Uint8Array(length);
+      // The buffer grows with the bytes that really arrive: a header alone claiming up to
+      // maxHandshakeMessageBytes (on each of many half-open connections) costs nothing.
+      this.body = EMPTY;
+      this.bodyLength = length;
       this.bodyFill = 0;
       if (length === 0) frames.push(this.complete(endFrame));
     }
     return { frames, anomalies, skipped };
   }
 
+  /** Grows the body buffer to hold `size` bytes (doubling, never past the declared length). */
+  private reserve(size: number): void {
+    const body = this.body ?? EMPTY;
+    if (body.length >= size) return;
+    const grown = new Uint8Array(Math.min(this.bodyLength, Math.max(size, body.length * 2, 256)));
+    grown.set(body.subarray(0, this.bodyFill));
+    this.body = grown;
+  }
+
   private complete(lastFrame: number): HandshakeFrame {
-    const body = this.body ?? new Uint8Array(0);
+    const full = this.body ?? EMPTY;
+    const body = full.length === this.bodyFill ? full : full.subarray(0, this.bodyFill);
     this.body = null;
     this.bodyFill = 0;
     return {

@@ -57,6 +57,7 @@ const CONTENT_TLS12_CID = 25;
 const CONTENT_APPLICATION_DATA = 23;
 /** Bytes handed to `notTls` for the report. */
 const NOT_TLS_SAMPLE = 16;
+const EMPTY = new Uint8Array(0);
 /** SSLv2 fixed ClientHello fields after the 2-byte length: msg_type, version, three uint16 lengths. */
 const SSLV2_MIN_HELLO = 9;
 
@@ -133,6 +134,8 @@ export class RecordStream {
   private sslv2 = false;
   private body: Uint8Array = new Uint8Array(0);
   private bodyFill = 0;
+  /** Length of the wanted body being collected; `body` grows towards it as bytes arrive. */
+  private bodyLength = 0;
   private skipEnd = 0;
   /** A skipped record is reported once, even if its bytes keep arriving. */
   private skipReported = false;
@@ -182,11 +185,17 @@ export class RecordStream {
           i = this.onHeaderBytes(bytes, i, chunk);
           break;
         case 'body': {
-          const take = Math.min(this.body.length - this.bodyFill, bytes.length - i);
-          this.body.set(bytes.subarray(i, i + take), this.bodyFill);
+          const take = Math.min(this.bodyLength - this.bodyFill, bytes.length - i);
+          if (this.bodyFill === 0 && take === this.bodyLength) {
+            // The whole body is in this chunk: one copy, nothing to grow.
+            this.body = bytes.slice(i, i + take);
+          } else {
+            this.reserveBody(this.bodyFill + take);
+            this.body.set(bytes.subarray(i, i + take), this.bodyFill);
+          }
           this.bodyFill += take;
           i += take;
-          if (this.bodyFill === this.body.length) this.finishBody(chunk.frame, chunk.time);
+          if (this.bodyFill === this.bodyLength) this.finishBody(chunk.frame, chunk.time);
           break;
         }
         case 'skip': {
@@ -311,7 +320,6 @@ export class RecordStream {
       b3 = h[3] as number;
       b4 = h[4] as number;
     }
-    const headerBytes = [b0, b1, b2, b3, b4];
     this.headerFill = 0;
     const length = (b3 << 8) | b4;
 
@@ -323,8 +331,9 @@ export class RecordStream {
       this.body = new Uint8Array(v2Length);
       this.body.set([b2, b3, b4], 0);
       this.bodyFill = 3;
+      this.bodyLength = v2Length;
       this.state = 'body';
-      if (this.bodyFill === this.body.length) this.finishBody(chunk.frame, chunk.time);
+      if (this.bodyFill === this.bodyLength) this.finishBody(chunk.frame, chunk.time);
       return next;
     }
 
@@ -332,7 +341,7 @@ export class RecordStream {
       ? isFirstRecordHeader(b0, b1, b2, length, this.maxRecordLength)
       : b0 >= CONTENT_CCS && b0 <= CONTENT_TLS12_CID && b1 === 3 && b2 <= 4 && length <= this.maxRecordLength;
     if (!valid) {
-      this.stopNotTls(headerBytes, bytes, next, chunk, length);
+      this.stopNotTls([b0, b1, b2, b3, b4], bytes, next, chunk, length);
       return bytes.length;
     }
     const wasStart = this.atStart;
@@ -367,7 +376,9 @@ export class RecordStream {
       });
     }
     if (this.sink.wantBody(header)) {
-      this.body = new Uint8Array(length);
+      // Allocated as bytes arrive: a header alone (on each of many half-open connections) costs nothing.
+      this.body = EMPTY;
+      this.bodyLength = length;
       this.bodyFill = 0;
       this.state = 'body';
       if (length === 0) this.finishBody(chunk.frame, chunk.time);
@@ -410,9 +421,17 @@ export class RecordStream {
     this.sink.notTls(sample, this.headerOffset, this.headerFrame, atStart);
   }
 
+  /** Grows the body buffer to hold `size` bytes (doubling, never past the record length). */
+  private reserveBody(size: number): void {
+    if (this.body.length >= size) return;
+    const grown = new Uint8Array(Math.min(this.bodyLength, Math.max(size, this.body.length * 2, 1024)));
+    grown.set(this.body.subarray(0, this.bodyFill));
+    this.body = grown;
+  }
+
   private finishBody(endFrame: number, endTime: Timestamp): void {
     const h = this.current;
-    const body = this.body;
+    const body = this.body.length === this.bodyFill ? this.body : this.body.slice(0, this.bodyFill);
     this.body = new Uint8Array(0);
     this.bodyFill = 0;
     this.state = 'header';

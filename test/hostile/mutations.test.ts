@@ -201,7 +201,7 @@ describe('mutation campaigns over the sample captures', () => {
     const all = Object.values(MUTATIONS);
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: inputs.length - 1 }), fc.array(fc.tuple(fc.nat({ max: all.length - 1 }), draws), { minLength: 3, maxLength: 3 }), async (which, steps) => {
-        let b = inputs[which]?.bytes ?? new Uint8Array(0);
+        let b: Uint8Array = inputs[which]?.bytes ?? new Uint8Array(0);
         for (const [m, r] of steps) if (b.length > 0) b = (all[m] as Mutation)(b, r);
         await check(b);
       }),
