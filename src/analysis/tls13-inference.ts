@@ -87,18 +87,27 @@ export interface Tls13Inference {
 export function inferTls13(hs: Handshake, cipherSuite: number): Tls13Inference {
   const sizes = tls13Sizes(cipherSuite);
   const records: readonly EncryptedRecordInfo[] = hs.encryptedRecords;
-  // Server first flight: server records before the first client record.
-  let i = 0;
-  const serverFlight: number[] = [];
-  while (i < records.length && records[i]?.from === 'server') serverFlight.push((records[i] as EncryptedRecordInfo).length), i++;
-  const clientFlightRecords: EncryptedRecordInfo[] = [];
-  while (i < records.length && records[i]?.from === 'client') clientFlightRecords.push(records[i] as EncryptedRecordInfo), i++;
-  const serverAfter: EncryptedRecordInfo[] = [];
-  while (i < records.length) {
-    const r = records[i] as EncryptedRecordInfo;
-    if (r.from === 'server') serverAfter.push(r);
-    i++;
+  const server = records.filter((r) => r.from === 'server');
+  const client = records.filter((r) => r.from === 'client');
+  // The server's first flight (EncryptedExtensions … Finished) ends with its Finished, whose size
+  // is known; what the server sends after it answers the client. Reading it by size, not by
+  // capture order, keeps the reading right when the capture interleaves the two sides oddly
+  // (mirror ports, `-i any`). Stacks that coalesce the flight into one record show no
+  // Finished-sized record: then the capture order decides.
+  // (Never the first record: that is EncryptedExtensions, whatever its size.)
+  let flightEnd = server.findIndex((r, i) => i > 0 && r.length === sizes.finished);
+  if (flightEnd < 0) {
+    const firstClient = client[0];
+    flightEnd = firstClient === undefined ? server.length - 1 : server.filter((r) => r.frame < firstClient.frame).length - 1;
   }
+  const serverFlight = server.slice(0, flightEnd + 1).map((r) => r.length);
+  const serverAfter = server.slice(flightEnd + 1);
+  // The client's second flight ends with its Finished (alone, or in one record with an empty
+  // Certificate); its application data follows. Without a Finished-sized record, the flight is
+  // what the client sent before the server's answer.
+  const clientEnd = client.findIndex((r) => r.length === sizes.finished || r.length === sizes.emptyCertificateAndFinished);
+  const answerFrame = serverAfter[0]?.frame ?? Number.POSITIVE_INFINITY;
+  const clientFlightRecords = clientEnd >= 0 ? client.slice(0, clientEnd + 1) : client.filter((r, i) => i === 0 || r.frame < answerFrame);
 
   const clientSizes = clientFlightRecords.map((r) => r.length);
   const first = clientSizes[0];
@@ -112,9 +121,12 @@ export function inferTls13(hs: Handshake, cipherSuite: number): Tls13Inference {
   else if (first > sizes.emptyCertificateAndFinished + 100) clientFlight = 'certificate-sent';
   else clientFlight = 'unclear';
 
+  // A ticket or data only counts as acceptance once the client's flight was sent: servers may
+  // send data (0.5-RTT) or tickets right after their own Finished, before the client answered.
+  const clientFlightFrame = clientFlightRecords[0]?.frame ?? null;
   let serverAnswer: ServerAnswerReading = 'nothing';
-  if (serverAfter.some((r) => r.length > MAX_ALERT_SIZED)) serverAnswer = 'accepted';
-  else if (serverAfter.length > 0) serverAnswer = 'alert';
+  if (clientFlightFrame !== null && serverAfter.some((r) => r.length > MAX_ALERT_SIZED && r.frame >= clientFlightFrame)) serverAnswer = 'accepted';
+  else if (serverAfter.length > 0 && serverAfter.every((r) => r.length <= MAX_ALERT_SIZED)) serverAnswer = 'alert';
 
   const describe = (list: readonly number[]): string => (list.length === 0 ? 'none' : list.map((n) => `${n}`).join(' + ') + ' bytes');
   const evidence =
@@ -127,7 +139,7 @@ export function inferTls13(hs: Handshake, cipherSuite: number): Tls13Inference {
     serverAnswer,
     clientRecordSizes: clientSizes,
     serverRecordSizesAfter: serverAfter.map((r) => r.length),
-    clientFlightFrame: clientFlightRecords[0]?.frame ?? null,
+    clientFlightFrame,
     serverAnswerFrame: serverAfter[0]?.frame ?? null,
     serverFlightRecordSizes: serverFlight,
     sizes,

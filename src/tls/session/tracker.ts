@@ -300,13 +300,16 @@ export class TlsConnectionTracker implements ConnectionHandler {
         const dec = this.decryptor;
         if (dec !== null && this.isProtected(direction, h) && dec.wants(this.roleOf(direction), h.contentType, h.length)) return true;
         switch (h.contentType) {
+          // RFC 8446 §5.2: TLS 1.3 protects every record as outer type application_data, so a
+          // handshake or alert record is cleartext there whatever was seen before (a ClientHello
+          // captured after the ServerHello, a second ClientHello after HelloRetryRequest).
           case CONTENT_HANDSHAKE:
-            return !d.stats.encrypted;
+            return !d.stats.encrypted || this.context.isTls13;
           case CONTENT_CCS:
             return h.length <= 16;
           case CONTENT_ALERT:
             // A 2-byte alert record is cleartext even after encryption started: a MAC or AEAD tag alone is longer.
-            return h.length === 2 || (!d.stats.encrypted && h.length <= 64);
+            return h.length === 2 || ((!d.stats.encrypted || this.context.isTls13) && h.length <= 64);
           default:
             return false;
         }
@@ -417,6 +420,8 @@ export class TlsConnectionTracker implements ConnectionHandler {
   private isProtected(direction: Direction, h: RecordHeader): boolean {
     const dec = this.decryptor;
     if (dec === null || h.contentType === CONTENT_CCS) return false;
+    // TLS 1.3 protects records only as outer type application_data (RFC 8446 §5.2).
+    if (this.context.isTls13 && h.contentType !== CONTENT_APPLICATION_DATA) return false;
     // A 2-byte alert is cleartext: no cipher makes a record that short.
     if (h.contentType === CONTENT_ALERT && h.length === 2) return false;
     return dec.active(this.roleOf(direction));
