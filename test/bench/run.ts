@@ -157,7 +157,7 @@ function table(input: BenchInput, rows: readonly Row[], analysisRow: string): vo
     );
     for (const r of rows) {
       if (r.what.startsWith('tshark') || r.what.startsWith('ssldump')) {
-        process.stdout.write(`analysis is ${fmt(r.m.seconds / analysis.seconds, 1)}× faster than ${r.what.split(' ')[0] ?? r.what}\n`);
+        process.stdout.write(`analysis is ${fmt(r.m.seconds / analysis.seconds, 1)}× as fast as ${r.what.replace(/[, ].*/, '')}\n`);
       }
     }
   }
