@@ -306,6 +306,8 @@ export class ConnectionBuilder implements TlsEventSink {
       raw.certificateDers[d] = ders.map((der) => Uint8Array.from(der));
       raw.certificateFrames[d] = e.frame;
       raw.certificateTimes[d] = e.time;
+      // Problems that did not stop decoding (e.g. more certificates than maxCertificatesPerChain).
+      for (const issue of m.value.issues) this.anomalies.add({ code: issue.code, severity: 'weird', message: issue.message, frame: e.frame, direction: d });
       label = summaries.length === 0 ? 'Certificate (empty)' : `Certificate ${summaries[0]?.subject ?? ''} (${summaries.length})`;
     } else if (m?.type === 'certificate_request') {
       raw.hs.certificateRequest = certificateRequestInfo(m.value);

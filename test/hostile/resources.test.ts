@@ -187,9 +187,7 @@ describe('adversarial resources', () => {
     expectGood(run.connections);
   }, 60_000);
 
-  // Known gap: the Certificate decoder notes `tls.handshake.certificate.too_many` on the message,
-  // but the connection does not carry it as an anomaly yet. Remove `.fails` once it does.
-  it.fails('a chain over maxCertificatesPerChain is reported as an anomaly on the connection', async () => {
+  it('a chain over maxCertificatesPerChain is reported as an anomaly on the connection', async () => {
     const der = (await issue({ name: 'CN=link', kind: 'p256' })).der;
     const flight = concat(serverHelloRecord(), inRecords(22, concat(handshakeMessage(11, certificateBody(Array.from({ length: 40 }, () => der))), handshakeMessage(14, new Uint8Array(0)))));
     const run = await runPipeline(streamOf(function* (s) {
@@ -239,11 +237,9 @@ describe('adversarial resources', () => {
     expectGood(run.connections);
   }, 60_000);
 
-  // Known bug (TLS tracker): a first segment longer than maxStarttlsScanBytes (16 KiB), as GRO/LRO
-  // captures on the receiving host show a server's flight, is taken for plaintext: TLS is then
-  // said to start after an "unknown STARTTLS exchange" and the rest of the segment (the
-  // Certificate) is lost. Remove `.fails` once the tracker sniffs the first bytes before holding.
-  it.fails('a server flight in one 64 KiB (GRO) segment is read as TLS from its first byte', async () => {
+  // A first segment longer than maxStarttlsScanBytes, as GRO/LRO captures on the receiving host
+  // show a server's flight, is still read as TLS from its first byte.
+  it('a server flight in one 64 KiB (GRO) segment is read as TLS from its first byte', async () => {
     const fake = new Uint8Array(30000).fill(0x30);
     const flight = concat(serverHelloRecord(), inRecords(22, concat(handshakeMessage(11, certificateBody([fake])), handshakeMessage(14, new Uint8Array(0)))));
     const run = await runPipeline(streamOf(function* (s) {

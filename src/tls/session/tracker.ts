@@ -137,6 +137,22 @@ export class TlsConnectionTracker implements ConnectionHandler {
       case 'off':
         return;
       case 'undecided':
+        if (d.held.length === 0) {
+          // Most connections start with a record header: read the chunk as TLS at once, however
+          // large it is (a 64 KiB GRO segment must not be cut to the STARTTLS scan window).
+          const verdict = looksLikeTlsStart(chunk.bytes);
+          if (verdict === 'tls' || verdict === 'sslv2') {
+            d.heldOffset = chunk.offset;
+            d.heldFrame = chunk.frame;
+            d.heldTime = chunk.time;
+            this.startTls(direction, 0, verdict === 'sslv2' ? 'sslv2' : 'record', null);
+            this.pushRecords(direction, chunk);
+            return;
+          }
+        }
+        this.hold(d, chunk);
+        this.detect(direction);
+        return;
       case 'plaintext':
         this.hold(d, chunk);
         this.detect(direction);
