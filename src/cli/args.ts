@@ -56,6 +56,8 @@ Options:
   --trust-password <pw>  password of PKCS#12/JKS stores (or TLSAUTOPSY_TRUST_PASSWORD)
   --trust-for <who>   client (default: the stores are the server's and verify client
                       certificates) or server
+  -j, --jobs <n>      analyze this many files at once on worker threads (default: the
+                      number of cores; reports stay in file order)
   -v, --verbose       show the ladder and details of every connection, not only failed ones
   -q, --quiet         print nothing; only the exit code speaks (with --fail-on)
   --no-color          no colours (also when NO_COLOR is set)
