@@ -20,12 +20,24 @@ export function compareTime(a: Timestamp, b: Timestamp): number {
 }
 
 /** ISO-8601 UTC with up to nanosecond digits, e.g. `2026-11-20T14:02:11.201345678Z`. */
+/** The last second formatted: reports format thousands of timestamps within the same second. */
+let cachedSec = Number.NaN;
+let cachedHead = '';
+
 export function toIsoString(t: Timestamp, fractionDigits = 6): string {
-  const ms = t.sec * 1000;
-  const base = Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : '1970-01-01T00:00:00.000Z';
-  const fraction = String(t.nsec).padStart(9, '0').slice(0, Math.max(0, Math.min(9, fractionDigits)));
-  // Years past 9999 come as "+010000-…" (ECMA-262 expanded years); the report schema has no plus sign.
-  const unsigned = base.startsWith('+') ? base.slice(1) : base;
-  const head = unsigned.slice(0, unsigned.indexOf('T') + 9);
-  return fraction.length > 0 ? `${head}.${fraction}Z` : `${head}Z`;
+  let head: string;
+  if (t.sec === cachedSec) head = cachedHead;
+  else {
+    const ms = t.sec * 1000;
+    const base = Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : '1970-01-01T00:00:00.000Z';
+    // Years past 9999 come as "+010000-…" (ECMA-262 expanded years); the report schema has no plus sign.
+    const unsigned = base.startsWith('+') ? base.slice(1) : base;
+    head = unsigned.slice(0, unsigned.indexOf('T') + 9);
+    cachedSec = t.sec;
+    cachedHead = head;
+  }
+  const digits = Math.max(0, Math.min(9, fractionDigits));
+  if (digits === 0) return `${head}Z`;
+  const fraction = String(t.nsec).padStart(9, '0').slice(0, digits);
+  return `${head}.${fraction}Z`;
 }

@@ -74,17 +74,24 @@ export interface ClientHello {
 
 /** The decoded value of the first extension of `type` when it has the expected kind. */
 export function extensionValue<K extends ExtensionValue['kind']>(
-  extensions: readonly Extension[],
+  extensions: readonly Extension[] | ReadonlyMap<number, Extension>,
   type: number,
   kind: K,
 ): Extract<ExtensionValue, { kind: K }> | undefined {
-  const ext = extensions.find((e) => e.type === type);
+  const ext = extensions instanceof Map ? extensions.get(type) : (extensions as readonly Extension[]).find((e) => e.type === type);
   const v = ext?.decoded;
   return v !== undefined && v.kind === kind ? (v as Extract<ExtensionValue, { kind: K }>) : undefined;
 }
 
-function has(extensions: readonly Extension[], type: number): boolean {
-  return extensions.some((e) => e.type === type);
+/** The first extension of each type: one pass, then constant-time lookups (this runs per connection). */
+function firstByType(extensions: readonly Extension[]): Map<number, Extension> {
+  const m = new Map<number, Extension>();
+  for (const e of extensions) if (!m.has(e.type)) m.set(e.type, e);
+  return m;
+}
+
+function has(extensions: ReadonlyMap<number, Extension>, type: number): boolean {
+  return extensions.has(type);
 }
 
 /** Builds a ClientHello with the convenience fields derived from its extensions. */
@@ -98,16 +105,16 @@ export function buildClientHello(base: {
   extensionsPresent: boolean;
   extensions: readonly Extension[];
 }): ClientHello {
-  const x = base.extensions;
+  const x = firstByType(base.extensions);
   const sniList = extensionValue(x, ExtensionType.serverName, 'server_name');
   const sni = sniList?.names.find((n) => n.nameType === 0)?.name ?? null;
   const alpn = extensionValue(x, ExtensionType.alpn, 'alpn');
   const psk = extensionValue(x, ExtensionType.preSharedKey, 'pre_shared_key_offer');
   const status = extensionValue(x, ExtensionType.statusRequest, 'status_request');
   const ticket = extensionValue(x, ExtensionType.sessionTicket, 'session_ticket');
-  const echExt = x.find((e) => e.type === ExtensionType.encryptedClientHello);
+  const echExt = x.get(ExtensionType.encryptedClientHello);
   const echValue = extensionValue(x, ExtensionType.encryptedClientHello, 'ech_client_hello');
-  const padding = x.find((e) => e.type === ExtensionType.padding);
+  const padding = x.get(ExtensionType.padding);
   return {
     ...base,
     sni,
