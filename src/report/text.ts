@@ -584,6 +584,12 @@ function details(c: ConnectionReport, color: boolean, width: number): string[] {
     out.push(...wrapText(sanitizeText(f.fix), width, '  Fix            ', 17));
   }
   if (c.mtls.evidence !== null) out.push('', ...wrapText(sanitizeText(c.mtls.evidence), width, '  Evidence       ', 17));
+  const dec = c.decryption;
+  if (dec !== undefined && dec.status !== 'not-attempted') {
+    // With a key log, say whether it opened this connection (never silently ignored).
+    const text = dec.status === 'decrypted' ? 'decrypted with the key log' : `${dec.reason ?? dec.status}${dec.frame !== undefined ? ` (frame ${dec.frame})` : ''}`;
+    out.push(...wrapText(sanitizeText(text), width, '  Decryption     ', 17));
+  }
   out.push('', ...textLadder(c, width, color));
   const certs = [...certificateLines('Server', c.certificates.server, c.sni, width), ...certificateLines('Client', c.certificates.client, null, width)];
   if (certs.length > 0) out.push('', ...certs);
