@@ -39,6 +39,29 @@ describe.skipIf(ajv === null)('report JSON schema', () => {
     expect(check(JSON.parse(renderJson(factoryReport())))).toBeNull();
   });
 
+  it('accepts reports with key log decryption and trust-store verdicts, and rejects an unknown decryption status', async () => {
+    const { runCli } = await import('../../src/cli/run.js');
+    const { Readable } = await import('node:stream');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { getPki } = await import('../fixtures/certs.js');
+    const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-schema-'));
+    const store = join(dir, 'ca.pem');
+    const pki = await getPki();
+    writeFileSync(store, pki.rootCa.certPem);
+    let out = '';
+    const sample = join(ROOT, 'samples/tls13-mtls-client-cert-missing.pcapng');
+    const io = { stdin: Readable.from([]), stdout: (t: string) => void (out += t), stderr: () => undefined, stdoutIsTty: false, env: {} };
+    await runCli(['--format', 'json', '--keylog', join(ROOT, 'samples/tls13-mtls-client-cert-missing.keys'), '--trust', store, sample], io);
+    const report = JSON.parse(out) as { captures: { connections: Record<string, unknown>[] }[] };
+    const c = report.captures[0]?.connections[0];
+    expect((c?.['decryption'] as { status: string }).status).toBe('decrypted');
+    expect(c?.['trust']).toBeDefined();
+    expect(check(report)).toBeNull();
+    (c as Record<string, unknown>)['decryption'] = { status: 'maybe' };
+    expect(check(report)).not.toBeNull();
+  });
+
   it('accepts an empty report', () => {
     expect(check(JSON.parse(renderJson(buildReport([]))))).toBeNull();
   });
