@@ -216,6 +216,7 @@ async function run(source: CaptureSource, onPacket: PacketSink, options: Capture
       }
       bytesRead += r.value.length;
       driver.push(r.value);
+      options.onProgress?.(bytesRead, ctx.frames, gzip);
     }
   } finally {
     // A read still pending after an abort may never settle (an idle stdin): do not wait for it.

@@ -103,6 +103,11 @@ export interface CaptureReaderOptions {
   readonly onInfo?: (info: CaptureInfo) => void;
   /** Called for each pcapng Decryption Secrets Block. */
   readonly onDecryptionSecrets?: (secrets: DecryptionSecrets) => void;
+  /**
+   * Called after each chunk with the bytes read and packets delivered so far (decompressed bytes
+   * when `gzip` is true, so they cannot be compared with the file size then). For progress displays.
+   */
+  readonly onProgress?: (bytesRead: number, packets: number, gzip: boolean) => void;
   /** Stop reading when aborted (the result then has stoppedEarly = true). */
   readonly signal?: AbortSignal;
 }

@@ -51,10 +51,10 @@ function messageOf(path: string, err: unknown): string {
 }
 
 /** Analyzes one file into a filtered capture report (or a failed one). */
-export async function reportFile(path: string, source: CaptureSource, filters: FilterOptions): Promise<FileOutcome> {
+export async function reportFile(path: string, source: CaptureSource, filters: FilterOptions, extra: Pick<AnalyzeOptions, 'onProgress'> = {}): Promise<FileOutcome> {
   const label = fileLabel(path);
   try {
-    const options = await analyzeOptions(filters);
+    const options = { ...(await analyzeOptions(filters)), ...extra };
     const analysis = await analyzeCapture(source, options);
     const cap = captureReport(label, analysis, { expiryDays: filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) });
     return { error: null, capture: { ...cap, connections: cap.connections.filter((c) => keep(c, filters)) } };
@@ -65,10 +65,16 @@ export async function reportFile(path: string, source: CaptureSource, filters: F
 }
 
 /** Analyzes one file, writing NDJSON lines (and an error line when it cannot be read). */
-export async function ndjsonFile(path: string, source: CaptureSource, filters: FilterOptions, write: (text: string) => void): Promise<FileOutcome> {
+export async function ndjsonFile(
+  path: string,
+  source: CaptureSource,
+  filters: FilterOptions,
+  write: (text: string) => void,
+  extra: Pick<AnalyzeOptions, 'onProgress'> = {},
+): Promise<FileOutcome> {
   const label = fileLabel(path);
   try {
-    const r = await streamNdjson(source, label, filters, write, await analyzeOptions(filters));
+    const r = await streamNdjson(source, label, filters, write, { ...(await analyzeOptions(filters)), ...extra });
     return { error: null, failOnHit: r.failOnHit };
   } catch (err) {
     const message = messageOf(path, err);

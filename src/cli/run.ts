@@ -23,6 +23,7 @@ import { ndjsonFile, reportFile } from './file-task.js';
 import type { FileOutcome } from './file-task.js';
 import { filterOptions, matchesFailOn } from './filters.js';
 import { defaultJobs, runJobs, workerScript } from './jobs.js';
+import { createProgress } from './progress.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { describeTrustStore, loadTrustSetupCached } from '../x509/trust/index.js';
 import { runCheckCert } from './check-cert.js';
@@ -32,6 +33,8 @@ export interface CliIo {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
   readonly stdoutIsTty: boolean;
+  /** A progress line is drawn on stderr only when it is a terminal. */
+  readonly stderrIsTty?: boolean;
   /** Terminal width when stdout is a terminal (wrapping of the text report). */
   readonly columns?: number;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -218,7 +221,11 @@ async function analyzeAll(
   }
   for (const f of files) {
     const source = f.path === '-' ? io.stdin : f.path;
-    onDone(f, mode === 'ndjson' ? await ndjsonFile(f.path, source, filters, onText) : await reportFile(f.path, source, filters));
+    const progress = o.quiet ? null : createProgress(f.path, io.stderrIsTty === true, io.stderr);
+    const extra = progress === null ? {} : { onProgress: (bytes: number, packets: number, gzip: boolean) => progress.update(bytes, packets, gzip) };
+    const outcome = mode === 'ndjson' ? await ndjsonFile(f.path, source, filters, onText, extra) : await reportFile(f.path, source, filters, extra);
+    progress?.done();
+    onDone(f, outcome);
   }
 }
 
