@@ -7,6 +7,7 @@
  * piece for files too large to hold in memory; `encodePcap` / `encodePcapng` join the pieces.
  */
 import type { Timestamp } from '../util/time.js';
+import { concatBytes } from '../util/bytes.js';
 
 /** One packet to write. */
 export interface PacketRecord {
@@ -303,15 +304,5 @@ export function encodePcapng(packets: Iterable<PacketRecord>, options: PcapngWri
   return concatBytes(pieces);
 }
 
-/** Joins byte arrays into one. */
-export function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of pieces) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** Joins byte arrays into one (re-exported for users of the writer). */
+export { concatBytes };

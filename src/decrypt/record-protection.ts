@@ -21,6 +21,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AeadSuite, CbcSuite } from './suite-params.js';
+import { concatBytes } from '../util/bytes.js';
 
 /** The 5-byte record header fields that enter the additional data. */
 export interface RecordHeaderFields {
@@ -85,16 +86,9 @@ function header5(h: RecordHeaderFields): Uint8Array {
   return Uint8Array.of(h.contentType & 0xff, (h.version >>> 8) & 0xff, h.version & 0xff, (h.length >>> 8) & 0xff, h.length & 0xff);
 }
 
+/** Joins byte arrays (the shared helper, with the call shape used here). */
 function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** AEAD open; null when the tag does not verify (or the inputs do not fit the cipher). */

@@ -13,20 +13,14 @@
  *   client_write_IV[fixed_iv_length],     server_write_IV[fixed_iv_length]
  */
 import { createHmac } from 'node:crypto';
+import { concatBytes } from '../util/bytes.js';
 
 /** PRF flavours: TLS 1.2 with SHA-256 or SHA-384, or the TLS 1.0/1.1 MD5+SHA-1 combination. */
 export type PrfName = 'sha256' | 'sha384' | 'md5sha1';
 
+/** Joins byte arrays (the shared helper, with the call shape used here). */
 function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** P_hash(secret, seed) truncated to `length` bytes (RFC 5246 §5). */

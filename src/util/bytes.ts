@@ -1,0 +1,14 @@
+/** Small byte helpers shared by every stage. */
+
+/** Joins byte arrays into one new array. */
+export function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of pieces) total += p.length;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
