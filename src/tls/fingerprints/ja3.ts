@@ -16,8 +16,20 @@ export interface Fingerprint {
   readonly hash: string;
 }
 
+/**
+ * JA3/JA3S input strings repeat across connections from the same stacks: remember their hashes.
+ * Bounded; when full it is cleared (stays correct, only slower).
+ */
+export const MAX_JA3_HASH_CACHE = 4096;
+const md5Cache = new Map<string, string>();
+
 function md5(text: string): string {
-  return createHash('md5').update(text, 'latin1').digest('hex');
+  const hit = md5Cache.get(text);
+  if (hit !== undefined) return hit;
+  const h = createHash('md5').update(text, 'latin1').digest('hex');
+  if (md5Cache.size >= MAX_JA3_HASH_CACHE) md5Cache.clear();
+  md5Cache.set(text, h);
+  return h;
 }
 
 function join(values: readonly number[]): string {

@@ -40,12 +40,27 @@ const VERSION_CODES = new Map<number, string>([
   [0xfefc, 'd3'],
 ]);
 
+/** Two hex digits per byte value, so a 16-bit value is two lookups instead of toString + padStart. */
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 function hex4(n: number): string {
-  return (n & 0xffff).toString(16).padStart(4, '0');
+  return (HEX2[(n >>> 8) & 0xff] as string) + (HEX2[n & 0xff] as string);
 }
 
+/**
+ * Most captures repeat a handful of client stacks, so the same list strings come back connection after
+ * connection: remember their hashes. Bounded; when full it is cleared (stays correct, only slower).
+ */
+export const MAX_JA4_HASH_CACHE = 4096;
+const sha12Cache = new Map<string, string>();
+
 function sha12(text: string): string {
-  return createHash('sha256').update(text, 'latin1').digest('hex').slice(0, 12);
+  const hit = sha12Cache.get(text);
+  if (hit !== undefined) return hit;
+  const h = createHash('sha256').update(text, 'latin1').digest('hex').slice(0, 12);
+  if (sha12Cache.size >= MAX_JA4_HASH_CACHE) sha12Cache.clear();
+  sha12Cache.set(text, h);
+  return h;
 }
 
 function count2(n: number): string {
