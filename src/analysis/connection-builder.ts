@@ -422,14 +422,23 @@ export class ConnectionBuilder implements TlsEventSink {
       label: tcpLabel(ev.kind),
     }));
     const merged = mergeByFrame(tcpEntries, this.entries);
-    const timeline: TimelineEntry[] = merged.slice(0, this.maxEntries).map((r) => {
-      const base = { frame: r.frame, time: r.time, from: r.direction === null ? null : roleOf(r.direction), kind: r.kind, label: r.label };
-      return {
-        ...base,
-        ...(r.code !== undefined ? { code: r.code } : {}),
-        ...(r.length !== undefined ? { length: r.length } : {}),
+    // One object per entry, built in place: no slice, no spread of temporaries (this runs per connection,
+    // for every record kept). Key order stays frame, time, from, kind, label, code?, length?.
+    const timelineLength = Math.min(merged.length, this.maxEntries);
+    const timeline: TimelineEntry[] = new Array<TimelineEntry>(timelineLength);
+    for (let k = 0; k < timelineLength; k++) {
+      const r = merged[k] as RawEntry;
+      const e: { -readonly [P in keyof TimelineEntry]: TimelineEntry[P] } = {
+        frame: r.frame,
+        time: r.time,
+        from: r.direction === null ? null : roleOf(r.direction),
+        kind: r.kind,
+        label: r.label,
       };
-    });
+      if (r.code !== undefined) e.code = r.code;
+      if (r.length !== undefined) e.length = r.length;
+      timeline[k] = e;
+    }
 
     let history = this.clientHelloFlipped ? DIRECTION_FLIPPED : '';
     for (const h of this.history) history += caseFor(h.letter, h.direction === clientDir);
