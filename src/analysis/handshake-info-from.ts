@@ -10,10 +10,9 @@ import { ja4 } from '../tls/fingerprints/ja4.js';
 import { cipherSuiteInfo } from '../tls/registry/names.js';
 import type { CertificateRequestInfo, ClientHelloInfo, KeyExchangeInfo, ServerHelloInfo } from './handshake-info.js';
 
+/** Hex through a Buffer view of the same memory: no copy, no per-byte strings. */
 function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
 const FALLBACK_SCSV = 0x5600;
