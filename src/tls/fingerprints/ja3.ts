@@ -21,14 +21,18 @@ export interface Fingerprint {
  * Bounded; when full it is cleared (stays correct, only slower).
  */
 export const MAX_JA3_HASH_CACHE = 4096;
+/** Longer inputs are hashed each time, so the cache holds at most ~4096 × 2 KiB characters. */
+export const MAX_JA3_HASH_CACHE_INPUT_LENGTH = 2048;
 const md5Cache = new Map<string, string>();
 
 function md5(text: string): string {
   const hit = md5Cache.get(text);
   if (hit !== undefined) return hit;
   const h = createHash('md5').update(text, 'latin1').digest('hex');
-  if (md5Cache.size >= MAX_JA3_HASH_CACHE) md5Cache.clear();
-  md5Cache.set(text, h);
+  if (text.length <= MAX_JA3_HASH_CACHE_INPUT_LENGTH) {
+    if (md5Cache.size >= MAX_JA3_HASH_CACHE) md5Cache.clear();
+    md5Cache.set(text, h);
+  }
   return h;
 }
 

@@ -52,14 +52,18 @@ function hex4(n: number): string {
  * connection: remember their hashes. Bounded; when full it is cleared (stays correct, only slower).
  */
 export const MAX_JA4_HASH_CACHE = 4096;
+/** Longer inputs are hashed each time, so the cache holds at most ~4096 × 2 KiB characters. */
+export const MAX_JA4_HASH_CACHE_INPUT_LENGTH = 2048;
 const sha12Cache = new Map<string, string>();
 
 function sha12(text: string): string {
   const hit = sha12Cache.get(text);
   if (hit !== undefined) return hit;
   const h = createHash('sha256').update(text, 'latin1').digest('hex').slice(0, 12);
-  if (sha12Cache.size >= MAX_JA4_HASH_CACHE) sha12Cache.clear();
-  sha12Cache.set(text, h);
+  if (text.length <= MAX_JA4_HASH_CACHE_INPUT_LENGTH) {
+    if (sha12Cache.size >= MAX_JA4_HASH_CACHE) sha12Cache.clear();
+    sha12Cache.set(text, h);
+  }
   return h;
 }
 
