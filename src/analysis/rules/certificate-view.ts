@@ -93,14 +93,30 @@ export function certificateView(summary: CertificateSummary, seenAt: Timestamp |
 
 /** Distinguished names compared the way people read them: case and spacing around separators ignored. */
 export function sameName(a: string, b: string): boolean {
-  return normalizeName(a) === normalizeName(b);
+  return a === b || normalizeName(a) === normalizeName(b);
 }
 
+/**
+ * The same few issuer and subject names come back on every connection to a server: their normal
+ * forms are remembered. Bounded; when full it is cleared (stays correct, only slower).
+ */
+export const MAX_NORMALIZED_NAME_CACHE = 4096;
+/** Longer names are normalised each time, so the cache holds at most ~4096 × 1 KiB characters. */
+export const MAX_CACHED_NAME_LENGTH = 1024;
+const normalizedNames = new Map<string, string>();
+
 export function normalizeName(n: string): string {
-  return n
+  const hit = normalizedNames.get(n);
+  if (hit !== undefined) return hit;
+  const normal = n
     .split(/(?<!\\),/)
     .map((part) => part.trim().replace(/\s*=\s*/, '=').toLowerCase())
     .join(',');
+  if (n.length <= MAX_CACHED_NAME_LENGTH) {
+    if (normalizedNames.size >= MAX_NORMALIZED_NAME_CACHE) normalizedNames.clear();
+    normalizedNames.set(n, normal);
+  }
+  return normal;
 }
 
 /** The views of a chain, in the order sent; [] when none was seen. */
