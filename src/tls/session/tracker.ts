@@ -28,6 +28,7 @@ import { RecordStream, looksLikeTlsStart } from '../record-stream.js';
 import type { RecordHeader, RecordSink } from '../record-stream.js';
 import { decodeHandshakeMessage, decodeSslv2Hello, NegotiationContext } from './handshake-message.js';
 import { findHandshakeRecordStart, identifyStarttls } from './starttls.js';
+import type { StarttlsProtocol } from './starttls.js';
 import type { TlsDirectionStats, TlsEvent, TlsEventSink } from './events.js';
 import { createConnectionDecryptor } from '../../decrypt/connection-decryptor.js';
 import type { ConnectionDecryptor, DecryptionStatus, DecryptorOptions, TlsRole } from '../../decrypt/connection-decryptor.js';
@@ -101,6 +102,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
   private readonly maxRecorded: number;
   private readonly maxRecordLength: number;
   private starttls = false;
+  private starttlsProtocol: StarttlsProtocol | null = null;
   private ended = false;
   private readonly keyLog: KeyLogLookup | undefined;
   private readonly decryptorOptions: DecryptorOptions;
@@ -244,12 +246,14 @@ export class TlsConnectionTracker implements ConnectionHandler {
     let at = findHandshakeRecordStart(d.held, wanted, d.scanFrom);
     if (at < 0 && wanted === HANDSHAKE_SERVER_HELLO) at = findAlertRecordStart(d.held, d.scanFrom);
     if (at >= 0) {
-      const clientPlain = direction === 0 ? d.held.subarray(0, at) : peer.held;
-      const serverPlain = direction === 0 ? peer.held : d.held.subarray(0, at);
-      const protocol =
-        wanted === HANDSHAKE_CLIENT_HELLO
-          ? identifyStarttls(direction === 0 ? d.held.subarray(0, at) : peer.held, direction === 0 ? peer.held : d.held.subarray(0, at))
-          : identifyStarttls(clientPlain, serverPlain);
+      // Named once, when the first side turns to TLS: both sides' plaintext is still held then.
+      if (this.starttlsProtocol === null) {
+        const mine = d.held.subarray(0, at);
+        const clientPlain = wanted === HANDSHAKE_CLIENT_HELLO ? mine : peer.held;
+        const serverPlain = wanted === HANDSHAKE_CLIENT_HELLO ? peer.held : mine;
+        this.starttlsProtocol = identifyStarttls(clientPlain, serverPlain);
+      }
+      const protocol = this.starttlsProtocol;
       this.starttls = true;
       this.startTls(direction, at, 'starttls', protocol);
       return;
