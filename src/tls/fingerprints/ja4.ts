@@ -91,29 +91,48 @@ export function ja4Alpn(first: Uint8Array | undefined): string {
 
 /** The JA4 version code: highest non-GREASE supported_versions value if the extension is present, else legacy_version. */
 export function ja4Version(hello: ClientHello): string {
-  const offered = (hello.supportedVersions ?? []).filter((v) => !isGrease(v));
-  const version = hello.supportedVersions !== null && offered.length > 0 ? Math.max(...offered) : hello.legacyVersion;
+  let version = hello.legacyVersion;
+  if (hello.supportedVersions !== null) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of hello.supportedVersions) if (!isGrease(v) && v > max) max = v;
+    if (max !== Number.NEGATIVE_INFINITY) version = max;
+  }
   return VERSION_CODES.get(version) ?? '00';
 }
 
+/** `values` as comma-joined 4-hex-digit strings, optionally skipping SNI and ALPN (one string, no arrays). */
+function hexList(values: readonly number[], skipSniAlpn: boolean): string {
+  let out = '';
+  for (const v of values) {
+    if (skipSniAlpn && (v === EXT_SNI || v === EXT_ALPN)) continue;
+    out = out.length === 0 ? hex4(v) : `${out},${hex4(v)}`;
+  }
+  return out;
+}
+
+const ascending = (x: number, y: number): number => x - y;
+
 /** JA4 of a ClientHello. `protocol` is `t` for TLS over TCP (the default), `q` for QUIC, `d` for DTLS. */
 export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Result {
-  const ciphers = hello.cipherSuites.filter((c) => !isGrease(c) && c <= 0xffff);
-  const extTypes = hello.extensions.map((e) => e.type).filter((t) => !isGrease(t));
-  const hasSni = hello.extensions.some((e) => e.type === EXT_SNI);
-  const sigalgs = (hello.signatureAlgorithms ?? []).filter((s) => !isGrease(s));
+  // One pass per list (this runs for every ClientHello): GREASE out, SNI seen, nothing else allocated.
+  const ciphers: number[] = [];
+  for (const c of hello.cipherSuites) if (c <= 0xffff && !isGrease(c)) ciphers.push(c);
+  const extTypes: number[] = [];
+  let hasSni = false;
+  for (const e of hello.extensions) {
+    if (e.type === EXT_SNI) hasSni = true;
+    if (!isGrease(e.type)) extTypes.push(e.type);
+  }
+  const sigalgs: number[] = [];
+  for (const v of hello.signatureAlgorithms ?? []) if (!isGrease(v)) sigalgs.push(v);
 
   const a = `${protocol}${ja4Version(hello)}${hasSni ? 'd' : 'i'}${count2(ciphers.length)}${count2(extTypes.length)}${ja4Alpn(hello.alpnRaw?.[0])}`;
 
-  const cipherSorted = [...ciphers].sort((x, y) => x - y).map(hex4).join(',');
-  const cipherOriginal = ciphers.map(hex4).join(',');
-  const extSorted = extTypes
-    .filter((t) => t !== EXT_SNI && t !== EXT_ALPN)
-    .sort((x, y) => x - y)
-    .map(hex4)
-    .join(',');
-  const extOriginal = extTypes.map(hex4).join(',');
-  const sig = sigalgs.map(hex4).join(',');
+  const cipherOriginal = hexList(ciphers, false);
+  const extOriginal = hexList(extTypes, false);
+  const cipherSorted = hexList(ciphers.sort(ascending), false);
+  const extSorted = hexList(extTypes.sort(ascending), true);
+  const sig = hexList(sigalgs, false);
 
   const cPart = (exts: string): string => (sig.length > 0 ? `${exts}_${sig}` : exts);
   const hashOrEmpty = (list: string, input: string): string => (list.length === 0 ? EMPTY_HASH : sha12(input));
