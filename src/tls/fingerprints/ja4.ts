@@ -112,6 +112,16 @@ function hexList(values: readonly number[], skipSniAlpn: boolean): string {
 
 const ascending = (x: number, y: number): number => x - y;
 
+/**
+ * Whole results remembered by their exact inputs: captures repeat a handful of client stacks, and
+ * the key is cheaper than building and hashing the lists again. Bounded in entries and in the
+ * size of each key (longer hellos are computed each time); when full the map is cleared.
+ */
+export const MAX_JA4_RESULT_CACHE = 4096;
+/** Most list values (ciphers + extensions + signature algorithms) of a cached hello. */
+export const MAX_JA4_RESULT_CACHE_VALUES = 512;
+const resultCache = new Map<string, Ja4Result>();
+
 /** JA4 of a ClientHello. `protocol` is `t` for TLS over TCP (the default), `q` for QUIC, `d` for DTLS. */
 export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Result {
   // One pass per list (this runs for every ClientHello): GREASE out, SNI seen, nothing else allocated.
@@ -128,6 +138,21 @@ export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Res
 
   const a = `${protocol}${ja4Version(hello)}${hasSni ? 'd' : 'i'}${count2(ciphers.length)}${count2(extTypes.length)}${ja4Alpn(hello.alpnRaw?.[0])}`;
 
+  // The result depends only on `a` and the three filtered lists. `a` has a fixed length (10), each
+  // list value is 16-bit and so is each list length, so this key is exact: one char per value.
+  const cacheable = ciphers.length + extTypes.length + sigalgs.length <= MAX_JA4_RESULT_CACHE_VALUES;
+  const key = cacheable
+    ? a +
+      String.fromCharCode(ciphers.length, extTypes.length, sigalgs.length) +
+      String.fromCharCode(...ciphers) +
+      String.fromCharCode(...extTypes) +
+      String.fromCharCode(...sigalgs)
+    : '';
+  if (cacheable) {
+    const hit = resultCache.get(key);
+    if (hit !== undefined) return hit;
+  }
+
   const cipherOriginal = hexList(ciphers, false);
   const extOriginal = hexList(extTypes, false);
   const cipherSorted = hexList(ciphers.sort(ascending), false);
@@ -142,10 +167,15 @@ export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Res
   const cSorted = extSorted.length === 0 && sig.length === 0 ? EMPTY_HASH : sha12(cPart(extSorted));
   const cOriginal = extOriginal.length === 0 && sig.length === 0 ? EMPTY_HASH : sha12(cPart(extOriginal));
 
-  return {
+  const result: Ja4Result = {
     ja4: `${a}_${bSorted}_${cSorted}`,
     ja4_r: `${a}_${cipherSorted}_${cPart(extSorted)}`,
     ja4_o: `${a}_${bOriginal}_${cOriginal}`,
     ja4_ro: `${a}_${cipherOriginal}_${cPart(extOriginal)}`,
   };
+  if (cacheable) {
+    if (resultCache.size >= MAX_JA4_RESULT_CACHE) resultCache.clear();
+    resultCache.set(key, result);
+  }
+  return result;
 }
