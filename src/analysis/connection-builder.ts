@@ -14,6 +14,7 @@ import type { DecryptionStatus } from '../decrypt/connection-decryptor.js';
 import { alertName, handshakeTypeName } from '../tls/registry/names.js';
 import type { CertificateSummary } from '../x509/index.js';
 import { CertificateCache } from '../x509/index.js';
+import { emptyHandshake } from './connection.js';
 import type {
   AlertRecord,
   Connection,
@@ -88,35 +89,7 @@ const defaultCache = new CertificateCache();
 
 function newHandshake(index: number): RawHandshake {
   return {
-    hs: {
-      index,
-      clientHello: null,
-      clientHelloFrame: null,
-      clientHelloTime: null,
-      secondClientHello: null,
-      helloRetryRequest: null,
-      serverHello: null,
-      serverHelloFrame: null,
-      serverHelloTime: null,
-      serverCertificates: null,
-      serverCertificateFrame: null,
-      serverKeyExchange: null,
-      certificateRequest: null,
-      certificateRequestFrame: null,
-      serverHelloDoneFrame: null,
-      clientCertificates: null,
-      clientCertificateFrame: null,
-      clientCertificateTime: null,
-      clientKeyExchangeFrame: null,
-      clientCertificateVerify: null,
-      clientCcsFrame: null,
-      serverCcsFrame: null,
-      clientFinishedFrame: null,
-      serverFinishedFrame: null,
-      serverFinishedTime: null,
-      newSessionTicketFrame: null,
-      encryptedRecords: [],
-    },
+    hs: emptyHandshake(index),
     encrypted: [],
     certificates: [null, null],
     certificateDers: [null, null],

@@ -94,6 +94,39 @@ export interface Handshake {
   readonly encryptedRecords: EncryptedRecordInfo[];
 }
 
+/** A handshake with nothing seen yet: every message absent. */
+export function emptyHandshake(index: number): Handshake {
+  return {
+    index,
+    clientHello: null,
+    clientHelloFrame: null,
+    clientHelloTime: null,
+    secondClientHello: null,
+    helloRetryRequest: null,
+    serverHello: null,
+    serverHelloFrame: null,
+    serverHelloTime: null,
+    serverCertificates: null,
+    serverCertificateFrame: null,
+    serverKeyExchange: null,
+    certificateRequest: null,
+    certificateRequestFrame: null,
+    serverHelloDoneFrame: null,
+    clientCertificates: null,
+    clientCertificateFrame: null,
+    clientCertificateTime: null,
+    clientKeyExchangeFrame: null,
+    clientCertificateVerify: null,
+    clientCcsFrame: null,
+    serverCcsFrame: null,
+    clientFinishedFrame: null,
+    serverFinishedFrame: null,
+    serverFinishedTime: null,
+    newSessionTicketFrame: null,
+    encryptedRecords: [],
+  };
+}
+
 export interface RoleCounters {
   readonly packets: number;
   readonly bytes: number;

@@ -6,6 +6,7 @@
  * message view or certificate; `patch` overrides any part afterwards.
  */
 import type { AlertRecord, Connection, EncryptedRecordInfo, Handshake, Role, TimelineEntry } from '../../src/analysis/connection.js';
+import { emptyHandshake } from '../../src/analysis/connection.js';
 import type { CertificateRequestInfo, ClientHelloInfo, ServerHelloInfo } from '../../src/analysis/handshake-info.js';
 import type { GapReason } from '../../src/flow/types.js';
 import type { Timestamp } from '../../src/util/time.js';
@@ -216,37 +217,6 @@ function tcpEvent(b: Builder, from: Role, kind: 'syn' | 'syn-ack' | 'fin' | 'rst
   return e;
 }
 
-function emptyHandshake(): Handshake {
-  return {
-    index: 0,
-    clientHello: null,
-    clientHelloFrame: null,
-    clientHelloTime: null,
-    secondClientHello: null,
-    helloRetryRequest: null,
-    serverHello: null,
-    serverHelloFrame: null,
-    serverHelloTime: null,
-    serverCertificates: null,
-    serverCertificateFrame: null,
-    serverKeyExchange: null,
-    certificateRequest: null,
-    certificateRequestFrame: null,
-    serverHelloDoneFrame: null,
-    clientCertificates: null,
-    clientCertificateFrame: null,
-    clientCertificateTime: null,
-    clientKeyExchangeFrame: null,
-    clientCertificateVerify: null,
-    clientCcsFrame: null,
-    serverCcsFrame: null,
-    clientFinishedFrame: null,
-    serverFinishedFrame: null,
-    serverFinishedTime: null,
-    newSessionTicketFrame: null,
-    encryptedRecords: [],
-  };
-}
 
 const reached = (stop: Step, step: Step): boolean => STEPS.indexOf(step) <= STEPS.indexOf(stop);
 
@@ -346,7 +316,7 @@ function maybeNotTls(b: Builder, o: Tls12Options, step: Step | null, list: Conne
 export function tls12(o: Tls12Options = {}): Connection {
   const c: Common = { stop: o.stopAfter ?? 'app-data', delays: o.delays ?? {} };
   const b = newBuilder();
-  const hs = emptyHandshake();
+  const hs = emptyHandshake(0);
   const notTls: Connection['notTls'][number][] = [];
   tcpHandshake(b, o);
   const tcpOnly = o.synRetries !== undefined || !reached(c.stop, 'client-hello');
@@ -441,7 +411,7 @@ export interface Tls13Options extends Omit<Tls12Options, 'certificateRequest' | 
 export function tls13(o: Tls13Options = {}): Connection {
   const c: Common = { stop: 'app-data', delays: o.delays ?? {} };
   const b = newBuilder();
-  const hs = emptyHandshake();
+  const hs = emptyHandshake(0);
   tcpHandshake(b, o);
   delay(b, c, 'client-hello');
   const ch = emit(b, 'client', 'handshake', 'ClientHello', { code: 1 });
