@@ -37,7 +37,9 @@ function essence(c: Connection): unknown {
       clientRecords: h.encryptedRecords.filter((r) => r.from === 'client').map((r) => `${r.kind}:${r.length}`),
       serverRecords: h.encryptedRecords.filter((r) => r.from === 'server').map((r) => `${r.kind}:${r.length}`),
     })),
-    alerts: c.alerts.map((a) => `${a.from}:${a.encrypted}:${a.description}`),
+    // Each side's alerts in its own order (a reordered segment may move one side's close past the other's).
+    clientAlerts: c.alerts.filter((a) => a.from === 'client').map((a) => `${a.encrypted}:${a.description}`),
+    serverAlerts: c.alerts.filter((a) => a.from === 'server').map((a) => `${a.encrypted}:${a.description}`),
     status: verdict.status,
     stage: verdict.stage,
     mtls: verdict.mtls,
