@@ -9,11 +9,7 @@ import { ja3, ja3s } from '../tls/fingerprints/ja3.js';
 import { ja4 } from '../tls/fingerprints/ja4.js';
 import { cipherSuiteInfo } from '../tls/registry/names.js';
 import type { CertificateRequestInfo, ClientHelloInfo, KeyExchangeInfo, ServerHelloInfo } from './handshake-info.js';
-
-/** Hex through a Buffer view of the same memory: no copy, no per-byte strings. */
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
+import { toHex } from '../util/bytes.js';
 
 const FALLBACK_SCSV = 0x5600;
 const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
@@ -34,7 +30,7 @@ export function clientHelloInfo(ch: ClientHello): ClientHelloInfo {
     keyShareGroups: ch.keyShareGroups ?? [],
     signatureAlgorithms: ch.signatureAlgorithms ?? [],
     sessionIdLength: ch.sessionId.length,
-    sessionId: hex(ch.sessionId),
+    sessionId: toHex(ch.sessionId),
     sessionTicketOffered: (ch.sessionTicket ?? 0) > 0,
     pskOffered: ch.preSharedKey !== null,
     earlyData: ch.earlyData,
@@ -44,7 +40,7 @@ export function clientHelloInfo(ch: ClientHello): ClientHelloInfo {
     secureRenegotiation: ch.renegotiationInfo || ch.cipherSuites.includes(EMPTY_RENEGOTIATION_INFO_SCSV),
     fallbackScsv: ch.cipherSuites.includes(FALLBACK_SCSV),
     sslv2Format: ch.isSslv2Format,
-    random: hex(ch.random),
+    random: toHex(ch.random),
     ja3: j3?.text ?? '',
     ja3Hash: j3?.hash ?? '',
     ja4: j4.ja4,
@@ -61,7 +57,7 @@ export function serverHelloInfo(sh: ServerHello): ServerHelloInfo {
     cipherSuite: sh.cipherSuite,
     compressionMethod: sh.compressionMethod,
     extensions: sh.extensions.map((e) => e.type),
-    sessionId: hex(sh.sessionId),
+    sessionId: toHex(sh.sessionId),
     alpn: sh.alpn,
     keyShareGroup: sh.keyShareGroup,
     pskSelected: sh.pskSelectedIdentity !== null,
@@ -70,7 +66,7 @@ export function serverHelloInfo(sh: ServerHello): ServerHelloInfo {
     isHelloRetryRequest: sh.isHelloRetryRequest,
     hrrGroup: sh.hrrSelectedGroup,
     downgradeSentinel: sh.downgradeSentinel,
-    random: hex(sh.random),
+    random: toHex(sh.random),
     ja3s: j3s.text,
     ja3sHash: j3s.hash,
     issues: sh.extensions.flatMap((e) => (e.issue !== undefined ? [e.issue.message] : [])),

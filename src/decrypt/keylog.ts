@@ -18,6 +18,8 @@
  * Bad lines never throw: each is reported with its line number and skipped.
  */
 
+import { toHex } from '../util/bytes.js';
+
 /** The secrets a key log holds for one client random. Absent fields were not logged. */
 export interface SessionSecrets {
   /** TLS ≤ 1.2 master secret (CLIENT_RANDOM), 48 bytes. */
@@ -82,12 +84,8 @@ function hexToBytes(hex: string): Uint8Array {
   return out;
 }
 
-/** Lower-case hex of bytes (the key used to look a connection up). */
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
+/** Lower-case hex of bytes (the key used to look a connection up): the shared helper. */
+export { toHex };
 
 /** A secret length that fits its label: 48 for a master secret, a hash length for TLS 1.3 secrets. */
 function validSecretLength(field: keyof SessionSecrets, length: number): boolean {

@@ -12,6 +12,7 @@ import Table from 'cli-table3';
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
 import { sanitizeText } from './sanitize.js';
 import type { CertificateSummary } from '../x509/index.js';
+import { endpointText as formatEndpoint } from '../util/endpoint.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -46,7 +47,7 @@ function paint(on: boolean, code: string, s: string): string {
 
 /** `10.0.0.1:443`, `[2001:db8::1]:443`. */
 export function endpointText(e: { readonly ip: string; readonly port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+  return formatEndpoint(e.ip, e.port);
 }
 
 /** `hr.example.com (10.20.9.5:8443)` or the bare endpoint. */

@@ -12,3 +12,8 @@ export function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** Lower-case hex of bytes, through a Buffer view of the same memory (no copy, no per-byte strings). */
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}

@@ -9,6 +9,8 @@
  *   length: short form (0..127) or long form 0x81..0x84 (DER forbids indefinite 0x80)
  */
 
+import { toHex } from '../util/bytes.js';
+
 /** One decoded TLV; `value` and `tlv` are views into the input. */
 export interface DerElement {
   /** Identifier octet for low tags (e.g. 0x30 SEQUENCE); for high tags, the first identifier octet. */
@@ -147,7 +149,5 @@ export function decodeOid(value: Uint8Array): string | undefined {
   return inArc ? undefined : arcs.join('.');
 }
 
-/** Lower-case hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
+/** Lower-case hex of bytes (the shared helper, re-exported for the x509 modules). */
+export { toHex };

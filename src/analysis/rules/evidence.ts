@@ -3,6 +3,7 @@ import { alertName } from '../../tls/registry/names.js';
 import type { AlertRecord, Connection, Role } from '../connection.js';
 import { diffMs } from '../../util/time.js';
 import type { Timestamp } from '../../util/time.js';
+import { endpointText } from '../../util/endpoint.js';
 
 export function alertText(a: AlertRecord): string {
   if (a.encrypted || a.description === null) return `an encrypted alert (${a.length}-byte record)`;
@@ -14,9 +15,7 @@ export function alertCodeText(code: number): string {
   return `${alertName(code)} (${code})`;
 }
 
-export function endpointText(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
+export { endpointText };
 
 export function serverText(c: Connection, sni: string | null): string {
   const addr = endpointText(c.server.ip, c.server.port);
