@@ -302,15 +302,21 @@ export function certificateFacts(der: Uint8Array, options: SummaryOptions = {}):
   };
 }
 
-/** Adds the capture-time facts (validity, days to expiry) to the capture-independent ones. */
-export function atCaptureTime(facts: CertificateFacts, captureTime?: Timestamp): CertificateSummary {
+/**
+ * Adds the capture-time facts (validity, days to expiry) to the capture-independent ones.
+ * `reuse`, a summary made earlier from the same facts, is returned when its capture-time facts
+ * are the same (summaries are read-only; a cache saves a copy per connection this way).
+ */
+export function atCaptureTime(facts: CertificateFacts, captureTime?: Timestamp, reuse?: CertificateSummary): CertificateSummary {
   const { summary, notBeforeMs, notAfterMs } = facts;
   if (captureTime === undefined || notBeforeMs === null || notAfterMs === null) return summary;
   const at = captureTime.sec * 1000 + captureTime.nsec / 1e6;
   if (!Number.isFinite(at)) return summary;
   // RFC 5280 §4.1.2.5: the validity period includes both notBefore and notAfter.
   const validAtCapture: ValidityAtCapture = at < notBeforeMs ? 'not-yet-valid' : at > notAfterMs ? 'expired' : 'valid';
-  return { ...summary, validAtCapture, daysToExpiry: Math.floor((notAfterMs - at) / DAY_MS) };
+  const daysToExpiry = Math.floor((notAfterMs - at) / DAY_MS);
+  if (reuse !== undefined && reuse.validAtCapture === validAtCapture && reuse.daysToExpiry === daysToExpiry) return reuse;
+  return { ...summary, validAtCapture, daysToExpiry };
 }
 
 /** Summarizes one DER certificate as of the capture time; never throws. */

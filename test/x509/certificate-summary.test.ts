@@ -2,6 +2,7 @@ import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CertificateCache, chainOrder, summarizeCertificate, type CertificateSummary } from '../../src/x509/index.js';
+import { MAX_BYTE_KEY_LENGTH } from '../../src/x509/certificate-cache.js';
 import { EKU, issue, makeChain, x509, type Issued } from './helpers.js';
 
 const at = (iso: string) => ({ sec: Date.parse(iso) / 1000, nsec: 0 });
@@ -232,5 +233,26 @@ describe('CertificateCache', () => {
     expect(cache.stats()).toEqual({ hits: 2, misses: 3 });
     cache.summarize(chain.intermediate.der);
     expect(cache.stats().misses).toBe(4);
+  });
+
+  it('hands out one summary object while validity and days to expiry repeat, a new one when they change', () => {
+    const cache = new CertificateCache();
+    const a = cache.summarize(chain.leaf.der, at('2025-01-01T00:00:01Z'));
+    const b = cache.summarize(chain.leaf.der, at('2025-01-01T00:00:02Z'));
+    expect(b).toBe(a);
+    const c = cache.summarize(chain.leaf.der, at('2025-01-02T12:00:00Z'));
+    expect(c).not.toBe(a);
+    expect(c.daysToExpiry).toBeLessThan(a.daysToExpiry ?? 0);
+    expect(c).toEqual(summarizeCertificate(chain.leaf.der, at('2025-01-02T12:00:00Z')));
+  });
+
+  it('keys DERs longer than MAX_BYTE_KEY_LENGTH by hash, and tells them apart', () => {
+    const cache = new CertificateCache();
+    const long = new Uint8Array(MAX_BYTE_KEY_LENGTH + 1).fill(7);
+    const other = Uint8Array.from(long);
+    other[100] = 8;
+    expect(cache.summarize(long).sha256).not.toBe(cache.summarize(other).sha256);
+    expect(cache.summarize(Uint8Array.from(long)).sha256).toBe(summarizeCertificate(long).sha256);
+    expect(cache.stats()).toEqual({ hits: 1, misses: 2 });
   });
 });
