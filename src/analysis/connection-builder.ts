@@ -275,8 +275,7 @@ export class ConnectionBuilder implements TlsEventSink {
       const ders = certificateDers(m.value);
       const summaries = ders.map((der) => this.cache.summarize(der, e.time));
       raw.certificates[d] = summaries;
-      // Copies: the message bytes may view a larger reassembly buffer.
-      raw.certificateDers[d] = ders.map((der) => Uint8Array.from(der));
+      raw.certificateDers[d] = ownedDers(ders);
       raw.certificateFrames[d] = e.frame;
       raw.certificateTimes[d] = e.time;
       // Problems that did not stop decoding (e.g. more certificates than maxCertificatesPerChain).
@@ -440,7 +439,8 @@ export class ConnectionBuilder implements TlsEventSink {
         synAckFrame: summary.handshake.synAck,
         ackFrame: summary.handshake.ack,
         end: { how: tcpEnd.how, by: tcpEnd.by === null ? null : roleOf(tcpEnd.by), frame: tcpEnd.frame, time: tcpEnd.time },
-        events: summary.events.map((ev) => ({ ...ev, from: roleOf(ev.direction) })),
+        // Fields listed rather than spread: a spread of each event is a slow generic copy, per connection.
+        events: summary.events.map((ev) => ({ kind: ev.kind, direction: ev.direction, frame: ev.frame, time: ev.time, from: roleOf(ev.direction) })),
       },
       timeline,
       timelineTruncated: this.entriesDropped > 0 || merged.length > this.maxEntries,
@@ -449,6 +449,20 @@ export class ConnectionBuilder implements TlsEventSink {
       ...(this.decryption !== null ? { decryption: this.decryption } : {}),
     };
   }
+}
+
+/**
+ * The DERs to keep for chain verification. Views are kept as they are when they fill at least
+ * half of the buffer they view (a Certificate message's own body, the usual case): copying each
+ * certificate of every connection costs more than the few other bytes they keep alive. Views
+ * into a larger buffer are copied, so a connection never pins a big reassembly buffer.
+ */
+function ownedDers(ders: readonly Uint8Array[]): Uint8Array[] {
+  let bytes = 0;
+  for (const der of ders) bytes += der.byteLength;
+  const buffer = ders[0]?.buffer;
+  const shared = buffer !== undefined && bytes * 2 >= buffer.byteLength && ders.every((der) => der.buffer === buffer);
+  return ders.map((der) => (shared ? der : Uint8Array.from(der)));
 }
 
 function levelName(level: number): string {

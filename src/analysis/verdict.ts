@@ -19,11 +19,13 @@ export function judgeConnection(connection: Connection, context: CaptureContext)
   const mtls = judgeMtls(facts, status);
   const input = { facts, status, stage, mtls, context };
   const findings: Finding[] = [];
-  for (const rule of RULES) findings.push(...rule.evaluate(input));
+  for (const rule of RULES) for (const f of rule.evaluate(input)) findings.push(f);
   // Stable order: severity, then rule order (the catalogue lists causes before symptoms).
-  const ordered = findings.map((f, i) => ({ f, i })).sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
-  const trust = context.trust === undefined ? {} : { trust: connectionTrust(facts, context.trust) };
-  return { status, stage, mtls, resumed: facts.resumed, findings: ordered, summary: summarize(input, ordered), ...trust };
+  // Array.prototype.sort is stable (ES2019), so no index pairs are needed to keep rule order.
+  if (findings.length > 1) findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const verdict: Verdict = { status, stage, mtls, resumed: facts.resumed, findings, summary: summarize(input, findings) };
+  // Listed last and only with --trust, as before; set on the fresh object instead of spreading a temporary.
+  return context.trust === undefined ? verdict : { ...verdict, trust: connectionTrust(facts, context.trust) };
 }
 
 /** Builds the capture context from all connections of a capture. */

@@ -164,6 +164,9 @@ function hexAscii(bytes: Uint8Array): string {
   return Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
+/** What a connection without a key log reports: one shared read-only object instead of one per connection. */
+const NOT_ATTEMPTED: DecryptionJson = { status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' };
+
 export function connectionReport(c: Connection, verdict: Verdict): ConnectionReport {
   const hs = c.handshakes.find((h) => h.clientHello !== null) ?? c.handshakes[0] ?? null;
   const ch = hs?.clientHello ?? null;
@@ -172,7 +175,7 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
   const since = (t: { sec: number; nsec: number }) => (t.sec - c.startTime.sec) * 1000 + (t.nsec - c.startTime.nsec) / 1e6;
   const ms = (a: { sec: number; nsec: number } | null | undefined, b: { sec: number; nsec: number } | null | undefined): number | null =>
     a == null || b == null ? null : Math.round(((b.sec - a.sec) * 1000 + (b.nsec - a.nsec) / 1e6) * 1000) / 1000;
-  return {
+  const report: ConnectionReport = {
     id: c.id,
     client: { ip: c.client.ip, port: c.client.port },
     server: { ip: c.server.ip, port: c.server.port },
@@ -230,9 +233,10 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
     notTls: c.notTls.map((n) => ({ from: n.from, firstBytes: hexAscii(n.firstBytes), frame: n.frame })),
     timeline: c.timeline.map((t) => ({ frame: t.frame, time: iso(t.time), offsetMs: Math.round(since(t.time) * 1000) / 1000, from: t.from, kind: t.kind, label: t.label })),
     anomalies: c.anomalies,
-    decryption: c.decryption ?? { status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' },
-    ...(verdict.trust !== undefined ? { trust: verdict.trust } : {}),
+    decryption: c.decryption ?? NOT_ATTEMPTED,
   };
+  // Added after the literal: a conditional spread inside it makes every report a slow generic copy.
+  return verdict.trust !== undefined ? { ...report, trust: verdict.trust } : report;
 }
 
 export interface CaptureReportOptions {

@@ -19,12 +19,28 @@ export function compareTime(a: Timestamp, b: Timestamp): number {
   return a.sec !== b.sec ? a.sec - b.sec : a.nsec - b.nsec;
 }
 
-/** ISO-8601 UTC with up to nanosecond digits, e.g. `2026-11-20T14:02:11.201345678Z`. */
 /** The last second formatted: reports format thousands of timestamps within the same second. */
 let cachedSec = Number.NaN;
 let cachedHead = '';
 
+/** The last result: a connection's timeline repeats the time of each packet for every message it held. */
+let lastSec = Number.NaN;
+let lastNsec = Number.NaN;
+let lastDigits = Number.NaN;
+let lastText = '';
+
+/** ISO-8601 UTC with up to nanosecond digits, e.g. `2026-11-20T14:02:11.201345678Z`. */
 export function toIsoString(t: Timestamp, fractionDigits = 6): string {
+  if (t.sec === lastSec && t.nsec === lastNsec && fractionDigits === lastDigits) return lastText;
+  const text = formatIso(t, fractionDigits);
+  lastSec = t.sec;
+  lastNsec = t.nsec;
+  lastDigits = fractionDigits;
+  lastText = text;
+  return text;
+}
+
+function formatIso(t: Timestamp, fractionDigits: number): string {
   let head: string;
   if (t.sec === cachedSec) head = cachedHead;
   else {

@@ -39,8 +39,13 @@ const weakCipher: Rule = {
         },
       ];
     }
-    const weak = ch.cipherSuites.map((s) => ({ s, why: cipherWeakness(s) })).filter((x) => x.why !== null);
-    if (weak.length === 0) return [];
+    // One pass that allocates only for weak suites: most ClientHellos offer none, and this runs per connection.
+    let weak: { s: number; why: string }[] | null = null;
+    for (const s of ch.cipherSuites) {
+      const why = cipherWeakness(s);
+      if (why !== null) (weak ??= []).push({ s, why });
+    }
+    if (weak === null) return [];
     const names = weak.slice(0, 5).map((x) => `${cipherSuiteName(x.s)} (${x.why})`).join(', ');
     return [
       {
