@@ -6,11 +6,8 @@ import { readCapture } from './capture/index.js';
 import type { CaptureInfo, CaptureInterface, CaptureReaderOptions, CaptureSource, DecryptionSecrets } from './capture/types.js';
 import { PacketDecoder, linkTypeDescription, linkTypeName } from './decode/index.js';
 import type { DecodeStats, DecoderOptions } from './decode/types.js';
-import { FlowTable } from './flow/index.js';
 import type { FlowTableOptions } from './flow/types.js';
-import { TlsConnectionTracker } from './tls/session/tracker.js';
 import type { TlsTrackerOptions } from './tls/session/tracker.js';
-import { ConnectionBuilder } from './analysis/connection-builder.js';
 import type { ConnectionBuilderOptions } from './analysis/connection-builder.js';
 import type { Connection } from './analysis/connection.js';
 import { UdpCensus } from './analysis/udp-census.js';
@@ -19,11 +16,8 @@ import { AnomalyLog } from './util/anomaly.js';
 import type { Anomaly } from './util/anomaly.js';
 import type { Timestamp } from './util/time.js';
 import type { TrustSetup } from './x509/trust/index.js';
-import { KeyLog, combineKeyLogs } from './decrypt/keylog.js';
 import type { KeyLogLookup } from './decrypt/keylog.js';
-
-/** pcapng DSB secrets type of a TLS key log ("TLSK", pcapng spec §4.7). */
-const SECRETS_TYPE_TLS_KEY_LOG = 0x544c534b;
+import { ConnectionPipeline } from './pipeline.js';
 
 /** Every limit and hook of every stage, in one object. */
 export interface AnalyzeOptions
@@ -94,28 +88,11 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
     options.onConnection?.(connection);
   };
 
-  // Secrets embedded in the capture: a DSB precedes the packets it serves, so it is read before their ServerHello.
-  const embedded = new KeyLog();
-  const keyLog = combineKeyLogs(options.keyLog === undefined ? [embedded] : [embedded, options.keyLog]);
-  const trackerOptions: TlsTrackerOptions = { ...options, keyLog };
+  const pipeline = new ConnectionPipeline(options, { onConnection: emit, onAnomaly: (a) => anomalies.add(a) });
   const onDecryptionSecrets = (secrets: DecryptionSecrets): void => {
-    if (secrets.secretsType === SECRETS_TYPE_TLS_KEY_LOG) {
-      const source = `pcapng Decryption Secrets Block after frame ${secrets.afterFrame}`;
-      const before = embedded.issues.length;
-      embedded.addBytes(secrets.data, source);
-      for (const issue of embedded.issues.slice(before)) {
-        anomalies.add({ code: 'keylog.bad_line', severity: 'weird', message: `Key log line ${issue.line} of the ${source} was skipped: ${issue.message}.` });
-      }
-    } else {
-      anomalies.add({ code: 'keylog.unsupported_secrets', severity: 'weird', message: `A pcapng Decryption Secrets Block of type 0x${secrets.secretsType.toString(16).padStart(8, '0')} is not a TLS key log; it was ignored.` });
-    }
+    pipeline.addDecryptionSecrets(secrets);
     options.onDecryptionSecrets?.(secrets);
   };
-
-  const flows = new FlowTable((info, control) => {
-    const builder = new ConnectionBuilder(info, options);
-    return new TlsConnectionTracker(info, control, builder, (summary, stats) => emit(builder.finish(summary, stats)), trackerOptions);
-  }, options);
 
   const result = await readCapture(
     source,
@@ -124,12 +101,12 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
       lastTime = packet.time;
       const outcome = decoder.decode(packet);
       for (const a of outcome.anomalies) anomalies.add(a);
-      if (outcome.kind === 'tcp') flows.addSegment(outcome.segment);
+      if (outcome.kind === 'tcp') pipeline.addSegment(outcome.segment);
       else if (outcome.kind === 'udp') udp.add(outcome.datagram);
     },
     { ...options, onDecryptionSecrets },
   );
-  flows.finish();
+  pipeline.finish();
   for (const a of result.anomalies) anomalies.add(a);
   for (const a of decoder.finish()) anomalies.add(a);
 

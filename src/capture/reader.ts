@@ -275,7 +275,8 @@ function raceAbort<T>(read: Promise<T>, signal: AbortSignal): Promise<T | 'abort
  * source itself are `TlsAutopsyError('io')`; errors thrown by `onPacket` propagate as is.
  */
 export function readCapture(source: CaptureSource, onPacket: PacketSink, options: CaptureReaderOptions = {}): Promise<CaptureResult> {
-  return run(source, onPacket, options, undefined);
+  const beforeChunk = options.beforeChunk;
+  return run(source, onPacket, options, beforeChunk === undefined ? undefined : { beforeChunk, cancelled: () => false });
 }
 
 /** A packet whose bytes outlive the callback. */

@@ -110,6 +110,11 @@ export interface CaptureReaderOptions {
   readonly onProgress?: (bytesRead: number, packets: number, gzip: boolean) => void;
   /** Stop reading when aborted (the result then has stoppedEarly = true). */
   readonly signal?: AbortSignal;
+  /**
+   * Awaited before each read from the source (when it returns a promise): lets a consumer that
+   * hands packets on to other threads hold the reader back until they catch up.
+   */
+  readonly beforeChunk?: () => Promise<void> | undefined;
 }
 
 /** Callback that receives each packet; its `bytes` are valid only during the call. */

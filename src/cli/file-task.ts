@@ -14,6 +14,7 @@ import { TlsAutopsyError } from '../util/errors.js';
 import { keep } from './filters.js';
 import type { FilterOptions } from './filters.js';
 import { ndjsonErrorLine, streamNdjson } from './ndjson-stream.js';
+import { streamNdjsonSplit } from './split/split-run.js';
 
 /** The outcome of one file. `error` is the one-sentence message when it could not be read. */
 export interface FileOutcome {
@@ -40,7 +41,7 @@ export function errorSentence(path: string, err: unknown): string {
 }
 
 /** Analysis options the filters carry: the --keylog files, read once per thread. */
-async function analyzeOptions(filters: FilterOptions): Promise<AnalyzeOptions> {
+export async function analyzeOptions(filters: FilterOptions): Promise<AnalyzeOptions> {
   const paths = filters.keylogs ?? [];
   const keyLog = paths.length === 0 ? {} : { keyLog: (await readKeyLogFilesCached(paths)).keyLog };
   return filters.trust === undefined ? keyLog : { ...keyLog, trust: await loadTrustSetupCached(filters.trust) };
@@ -64,6 +65,12 @@ export async function reportFile(path: string, source: CaptureSource, filters: F
   }
 }
 
+/** Worker threads for one capture (`--jobs N` on a single file): the compiled split worker and how many. */
+export interface SplitWorkers {
+  readonly script: URL;
+  readonly threads: number;
+}
+
 /** Analyzes one file, writing NDJSON lines (and an error line when it cannot be read). */
 export async function ndjsonFile(
   path: string,
@@ -71,10 +78,14 @@ export async function ndjsonFile(
   filters: FilterOptions,
   write: (text: string) => void,
   extra: Pick<AnalyzeOptions, 'onProgress'> = {},
+  split: SplitWorkers | null = null,
 ): Promise<FileOutcome> {
   const label = fileLabel(path);
   try {
-    const r = await streamNdjson(source, label, filters, write, { ...(await analyzeOptions(filters)), ...extra });
+    const r =
+      split === null
+        ? await streamNdjson(source, label, filters, write, { ...(await analyzeOptions(filters)), ...extra })
+        : await streamNdjsonSplit(split.script, source, label, filters, write, { threads: split.threads, ...extra });
     return { error: null, failOnHit: r.failOnHit };
   } catch (err) {
     const message = messageOf(path, err);

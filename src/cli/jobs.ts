@@ -37,6 +37,12 @@ export function workerScript(): URL | null {
   return existsSync(fileURLToPath(url)) ? url : null;
 }
 
+/** The compiled worker of a split analysis (one capture on several threads), or null from sources. */
+export function splitWorkerScript(): URL | null {
+  const url = new URL('./split/split-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : null;
+}
+
 /**
  * Runs every file on `threads` workers. `onText` gets NDJSON text and `onDone` each outcome,
  * both strictly in file order.

@@ -11,6 +11,7 @@ import { analyzeCapture } from '../analyze.js';
 import type { AnalyzeOptions } from '../analyze.js';
 import { judgeConnection } from '../analysis/verdict.js';
 import type { CaptureContext } from '../analysis/rules/types.js';
+import type { Connection } from '../analysis/connection.js';
 import type { CaptureSource } from '../capture/types.js';
 import { connectionReport } from '../report/model.js';
 import { renderNdjsonLine } from '../report/json.js';
@@ -51,12 +52,12 @@ export async function streamNdjson(
   let failOnHit = false;
   const onConnection: AnalyzeOptions['onConnection'] = (c) => {
     connections++;
-    if (c.tls === true && tlsServers.size < MAX_CONTEXT_TLS_SERVERS) tlsServers.add(`${c.server.ip}|${c.server.port}`);
-    const report = connectionReport(c, judgeConnection(c, context));
-    if (!keep(report, filters)) return;
+    if (c.tls === true && tlsServers.size < MAX_CONTEXT_TLS_SERVERS) tlsServers.add(serverKey(c));
+    const line = ndjsonLineOf(c, context, file, filters);
+    if (line.text === null) return;
     written++;
-    if (!failOnHit && filters.failOn.some((t) => matchesFailOn(report, t))) failOnHit = true;
-    batch += renderNdjsonLine(file, report);
+    if (line.failOn) failOnHit = true;
+    batch += line.text;
     if (batch.length >= BATCH_CHARS) {
       write(batch);
       batch = '';
@@ -68,6 +69,26 @@ export async function streamNdjson(
     if (batch.length > 0) write(batch);
   }
   return { connections, written, failOnHit };
+}
+
+/** A connection judged and rendered, with what the filters and --fail-on say of it. */
+export interface NdjsonLine {
+  /** The line (with its newline), or null when the filters leave the connection out. */
+  readonly text: string | null;
+  /** The line is written and matches a --fail-on term. */
+  readonly failOn: boolean;
+}
+
+/** The key of a connection's server in the capture context. */
+export function serverKey(c: Pick<Connection, 'server'>): string {
+  return `${c.server.ip}|${c.server.port}`;
+}
+
+/** Judges one connection in the given context and renders its line, if the filters keep it. */
+export function ndjsonLineOf(c: Connection, context: CaptureContext, file: string, filters: FilterOptions): NdjsonLine {
+  const report = connectionReport(c, judgeConnection(c, context));
+  if (!keep(report, filters)) return { text: null, failOn: false };
+  return { text: renderNdjsonLine(file, report), failOn: filters.failOn.some((t) => matchesFailOn(report, t)) };
 }
 
 /** The line that stands for a capture that could not be read. */

@@ -3,7 +3,7 @@
  * All I/O goes through `CliIo` so tests can run it in-process.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, statSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -20,9 +20,9 @@ import type { CliOptions, OutputFormat } from './args.js';
 import { expandInputs } from './inputs.js';
 import type { InputFile } from './inputs.js';
 import { ndjsonFile, reportFile } from './file-task.js';
-import type { FileOutcome } from './file-task.js';
+import type { FileOutcome, SplitWorkers } from './file-task.js';
 import { filterOptions, matchesFailOn } from './filters.js';
-import { defaultJobs, runJobs, workerScript } from './jobs.js';
+import { defaultJobs, runJobs, splitWorkerScript, workerScript } from './jobs.js';
 import { createProgress } from './progress.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { describeTrustStore, loadTrustSetupCached } from '../x509/trust/index.js';
@@ -223,10 +223,29 @@ async function analyzeAll(
     const source = f.path === '-' ? io.stdin : f.path;
     const progress = o.quiet ? null : createProgress(f.path, io.stderrIsTty === true, io.stderr);
     const extra = progress === null ? {} : { onProgress: (bytes: number, packets: number, gzip: boolean) => progress.update(bytes, packets, gzip) };
-    const outcome = mode === 'ndjson' ? await ndjsonFile(f.path, source, filters, onText, extra) : await reportFile(f.path, source, filters, extra);
+    const split = mode === 'ndjson' && files.length === 1 ? splitWorkers(f, o.jobs, jobs) : null;
+    const outcome = mode === 'ndjson' ? await ndjsonFile(f.path, source, filters, onText, extra, split) : await reportFile(f.path, source, filters, extra);
     progress?.done();
     onDone(f, outcome);
   }
+}
+
+/** Below this size a single capture is analyzed on one thread unless --jobs asks otherwise: starting workers costs more than it saves. */
+const SPLIT_MIN_BYTES = 64 * 1024 * 1024;
+
+/** Worker threads for one NDJSON capture, when --jobs (or, for a large file, the default) allows several. */
+function splitWorkers(f: InputFile, asked: number | null | undefined, jobs: number): SplitWorkers | null {
+  const script = splitWorkerScript();
+  if (script === null || jobs < 2) return null;
+  if (asked === null || asked === undefined) {
+    if (f.path === '-') return null;
+    try {
+      if (statSync(f.path).size < SPLIT_MIN_BYTES) return null;
+    } catch {
+      return null;
+    }
+  }
+  return { script, threads: jobs };
 }
 
 /** --format ndjson: lines go out as connections end, to stdout or the -o file. */

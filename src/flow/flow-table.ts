@@ -49,6 +49,27 @@ interface Tombstone {
 /** How often (capture seconds) the idle sweep looks at the least recently active connections. */
 const SWEEP_INTERVAL_SECONDS = 1;
 
+/** A segment's capture time in seconds, as the table compares it. */
+export function segmentSeconds(seg: Pick<TcpSegment, 'time'>): number {
+  return seg.time.sec + seg.time.nsec / 1e9;
+}
+
+/**
+ * When the idle sweep runs: at the first TCP segment at or past each interval. Kept apart so a
+ * caller that splits the segments among several tables can run every table's sweep at the same
+ * segment as one table would.
+ */
+export class SweepSchedule {
+  private next = -Infinity;
+
+  /** True when a segment at `now` (seconds) sweeps; the next sweep is then an interval later. */
+  due(now: number): boolean {
+    if (now < this.next) return false;
+    this.next = now + SWEEP_INTERVAL_SECONDS;
+    return true;
+  }
+}
+
 /**
  * Map key of a segment's connection, the same for both directions: the lower endpoint first.
  * Addresses are textual (dotted IPv4, RFC 5952 IPv6), so a space cannot occur in them.
@@ -76,16 +97,20 @@ export class FlowTable {
   private segments = 0;
   private evicted = 0;
   private late = 0;
-  private nextSweep = -Infinity;
+  /** null: the caller runs the sweep with `sweep(now)` (see `SweepSchedule`). */
+  private readonly schedule: SweepSchedule | null;
 
   /**
    * @param factory called once per connection, at its first packet, for its consumer.
    * @param options limits; see `FLOW_DEFAULTS`.
+   * @param sweep 'external' when the caller calls `sweep` itself, at the segments its own `SweepSchedule` names.
    */
   constructor(
     private readonly factory: ConnectionHandlerFactory,
     options: FlowTableOptions = {},
+    sweep: 'internal' | 'external' = 'internal',
   ) {
+    this.schedule = sweep === 'internal' ? new SweepSchedule() : null;
     const maxTotal = positive(options.maxTotalOutOfOrderBytes, FLOW_DEFAULTS.maxTotalOutOfOrderBytes);
     this.budget = {
       bytes: 0,
@@ -105,11 +130,8 @@ export class FlowTable {
   /** Feeds one decoded TCP segment, in capture order. */
   addSegment(seg: TcpSegment): void {
     this.segments++;
-    const now = seg.time.sec + seg.time.nsec / 1e9;
-    if (now >= this.nextSweep) {
-      this.nextSweep = now + SWEEP_INTERVAL_SECONDS;
-      this.sweep(now, seg);
-    }
+    const now = segmentSeconds(seg);
+    if (this.schedule?.due(now) === true) this.sweep(now);
     const key = flowKey(seg);
     let conn = this.open.get(key);
     if (conn !== undefined) {
@@ -166,11 +188,11 @@ export class FlowTable {
     };
   }
 
-  /** Ends idle connections and forgets expired tombstones, oldest first. */
-  private sweep(now: number, seg: TcpSegment): void {
+  /** Ends idle connections and forgets expired tombstones, oldest first (`now` in capture seconds). */
+  sweep(now: number): void {
     for (const conn of this.open.values()) {
       if (now - conn.lastSec <= this.idleTimeout) break;
-      this.endOpen(conn, 'idle', seg);
+      this.endOpen(conn, 'idle', null);
     }
     for (const [key, tomb] of this.closed) {
       if (tomb.until >= now) break;
@@ -193,10 +215,10 @@ export class FlowTable {
   }
 
   /** Ends an open connection for a reason of the table's own (idle, evicted, replaced). */
-  private endOpen(conn: Connection, cause: EndCause, seg: TcpSegment): void {
+  private endOpen(conn: Connection, cause: EndCause, seg: TcpSegment | null): void {
     this.open.delete(conn.key);
     if (this.last === conn) this.last = null;
-    if (cause === 'idle') {
+    if (cause === 'idle' || seg === null) {
       conn.end(cause, conn.lastFrame, conn.lastTime);
     } else {
       conn.end(cause, seg.frame, seg.time);

@@ -1,0 +1,267 @@
+/**
+ * `--jobs N` on one capture (NDJSON): this thread reads and decodes the capture and deals each
+ * TCP segment to a worker by a hash of its 4-tuple, so every connection lives in one worker;
+ * the workers run the rest of the analysis. Batches go out once per chunk of the capture (a
+ * round); the answers of a round are merged into the order one thread would have written, with
+ * the ids one thread would have given, so the output is the same as with --jobs 1.
+ *
+ * What keeps them the same: the idle sweep runs in every worker at the segment where one table
+ * would run it (this thread keeps the schedule); connection ids are handed out in the order
+ * connections started, from the first frames the workers report; the capture context ("another
+ * connection to this server spoke TLS") is kept here, and a worker renders the two possible
+ * lines of a connection that depends on it. The limits on open connections and held
+ * out-of-order bytes are shared out among the workers: a capture that reaches them can end
+ * different connections early than one thread would.
+ */
+import { Worker } from 'node:worker_threads';
+import { readCapture } from '../../capture/index.js';
+import type { CaptureSource } from '../../capture/types.js';
+import { PacketDecoder } from '../../decode/index.js';
+import type { TcpSegment } from '../../decode/types.js';
+import { FLOW_DEFAULTS, SweepSchedule, segmentSeconds } from '../../flow/flow-table.js';
+import type { FilterOptions } from '../filters.js';
+import { MAX_CONTEXT_TLS_SERVERS } from '../ndjson-stream.js';
+import type { NdjsonStreamResult } from '../ndjson-stream.js';
+import { BatchWriter } from './segment-codec.js';
+import { linePrefix } from './protocol.js';
+import type { SplitEnded, SplitReply, SplitRequest } from './protocol.js';
+
+/** Rounds sent and not yet merged before the reader waits; bounds the memory of batches and answers. */
+const MAX_ROUNDS_IN_FLIGHT = 4;
+/** Lines are handed to `write` in batches of about this many characters (as with one thread). */
+const BATCH_CHARS = 64 * 1024;
+
+/** The worker a segment's connection belongs to: the same for both directions. */
+export function flowShare(seg: Pick<TcpSegment, 'src' | 'dst' | 'srcPort' | 'dstPort'>, workers: number): number {
+  // A sum of the two endpoints' hashes does not depend on the direction.
+  const h = (endpointHash(seg.src, seg.srcPort) + endpointHash(seg.dst, seg.dstPort)) >>> 0;
+  // A final multiplicative mix spreads sums that differ only in their low bits.
+  return (Math.imul(h, 0x9e3779b1) >>> 0) % workers;
+}
+
+function endpointHash(ip: string, port: number): number {
+  let h = 0x811c9dc5 ^ port;
+  for (let i = 0; i < ip.length; i++) h = Math.imul(h ^ ip.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+interface Round {
+  readonly replies: (Extract<SplitReply, { type: 'round' }> | undefined)[];
+  got: number;
+}
+
+/** One worker thread and what it is owed. */
+interface Lane {
+  readonly worker: Worker;
+  readonly writer: BatchWriter;
+  /** Its connections' local ids → ids in the single-thread order, while they are open. */
+  readonly ids: Map<number, number>;
+}
+
+/** How to run a split analysis. */
+export interface SplitOptions {
+  /** Worker threads (at least 1). */
+  readonly threads: number;
+  readonly onProgress?: (bytesRead: number, packets: number, gzip: boolean) => void;
+  /** Read size, which is also the size of a round (default: the reader's, 1 MiB). */
+  readonly chunkBytes?: number;
+}
+
+/**
+ * Streams one capture's NDJSON through workers running `script` (the compiled split-worker).
+ * Same result and output as `streamNdjson`.
+ */
+export async function streamNdjsonSplit(
+  script: URL,
+  source: CaptureSource,
+  file: string,
+  filters: FilterOptions,
+  write: (text: string) => void,
+  options: SplitOptions,
+): Promise<NdjsonStreamResult> {
+  const n = Math.max(1, Math.floor(options.threads));
+  const { onProgress, chunkBytes } = options;
+  const prefix = linePrefix(file);
+  const tlsServers = new Set<string>();
+  const spare: ArrayBuffer[] = [];
+  const rounds = new Map<number, Round>();
+  let sent = 0;
+  let merged = 0;
+  let nextId = 1;
+  let connections = 0;
+  let written = 0;
+  let failOnHit = false;
+  let out = '';
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const wakeUp = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+
+  const lanes: Lane[] = [];
+  const ready: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const worker = new Worker(script);
+    const lane: Lane = { worker, writer: new BatchWriter(), ids: new Map() };
+    lanes.push(lane);
+    ready.push(
+      new Promise<void>((resolve) => {
+        worker.on('message', (m: SplitReply) => {
+          if (m.type === 'ready') resolve();
+          else if (m.type === 'error') fail(new Error(m.message));
+          else answer(i, m);
+          if (failure !== null) resolve();
+        });
+        worker.on('error', (err) => {
+          fail(err);
+          resolve();
+        });
+        worker.on('exit', () => {
+          if (merged < sent) fail(new Error('a worker thread stopped before it finished'));
+          resolve();
+        });
+      }),
+    );
+  }
+  const post = (lane: Lane, m: SplitRequest, transfer: ArrayBuffer[] = []): void => lane.worker.postMessage(m, transfer);
+  function fail(err: Error): void {
+    if (failure === null) failure = err;
+    wakeUp();
+  }
+
+  function answer(lane: number, m: Extract<SplitReply, { type: 'round' }>): void {
+    if (m.buffer !== null) spare.push(m.buffer);
+    const round = rounds.get(m.round);
+    if (round === undefined || round.replies[lane] !== undefined) return;
+    round.replies[lane] = m;
+    round.got++;
+    // Rounds are merged strictly in order, each once every worker has answered it.
+    for (let r = rounds.get(merged); r !== undefined && r.got === n; r = rounds.get(merged)) {
+      rounds.delete(merged);
+      merge(r);
+      merged++;
+    }
+    wakeUp();
+  }
+
+  function merge(round: Round): void {
+    // Ids in the order the connections started: by first frame (one segment starts at most one).
+    const opened: [number, number, number][] = [];
+    const ended: [number, SplitEnded][] = [];
+    round.replies.forEach((reply, lane) => {
+      if (reply === undefined) return;
+      for (let i = 0; i + 1 < reply.opened.length; i += 2) opened.push([reply.opened[i + 1] as number, lane, reply.opened[i] as number]);
+      for (const e of reply.ended) ended.push([lane, e]);
+    });
+    opened.sort((a, b) => a[0] - b[0]);
+    for (const [, lane, localId] of opened) lanes[lane]?.ids.set(localId, nextId++);
+    ended.sort((a, b) => compareOrder(a[1].order, b[1].order));
+    for (const [lane, e] of ended) {
+      const ids = lanes[lane]?.ids;
+      const id = ids?.get(e.localId);
+      ids?.delete(e.localId);
+      connections++;
+      if (e.tls === true && tlsServers.size < MAX_CONTEXT_TLS_SERVERS) tlsServers.add(e.server);
+      const line = (e.tls === false && tlsServers.has(e.server) ? e.lines[1] : e.lines[0]) ?? e.lines[0];
+      if (line === undefined || line.text === null) continue;
+      if (id === undefined) {
+        fail(new Error('a connection ended that was never started'));
+        return;
+      }
+      written++;
+      if (line.failOn) failOnHit = true;
+      out += `${prefix}${id}${line.text}`;
+      if (out.length >= BATCH_CHARS) {
+        write(out);
+        out = '';
+      }
+    }
+  }
+
+  /** Sends every worker its batch of this round (empty ones too: each round is answered by all). */
+  const flushRound = (): void => {
+    rounds.set(sent, { replies: new Array(n).fill(undefined), got: 0 });
+    for (const lane of lanes) {
+      const batch = lane.writer.take(spare.pop());
+      post(lane, { type: 'batch', round: sent, buffer: batch.buffer, length: batch.length }, [batch.buffer]);
+    }
+    sent++;
+  };
+  const pending = (): boolean => lanes.some((l) => l.writer.count > 0);
+  /** Resolves when fewer than `limit` rounds are unmerged, or a worker failed. */
+  const drain = async (limit: number): Promise<void> => {
+    while (failure === null && sent - merged > limit) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+    if (failure !== null) throw failure;
+  };
+
+  try {
+    const maxConnections = Math.max(1, Math.ceil(FLOW_DEFAULTS.maxConnections / n));
+    const maxTotalOutOfOrderBytes = Math.max(1, Math.floor(FLOW_DEFAULTS.maxTotalOutOfOrderBytes / n));
+    for (const lane of lanes) post(lane, { type: 'init', file, filters, maxConnections, maxTotalOutOfOrderBytes });
+    await Promise.all(ready);
+    if (failure !== null) throw failure;
+
+    const decoder = new PacketDecoder();
+    const schedule = new SweepSchedule();
+    let readError: unknown = null;
+    try {
+      await readCapture(
+        source,
+        (packet) => {
+          const outcome = decoder.decode(packet);
+          if (outcome.kind !== 'tcp') return;
+          const seg = outcome.segment;
+          const now = segmentSeconds(seg);
+          if (schedule.due(now)) for (const lane of lanes) lane.writer.sweep(now, seg.frame);
+          lanes[flowShare(seg, n)]?.writer.segment(seg);
+        },
+        {
+          ...(onProgress !== undefined ? { onProgress } : {}),
+          ...(chunkBytes !== undefined ? { chunkBytes } : {}),
+          onDecryptionSecrets: (secrets) => {
+            for (const lane of lanes) lane.writer.secrets(secrets);
+          },
+          beforeChunk: () => {
+            if (failure !== null) throw failure;
+            if (pending()) flushRound();
+            return sent - merged >= MAX_ROUNDS_IN_FLIGHT ? drain(MAX_ROUNDS_IN_FLIGHT - 1) : undefined;
+          },
+        },
+      );
+    } catch (err) {
+      // As with one thread: the connections that ended before the error are written, no others.
+      readError = err;
+    }
+    if (failure === null) {
+      if (pending()) flushRound();
+      if (readError === null) {
+        rounds.set(sent, { replies: new Array(n).fill(undefined), got: 0 });
+        for (const lane of lanes) post(lane, { type: 'finish', round: sent });
+        sent++;
+      }
+      await drain(0);
+    }
+    if (readError !== null) throw readError;
+    if (failure !== null) throw failure;
+  } finally {
+    if (out.length > 0) write(out);
+    await Promise.all(lanes.map((l) => l.worker.terminate()));
+  }
+  return { connections, written, failOnHit };
+}
+
+function compareOrder(a: readonly [number, number, number], b: readonly [number, number, number]): number {
+  for (let i = 0; i < 3; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    // Frames of the end of the capture are Infinity: compared, not subtracted.
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}

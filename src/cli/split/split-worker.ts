@@ -1,0 +1,137 @@
+/**
+ * A worker of a split analysis: runs the flow table, TLS layer, verdicts and NDJSON rendering
+ * for the flows dealt to it, and answers each batch with the connections that started and
+ * ended in it, each with its place in the single-thread order (see `SplitEnded`).
+ */
+import { parentPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { ConnectionPipeline } from '../../pipeline.js';
+import type { Connection } from '../../analysis/connection.js';
+import type { CaptureContext } from '../../analysis/rules/types.js';
+import { analyzeOptions } from '../file-task.js';
+import { ndjsonLineOf, serverKey } from '../ndjson-stream.js';
+import type { NdjsonLine } from '../ndjson-stream.js';
+import type { FilterOptions } from '../filters.js';
+import { AddressTexts, readBatch } from './segment-codec.js';
+import { linePrefix } from './protocol.js';
+import type { SplitEnded, SplitInit, SplitReply, SplitRequest } from './protocol.js';
+
+const PHASE_SWEEP = 0;
+const PHASE_SEGMENT = 1;
+const PHASE_FINISH = 2;
+
+class SplitWorker {
+  private readonly pipeline: ConnectionPipeline;
+  private readonly prefix: string;
+  private readonly noContext: CaptureContext;
+  private readonly file: string;
+  private readonly filters: FilterOptions;
+  private readonly addresses = new AddressTexts();
+  private opened: number[] = [];
+  private ended: SplitEnded[] = [];
+  /** Where ends happening now go in the order: the frame and phase being processed, and a counter. */
+  private frame = 0;
+  private phase = PHASE_SEGMENT;
+  private rank = 0;
+
+  constructor(init: SplitInit, options: Awaited<ReturnType<typeof analyzeOptions>>) {
+    this.file = init.file;
+    this.filters = init.filters;
+    this.prefix = linePrefix(init.file);
+    this.noContext = contextOf(new Set(), init.filters, options);
+    const seen = (server: string): CaptureContext => contextOf(new Set([server]), init.filters, options);
+    this.pipeline = new ConnectionPipeline(
+      { ...options, maxConnections: init.maxConnections, maxTotalOutOfOrderBytes: init.maxTotalOutOfOrderBytes },
+      {
+        onOpen: (info) => this.opened.push(info.id, info.firstFrame),
+        onConnection: (c, lastFrame) => this.onConnection(c, lastFrame, seen),
+        // Capture-level anomalies are not part of NDJSON.
+        onAnomaly: () => undefined,
+      },
+      'external',
+    );
+  }
+
+  batch(buffer: ArrayBuffer, length: number): void {
+    for (const record of readBatch(buffer, length, this.addresses)) {
+      if (record.kind === 'segment') {
+        this.at(record.segment.frame, PHASE_SEGMENT);
+        this.pipeline.addSegment(record.segment);
+      } else if (record.kind === 'sweep') {
+        this.at(record.frame, PHASE_SWEEP);
+        this.pipeline.sweep(record.now);
+      } else {
+        this.pipeline.addDecryptionSecrets(record.secrets);
+      }
+    }
+  }
+
+  finish(): void {
+    this.at(Infinity, PHASE_FINISH);
+    this.pipeline.finish();
+  }
+
+  /** What happened since the last call. */
+  take(): { opened: number[]; ended: SplitEnded[] } {
+    const out = { opened: this.opened, ended: this.ended };
+    this.opened = [];
+    this.ended = [];
+    return out;
+  }
+
+  private at(frame: number, phase: number): void {
+    this.frame = frame;
+    this.phase = phase;
+    this.rank = 0;
+  }
+
+  private onConnection(c: Connection, lastFrame: number, seen: (server: string) => CaptureContext): void {
+    const server = serverKey(c);
+    // Only a connection that did not speak TLS reads the context ("other connections to this server spoke TLS").
+    const lines: NdjsonLine[] = [this.line(c, this.noContext)];
+    if (c.tls === false) lines.push(this.line(c, seen(server)));
+    // The sweep and the end of the capture go through connections least recently active first: by last frame.
+    const rank = this.phase === PHASE_SEGMENT ? this.rank++ : lastFrame;
+    this.ended.push({ order: [this.frame, this.phase, rank], localId: c.id, tls: c.tls, server, lines });
+  }
+
+  private line(c: Connection, context: CaptureContext): NdjsonLine {
+    const line = ndjsonLineOf(c, context, this.file, this.filters);
+    if (line.text === null) return line;
+    const head = `${this.prefix}${c.id},`;
+    if (!line.text.startsWith(head)) throw new Error('an NDJSON line does not start with its file and id');
+    // The reading thread puts the id of the single-thread order in front.
+    return { text: line.text.slice(head.length - 1), failOn: line.failOn };
+  }
+}
+
+function contextOf(tlsServers: Set<string>, filters: FilterOptions, options: Awaited<ReturnType<typeof analyzeOptions>>): CaptureContext {
+  return { tlsServers, expiryDays: filters.expiryDays, slowHandshakeMs: 1000, ...(options.trust !== undefined ? { trust: options.trust } : {}) };
+}
+
+function serve(port: MessagePort): void {
+  let worker: SplitWorker | null = null;
+  const post = (reply: SplitReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer);
+  const fail = (err: unknown): void => post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  // Messages are handled strictly in order: the init is asynchronous (key logs, trust stores).
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (m: SplitRequest) => {
+    queue = queue
+      .then(async () => {
+        if (m.type === 'init') {
+          worker = new SplitWorker(m, await analyzeOptions(m.filters));
+          post({ type: 'ready' });
+          return;
+        }
+        if (worker === null) throw new Error('a split worker got work before its settings');
+        if (m.type === 'batch') worker.batch(m.buffer, m.length);
+        else worker.finish();
+        const { opened, ended } = worker.take();
+        const buffer = m.type === 'batch' ? m.buffer : null;
+        post({ type: 'round', round: m.round, buffer, opened, ended }, buffer === null ? [] : [buffer]);
+      })
+      .catch(fail);
+  });
+}
+
+if (parentPort !== null) serve(parentPort);
