@@ -18,7 +18,10 @@ import type { RecordHeader } from './record-stream.js';
 export interface HandshakeFrame {
   readonly msgType: number;
   readonly length: number;
-  /** owned copy, exactly `length` bytes */
+  /**
+   * Exactly `length` bytes, safe to keep: a view of the record body when the message lay in one
+   * record (record bodies are owned copies), else the framer's own reassembly copy.
+   */
   readonly body: Uint8Array;
   readonly firstFrame: number;
   readonly lastFrame: number;
@@ -41,12 +44,26 @@ export const DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES = 256 * 1024;
 
 const HEADER_LENGTH = 4;
 const EMPTY = new Uint8Array(0);
+const ZERO_TIME: Timestamp = { sec: 0, nsec: 0 };
+/** Shared by results that found nothing of a kind: most records yield no anomaly and no skipped message. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** What one record yielded. The lists are read-only and may be shared between results. */
+export interface FramerResult {
+  readonly frames: readonly HandshakeFrame[];
+  readonly anomalies: readonly Anomaly[];
+  readonly skipped: readonly SkippedHandshakeMessage[];
+}
+
+/** Shared by records that complete nothing (the middle of a long Certificate message). */
+const NOTHING: FramerResult = Object.freeze({ frames: NONE, anomalies: NONE, skipped: NONE });
 
 /** Reassembles handshake messages from the bodies of consecutive handshake records of one direction. */
 export class HandshakeFramer {
   private readonly maxMessage: number;
-  private readonly header = new Uint8Array(HEADER_LENGTH);
+  /** Header bytes read so far (a header may straddle records); its fields collect in msgType and headerLength. */
   private headerFill = 0;
+  private headerLength = 0;
   /** Body of the message being collected (grown as bytes arrive); null while reading a header or skipping. */
   private body: Uint8Array | null = null;
   /** Declared length of the message being collected. */
@@ -58,7 +75,7 @@ export class HandshakeFramer {
   private skipped = 0;
   private msgType = 0;
   private firstFrame = 0;
-  private firstTime: Timestamp = { sec: 0, nsec: 0 };
+  private firstTime: Timestamp = ZERO_TIME;
   private recordOffset = 0;
 
   constructor(options: { maxHandshakeMessageBytes?: number /* default 256 KiB; bigger → anomaly tls.handshake.too_long and the message is skipped by length, never buffered */ } = {}) {
@@ -83,15 +100,11 @@ export class HandshakeFramer {
   }
 
   /** Feed the body of one cleartext handshake record. (`endTime` is accepted for symmetry with the record sink; a frame carries the time of its first record.) */
-  push(
-    recordBody: Uint8Array,
-    header: RecordHeader,
-    endFrame: number,
-    endTime: Timestamp,
-  ): { frames: HandshakeFrame[]; anomalies: Anomaly[]; skipped: SkippedHandshakeMessage[] } {
-    const frames: HandshakeFrame[] = [];
-    const anomalies: Anomaly[] = [];
-    const skipped: SkippedHandshakeMessage[] = [];
+  push(recordBody: Uint8Array, header: RecordHeader, endFrame: number, endTime: Timestamp): FramerResult {
+    // Lists are made only when something is found: one record usually yields one or two messages and nothing else.
+    let frames: HandshakeFrame[] | null = null;
+    let anomalies: Anomaly[] | null = null;
+    let skipped: SkippedHandshakeMessage[] | null = null;
     let i = 0;
     const n = recordBody.length;
     while (i < n) {
@@ -108,25 +121,30 @@ export class HandshakeFramer {
         this.body.set(recordBody.subarray(i, i + take), this.bodyFill);
         this.bodyFill += take;
         i += take;
-        if (this.bodyFill === this.bodyLength) frames.push(this.complete(endFrame));
+        if (this.bodyFill === this.bodyLength) (frames ??= []).push(this.complete(this.body, endFrame));
         continue;
       }
-      // Reading a header.
+      // Reading a header, byte by byte into numbers: no buffer, no view per message.
       if (this.headerFill === 0) {
         this.firstFrame = header.frame;
         this.firstTime = header.time;
         this.recordOffset = header.offset;
       }
-      const take = Math.min(HEADER_LENGTH - this.headerFill, n - i);
-      this.header.set(recordBody.subarray(i, i + take), this.headerFill);
-      this.headerFill += take;
-      i += take;
+      while (this.headerFill < HEADER_LENGTH && i < n) {
+        const b = recordBody[i++] as number;
+        if (this.headerFill === 0) {
+          this.msgType = b;
+          this.headerLength = 0;
+        } else {
+          this.headerLength = (this.headerLength << 8) | b;
+        }
+        this.headerFill++;
+      }
       if (this.headerFill < HEADER_LENGTH) break;
       this.headerFill = 0;
-      this.msgType = this.header[0] as number;
-      const length = ((this.header[1] as number) << 16) | ((this.header[2] as number) << 8) | (this.header[3] as number);
+      const length = this.headerLength;
       if (length > this.maxMessage) {
-        anomalies.push({
+        (anomalies ??= []).push({
           code: 'tls.handshake.too_long',
           severity: 'weird',
           message: `A handshake message of type ${this.msgType} claims ${length} bytes, more than the ${this.maxMessage} allowed; it was skipped.`,
@@ -134,9 +152,17 @@ export class HandshakeFramer {
           offset: this.recordOffset,
         });
         // Reported at once: its type still tells the story (e.g. a huge Certificate chain).
-        skipped.push({ msgType: this.msgType, length, firstFrame: this.firstFrame, time: this.firstTime });
+        (skipped ??= []).push({ msgType: this.msgType, length, firstFrame: this.firstFrame, time: this.firstTime });
         this.skipLeft = length;
         this.skipped = 0;
+        continue;
+      }
+      if (n - i >= length) {
+        // The whole message is in this record: a view of the (owned) record body, no copy.
+        this.bodyLength = length;
+        this.bodyFill = length;
+        (frames ??= []).push(this.complete(recordBody.subarray(i, i + length), endFrame));
+        i += length;
         continue;
       }
       // The buffer grows with the bytes that really arrive: a header alone claiming up to
@@ -144,9 +170,9 @@ export class HandshakeFramer {
       this.body = EMPTY;
       this.bodyLength = length;
       this.bodyFill = 0;
-      if (length === 0) frames.push(this.complete(endFrame));
     }
-    return { frames, anomalies, skipped };
+    if (frames === null && anomalies === null && skipped === null) return NOTHING;
+    return { frames: frames ?? NONE, anomalies: anomalies ?? NONE, skipped: skipped ?? NONE };
   }
 
   /** Grows the body buffer to hold `size` bytes (doubling, never past the declared length). */
@@ -158,8 +184,7 @@ export class HandshakeFramer {
     this.body = grown;
   }
 
-  private complete(lastFrame: number): HandshakeFrame {
-    const full = this.body ?? EMPTY;
+  private complete(full: Uint8Array, lastFrame: number): HandshakeFrame {
     const body = full.length === this.bodyFill ? full : full.subarray(0, this.bodyFill);
     this.body = null;
     this.bodyFill = 0;

@@ -57,7 +57,9 @@ const CONTENT_TLS12_CID = 25;
 const CONTENT_APPLICATION_DATA = 23;
 /** Bytes handed to `notTls` for the report. */
 const NOT_TLS_SAMPLE = 16;
+/** Never written to: `body` is replaced by a grown buffer before any byte is set. */
 const EMPTY = new Uint8Array(0);
+const ZERO_TIME: Timestamp = { sec: 0, nsec: 0 };
 /** SSLv2 fixed ClientHello fields after the 2-byte length: msg_type, version, three uint16 lengths. */
 const SSLV2_MIN_HELLO = 9;
 
@@ -123,16 +125,17 @@ export class RecordStream {
   /** The next header is the first of the stream (SSLv2 hello allowed, stricter check, `atStart`). */
   private atStart = true;
 
-  private readonly headerBuf = new Uint8Array(HEADER_LENGTH);
+  /** Made only for a header that straddles chunks (most headers are read in place). */
+  private headerBuf: Uint8Array | null = null;
   private headerFill = 0;
   private headerOffset = 0;
   private headerFrame = 0;
-  private headerTime: Timestamp = { sec: 0, nsec: 0 };
+  private headerTime: Timestamp = ZERO_TIME;
 
   private current: RecordHeader | null = null;
   /** Set for an SSLv2 hello body instead of a record body. */
   private sslv2 = false;
-  private body: Uint8Array = new Uint8Array(0);
+  private body: Uint8Array = EMPTY;
   private bodyFill = 0;
   /** Length of the wanted body being collected; `body` grows towards it as bytes arrive. */
   private bodyLength = 0;
@@ -155,7 +158,7 @@ export class RecordStream {
     this.headerFill = 0;
     this.current = null;
     this.sslv2 = false;
-    this.body = new Uint8Array(0);
+    this.body = EMPTY;
     this.bodyFill = 0;
     this.atStart = true;
     this.stats.desynced = false;
@@ -252,7 +255,7 @@ export class RecordStream {
           frame: gap.frame,
           offset: h.offset,
         });
-        this.body = new Uint8Array(0);
+        this.body = EMPTY;
         this.bodyFill = 0;
         this.state = 'skip';
         this.skipEnd = recordEnd;
@@ -276,7 +279,7 @@ export class RecordStream {
   private desync(gap: StreamGap, why: string): void {
     this.state = 'stopped';
     this.stats.desynced = true;
-    this.body = new Uint8Array(0);
+    this.body = EMPTY;
     this.current = null;
     this.sink.anomaly({
       code: 'tls.record.desync',
@@ -309,11 +312,11 @@ export class RecordStream {
         this.headerTime = chunk.time;
       }
       const take = Math.min(HEADER_LENGTH - this.headerFill, bytes.length - i);
-      this.headerBuf.set(bytes.subarray(i, i + take), this.headerFill);
+      const h = (this.headerBuf ??= new Uint8Array(HEADER_LENGTH));
+      h.set(bytes.subarray(i, i + take), this.headerFill);
       this.headerFill += take;
       next = i + take;
       if (this.headerFill < HEADER_LENGTH) return next;
-      const h = this.headerBuf;
       b0 = h[0] as number;
       b1 = h[1] as number;
       b2 = h[2] as number;
@@ -432,7 +435,7 @@ export class RecordStream {
   private finishBody(endFrame: number, endTime: Timestamp): void {
     const h = this.current;
     const body = this.body.length === this.bodyFill ? this.body : this.body.slice(0, this.bodyFill);
-    this.body = new Uint8Array(0);
+    this.body = EMPTY;
     this.bodyFill = 0;
     this.state = 'header';
     this.current = null;

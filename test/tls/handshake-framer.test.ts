@@ -77,6 +77,24 @@ describe('HandshakeFramer', () => {
     expect(b.frames.map((f) => f.msgType)).toEqual([14]);
   });
 
+  it('hands over a message inside one record as a view of it, and copies one that spans records', () => {
+    const record = Uint8Array.from(MESSAGES.flat());
+    const whole = new HandshakeFramer().push(record, header(0, 1), 1, T);
+    expect(whole.frames.map((f) => f.body.buffer === record.buffer)).toEqual([true, true, true, true]);
+    const framer = new HandshakeFramer();
+    const first = framer.push(record.subarray(0, 20), header(0, 1), 1, T);
+    expect(first.frames.map((f) => f.msgType)).toEqual([2]);
+    const second = framer.push(record.subarray(20), header(20, 2), 2, T);
+    expect(second.frames[0]?.body.buffer).not.toBe(record.buffer);
+    expect(Buffer.from(second.frames[0]?.body ?? []).toString('hex')).toBe(Buffer.from(Uint8Array.from(MESSAGES[1] ?? []).subarray(4)).toString('hex'));
+  });
+
+  it('yields empty lists for a record that completes nothing', () => {
+    const framer = new HandshakeFramer();
+    const partial = framer.push(BYTES.subarray(0, 3), header(0, 1), 1, T);
+    expect(partial).toEqual({ frames: [], anomalies: [], skipped: [] });
+  });
+
   it('never throws on random records', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 10 }), (records) => {

@@ -68,18 +68,23 @@ type Phase =
   /** Not TLS: bytes are ignored. */
   | 'off';
 
+/** Never written to: `held` is replaced, not filled, so directions share one empty array. */
+const EMPTY = new Uint8Array(0);
+const ZERO_TIME: Timestamp = { sec: 0, nsec: 0 };
+
 class DirectionState {
   phase: Phase = 'undecided';
   /** Bytes held while undecided or in plaintext (a copy, bounded). */
-  held: Uint8Array = new Uint8Array(0);
+  held: Uint8Array = EMPTY;
   /** Stream offset of held[0]. */
   heldOffset = 0;
   heldFrame = 0;
-  heldTime: Timestamp = { sec: 0, nsec: 0 };
+  heldTime: Timestamp = ZERO_TIME;
   /** Where the next scan for a record start resumes within `held`. */
   scanFrom = 0;
   records: RecordStream | null = null;
-  readonly framer: HandshakeFramer;
+  /** Made at the first handshake record: many directions never carry one (plaintext, the server side of an aborted hello). */
+  private framerOrNull: HandshakeFramer | null = null;
   readonly stats: TlsDirectionStats = {
     records: 0,
     applicationDataRecords: 0,
@@ -90,8 +95,15 @@ class DirectionState {
     bytesSkipped: 0,
   };
 
-  constructor(maxHandshakeMessageBytes: number) {
-    this.framer = new HandshakeFramer({ maxHandshakeMessageBytes });
+  constructor(private readonly maxHandshakeMessageBytes: number) {}
+
+  get framer(): HandshakeFramer {
+    return (this.framerOrNull ??= new HandshakeFramer({ maxHandshakeMessageBytes: this.maxHandshakeMessageBytes }));
+  }
+
+  /** Forget a partial message (after a gap); nothing to forget before the first handshake record. */
+  resetFramer(): void {
+    this.framerOrNull?.reset();
   }
 }
 
@@ -166,11 +178,11 @@ export class TlsConnectionTracker implements ConnectionHandler {
     const d = this.dirs[direction];
     this.sink.event({ kind: 'gap', direction, length: gap.length, reason: gap.reason, frame: gap.frame, time: gap.time });
     if (d.phase === 'tls') {
-      d.framer.reset();
+      d.resetFramer();
       d.records?.gap(gap);
     } else if (d.phase !== 'off') {
       // A hole in the plaintext before TLS: what was held can no longer be matched byte-for-byte.
-      d.held = new Uint8Array(0);
+      d.held = EMPTY;
       d.heldOffset = gap.offset + gap.length;
       d.scanFrom = 0;
     }
@@ -229,7 +241,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
         // The peer speaks TLS from its first byte and this side answers with something else.
         this.emitNotTls(direction, d.held, d.heldOffset, d.heldFrame, d.heldTime, true);
         d.phase = 'off';
-        d.held = new Uint8Array(0);
+        d.held = EMPTY;
         return;
       }
       d.phase = 'plaintext';
@@ -266,7 +278,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
     const d = this.dirs[direction];
     this.emitNotTls(direction, d.held, d.heldOffset, d.heldFrame, d.heldTime, true);
     d.phase = 'off';
-    d.held = new Uint8Array(0);
+    d.held = EMPTY;
     const peer = this.dirs[direction === 0 ? 1 : 0];
     if (peer.phase === 'off' || (peer.phase === 'plaintext' && peer.held.length >= this.maxScan)) {
       this.control.ignoreData();
@@ -276,11 +288,11 @@ export class TlsConnectionTracker implements ConnectionHandler {
   private startTls(direction: Direction, at: number, how: 'record' | 'sslv2' | 'starttls', protocol: ReturnType<typeof identifyStarttls> | null): void {
     const d = this.dirs[direction];
     d.phase = 'tls';
-    d.records = new RecordStream(this.recordSink(direction), { maxRecordLength: this.maxRecordLength });
+    d.records = new RecordStream(new DirectionSink(this, direction), { maxRecordLength: this.maxRecordLength });
     const offset = d.heldOffset + at;
     this.sink.event({ kind: 'tls-start', direction, how, starttls: protocol, offset, frame: d.heldFrame, time: d.heldTime });
     const held = d.held;
-    d.held = new Uint8Array(0);
+    d.held = EMPTY;
     if (at < held.length) {
       const skip = d.records.push({ bytes: held.subarray(at), offset, frame: d.heldFrame, time: d.heldTime });
       this.requestSkip(direction, skip);
@@ -313,52 +325,58 @@ export class TlsConnectionTracker implements ConnectionHandler {
     }
   }
 
-  private recordSink(direction: Direction): RecordSink {
+  /** Whether this direction wants a record's body (see RecordSink.wantBody). */
+  wantBody(direction: Direction, h: RecordHeader): boolean {
     const d = this.dirs[direction];
-    return {
-      wantBody: (h: RecordHeader): boolean => {
-        const dec = this.decryptor;
-        if (dec !== null && this.isProtected(direction, h) && dec.wants(this.roleOf(direction), h.contentType, h.length)) return true;
-        switch (h.contentType) {
-          // RFC 8446 §5.2: TLS 1.3 protects every record as outer type application_data, so a
-          // handshake or alert record is cleartext there whatever was seen before (a ClientHello
-          // captured after the ServerHello, a second ClientHello after HelloRetryRequest).
-          case CONTENT_HANDSHAKE:
-            return !d.stats.encrypted || this.context.isTls13;
-          case CONTENT_CCS:
-            return h.length <= 16;
-          case CONTENT_ALERT:
-            // A 2-byte alert record is cleartext even after encryption started: a MAC or AEAD tag alone is longer.
-            return h.length === 2 || ((!d.stats.encrypted || this.context.isTls13) && h.length <= 64);
-          default:
-            return false;
-        }
-      },
-      record: (h, body, endFrame, endTime) => this.onRecord(direction, h, body, endFrame, endTime),
-      sslv2ClientHello: (body, frame, time) => {
-        const decoded = decodeSslv2Hello(body);
-        this.context.observeSslv2(decoded.message);
-        this.sink.event({
-          kind: 'handshake',
-          direction,
-          msgType: HANDSHAKE_CLIENT_HELLO,
-          length: body.length,
-          message: decoded.message,
-          issue: decoded.issue,
-          frame,
-          lastFrame: frame,
-          time,
-        });
-        if (decoded.message?.type === 'client_hello' && this.clientHello === null) {
-          // An SSLv2-format hello's random is its challenge (16–32 bytes); the decryptor rejects the short ones.
-          this.clientHello = { random: new Uint8Array(decoded.message.value.random), direction, earlyData: false };
-        }
-      },
-      notTls: (firstBytes, offset, frame, atStart) => {
-        this.emitNotTls(direction, firstBytes, offset, frame, { sec: 0, nsec: 0 }, atStart);
-      },
-      anomaly: (a: Anomaly) => this.sink.event({ kind: 'anomaly', anomaly: a }),
-    };
+    const dec = this.decryptor;
+    if (dec !== null && this.isProtected(direction, h) && dec.wants(this.roleOf(direction), h.contentType, h.length)) return true;
+    switch (h.contentType) {
+      // RFC 8446 §5.2: TLS 1.3 protects every record as outer type application_data, so a
+      // handshake or alert record is cleartext there whatever was seen before (a ClientHello
+      // captured after the ServerHello, a second ClientHello after HelloRetryRequest).
+      case CONTENT_HANDSHAKE:
+        return !d.stats.encrypted || this.context.isTls13;
+      case CONTENT_CCS:
+        return h.length <= 16;
+      case CONTENT_ALERT:
+        // A 2-byte alert record is cleartext even after encryption started: a MAC or AEAD tag alone is longer.
+        return h.length === 2 || ((!d.stats.encrypted || this.context.isTls13) && h.length <= 64);
+      default:
+        return false;
+    }
+  }
+
+  /** An SSLv2-format ClientHello opened this direction. */
+  sslv2ClientHello(direction: Direction, body: Uint8Array, frame: number, time: Timestamp): void {
+    const decoded = decodeSslv2Hello(body);
+    this.context.observeSslv2(decoded.message);
+    this.sink.event({
+      kind: 'handshake',
+      direction,
+      msgType: HANDSHAKE_CLIENT_HELLO,
+      length: body.length,
+      message: decoded.message,
+      issue: decoded.issue,
+      frame,
+      lastFrame: frame,
+      time,
+    });
+    if (decoded.message?.type === 'client_hello' && this.clientHello === null) {
+      // An SSLv2-format hello's random is its challenge (16–32 bytes); the decryptor rejects the short ones.
+      this.clientHello = { random: new Uint8Array(decoded.message.value.random), direction, earlyData: false };
+    }
+  }
+
+  notTls(direction: Direction, firstBytes: Uint8Array, offset: number, frame: number, atStart: boolean): void {
+    this.emitNotTls(direction, firstBytes, offset, frame, ZERO_TIME, atStart);
+  }
+
+  anomaly(a: Anomaly): void {
+    this.sink.event({ kind: 'anomaly', anomaly: a });
+  }
+
+  record(direction: Direction, h: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp): void {
+    this.onRecord(direction, h, body, endFrame, endTime);
   }
 
   private onRecord(direction: Direction, h: RecordHeader, wanted: Uint8Array | null, endFrame: number, endTime: Timestamp): void {
@@ -426,7 +444,12 @@ export class TlsConnectionTracker implements ConnectionHandler {
     if (s.firstApplicationDataFrame === null) s.firstApplicationDataFrame = h.frame;
     s.lastApplicationDataFrame = h.frame;
     if (index < this.maxRecorded) {
-      this.sink.event({ kind: 'encrypted-record', direction, length: h.length, frame: h.frame, time: h.time, index, ...(innerType !== undefined ? { innerType } : {}) });
+      // Two literals rather than a conditional spread: this runs for up to 32 records per direction.
+      this.sink.event(
+        innerType === undefined
+          ? { kind: 'encrypted-record', direction, length: h.length, frame: h.frame, time: h.time, index }
+          : { kind: 'encrypted-record', direction, length: h.length, frame: h.frame, time: h.time, index, innerType },
+      );
     }
   }
 
@@ -523,18 +546,9 @@ export class TlsConnectionTracker implements ConnectionHandler {
     }
     for (const f of frames) {
       const decoded = decodeHandshakeMessage(f.msgType, f.body, this.context, direction);
-      this.sink.event({
-        kind: 'handshake',
-        direction,
-        msgType: f.msgType,
-        length: f.length,
-        message: decoded.message,
-        issue: decoded.issue,
-        frame: f.firstFrame,
-        lastFrame: f.lastFrame,
-        time: f.time,
-        ...(decrypted ? { decrypted: true } : {}),
-      });
+      const event: TlsEvent = { kind: 'handshake', direction, msgType: f.msgType, length: f.length, message: decoded.message, issue: decoded.issue, frame: f.firstFrame, lastFrame: f.lastFrame, time: f.time };
+      // The flag is added only to decrypted messages' events: no conditional spread per message.
+      this.sink.event(decrypted ? { ...event, decrypted: true } : event);
       const m = decoded.message;
       if (m?.type === 'client_hello' && this.clientHello === null && !decrypted) {
         this.clientHello = { random: new Uint8Array(m.value.random), direction, earlyData: m.value.earlyData };
@@ -576,4 +590,35 @@ function findAlertRecordStart(bytes: Uint8Array, from: number): number {
     if (bytes[i] === 0x15 && bytes[i + 1] === 0x03 && (bytes[i + 2] as number) <= 0x04 && bytes[i + 3] === 0 && bytes[i + 4] === 2) return i;
   }
   return -1;
+}
+
+/**
+ * The record sink of one direction: one object with prototype methods per direction, instead
+ * of five closures per direction per connection.
+ */
+class DirectionSink implements RecordSink {
+  constructor(
+    private readonly tracker: TlsConnectionTracker,
+    private readonly direction: Direction,
+  ) {}
+
+  wantBody(h: RecordHeader): boolean {
+    return this.tracker.wantBody(this.direction, h);
+  }
+
+  record(h: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp): void {
+    this.tracker.record(this.direction, h, body, endFrame, endTime);
+  }
+
+  sslv2ClientHello(body: Uint8Array, frame: number, time: Timestamp): void {
+    this.tracker.sslv2ClientHello(this.direction, body, frame, time);
+  }
+
+  notTls(firstBytes: Uint8Array, offset: number, frame: number, atStart: boolean): void {
+    this.tracker.notTls(this.direction, firstBytes, offset, frame, atStart);
+  }
+
+  anomaly(a: Anomaly): void {
+    this.tracker.anomaly(a);
+  }
 }
