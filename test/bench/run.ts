@@ -2,13 +2,15 @@
  * `npm run bench`: builds its own captures from real handshakes, then times in one run
  *   (a) Node reading the file in 1 MiB chunks (the floor for any Node tool),
  *   (b) Node walking every pcap record header (the floor for a pcap reader),
- *   (c) the full analysis, `node bin/tlsautopsy --format ndjson FILE > /dev/null`,
+ *   (c) the full analysis on one thread, `node bin/tlsautopsy --format ndjson --jobs 1 FILE > /dev/null`,
+ *   (d) the same file split across worker threads by flow hash (`--jobs N`, N = the cores),
  * and, when installed, tshark (handshake fields only) and ssldump. Every command runs in a
  * child process so its wall time and peak RSS are measured the same way.
  *
  * Flags: --large (add the ~1 GiB input), --size-mib N (the small input's size, default 200),
  * --runs N (best of N, default 2), --fresh (rebuild inputs), --out DIR (default bench-out),
- * --jobs N (also time `--jobs N` over copies of the small input), --no-tools (skip tshark/ssldump),
+ * --jobs N (also time `--jobs N` over copies of the small input), --split N (threads for row (d),
+ * one file split by flow hash; default the cores, 1 leaves the row out), --no-tools (skip tshark/ssldump),
  * --profile (write a CPU profile of the analysis of the small input into DIR).
  *
  * Speed is reported, never asserted.
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     fresh: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-out' },
     jobs: { type: 'string' },
+    split: { type: 'string' },
     'no-tools': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
   },
@@ -155,6 +158,10 @@ function table(input: BenchInput, rows: readonly Row[], analysisRow: string): vo
     process.stdout.write(
       `analysis takes ${fmt(analysis.seconds / read.seconds, 1)}× the 1 MiB read and ${fmt(analysis.seconds / walk.seconds, 1)}× the record-header walk (target ≤ 3×)\n`,
     );
+    const split = rows.find((r) => r.what.startsWith('(d)'))?.m;
+    if (split !== undefined) {
+      process.stdout.write(`one file split on ${splitThreads} threads: ${fmt(analysis.seconds / split.seconds, 2)}× the single-thread speed, ${fmt(split.seconds / walk.seconds, 1)}× the record-header walk\n`);
+    }
     for (const r of rows) {
       if (r.what.startsWith('tshark') || r.what.startsWith('ssldump')) {
         process.stdout.write(`analysis is ${fmt(r.m.seconds / analysis.seconds, 1)}× as fast as ${r.what.replace(/[, ].*/, '')}\n`);
@@ -162,6 +169,11 @@ function table(input: BenchInput, rows: readonly Row[], analysisRow: string): vo
     }
   }
 }
+
+/** The single-threaded analysis every ratio is taken against. */
+const ANALYSIS_ROW = '(c) tlsautopsy --format ndjson --jobs 1';
+/** Threads for the split row (d): --split N, default the cores. */
+const splitThreads = Math.max(1, Number(values.split ?? cpus().length));
 
 async function main(): Promise<void> {
   let cached: Awaited<ReturnType<typeof buildTemplates>> | undefined;
@@ -178,8 +190,11 @@ async function main(): Promise<void> {
     const rows: Row[] = [
       { what: '(a) read in 1 MiB chunks', m: measure(process.execPath, ['-e', READ_SCRIPT, input.path], true) },
       { what: '(b) walk every pcap record header', m: measure(process.execPath, ['-e', WALK_SCRIPT, input.path], true) },
-      { what: '(c) tlsautopsy --format ndjson', m: measure(process.execPath, [cli, '--format', 'ndjson', input.path], true) },
+      { what: ANALYSIS_ROW, m: measure(process.execPath, [cli, '--format', 'ndjson', '--jobs', '1', input.path], true) },
     ];
+    if (splitThreads > 1) {
+      rows.push({ what: `(d) the same, --jobs ${splitThreads} (one file split)`, m: measure(process.execPath, [cli, '--format', 'ndjson', '--jobs', String(splitThreads), input.path], true) });
+    }
     if (ssldump !== null) rows.push({ what: 'ssldump -n', m: measure(ssldump, ['-n', '-r', input.path], false) });
     if (tshark !== null && input === inputs[0]) {
       rows.push({
@@ -187,7 +202,7 @@ async function main(): Promise<void> {
         m: measure(tshark, ['-n', '-r', input.path, '-Y', 'tls.handshake.type', '-T', 'fields', '-e', 'frame.number', '-e', 'tls.handshake.type', '-e', 'tls.handshake.extensions_server_name'], false),
       });
     }
-    table(input, rows, '(c) tlsautopsy --format ndjson');
+    table(input, rows, ANALYSIS_ROW);
   }
 
   if (values.jobs !== undefined) {
@@ -210,7 +225,7 @@ async function main(): Promise<void> {
 
   if (values.profile) {
     const small = inputs[0] as BenchInput;
-    spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', outDir, cli, '--format', 'ndjson', small.path], { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT });
+    spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', outDir, cli, '--format', 'ndjson', '--jobs', '1', small.path], { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT });
     process.stdout.write(`\nCPU profile written to ${outDir} (open in Chrome DevTools or speedscope)\n`);
   }
 }
