@@ -77,7 +77,7 @@ export async function ndjsonFile(
   source: CaptureSource,
   filters: FilterOptions,
   write: (text: string) => void,
-  extra: Pick<AnalyzeOptions, 'onProgress'> = {},
+  extra: Pick<AnalyzeOptions, 'onProgress' | 'beforeChunk'> = {},
   split: SplitWorkers | null = null,
 ): Promise<FileOutcome> {
   const label = fileLabel(path);
@@ -85,7 +85,7 @@ export async function ndjsonFile(
     const r =
       split === null
         ? await streamNdjson(source, label, filters, write, { ...(await analyzeOptions(filters)), ...extra })
-        : await streamNdjsonSplit(split.script, source, label, filters, write, { threads: split.threads, ...extra });
+        : await streamNdjsonSplit(split.script, source, label, filters, write, { threads: split.threads, ...(extra.onProgress !== undefined ? { onProgress: extra.onProgress } : {}) });
     return { error: null, failOnHit: r.failOnHit };
   } catch (err) {
     const message = messageOf(path, err);

@@ -3,8 +3,8 @@
  * worker at a time, results handed back in file order whatever order the files finish in.
  *
  * NDJSON text of the file at the head of the order is passed through as it arrives; text of
- * later files waits until every earlier file is done, so memory holds at most the output of
- * the files in flight.
+ * later files waits until every earlier file is done. A worker whose text waits stops reading
+ * once `MAX_UNWRITTEN_CHARS` of it are held, until its file comes to the head.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -20,6 +20,19 @@ export interface JobRequest {
   readonly mode: 'ndjson' | 'report';
   readonly filters: FilterOptions;
 }
+
+/** Told to a worker when NDJSON text it sent has been written out: it may send that much more. */
+export interface JobAck {
+  readonly kind: 'ack';
+  readonly chars: number;
+}
+
+/**
+ * NDJSON characters a worker may have sent and not yet seen written. A file that is not first in
+ * the order has its text held until the files before it are done; past this, its worker waits,
+ * so the memory of held output stays bounded (about 2 bytes per character at most).
+ */
+export const MAX_UNWRITTEN_CHARS = 32 * 1024 * 1024;
 
 /** What a worker posts back: NDJSON text (any number of times), then the outcome once. */
 export type JobReply =
@@ -57,6 +70,11 @@ export async function runJobs(
   onDone: (index: number, outcome: FileOutcome) => void,
 ): Promise<void> {
   const waiting: string[][] = paths.map(() => []);
+  const workerOf: (Worker | undefined)[] = paths.map(() => undefined);
+  const ack = (index: number, chars: number): void => {
+    const message: JobAck = { kind: 'ack', chars };
+    workerOf[index]?.postMessage(message);
+  };
   const outcomes: (FileOutcome | undefined)[] = paths.map(() => undefined);
   let head = 0;
   let nextJob = 0;
@@ -64,8 +82,13 @@ export async function runJobs(
     for (;;) {
       const pending = waiting[head];
       if (pending === undefined) return;
-      for (const t of pending) onText(t);
+      let chars = 0;
+      for (const t of pending) {
+        onText(t);
+        chars += t.length;
+      }
       pending.length = 0;
+      if (chars > 0) ack(head, chars);
       const outcome = outcomes[head];
       if (outcome === undefined) return;
       onDone(head, outcome);
@@ -86,15 +109,21 @@ export async function runJobs(
             return;
           }
           const job: JobRequest = { index, path, mode, filters };
+          workerOf[index] = worker;
           worker.postMessage(job);
         };
         worker.on('message', (reply: JobReply) => {
           if (reply.kind === 'text') {
-            if (reply.index === head) onText(reply.text);
-            else waiting[reply.index]?.push(reply.text);
+            if (reply.index === head) {
+              onText(reply.text);
+              ack(reply.index, reply.text.length);
+            } else {
+              waiting[reply.index]?.push(reply.text);
+            }
             return;
           }
           outcomes[reply.index] = reply.outcome;
+          workerOf[reply.index] = undefined;
           advance();
           feed();
         });

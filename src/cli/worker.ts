@@ -1,18 +1,43 @@
 /**
  * Worker thread of `--jobs N`: analyzes the files it is sent, one at a time, and posts back
- * NDJSON text in batches (as connections end) or the filtered capture report.
+ * NDJSON text in batches (as connections end) or the filtered capture report. Text it has sent
+ * and not yet seen written (acknowledged) is bounded: past `MAX_UNWRITTEN_CHARS` the reading of
+ * the capture waits for acknowledgements.
  */
 import { parentPort } from 'node:worker_threads';
 import { ndjsonFile, reportFile } from './file-task.js';
-import type { JobRequest, JobReply } from './jobs.js';
+import { MAX_UNWRITTEN_CHARS } from './jobs.js';
+import type { JobAck, JobRequest, JobReply } from './jobs.js';
 
 const port = parentPort;
 if (port !== null) {
-  port.on('message', (job: JobRequest) => {
+  let unwritten = 0;
+  let resume: (() => void) | null = null;
+  const beforeChunk = (): Promise<void> | undefined =>
+    unwritten <= MAX_UNWRITTEN_CHARS
+      ? undefined
+      : new Promise<void>((resolve) => {
+          resume = resolve;
+        });
+  port.on('message', (message: JobRequest | JobAck) => {
+    if ('kind' in message) {
+      unwritten -= message.chars;
+      if (unwritten <= MAX_UNWRITTEN_CHARS && resume !== null) {
+        const r = resume;
+        resume = null;
+        r();
+      }
+      return;
+    }
+    const job = message;
     const post = (reply: JobReply): void => port.postMessage(reply);
+    const sendText = (text: string): void => {
+      unwritten += text.length;
+      post({ kind: 'text', index: job.index, text });
+    };
     const work =
       job.mode === 'ndjson'
-        ? ndjsonFile(job.path, job.path, job.filters, (text) => post({ kind: 'text', index: job.index, text })).then((outcome) => post({ kind: 'done', index: job.index, outcome }))
+        ? ndjsonFile(job.path, job.path, job.filters, sendText, { beforeChunk }).then((outcome) => post({ kind: 'done', index: job.index, outcome }))
         : reportFile(job.path, job.path, job.filters).then((outcome) => post({ kind: 'done', index: job.index, outcome }));
     work.catch((err: unknown) => post({ kind: 'done', index: job.index, outcome: { error: `internal error: ${err instanceof Error ? err.message : String(err)}` } }));
   });
