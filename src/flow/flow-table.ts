@@ -5,7 +5,7 @@
  * on RST, on FIN both ways once nothing is pending, after `idleTimeoutSeconds` of silence
  * (capture time), when `maxConnections` forces the least recently active one out, or at
  * `finish()`. After a FIN or RST end, the 4-tuple lingers as a tombstone (no buffers) for
- * `closedLingerSeconds`, so trailing ACKs and retransmitted FINs/RSTs are only counted; a SYN
+ * `closedLingerSeconds` (the `maxClosedConnections` most recent at most), so trailing ACKs and retransmitted FINs/RSTs are only counted; a SYN
  * with a new initial sequence number starts a new connection at once.
  *
  * Ordering guarantee: for one connection, handler calls happen in capture order; data a
@@ -34,15 +34,17 @@ export const FLOW_DEFAULTS = {
   maxConnections: 100_000,
   idleTimeoutSeconds: 600,
   maxEventsPerConnection: 64,
-  /** A tombstone is ~100 bytes; at most `maxConnections` are kept. */
   closedLingerSeconds: 60,
+  /** A tombstone is ~150 bytes with its map entry. */
+  maxClosedConnections: 16_384,
 } as const;
 
-/** What is remembered of a connection that ended by FIN or RST. */
+/** What is remembered of a connection that ended by FIN or RST (flat: one small object each). */
 interface Tombstone {
   readonly initIp: string;
   readonly initPort: number;
-  readonly synSeq: readonly [number | null, number | null];
+  readonly syn0: number | null;
+  readonly syn1: number | null;
   readonly until: number;
 }
 
@@ -91,6 +93,7 @@ export class FlowTable {
   private readonly maxConnections: number;
   private readonly idleTimeout: number;
   private readonly linger: number;
+  private readonly maxClosed: number;
   /** The connection touched last, which is already at the end of `open`. */
   private last: Connection | null = null;
   private nextId = 1;
@@ -125,6 +128,7 @@ export class FlowTable {
     this.maxConnections = Math.max(1, Math.floor(positive(options.maxConnections, FLOW_DEFAULTS.maxConnections)));
     this.idleTimeout = positive(options.idleTimeoutSeconds, FLOW_DEFAULTS.idleTimeoutSeconds);
     this.linger = nonNegative(options.closedLingerSeconds, FLOW_DEFAULTS.closedLingerSeconds);
+    this.maxClosed = Math.floor(nonNegative(options.maxClosedConnections, FLOW_DEFAULTS.maxClosedConnections));
   }
 
   /** Feeds one decoded TCP segment, in capture order. */
@@ -138,7 +142,7 @@ export class FlowTable {
       if (now - conn.lastSec > this.idleTimeout) {
         this.endOpen(conn, 'idle', seg);
         conn = undefined;
-      } else if (conn.closing && (seg.flags & TcpFlag.SYN) !== 0 && isNewSyn(conn.synSeq, conn.directionOf(seg), seg.seq)) {
+      } else if (conn.closing && (seg.flags & TcpFlag.SYN) !== 0 && isNewSyn(conn.synSeq[conn.directionOf(seg)], seg.seq)) {
         // Port reuse while the old connection still waits for a hole before its FIN.
         this.endOpen(conn, 'fin', seg);
         conn = undefined;
@@ -151,7 +155,7 @@ export class FlowTable {
       const tomb = this.closed.get(key);
       if (tomb !== undefined) {
         const d = seg.srcPort === tomb.initPort && seg.src === tomb.initIp ? 0 : 1;
-        if ((seg.flags & TcpFlag.SYN) === 0 || !isNewSyn(tomb.synSeq, d, seg.seq)) {
+        if ((seg.flags & TcpFlag.SYN) === 0 || !isNewSyn(d === 0 ? tomb.syn0 : tomb.syn1, seg.seq)) {
           this.late++;
           return;
         }
@@ -226,15 +230,16 @@ export class FlowTable {
   }
 
   private bury(conn: Connection, now: number): void {
-    if (this.linger <= 0) return;
+    if (this.linger <= 0 || this.maxClosed <= 0) return;
     this.closed.delete(conn.key);
     this.closed.set(conn.key, {
       initIp: conn.info.initiator.ip,
       initPort: conn.info.initiator.port,
-      synSeq: [conn.synSeq[0], conn.synSeq[1]],
+      syn0: conn.synSeq[0],
+      syn1: conn.synSeq[1],
       until: now + this.linger,
     });
-    if (this.closed.size > this.maxConnections) {
+    if (this.closed.size > this.maxClosed) {
       for (const key of this.closed.keys()) {
         this.closed.delete(key);
         break;
@@ -244,8 +249,7 @@ export class FlowTable {
 }
 
 /** A SYN whose sequence number differs from the one that direction used before starts anew. */
-function isNewSyn(synSeq: readonly [number | null, number | null], d: 0 | 1, seq: number): boolean {
-  const previous = synSeq[d];
+function isNewSyn(previous: number | null, seq: number): boolean {
   return previous === null || previous !== seq;
 }
 

@@ -135,6 +135,11 @@ export interface FlowTableOptions {
    * connection; a SYN with a new initial sequence number ends it at once. Default 60 s.
    */
   readonly closedLingerSeconds?: number;
+  /**
+   * Closed 4-tuples remembered at once (oldest forgotten first), whatever the linger time:
+   * what keeps memory flat on captures that close thousands of connections a second. Default 16,384.
+   */
+  readonly maxClosedConnections?: number;
 }
 
 export interface FlowStats {

@@ -422,6 +422,17 @@ describe('flow table details', () => {
     expect(rec.infos[1]!.synSeen).toBe(false);
   });
 
+  it('maxClosedConnections: only the most recent closed 4-tuples absorb stray packets', () => {
+    const rec = new Recorder();
+    const table = new FlowTable(rec.factory, { maxClosedConnections: 2 });
+    // Three connections closed by RST, one after another; then a stray ACK on each.
+    for (let i = 0; i < 3; i++) table.addSegment(makeSegment({ dir: 0, seq: 1, flags: 'R', client: { ip: '10.0.0.7', port: 1000 + i } }, i + 1));
+    for (let i = 0; i < 3; i++) table.addSegment(makeSegment({ dir: 0, seq: 1, client: { ip: '10.0.0.7', port: 1000 + i } }, 10 + i));
+    // The oldest was forgotten: its stray ACK opened a connection; the two others were only counted.
+    expect(table.stats()).toMatchObject({ connections: 4, lateSegments: 2 });
+    expect(rec.infos[3]!.initiator.port).toBe(1000);
+  });
+
   it('events past maxEventsPerConnection are reported but not kept', () => {
     const segs: SegSpec[] = [...HANDSHAKE, { dir: 0, seq: c(0), data: 'a' }];
     for (let i = 0; i < 5; i++) segs.push({ dir: 0, seq: c(0) });

@@ -15,6 +15,7 @@ export interface SplitInit {
   /** This worker's share of the connection and out-of-order limits. */
   readonly maxConnections: number;
   readonly maxTotalOutOfOrderBytes: number;
+  readonly maxClosedConnections: number;
 }
 
 export interface SplitBatch {

@@ -9,9 +9,9 @@
  * would run it (this thread keeps the schedule); connection ids are handed out in the order
  * connections started, from the first frames the workers report; the capture context ("another
  * connection to this server spoke TLS") is kept here, and a worker renders the two possible
- * lines of a connection that depends on it. The limits on open connections and held
- * out-of-order bytes are shared out among the workers: a capture that reaches them can end
- * different connections early than one thread would.
+ * lines of a connection that depends on it. The limits on open connections, held out-of-order
+ * bytes and remembered closed connections are shared out among the workers: a capture that
+ * reaches them can end (or forget) different connections than one thread would.
  */
 import { Worker } from 'node:worker_threads';
 import { readCapture } from '../../capture/index.js';
@@ -203,7 +203,8 @@ export async function streamNdjsonSplit(
   try {
     const maxConnections = Math.max(1, Math.ceil(FLOW_DEFAULTS.maxConnections / n));
     const maxTotalOutOfOrderBytes = Math.max(1, Math.floor(FLOW_DEFAULTS.maxTotalOutOfOrderBytes / n));
-    for (const lane of lanes) post(lane, { type: 'init', file, filters, maxConnections, maxTotalOutOfOrderBytes });
+    const maxClosedConnections = Math.max(1, Math.ceil(FLOW_DEFAULTS.maxClosedConnections / n));
+    for (const lane of lanes) post(lane, { type: 'init', file, filters, maxConnections, maxTotalOutOfOrderBytes, maxClosedConnections });
     await Promise.all(ready);
     if (failure !== null) throw failure;
 

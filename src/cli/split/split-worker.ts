@@ -41,7 +41,7 @@ class SplitWorker {
     this.noContext = contextOf(new Set(), init.filters, options);
     const seen = (server: string): CaptureContext => contextOf(new Set([server]), init.filters, options);
     this.pipeline = new ConnectionPipeline(
-      { ...options, maxConnections: init.maxConnections, maxTotalOutOfOrderBytes: init.maxTotalOutOfOrderBytes },
+      { ...options, maxConnections: init.maxConnections, maxTotalOutOfOrderBytes: init.maxTotalOutOfOrderBytes, maxClosedConnections: init.maxClosedConnections },
       {
         onOpen: (info) => this.opened.push(info.id, info.firstFrame),
         onConnection: (c, lastFrame) => this.onConnection(c, lastFrame, seen),
