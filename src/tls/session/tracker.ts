@@ -71,6 +71,9 @@ type Phase =
 /** Never written to: `held` is replaced, not filled, so directions share one empty array. */
 const EMPTY = new Uint8Array(0);
 const ZERO_TIME: Timestamp = { sec: 0, nsec: 0 };
+/** What an ended tracker reports to: nothing. */
+const IGNORE_EVENTS: TlsEventSink = { event: () => {} };
+const IGNORE_FINISH = (): void => {};
 
 class DirectionState {
   phase: Phase = 'undecided';
@@ -101,6 +104,13 @@ class DirectionState {
     return (this.framerOrNull ??= new HandshakeFramer({ maxHandshakeMessageBytes: this.maxHandshakeMessageBytes }));
   }
 
+  /** Drops the stream state (the connection ended). */
+  release(): void {
+    this.records = null;
+    this.framerOrNull = null;
+    this.held = EMPTY;
+  }
+
   /** Forget a partial message (after a gap); nothing to forget before the first handshake record. */
   resetFramer(): void {
     this.framerOrNull?.reset();
@@ -129,8 +139,8 @@ export class TlsConnectionTracker implements ConnectionHandler {
   constructor(
     readonly info: ConnectionInfo,
     private readonly control: ConnectionControl,
-    private readonly sink: TlsEventSink,
-    private readonly onFinished: (summary: ConnectionSummary, stats: readonly [TlsDirectionStats, TlsDirectionStats]) => void,
+    private sink: TlsEventSink,
+    private onFinished: (summary: ConnectionSummary, stats: readonly [TlsDirectionStats, TlsDirectionStats]) => void,
     options: TlsTrackerOptions = {},
   ) {
     const maxMessage = options.maxHandshakeMessageBytes ?? 256 * 1024;
@@ -204,6 +214,21 @@ export class TlsConnectionTracker implements ConnectionHandler {
     }
     this.sink.event({ kind: 'decryption', status: this.finalDecryptionStatus() });
     this.onFinished(summary, [this.dirs[0].stats, this.dirs[1].stats]);
+    this.release();
+  }
+
+  /**
+   * Drops every per-connection object once the connection has been reported. The flow layer may
+   * keep an ended connection (and so this tracker) a while for late packets, long enough for it
+   * to reach the old generation; whatever it still pointed to would then be promoted with it
+   * instead of dying young. Late calls find nothing to feed and a sink that ignores them.
+   */
+  private release(): void {
+    for (const d of this.dirs) d.release();
+    this.decryptor = null;
+    this.clientHello = null;
+    this.sink = IGNORE_EVENTS;
+    this.onFinished = IGNORE_FINISH;
   }
 
   // --- detection -----------------------------------------------------------------------
