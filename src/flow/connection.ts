@@ -67,6 +67,9 @@ export class Connection implements StreamSink {
   private rst: { by: Direction; frame: number; time: Timestamp } | null = null;
   private ended = false;
   private isnChangeReported = false;
+  /** Neighbours in the table's least-recently-active list (maintained by the table). */
+  lruPrev: Connection | null = null;
+  lruNext: Connection | null = null;
 
   constructor(
     readonly key: string,

@@ -84,8 +84,14 @@ export function flowKey(seg: TcpSegment): string {
 }
 
 export class FlowTable {
-  /** Open connections, least recently active first (re-inserted on activity). */
+  /** Open connections by 4-tuple key. */
   private readonly open = new Map<string, Connection>();
+  /**
+   * The same connections in a list, least recently active first (moved to the end on activity):
+   * linked through the connections themselves, so activity costs no map operation.
+   */
+  private oldest: Connection | null = null;
+  private newest: Connection | null = null;
   /** Recently closed 4-tuples, oldest first. */
   private readonly closed = new Map<string, Tombstone>();
   private readonly budget: HeldBudget;
@@ -94,8 +100,6 @@ export class FlowTable {
   private readonly idleTimeout: number;
   private readonly linger: number;
   private readonly maxClosed: number;
-  /** The connection touched last, which is already at the end of `open`. */
-  private last: Connection | null = null;
   private nextId = 1;
   private segments = 0;
   private evicted = 0;
@@ -146,9 +150,9 @@ export class FlowTable {
         // Port reuse while the old connection still waits for a hole before its FIN.
         this.endOpen(conn, 'fin', seg);
         conn = undefined;
-      } else if (conn !== this.last) {
-        this.open.delete(key);
-        this.open.set(key, conn);
+      } else if (conn !== this.newest) {
+        this.unlink(conn);
+        this.append(conn);
       }
     }
     if (conn === undefined) {
@@ -163,22 +167,23 @@ export class FlowTable {
       }
       conn = new Connection(key, this.nextId++, seg, now, this.factory, this.budget, this.limits);
       this.open.set(key, conn);
+      this.append(conn);
       if (this.open.size > this.maxConnections) this.evictOldest(seg);
     }
-    this.last = conn;
     if (conn.add(seg, conn.directionOf(seg), now)) {
       this.open.delete(key);
-      if (this.last === conn) this.last = null;
+      this.unlink(conn);
       this.bury(conn, now);
     }
   }
 
   /** End of capture: gives up open holes (`capture-ended`) and ends every open connection. */
   finish(): void {
-    for (const conn of this.open.values()) conn.end('open', conn.lastFrame, conn.lastTime);
+    for (let conn = this.oldest; conn !== null; conn = conn.lruNext) conn.end('open', conn.lastFrame, conn.lastTime);
     this.open.clear();
     this.closed.clear();
-    this.last = null;
+    this.oldest = null;
+    this.newest = null;
   }
 
   stats(): FlowStats {
@@ -194,8 +199,7 @@ export class FlowTable {
 
   /** Ends idle connections and forgets expired tombstones, oldest first (`now` in capture seconds). */
   sweep(now: number): void {
-    for (const conn of this.open.values()) {
-      if (now - conn.lastSec <= this.idleTimeout) break;
+    for (let conn = this.oldest; conn !== null && now - conn.lastSec > this.idleTimeout; conn = this.oldest) {
       this.endOpen(conn, 'idle', null);
     }
     for (const [key, tomb] of this.closed) {
@@ -205,7 +209,8 @@ export class FlowTable {
   }
 
   private evictOldest(seg: TcpSegment): void {
-    for (const conn of this.open.values()) {
+    const conn = this.oldest;
+    if (conn !== null) {
       this.evicted++;
       conn.anomaly({
         code: 'flow.evicted',
@@ -214,14 +219,13 @@ export class FlowTable {
         frame: seg.frame,
       });
       this.endOpen(conn, 'evicted', seg);
-      return;
     }
   }
 
   /** Ends an open connection for a reason of the table's own (idle, evicted, replaced). */
   private endOpen(conn: Connection, cause: EndCause, seg: TcpSegment | null): void {
     this.open.delete(conn.key);
-    if (this.last === conn) this.last = null;
+    this.unlink(conn);
     if (cause === 'idle' || seg === null) {
       conn.end(cause, conn.lastFrame, conn.lastTime);
     } else {
@@ -229,9 +233,27 @@ export class FlowTable {
     }
   }
 
+  private append(conn: Connection): void {
+    conn.lruPrev = this.newest;
+    conn.lruNext = null;
+    if (this.newest !== null) this.newest.lruNext = conn;
+    else this.oldest = conn;
+    this.newest = conn;
+  }
+
+  private unlink(conn: Connection): void {
+    const { lruPrev: prev, lruNext: next } = conn;
+    if (prev !== null) prev.lruNext = next;
+    else if (this.oldest === conn) this.oldest = next;
+    if (next !== null) next.lruPrev = prev;
+    else if (this.newest === conn) this.newest = prev;
+    conn.lruPrev = null;
+    conn.lruNext = null;
+  }
+
   private bury(conn: Connection, now: number): void {
     if (this.linger <= 0 || this.maxClosed <= 0) return;
-    this.closed.delete(conn.key);
+    // A 4-tuple is never open and buried at once (a tombstone is removed when its 4-tuple reopens).
     this.closed.set(conn.key, {
       initIp: conn.info.initiator.ip,
       initPort: conn.info.initiator.port,
