@@ -25,6 +25,8 @@ export interface CertificateCacheOptions extends SummaryOptions {
 
 /** One certificate's facts, and the summary last handed out (reused while its capture-time facts repeat). */
 interface Entry {
+  /** The key it was stored under, re-used when a hit moves it to the back (see summarize). */
+  readonly key: string;
   readonly facts: CertificateFacts;
   last: CertificateSummary | null;
 }
@@ -52,16 +54,18 @@ export class CertificateCache {
     let entry = this.entries.get(key);
     if (entry !== undefined) {
       this.hitCount++;
-      this.entries.delete(key);
+      // Re-inserted under its stored key: the long-lived map then never points to this lookup's fresh key string.
+      this.entries.delete(entry.key);
+      this.entries.set(entry.key, entry);
     } else {
       this.missCount++;
-      entry = { facts: certificateFacts(der, this.options), last: null };
+      entry = { key, facts: certificateFacts(der, this.options), last: null };
       if (this.entries.size >= this.maxEntries) {
         const oldest = this.entries.keys().next();
         if (oldest.done !== true) this.entries.delete(oldest.value);
       }
+      this.entries.set(key, entry);
     }
-    this.entries.set(key, entry);
     // Summaries are read-only: one object per distinct validity and days-to-expiry, not a copy per connection.
     const summary = atCaptureTime(entry.facts, captureTime, entry.last ?? undefined);
     entry.last = summary;
