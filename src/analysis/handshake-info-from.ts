@@ -45,8 +45,17 @@ export function clientHelloInfo(ch: ClientHello): ClientHelloInfo {
     ja3Hash: j3?.hash ?? '',
     ja4: j4.ja4,
     ja4r: j4.ja4_r,
-    issues: ch.extensions.flatMap((e) => (e.issue !== undefined ? [e.issue.message] : [])),
+    issues: extensionIssues(ch.extensions),
   };
+}
+
+const NO_ISSUES: readonly string[] = Object.freeze([]);
+
+/** Messages of the extensions that did not decode; almost always none, so nothing is allocated then. */
+function extensionIssues(extensions: readonly { readonly issue?: { readonly message: string } | undefined }[]): readonly string[] {
+  let out: string[] | null = null;
+  for (const e of extensions) if (e.issue !== undefined) (out ??= []).push(e.issue.message);
+  return out ?? NO_ISSUES;
 }
 
 export function serverHelloInfo(sh: ServerHello): ServerHelloInfo {
@@ -69,7 +78,7 @@ export function serverHelloInfo(sh: ServerHello): ServerHelloInfo {
     random: toHex(sh.random),
     ja3s: j3s.text,
     ja3sHash: j3s.hash,
-    issues: sh.extensions.flatMap((e) => (e.issue !== undefined ? [e.issue.message] : [])),
+    issues: extensionIssues(sh.extensions),
   };
 }
 

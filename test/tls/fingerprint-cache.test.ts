@@ -52,7 +52,28 @@ const hello = fc
       }) as unknown as ClientHello,
   );
 
+/** JA3 text straight from the reference, no caches. */
+function referenceJa3Text(h: ClientHello): string {
+  const join = (v: readonly number[]): string => v.filter((x) => !isGrease(x)).join('-');
+  return [String(h.legacyVersion), join(h.cipherSuites), join(h.extensions.map((e) => e.type)), join(h.supportedGroups ?? []), (h.ecPointFormats ?? []).join('-')].join(',');
+}
+
+/** Hellos with groups and point formats too, from the same small pools. */
+const ja3Hello = fc.tuple(hello, fc.option(list), fc.option(list)).map(([h, groups, formats]) => ({ ...h, supportedGroups: groups, ecPointFormats: formats }) as ClientHello);
+
 describe('fingerprint caches', () => {
+  it('JA3 results equal a cache-free computation across sequences of repeating, nearly equal hellos', () => {
+    fc.assert(
+      fc.property(fc.array(ja3Hello, { minLength: 1, maxLength: 30 }), (seq) => {
+        for (const h of seq) {
+          const text = referenceJa3Text(h);
+          expect(ja3(h)).toEqual({ text, hash: createHash('md5').update(text, 'latin1').digest('hex') });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('JA4 results equal a cache-free computation across sequences of repeating, nearly equal hellos', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(hello, fc.constantFrom('t' as const, 'q' as const, 'd' as const)), { minLength: 1, maxLength: 30 }), (seq) => {

@@ -36,21 +36,67 @@ function md5(text: string): string {
   return h;
 }
 
+/** Decimal values without GREASE, joined with '-', built in one pass (no filtered copy). */
 function join(values: readonly number[]): string {
-  return values.filter((v) => !isGrease(v)).join('-');
+  let out = '';
+  let first = true;
+  for (const v of values) {
+    if (isGrease(v)) continue;
+    out = first ? `${v}` : `${out}-${v}`;
+    first = false;
+  }
+  return out;
+}
+
+/**
+ * Whole JA3 results remembered by their exact inputs: a capture repeats a handful of client
+ * stacks, and a key of one char per 16-bit value is cheaper than the decimal text. Bounded in
+ * entries and in values per key; when full the map is cleared.
+ */
+export const MAX_JA3_RESULT_CACHE = 4096;
+/** Most list values (ciphers, extensions, groups, point formats) of a cached hello. */
+export const MAX_JA3_RESULT_CACHE_VALUES = 512;
+const resultCache = new Map<string, Fingerprint>();
+
+/** Whether every value fits one UTF-16 unit, so the key below is exact. Hand-built input may not. */
+function all16(values: readonly number[]): boolean {
+  for (const v of values) if ((v & 0xffff) !== v) return false;
+  return true;
 }
 
 /** JA3 of a ClientHello. SSLv2-format hellos have no JA3 (the reference computes it from TLS records only): null. */
 export function ja3(hello: ClientHello): Fingerprint | null {
   if (hello.isSslv2Format) return null;
-  const text = [
-    String(hello.legacyVersion),
-    join(hello.cipherSuites),
-    join(hello.extensions.map((e) => e.type)),
-    join(hello.supportedGroups ?? []),
-    (hello.ecPointFormats ?? []).join('-'),
-  ].join(',');
-  return { text, hash: md5(text) };
+  const extTypes = hello.extensions.map((e) => e.type);
+  const groups = hello.supportedGroups ?? [];
+  const formats = hello.ecPointFormats ?? [];
+  const version = hello.legacyVersion;
+  const cacheable =
+    hello.cipherSuites.length + extTypes.length + groups.length + formats.length <= MAX_JA3_RESULT_CACHE_VALUES &&
+    (version & 0xffff) === version &&
+    all16(hello.cipherSuites) &&
+    all16(extTypes) &&
+    all16(groups) &&
+    all16(formats);
+  // Lengths first, so the concatenated lists cannot be read two ways.
+  const key = cacheable
+    ? String.fromCharCode(version, hello.cipherSuites.length, extTypes.length, groups.length, formats.length) +
+      String.fromCharCode(...hello.cipherSuites) +
+      String.fromCharCode(...extTypes) +
+      String.fromCharCode(...groups) +
+      String.fromCharCode(...formats)
+    : '';
+  if (cacheable) {
+    const hit = resultCache.get(key);
+    if (hit !== undefined) return hit;
+  }
+  const text = [String(version), join(hello.cipherSuites), join(extTypes), join(groups), formats.join('-')].join(',');
+  const result: Fingerprint = { text, hash: md5(text) };
+  if (cacheable) {
+    if (resultCache.size >= MAX_JA3_RESULT_CACHE) resultCache.clear();
+    resultCache.set(key, result);
+  }
+  return result;
 }
 
 /** JA3S of a ServerHello (version = legacy_version, as the reference reads it). */
