@@ -183,25 +183,36 @@ export function judgeStage(f: ConnectionFacts, status: Status): Stage {
   return 'finished';
 }
 
+/** Nothing known about the client certificate (state first, as the report lists it). */
+function unknownMtls(state: 'unknown' | 'unknown-encrypted'): MtlsVerdict {
+  return { state, certificateRequested: null, clientCertificates: null, acceptableCAs: [], inferred: false, evidence: null };
+}
+
+/**
+ * A CertificateRequest was seen. Fields listed in the order the report has always shown them
+ * (state last), without spreading a shared base object per connection.
+ */
+function requestedMtls(count: number | null, cas: readonly string[], state: MtlsVerdict['state']): MtlsVerdict {
+  return { certificateRequested: true, clientCertificates: count, acceptableCAs: cas, inferred: false, evidence: null, state };
+}
+
 export function judgeMtls(f: ConnectionFacts, status: Status): MtlsVerdict {
   const hs = f.hs;
-  const none: MtlsVerdict = { state: 'unknown', certificateRequested: null, clientCertificates: null, acceptableCAs: [], inferred: false, evidence: null };
-  if (hs === null || hs.serverHello === null) return none;
+  if (hs === null || hs.serverHello === null) return unknownMtls('unknown');
   const cr = hs.certificateRequest;
   const sent = hs.clientCertificates;
-  const cas = cr?.certificateAuthorities ?? [];
 
   if (cr !== null) {
+    const cas = cr.certificateAuthorities;
     const count = sent === null ? null : sent.length;
-    const base = { certificateRequested: true, clientCertificates: count, acceptableCAs: cas, inferred: false, evidence: null };
     if (count === null || count === 0) {
-      if (status === 'ok') return { ...base, state: 'optional-not-sent' };
-      if (status === 'failed' || count === 0) return { ...base, state: 'requested-not-sent' };
-      return { ...base, state: 'unknown' };
+      if (status === 'ok') return requestedMtls(count, cas, 'optional-not-sent');
+      if (status === 'failed' || count === 0) return requestedMtls(count, cas, 'requested-not-sent');
+      return requestedMtls(count, cas, 'unknown');
     }
-    if (status === 'ok') return { ...base, state: 'sent-accepted' };
-    if (status === 'failed') return { ...base, state: 'sent-rejected' };
-    return { ...base, state: 'unknown' };
+    if (status === 'ok') return requestedMtls(count, cas, 'sent-accepted');
+    if (status === 'failed') return requestedMtls(count, cas, 'sent-rejected');
+    return requestedMtls(count, cas, 'unknown');
   }
 
   if (f.decrypted) {
@@ -209,13 +220,13 @@ export function judgeMtls(f: ConnectionFacts, status: Status): MtlsVerdict {
     if (f.resumed || hs.serverFinishedFrame !== null) {
       return { state: 'not-requested', certificateRequested: false, clientCertificates: sent === null ? null : sent.length, acceptableCAs: [], inferred: false, evidence: null };
     }
-    return none;
+    return unknownMtls('unknown');
   }
 
   if (f.tls13) {
     const inf = f.tls13Inference;
     if (f.resumed) return { state: 'not-requested', certificateRequested: false, clientCertificates: null, acceptableCAs: [], inferred: false, evidence: 'TLS 1.3 resumption (PSK): no certificates are exchanged' };
-    if (inf === null) return { ...none, state: 'unknown-encrypted' };
+    if (inf === null) return unknownMtls('unknown-encrypted');
     const evidence = inf.evidence;
     switch (inf.clientFlight) {
       case 'finished-only':
@@ -233,5 +244,5 @@ export function judgeMtls(f: ConnectionFacts, status: Status): MtlsVerdict {
   if (hs.serverHelloDoneFrame !== null || f.resumed) {
     return { state: 'not-requested', certificateRequested: false, clientCertificates: sent === null ? null : sent.length, acceptableCAs: [], inferred: false, evidence: null };
   }
-  return none;
+  return unknownMtls('unknown');
 }

@@ -24,6 +24,23 @@ describe('hygiene', () => {
     expect(codes(judge(tls12({ clientHello: { cipherSuites: [0x0a0a, 0xc02f, 0x1301] } })))).toEqual([]);
   });
 
+  const WEAK_TEXT = new Map([
+    [0x000a, 'TLS_RSA_WITH_3DES_EDE_CBC_SHA (3DES (64-bit block, Sweet32))'],
+    [0x0003, 'TLS_RSA_EXPORT_WITH_RC4_40_MD5 (EXPORT-grade (40/56-bit))'],
+  ]);
+
+  it('offered weak suites stay right when lists repeat and differ by one suite or their order', () => {
+    const lists = [[0xc02f, 0x000a, 0x0003], [0xc02f, 0x000a], [0x0003, 0xc02f, 0x000a], [0xc02f, 0x000a, 0x0003], [0xc02f, 0x1301], [0x000a]];
+    for (let round = 0; round < 2; round++) {
+      for (const cipherSuites of lists) {
+        const v = judge(tls12({ clientHello: { cipherSuites } }));
+        const weak = cipherSuites.filter((s) => s === 0x000a || s === 0x0003);
+        if (weak.length === 0) expect(codes(v)).toEqual([]);
+        else expect(finding(v, 'weak-cipher-offered').detail).toContain(`offers ${weak.length} weak suite${weak.length === 1 ? '' : 's'}: ${weak.map((s) => WEAK_TEXT.get(s)).join(', ')}.`);
+      }
+    }
+  });
+
   it('certificates expiring within the threshold, for both chains', () => {
     const c = tls12({ serverCertificates: [serverLeaf({ daysToExpiry: 12, notAfter: '2026-12-02T00:00:00.000Z' }), intermediate()], clientCertificates: [clientLeaf(), intermediate({ daysToExpiry: 20 })] });
     const v = judge(c);

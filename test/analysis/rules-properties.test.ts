@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chainShape, certificateView, validityAt } from '../../src/analysis/rules/certificate-view.js';
 import { firstBytesText } from '../../src/analysis/rules/evidence.js';
-import { dnsNameMatches, hostCovered } from '../../src/analysis/rules/host-name.js';
+import { MAX_HOSTS_PER_NAME_LIST, dnsNameMatches, hostCovered } from '../../src/analysis/rules/host-name.js';
 import { RULES } from '../../src/analysis/rules/index.js';
 import { firstSentence } from '../../src/analysis/summary.js';
 import type { Connection } from '../../src/analysis/connection.js';
@@ -26,6 +26,29 @@ describe('host names (RFC 6125)', () => {
   it('IP literals match IP SANs only', () => {
     expect(hostCovered('10.0.0.5', ['10.0.0.5'], [])).toBe(false);
     expect(hostCovered('10.0.0.5', [], ['10.0.0.5'])).toBe(true);
+  });
+
+  it('remembered answers equal a fresh match, for shared SAN lists and repeated hosts', () => {
+    const label = fc.constantFrom('a', 'b', '*', 'example', 'com', 'A', '');
+    const name = fc.array(label, { minLength: 1, maxLength: 4 }).map((l) => l.join('.'));
+    const lists = [['a.example.com', '*.example.com'], ['b.com'], [], ['*.b.example.com', 'A.example.COM']];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(lists.length - 1), name), { maxLength: 40 }), (calls) => {
+        for (const [i, host] of calls) {
+          const list = lists[i] ?? [];
+          expect(hostCovered(host, list, [])).toBe(list.some((n) => dnsNameMatches(n, host)));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps answering right past the per-list bound', () => {
+    const list = ['*.example.com'];
+    for (let i = 0; i < MAX_HOSTS_PER_NAME_LIST * 2 + 3; i++) {
+      expect(hostCovered(`h${i}.example.com`, list, [])).toBe(true);
+      expect(hostCovered(`h${i}.example.org`, list, [])).toBe(false);
+    }
   });
 });
 

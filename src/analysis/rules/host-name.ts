@@ -25,9 +25,29 @@ export function dnsNameMatches(pattern: string, host: string): boolean {
   return true;
 }
 
+/**
+ * Answers remembered per SAN list: certificate summaries are shared between the connections
+ * that carry the same certificate, so the same list meets the same few host names thousands of
+ * times. Weakly held (a list no longer in use takes its answers with it), and bounded per list.
+ */
+const coveredMemo = new WeakMap<readonly string[], Map<string, boolean>>();
+/** Host names remembered per SAN list; when full the list's answers are cleared. */
+export const MAX_HOSTS_PER_NAME_LIST = 256;
+
 /** True when one of the SANs covers `host` (an IP literal matches the IP SANs only). */
 export function hostCovered(host: string, dnsNames: readonly string[], ipAddresses: readonly string[]): boolean {
   const isIp = /^[0-9.]+$/.test(host) || host.includes(':');
   if (isIp) return ipAddresses.some((ip) => ip.toLowerCase() === host.toLowerCase());
-  return dnsNames.some((n) => dnsNameMatches(n, host));
+  let memo = coveredMemo.get(dnsNames);
+  const known = memo?.get(host);
+  if (known !== undefined) return known;
+  const covered = dnsNames.some((n) => dnsNameMatches(n, host));
+  if (memo === undefined) {
+    memo = new Map();
+    coveredMemo.set(dnsNames, memo);
+  } else if (memo.size >= MAX_HOSTS_PER_NAME_LIST) {
+    memo.clear();
+  }
+  memo.set(host, covered);
+  return covered;
 }

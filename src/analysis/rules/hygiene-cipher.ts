@@ -19,6 +19,38 @@ export function cipherWeakness(code: number): string | null {
   return null;
 }
 
+type WeakSuites = readonly { readonly s: number; readonly why: string }[] | null;
+
+/**
+ * Weak suites per offered list, remembered by the list itself (one char per 16-bit value):
+ * captures repeat a few client stacks. Bounded in entries and list length; when full it is cleared.
+ */
+const weakByList = new Map<string, WeakSuites>();
+export const MAX_WEAK_SUITES_CACHE = 1024;
+export const MAX_WEAK_SUITES_CACHE_LIST = 512;
+
+function weakSuites(suites: readonly number[]): WeakSuites {
+  // One pass that allocates only for weak suites: most ClientHellos offer none.
+  let weak: { s: number; why: string }[] | null = null;
+  for (const s of suites) {
+    const why = cipherWeakness(s);
+    if (why !== null) (weak ??= []).push({ s, why });
+  }
+  return weak;
+}
+
+function offeredWeakSuites(suites: readonly number[]): WeakSuites {
+  // SSLv2 cipher kinds (24-bit) and long lists are computed each time: the key would not be exact or small.
+  if (suites.length > MAX_WEAK_SUITES_CACHE_LIST || suites.some((v) => (v & 0xffff) !== v)) return weakSuites(suites);
+  const key = String.fromCharCode(...suites);
+  const known = weakByList.get(key);
+  if (known !== undefined) return known;
+  const weak = weakSuites(suites);
+  if (weakByList.size >= MAX_WEAK_SUITES_CACHE) weakByList.clear();
+  weakByList.set(key, weak);
+  return weak;
+}
+
 const weakCipher: Rule = {
   id: 'weak-cipher',
   evaluate({ facts }: RuleInput): readonly Finding[] {
@@ -39,12 +71,7 @@ const weakCipher: Rule = {
         },
       ];
     }
-    // One pass that allocates only for weak suites: most ClientHellos offer none, and this runs per connection.
-    let weak: { s: number; why: string }[] | null = null;
-    for (const s of ch.cipherSuites) {
-      const why = cipherWeakness(s);
-      if (why !== null) (weak ??= []).push({ s, why });
-    }
+    const weak = offeredWeakSuites(ch.cipherSuites);
     if (weak === null) return [];
     const names = weak.slice(0, 5).map((x) => `${cipherSuiteName(x.s)} (${x.why})`).join(', ');
     return [
