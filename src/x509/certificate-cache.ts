@@ -8,14 +8,17 @@ import { createHash } from 'node:crypto';
 import type { Timestamp } from '../util/time.js';
 import { atCaptureTime, certificateFacts, type CertificateFacts, type CertificateSummary, type SummaryOptions } from './certificate-summary.js';
 
-/** Default of `maxEntries`: about 1–3 KB of strings per entry, so a few MB at most. */
+/** Default of `maxEntries`: about 1–3 KB of strings and DER per entry, so a few MB at most. */
 export const DEFAULT_CERTIFICATE_CACHE_ENTRIES = 1024;
 
 /**
- * DERs up to this size are their own key (one byte per character): cheaper than hashing them
- * on every lookup, and at most ~8 MB of keys at the default size. Longer ones key by SHA-256.
+ * DERs up to this size are found by a short key (their length and last bytes: the end of the
+ * signature) and confirmed by comparing their bytes with a kept copy: far cheaper than hashing
+ * them on every lookup. Longer ones (rare; their copies would weigh) key by SHA-256.
  */
 export const MAX_BYTE_KEY_LENGTH = 8192;
+/** Trailing bytes in the short key: the signature's last bytes tell certificates apart. */
+const TAIL_BYTES = 32;
 
 /** Options of {@link CertificateCache}. */
 export interface CertificateCacheOptions extends SummaryOptions {
@@ -27,14 +30,24 @@ export interface CertificateCacheOptions extends SummaryOptions {
 interface Entry {
   /** The key it was stored under, re-used when a hit moves it to the back (see summarize). */
   readonly key: string;
+  /** A copy of the DER behind a short key (null behind a SHA-256 key): what a lookup compares. */
+  readonly der: Buffer | null;
   readonly facts: CertificateFacts;
   last: CertificateSummary | null;
 }
 
-/** The cache key of a DER: its bytes as latin1 text, or (long ones) a SHA-256 hex with a prefix no latin1 text has. */
-function derKey(der: Uint8Array): string {
-  if (der.length <= MAX_BYTE_KEY_LENGTH) return Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
-  return `\u0100${createHash('sha256').update(der).digest('hex')}`;
+function bufferOf(der: Uint8Array): Buffer {
+  return Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+}
+
+/** A SHA-256 key, with a prefix no short key has (short keys start with a digit). */
+function hashKey(der: Uint8Array): string {
+  return `#${createHash('sha256').update(der).digest('hex')}`;
+}
+
+/** The short key: the length, then the last bytes as latin1 text. Only a hint: entries behind it are confirmed byte for byte. */
+function shortKey(bytes: Buffer): string {
+  return `${bytes.length}:${bytes.toString('latin1', Math.max(0, bytes.length - TAIL_BYTES))}`;
 }
 
 /** LRU cache of certificate summaries (a Map keeps insertion order; a hit re-inserts). */
@@ -50,26 +63,48 @@ export class CertificateCache {
 
   /** The summary of a DER certificate at the capture time, parsed once per distinct certificate. */
   summarize(der: Uint8Array, captureTime?: Timestamp): CertificateSummary {
-    const key = derKey(der);
-    let entry = this.entries.get(key);
-    if (entry !== undefined) {
-      this.hitCount++;
-      // Re-inserted under its stored key: the long-lived map then never points to this lookup's fresh key string.
-      this.entries.delete(entry.key);
-      this.entries.set(entry.key, entry);
-    } else {
-      this.missCount++;
-      entry = { key, facts: certificateFacts(der, this.options), last: null };
-      if (this.entries.size >= this.maxEntries) {
-        const oldest = this.entries.keys().next();
-        if (oldest.done !== true) this.entries.delete(oldest.value);
-      }
-      this.entries.set(key, entry);
-    }
+    const entry = this.lookup(der);
     // Summaries are read-only: one object per distinct validity and days-to-expiry, not a copy per connection.
     const summary = atCaptureTime(entry.facts, captureTime, entry.last ?? undefined);
     entry.last = summary;
     return summary;
+  }
+
+  private lookup(der: Uint8Array): Entry {
+    let key: string;
+    let copy: Buffer | null = null;
+    if (der.length <= MAX_BYTE_KEY_LENGTH) {
+      const bytes = bufferOf(der);
+      key = shortKey(bytes);
+      const found = this.entries.get(key);
+      // An unpooled copy: entries live long, and a pooled one would pin an 8 KB slab of other bytes each.
+      if (found === undefined) copy = Buffer.allocUnsafeSlow(bytes.length).fill(bytes);
+      else if (found.der !== null && found.der.equals(bytes)) return this.hit(found);
+      // Same length and tail, other bytes (practically only a crafted capture): kept by hash instead.
+      else key = hashKey(der);
+    } else {
+      key = hashKey(der);
+    }
+    if (copy === null) {
+      const found = this.entries.get(key);
+      if (found !== undefined) return this.hit(found);
+    }
+    this.missCount++;
+    const entry: Entry = { key, der: copy, facts: certificateFacts(der, this.options), last: null };
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private hit(entry: Entry): Entry {
+    this.hitCount++;
+    // Re-inserted under its stored key: the long-lived map then never points to this lookup's fresh key string.
+    this.entries.delete(entry.key);
+    this.entries.set(entry.key, entry);
+    return entry;
   }
 
   /** Summaries currently kept. */

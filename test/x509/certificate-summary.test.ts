@@ -246,6 +246,20 @@ describe('CertificateCache', () => {
     expect(c).toEqual(summarizeCertificate(chain.leaf.der, at('2025-01-02T12:00:00Z')));
   });
 
+  it('tells apart DERs of the same length and the same last bytes', () => {
+    const cache = new CertificateCache();
+    const a = Uint8Array.from(chain.leaf.der);
+    const b = Uint8Array.from(chain.leaf.der);
+    b[10] = (b[10] ?? 0) ^ 0xff;
+    const sa = cache.summarize(a);
+    const sb = cache.summarize(b);
+    expect(sb.sha256).not.toBe(sa.sha256);
+    expect(sb).toEqual(summarizeCertificate(b));
+    expect(cache.summarize(Uint8Array.from(b)).sha256).toBe(sb.sha256);
+    expect(cache.summarize(Uint8Array.from(a)).sha256).toBe(sa.sha256);
+    expect(cache.stats()).toEqual({ hits: 2, misses: 2 });
+  });
+
   it('keys DERs longer than MAX_BYTE_KEY_LENGTH by hash, and tells them apart', () => {
     const cache = new CertificateCache();
     const long = new Uint8Array(MAX_BYTE_KEY_LENGTH + 1).fill(7);

@@ -77,8 +77,10 @@ const IGNORE_FINISH = (): void => {};
 
 class DirectionState {
   phase: Phase = 'undecided';
-  /** Bytes held while undecided or in plaintext (a copy, bounded). */
+  /** Bytes held while undecided or in plaintext (a view of `heldRoom`, bounded). */
   held: Uint8Array = EMPTY;
+  /** The buffer `held` views; its capacity doubles, so appending a chunk copies only the chunk. */
+  heldRoom: Uint8Array = EMPTY;
   /** Stream offset of held[0]. */
   heldOffset = 0;
   heldFrame = 0;
@@ -108,7 +110,13 @@ class DirectionState {
   release(): void {
     this.records = null;
     this.framerOrNull = null;
+    this.dropHeld();
+  }
+
+  /** Forgets the held bytes and their buffer (a new hold starts a fresh buffer, never overwriting views handed out). */
+  dropHeld(): void {
     this.held = EMPTY;
+    this.heldRoom = EMPTY;
   }
 
   /** Forget a partial message (after a gap); nothing to forget before the first handshake record. */
@@ -192,7 +200,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
       d.records?.gap(gap);
     } else if (d.phase !== 'off') {
       // A hole in the plaintext before TLS: what was held can no longer be matched byte-for-byte.
-      d.held = EMPTY;
+      d.dropHeld();
       d.heldOffset = gap.offset + gap.length;
       d.scanFrom = 0;
     }
@@ -242,10 +250,15 @@ export class TlsConnectionTracker implements ConnectionHandler {
     const room = this.maxScan - d.held.length;
     if (room <= 0) return;
     const take = chunk.bytes.subarray(0, Math.min(room, chunk.bytes.length));
-    const next = new Uint8Array(d.held.length + take.length);
-    next.set(d.held, 0);
-    next.set(take, d.held.length);
-    d.held = next;
+    const need = d.held.length + take.length;
+    if (d.heldRoom.length < need) {
+      // Capacity doubles up to the scan window: plaintext arriving in many small chunks is not copied over and over.
+      const grown = new Uint8Array(Math.min(this.maxScan, Math.max(need, d.heldRoom.length * 2, 1024)));
+      grown.set(d.held, 0);
+      d.heldRoom = grown;
+    }
+    d.heldRoom.set(take, d.held.length);
+    d.held = d.heldRoom.subarray(0, need);
     if (take.length < chunk.bytes.length) {
       // Bytes past the scan window are not kept: TLS, if it comes, must start within it.
       d.phase = d.phase === 'undecided' ? 'plaintext' : d.phase;
@@ -266,7 +279,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
         // The peer speaks TLS from its first byte and this side answers with something else.
         this.emitNotTls(direction, d.held, d.heldOffset, d.heldFrame, d.heldTime, true);
         d.phase = 'off';
-        d.held = EMPTY;
+        d.dropHeld();
         return;
       }
       d.phase = 'plaintext';
@@ -303,7 +316,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
     const d = this.dirs[direction];
     this.emitNotTls(direction, d.held, d.heldOffset, d.heldFrame, d.heldTime, true);
     d.phase = 'off';
-    d.held = EMPTY;
+    d.dropHeld();
     const peer = this.dirs[direction === 0 ? 1 : 0];
     if (peer.phase === 'off' || (peer.phase === 'plaintext' && peer.held.length >= this.maxScan)) {
       this.control.ignoreData();
@@ -317,7 +330,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
     const offset = d.heldOffset + at;
     this.sink.event({ kind: 'tls-start', direction, how, starttls: protocol, offset, frame: d.heldFrame, time: d.heldTime });
     const held = d.held;
-    d.held = EMPTY;
+    d.dropHeld();
     if (at < held.length) {
       const skip = d.records.push({ bytes: held.subarray(at), offset, frame: d.heldFrame, time: d.heldTime });
       this.requestSkip(direction, skip);
