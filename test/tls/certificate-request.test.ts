@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { ByteReader } from '../../src/tls/byte-reader.js';
 import { decodeCertificateAuthorities } from '../../src/tls/extensions/certificate-authorities.js';
 import { decodeCertificateRequest } from '../../src/tls/handshake/certificate-request.js';
+import { decodeDistinguishedName } from '../../src/tls/distinguished-name.js';
 import { locateTbsParts } from '../../src/x509/tbs.js';
 import { concat, ext, hex, makeChain, strictPrefixes, u16, vec16, vec8, type Issued } from '../x509/helpers.js';
 
@@ -28,6 +29,22 @@ beforeAll(async () => {
 });
 
 describe('decodeCertificateRequest', () => {
+  it('gives the same names when CA lists repeat and change (names are remembered by their DER)', () => {
+    const texts = (body: Uint8Array): string[] => {
+      const d = decodeCertificateRequest(body, { version: 0x0303 });
+      return d.ok ? d.value.certificateAuthorities.map((c) => c.text) : [];
+    };
+    const issuing = 'CN=Corp Issuing CA 2, O=Example Corp, C=US';
+    const root = 'CN=Example Root CA, O=Example Corp, C=US';
+    const bad = Uint8Array.from([0x30, 0x03, 0x31, 0x01, 0x00]);
+    const badText = decodeDistinguishedName(bad).text;
+    for (let round = 0; round < 3; round++) {
+      expect(texts(concat(vec8([1]), sigalgList(), dnList(issuingName, rootName)))).toEqual([issuing, root]);
+      expect(texts(concat(vec8([1]), sigalgList(), dnList(rootName)))).toEqual([root]);
+      expect(texts(concat(vec8([1]), sigalgList(), dnList(bad, issuingName)))).toEqual([badText, issuing]);
+    }
+  });
+
   it('decodes TLS 1.2: types, signature algorithms, CA names as text', () => {
     const d = decodeCertificateRequest(cr12, { version: 0x0303 });
     expect(d.ok).toBe(true);

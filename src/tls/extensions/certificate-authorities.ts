@@ -25,6 +25,26 @@ export interface CertificateAuthorityName {
 }
 
 /**
+ * Decoded names remembered by their DER: a server sends the same CA list in every
+ * CertificateRequest. Bounded in entries and name size; when full it is cleared.
+ */
+const decodedNames = new Map<string, ReturnType<typeof decodeDistinguishedName>>();
+export const MAX_DECODED_NAME_CACHE = 1024;
+export const MAX_CACHED_NAME_DER_LENGTH = 1024;
+
+function decodeNameCached(der: Uint8Array): ReturnType<typeof decodeDistinguishedName> {
+  if (der.length > MAX_CACHED_NAME_DER_LENGTH) return decodeDistinguishedName(der);
+  // The DER itself is the key (one char per byte): exact, and short for a name.
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  const known = decodedNames.get(key);
+  if (known !== undefined) return known;
+  const dn = decodeDistinguishedName(der);
+  if (decodedNames.size >= MAX_DECODED_NAME_CACHE) decodedNames.clear();
+  decodedNames.set(key, dn);
+  return dn;
+}
+
+/**
  * Reads the DistinguishedName entries that fill `list` (the inside of the
  * `<..2^16-1>` vector) until it is empty. Fails when an entry is empty or overruns.
  * The count is bounded by the vector: each entry takes at least 3 bytes.
@@ -37,7 +57,7 @@ export function readDistinguishedNames(list: ByteReader, codePrefix: string): De
     if (entry === undefined) return fail(`${codePrefix}.truncated`, 'A DistinguishedName runs past the end of the CA list.', at);
     if (entry.empty()) return fail(`${codePrefix}.empty_name`, 'A DistinguishedName in the CA list is empty (minimum length is 1).', at);
     const der = entry.rest();
-    const dn = decodeDistinguishedName(der);
+    const dn = decodeNameCached(der);
     names.push(dn.issue === undefined ? { der, text: dn.text } : { der, text: dn.text, issue: dn.issue });
   }
   return ok(names);

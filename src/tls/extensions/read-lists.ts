@@ -11,7 +11,11 @@ export function readU16s(r: ByteReader): number[] | undefined {
 
 /** All of `r` as uint8 values. */
 export function readU8s(r: ByteReader): number[] {
-  return Array.from(r.rest());
+  // A plain loop: Array.from walks a typed array through the iterator protocol, several times slower.
+  const bytes = r.rest();
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length; i++) out.push(bytes[i] as number);
+  return out;
 }
 
 /** Latin-1 text of wire bytes: every byte maps to one character, so nothing is lost or throws. */

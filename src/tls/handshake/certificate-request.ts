@@ -25,6 +25,7 @@ import { ByteReader } from '../byte-reader.js';
 import { fail, ok, type Decoded, type DecodeIssue } from '../decoded.js';
 import { decodeCertificateAuthorities, readDistinguishedNames, type CertificateAuthorityName } from '../extensions/certificate-authorities.js';
 import { decodeExtensions } from '../extensions/index.js';
+import { readU8s } from '../extensions/read-lists.js';
 import type { Extension } from '../extensions/types.js';
 
 /** Decoding context: the negotiated protocol version (0x0300 SSL 3.0 … 0x0304 TLS 1.3; 0x7fNN TLS 1.3 drafts). */
@@ -83,7 +84,7 @@ function decodeLegacy(body: Uint8Array, tls12: boolean): Decoded<CertificateRequ
   const typesAt = r.position;
   const types = r.vec8();
   if (types === undefined) return fail(`${P}.truncated`, 'certificate_types is truncated.', typesAt);
-  const certificateTypes = Array.from(types.rest());
+  const certificateTypes = readU8s(types);
   if (certificateTypes.length === 0) issues.push({ code: `${P}.no_certificate_types`, message: 'certificate_types is empty (minimum 1 entry).', offset: typesAt });
 
   let signatureAlgorithms: number[] = [];
@@ -104,8 +105,8 @@ function decodeLegacy(body: Uint8Array, tls12: boolean): Decoded<CertificateRequ
   const names = readDistinguishedNames(cas, P);
   if (!names.ok) return names;
   if (!r.empty()) return fail(`${P}.trailing_bytes`, `${r.remaining} bytes follow certificate_authorities.`, r.position);
-  const common = { certificateTypes, signatureAlgorithms, certificateAuthorities: names.value, issues };
-  return ok(tls12 ? { variant: 'tls12', ...common } : { variant: 'tls10', ...common });
+  // One literal, no spread of a shared base: this runs for every CertificateRequest.
+  return ok({ variant: tls12 ? 'tls12' : 'tls10', certificateTypes, signatureAlgorithms, certificateAuthorities: names.value, issues });
 }
 
 function readU16List(r: ByteReader): number[] {
