@@ -65,6 +65,9 @@ export async function reportFile(path: string, source: CaptureSource, filters: F
   }
 }
 
+/** Where NDJSON goes: text, or UTF-8 bytes (from a split analysis). */
+export type NdjsonWrite = (chunk: string | Uint8Array) => void;
+
 /** Worker threads for one capture (`--jobs N` on a single file): the compiled split worker and how many. */
 export interface SplitWorkers {
   readonly script: URL;
@@ -76,7 +79,7 @@ export async function ndjsonFile(
   path: string,
   source: CaptureSource,
   filters: FilterOptions,
-  write: (text: string) => void,
+  write: NdjsonWrite,
   extra: Pick<AnalyzeOptions, 'onProgress' | 'beforeChunk'> = {},
   split: SplitWorkers | null = null,
 ): Promise<FileOutcome> {

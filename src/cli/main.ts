@@ -10,6 +10,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const code = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: (s) => process.stdout.write(s),
+  stdoutBytes: (b) => process.stdout.write(b),
   stderr: (s) => process.stderr.write(s),
   stdoutIsTty: process.stdout.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,

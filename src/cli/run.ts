@@ -20,7 +20,7 @@ import type { CliOptions, OutputFormat } from './args.js';
 import { expandInputs } from './inputs.js';
 import type { InputFile } from './inputs.js';
 import { ndjsonFile, reportFile } from './file-task.js';
-import type { FileOutcome, SplitWorkers } from './file-task.js';
+import type { FileOutcome, NdjsonWrite, SplitWorkers } from './file-task.js';
 import { filterOptions, matchesFailOn } from './filters.js';
 import { defaultJobs, runJobs, splitWorkerScript, workerScript } from './jobs.js';
 import { createProgress } from './progress.js';
@@ -31,6 +31,8 @@ import { runCheckCert } from './check-cert.js';
 export interface CliIo {
   readonly stdin: Readable;
   readonly stdout: (s: string) => void;
+  /** Bytes for stdout (UTF-8 NDJSON of a split analysis); when absent they are decoded and given to `stdout`. */
+  readonly stdoutBytes?: (bytes: Uint8Array) => void;
   readonly stderr: (s: string) => void;
   readonly stdoutIsTty: boolean;
   /** A progress line is drawn on stderr only when it is a terminal. */
@@ -208,7 +210,7 @@ async function analyzeAll(
   files: readonly InputFile[],
   io: CliIo,
   mode: 'ndjson' | 'report',
-  onText: (text: string) => void,
+  onText: NdjsonWrite,
   onDone: (file: InputFile, outcome: FileOutcome) => void,
 ): Promise<void> {
   const filters = filterOptions(o);
@@ -260,9 +262,15 @@ async function runNdjson(o: CliOptions, files: readonly InputFile[], io: CliIo):
     }
   }
   const out = fd;
-  const write = (text: string): void => {
-    if (out !== null) writeSync(out, text);
-    else if (!o.quiet) io.stdout(text);
+  const utf8 = new TextDecoder();
+  const write: NdjsonWrite = (chunk) => {
+    if (out !== null) {
+      if (typeof chunk === 'string') writeSync(out, chunk);
+      else for (let at = 0; at < chunk.length; ) at += writeSync(out, chunk, at);
+    } else if (o.quiet) return;
+    else if (typeof chunk === 'string') io.stdout(chunk);
+    else if (io.stdoutBytes !== undefined) io.stdoutBytes(chunk);
+    else io.stdout(utf8.decode(chunk));
   };
   let unreadable = 0;
   let hit = false;

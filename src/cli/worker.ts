@@ -31,7 +31,9 @@ if (port !== null) {
     }
     const job = message;
     const post = (reply: JobReply): void => port.postMessage(reply);
-    const sendText = (text: string): void => {
+    const sendText = (chunk: string | Uint8Array): void => {
+      // Files here are analyzed on this thread alone, so their lines come as text.
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       unwritten += text.length;
       post({ kind: 'text', index: job.index, text });
     };

@@ -133,7 +133,8 @@ async function both(path: string, filters: FilterOptions, threads: number, chunk
   let one = '';
   let split = '';
   const oneResult = await streamNdjson(path, path, filters, (t) => void (one += t), { chunkBytes }).catch((e: unknown) => String(e));
-  const splitResult = await streamNdjsonSplit(pathToFileURL(SCRIPT), path, path, filters, (t) => void (split += t), { threads, chunkBytes }).catch((e: unknown) => String(e));
+  const utf8 = new TextDecoder();
+  const splitResult = await streamNdjsonSplit(pathToFileURL(SCRIPT), path, path, filters, (t) => void (split += utf8.decode(t)), { threads, chunkBytes }).catch((e: unknown) => String(e));
   return { one, split, oneResult, splitResult };
 }
 

@@ -5,7 +5,6 @@
  * and answers each with the connections that started and ended in it.
  */
 import type { FilterOptions } from '../filters.js';
-import type { NdjsonLine } from '../ndjson-stream.js';
 
 export interface SplitInit {
   readonly type: 'init';
@@ -49,9 +48,17 @@ export interface SplitEnded {
   readonly server: string;
   /**
    * The line as judged without and (for a connection that did not speak TLS) with another TLS
-   * connection to its server seen before it; the text starts after the id.
+   * connection to its server seen before it; null where the filters leave it out.
    */
-  readonly lines: readonly NdjsonLine[];
+  readonly lines: readonly (LineBytes | null)[];
+}
+
+/** A line's UTF-8 bytes in the round's text buffer, from just after the id to its newline. */
+export interface LineBytes {
+  readonly start: number;
+  readonly end: number;
+  /** It matches a --fail-on term. */
+  readonly failOn: boolean;
 }
 
 export type SplitReply =
@@ -64,6 +71,8 @@ export type SplitReply =
       /** Connections that started: local id and first frame, pairwise. */
       readonly opened: readonly number[];
       readonly ended: readonly SplitEnded[];
+      /** The lines of `ended`, UTF-8 (transferred); `LineBytes` point into it. */
+      readonly text: ArrayBuffer;
     }
   | { readonly type: 'error'; readonly message: string };
 

@@ -28,8 +28,45 @@ import type { SplitEnded, SplitReply, SplitRequest } from './protocol.js';
 
 /** Rounds sent and not yet merged before the reader waits; bounds the memory of batches and answers. */
 const MAX_ROUNDS_IN_FLIGHT = 4;
-/** Lines are handed to `write` in batches of about this many characters (as with one thread). */
-const BATCH_CHARS = 64 * 1024;
+/** Lines are handed to `write` in batches of about this many bytes. */
+const BATCH_BYTES = 64 * 1024;
+
+/** Output bytes gathered into batches; each batch handed to `write` is a buffer of its own. */
+class OutputBytes {
+  private bytes = new Uint8Array(2 * BATCH_BYTES);
+  private at = 0;
+
+  constructor(private readonly write: (chunk: Uint8Array) => void) {}
+
+  put(part: Uint8Array): void {
+    if (this.at + part.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + part.length));
+      grown.set(this.bytes.subarray(0, this.at));
+      this.bytes = grown;
+    }
+    this.bytes.set(part, this.at);
+    this.at += part.length;
+  }
+
+  /** Digits of an id (ASCII). */
+  putNumber(n: number): void {
+    const text = String(n);
+    const part = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) part[i] = text.charCodeAt(i);
+    this.put(part);
+  }
+
+  endLine(): void {
+    if (this.at >= BATCH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.at === 0) return;
+    this.write(this.bytes.subarray(0, this.at));
+    this.bytes = new Uint8Array(2 * BATCH_BYTES);
+    this.at = 0;
+  }
+}
 
 /** The worker a segment's connection belongs to: the same for both directions. */
 export function flowShare(seg: Pick<TcpSegment, 'src' | 'dst' | 'srcPort' | 'dstPort'>, workers: number): number {
@@ -76,12 +113,13 @@ export async function streamNdjsonSplit(
   source: CaptureSource,
   file: string,
   filters: FilterOptions,
-  write: (text: string) => void,
+  write: (chunk: Uint8Array) => void,
   options: SplitOptions,
 ): Promise<NdjsonStreamResult> {
   const n = Math.max(1, Math.floor(options.threads));
   const { onProgress, chunkBytes } = options;
-  const prefix = linePrefix(file);
+  const prefix = new TextEncoder().encode(linePrefix(file));
+  const out = new OutputBytes(write);
   const tlsServers = new Set<string>();
   const spare: ArrayBuffer[] = [];
   const rounds = new Map<number, Round>();
@@ -91,7 +129,6 @@ export async function streamNdjsonSplit(
   let connections = 0;
   let written = 0;
   let failOnHit = false;
-  let out = '';
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
   const wakeUp = (): void => {
@@ -150,7 +187,9 @@ export async function streamNdjsonSplit(
     // Ids in the order the connections started: by first frame (one segment starts at most one).
     const opened: [number, number, number][] = [];
     const ended: [number, SplitEnded][] = [];
+    const texts: Uint8Array[] = [];
     round.replies.forEach((reply, lane) => {
+      texts[lane] = new Uint8Array(reply?.text ?? new ArrayBuffer(0));
       if (reply === undefined) return;
       for (let i = 0; i + 1 < reply.opened.length; i += 2) opened.push([reply.opened[i + 1] as number, lane, reply.opened[i] as number]);
       for (const e of reply.ended) ended.push([lane, e]);
@@ -164,19 +203,18 @@ export async function streamNdjsonSplit(
       ids?.delete(e.localId);
       connections++;
       if (e.tls === true && tlsServers.size < MAX_CONTEXT_TLS_SERVERS) tlsServers.add(e.server);
-      const line = (e.tls === false && tlsServers.has(e.server) ? e.lines[1] : e.lines[0]) ?? e.lines[0];
-      if (line === undefined || line.text === null) continue;
+      const line = e.tls === false && tlsServers.has(e.server) ? e.lines[1] : e.lines[0];
+      if (line === undefined || line === null) continue;
       if (id === undefined) {
         fail(new Error('a connection ended that was never started'));
         return;
       }
       written++;
       if (line.failOn) failOnHit = true;
-      out += `${prefix}${id}${line.text}`;
-      if (out.length >= BATCH_CHARS) {
-        write(out);
-        out = '';
-      }
+      out.put(prefix);
+      out.putNumber(id);
+      out.put((texts[lane] as Uint8Array).subarray(line.start, line.end));
+      out.endLine();
     }
   }
 
@@ -251,7 +289,7 @@ export async function streamNdjsonSplit(
     if (readError !== null) throw readError;
     if (failure !== null) throw failure;
   } finally {
-    if (out.length > 0) write(out);
+    out.flush();
     await Promise.all(lanes.map((l) => l.worker.terminate()));
   }
   return { connections, written, failOnHit };

@@ -10,11 +10,42 @@ import type { Connection } from '../../analysis/connection.js';
 import type { CaptureContext } from '../../analysis/rules/types.js';
 import { analyzeOptions } from '../file-task.js';
 import { ndjsonLineOf, serverKey } from '../ndjson-stream.js';
-import type { NdjsonLine } from '../ndjson-stream.js';
 import type { FilterOptions } from '../filters.js';
 import { AddressTexts, readBatch } from './segment-codec.js';
 import { linePrefix } from './protocol.js';
-import type { SplitEnded, SplitInit, SplitReply, SplitRequest } from './protocol.js';
+import type { LineBytes, SplitEnded, SplitInit, SplitReply, SplitRequest } from './protocol.js';
+
+/**
+ * Lines of one round as UTF-8 in one buffer, handed over whole: the reading thread writes the
+ * bytes out without decoding or copying them into strings.
+ */
+class TextBytes {
+  private bytes = new Uint8Array(256 * 1024);
+  private at = 0;
+  private readonly encoder = new TextEncoder();
+
+  add(text: string): { start: number; end: number } {
+    // At most 3 bytes per UTF-16 code unit.
+    const need = this.at + text.length * 3;
+    if (need > this.bytes.length) {
+      let size = this.bytes.length * 2;
+      while (size < need) size *= 2;
+      const grown = new Uint8Array(size);
+      grown.set(this.bytes.subarray(0, this.at));
+      this.bytes = grown;
+    }
+    const start = this.at;
+    this.at += this.encoder.encodeInto(text, this.bytes.subarray(start)).written;
+    return { start, end: this.at };
+  }
+
+  take(): ArrayBuffer {
+    const out = this.bytes.buffer as ArrayBuffer;
+    this.bytes = new Uint8Array(Math.max(64 * 1024, this.at));
+    this.at = 0;
+    return out;
+  }
+}
 
 const PHASE_SWEEP = 0;
 const PHASE_SEGMENT = 1;
@@ -27,6 +58,7 @@ class SplitWorker {
   private readonly file: string;
   private readonly filters: FilterOptions;
   private readonly addresses = new AddressTexts();
+  private readonly text = new TextBytes();
   private opened: number[] = [];
   private ended: SplitEnded[] = [];
   /** Where ends happening now go in the order: the frame and phase being processed, and a counter. */
@@ -72,8 +104,8 @@ class SplitWorker {
   }
 
   /** What happened since the last call. */
-  take(): { opened: number[]; ended: SplitEnded[] } {
-    const out = { opened: this.opened, ended: this.ended };
+  take(): { opened: number[]; ended: SplitEnded[]; text: ArrayBuffer } {
+    const out = { opened: this.opened, ended: this.ended, text: this.text.take() };
     this.opened = [];
     this.ended = [];
     return out;
@@ -88,20 +120,20 @@ class SplitWorker {
   private onConnection(c: Connection, lastFrame: number, seen: (server: string) => CaptureContext): void {
     const server = serverKey(c);
     // Only a connection that did not speak TLS reads the context ("other connections to this server spoke TLS").
-    const lines: NdjsonLine[] = [this.line(c, this.noContext)];
+    const lines: (LineBytes | null)[] = [this.line(c, this.noContext)];
     if (c.tls === false) lines.push(this.line(c, seen(server)));
     // The sweep and the end of the capture go through connections least recently active first: by last frame.
     const rank = this.phase === PHASE_SEGMENT ? this.rank++ : lastFrame;
     this.ended.push({ order: [this.frame, this.phase, rank], localId: c.id, tls: c.tls, server, lines });
   }
 
-  private line(c: Connection, context: CaptureContext): NdjsonLine {
+  private line(c: Connection, context: CaptureContext): LineBytes | null {
     const line = ndjsonLineOf(c, context, this.file, this.filters);
-    if (line.text === null) return line;
+    if (line.text === null) return null;
     const head = `${this.prefix}${c.id},`;
     if (!line.text.startsWith(head)) throw new Error('an NDJSON line does not start with its file and id');
     // The reading thread puts the id of the single-thread order in front.
-    return { text: line.text.slice(head.length - 1), failOn: line.failOn };
+    return { ...this.text.add(line.text.slice(head.length - 1)), failOn: line.failOn };
   }
 }
 
@@ -126,9 +158,9 @@ function serve(port: MessagePort): void {
         if (worker === null) throw new Error('a split worker got work before its settings');
         if (m.type === 'batch') worker.batch(m.buffer, m.length);
         else worker.finish();
-        const { opened, ended } = worker.take();
+        const { opened, ended, text } = worker.take();
         const buffer = m.type === 'batch' ? m.buffer : null;
-        post({ type: 'round', round: m.round, buffer, opened, ended }, buffer === null ? [] : [buffer]);
+        post({ type: 'round', round: m.round, buffer, opened, ended, text }, buffer === null ? [text] : [buffer, text]);
       })
       .catch(fail);
   });
