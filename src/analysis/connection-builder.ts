@@ -14,6 +14,7 @@ import type { DecryptionStatus } from '../decrypt/connection-decryptor.js';
 import { alertName, handshakeTypeName } from '../tls/registry/names.js';
 import type { CertificateSummary } from '../x509/index.js';
 import { CertificateCache } from '../x509/index.js';
+import { ByteSlab } from '../util/bytes.js';
 import { emptyHandshake } from './connection.js';
 import type {
   AlertRecord,
@@ -452,17 +453,15 @@ export class ConnectionBuilder implements TlsEventSink {
 }
 
 /**
- * The DERs to keep for chain verification. Views are kept as they are when they fill at least
- * half of the buffer they view (a Certificate message's own body, the usual case): copying each
- * certificate of every connection costs more than the few other bytes they keep alive. Views
- * into a larger buffer are copied, so a connection never pins a big reassembly buffer.
+ * Kept certificate DERs are copied into slabs of their own: one connection's DERs outlive its
+ * record bodies (reports keep whole connections), and a slab of DERs pins nothing but DERs.
+ * A copy per DER would give each its own off-heap buffer, several times dearer.
  */
+const keptDers = new ByteSlab();
+
+/** The DERs to keep for chain verification: owned copies, never views of a record or reassembly buffer. */
 function ownedDers(ders: readonly Uint8Array[]): Uint8Array[] {
-  let bytes = 0;
-  for (const der of ders) bytes += der.byteLength;
-  const buffer = ders[0]?.buffer;
-  const shared = buffer !== undefined && bytes * 2 >= buffer.byteLength && ders.every((der) => der.buffer === buffer);
-  return ders.map((der) => (shared ? der : Uint8Array.from(der)));
+  return ders.map((der) => keptDers.copy(der));
 }
 
 function levelName(level: number): string {

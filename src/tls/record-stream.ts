@@ -15,6 +15,7 @@
 import type { Anomaly } from '../util/anomaly.js';
 import type { Timestamp } from '../util/time.js';
 import type { StreamChunk, StreamGap } from '../flow/types.js';
+import { ByteSlab } from '../util/bytes.js';
 
 /** TLSPlaintext header (RFC 8446 §5.1): ContentType type; ProtocolVersion legacy_record_version; uint16 length (≤ 2^14 + 2048 accepted). */
 export interface RecordHeader {
@@ -60,6 +61,14 @@ const NOT_TLS_SAMPLE = 16;
 /** Never written to: `body` is replaced by a grown buffer before any byte is set. */
 const EMPTY = new Uint8Array(0);
 const ZERO_TIME: Timestamp = { sec: 0, nsec: 0 };
+/**
+ * Wanted record bodies (handshake records, mostly 0.3–4 KB) are copied into shared slabs rather
+ * than each into its own buffer. Bodies live only as long as their connection's decoding (what
+ * outlives it is copied: certificate DERs, randoms), so a slab is freed soon after its last
+ * connection ends.
+ */
+const bodies = new ByteSlab();
+
 /** SSLv2 fixed ClientHello fields after the 2-byte length: msg_type, version, three uint16 lengths. */
 const SSLV2_MIN_HELLO = 9;
 
@@ -191,7 +200,7 @@ export class RecordStream {
           const take = Math.min(this.bodyLength - this.bodyFill, bytes.length - i);
           if (this.bodyFill === 0 && take === this.bodyLength) {
             // The whole body is in this chunk: one copy, nothing to grow.
-            this.body = bytes.slice(i, i + take);
+            this.body = bodies.copy(bytes, i, i + take);
           } else {
             this.reserveBody(this.bodyFill + take);
             this.body.set(bytes.subarray(i, i + take), this.bodyFill);

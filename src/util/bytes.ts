@@ -17,3 +17,37 @@ export function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
+
+/**
+ * Owned copies of small byte ranges carved out of shared slabs. A typed array over 64 bytes gets
+ * its own off-heap backing store, several times dearer to make and to collect than a view of a
+ * slab. A slab lives while any view of it does, so a slab should hold bytes of like lifetimes
+ * (one slab per kind of data); nothing ever writes to the bytes a copy views.
+ */
+export class ByteSlab {
+  private slab: Uint8Array;
+  private used = 0;
+
+  /** `size` bytes per slab; ranges of `minCopy`..`maxCopy` bytes go into slabs, others get their own copy. */
+  constructor(
+    private readonly size = 64 * 1024,
+    private readonly maxCopy = 8 * 1024,
+    private readonly minCopy = 65,
+  ) {
+    this.slab = new Uint8Array(size);
+  }
+
+  /** An owned copy of `bytes[start, end)`. */
+  copy(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
+    const n = end - start;
+    if (n < this.minCopy || n > this.maxCopy) return bytes.slice(start, end);
+    if (this.used + n > this.size) {
+      this.slab = new Uint8Array(this.size);
+      this.used = 0;
+    }
+    const out = this.slab.subarray(this.used, this.used + n);
+    out.set(bytes.subarray(start, end));
+    this.used += n;
+    return out;
+  }
+}
