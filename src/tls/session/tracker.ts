@@ -363,6 +363,8 @@ export class TlsConnectionTracker implements ConnectionHandler {
     }
   }
 
+  // --- record sink of each direction (called through its DirectionSink, not by the flow layer) ---
+
   /** Whether this direction wants a record's body (see RecordSink.wantBody). */
   wantBody(direction: Direction, h: RecordHeader): boolean {
     const d = this.dirs[direction];
