@@ -365,16 +365,12 @@ export class ConnectionBuilder implements TlsEventSink {
       return hs;
     });
 
-    const alerts: AlertRecord[] = this.alerts.map((a) => ({
-      from: roleOf(a.direction),
-      level: a.level,
-      description: a.description,
-      encrypted: a.encrypted,
-      ...(a.decrypted ? { decrypted: true } : {}),
-      length: a.length,
-      frame: a.frame,
-      time: a.time,
-    }));
+    // Two literals instead of a conditional spread (a slow generic copy); `decrypted` only on decrypted alerts.
+    const alerts: AlertRecord[] = this.alerts.map((a) =>
+      a.decrypted
+        ? { from: roleOf(a.direction), level: a.level, description: a.description, encrypted: a.encrypted, decrypted: true, length: a.length, frame: a.frame, time: a.time }
+        : { from: roleOf(a.direction), level: a.level, description: a.description, encrypted: a.encrypted, length: a.length, frame: a.frame, time: a.time },
+    );
 
     const counters = (d: Direction): RoleCounters => ({
       packets: summary.packets[d],
@@ -419,7 +415,7 @@ export class ConnectionBuilder implements TlsEventSink {
     const anomalies: Anomaly[] = [...summary.anomalies, ...this.anomalies.list()];
     const tcpEnd = summary.end;
 
-    return {
+    const connection: { -readonly [K in keyof Connection]: Connection[K] } = {
       id: this.info.id,
       client: endpoint(clientDir),
       server: endpoint(serverDir),
@@ -447,8 +443,10 @@ export class ConnectionBuilder implements TlsEventSink {
       timelineTruncated: this.entriesDropped > 0 || merged.length > this.maxEntries,
       history,
       anomalies,
-      ...(this.decryption !== null ? { decryption: this.decryption } : {}),
     };
+    // Set after the literal (still last), not by a conditional spread inside it: that is a slow generic copy of every record.
+    if (this.decryption !== null) connection.decryption = this.decryption;
+    return connection;
   }
 }
 

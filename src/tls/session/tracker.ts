@@ -71,6 +71,8 @@ type Phase =
 /** Never written to: `held` is replaced, not filled, so directions share one empty array. */
 const EMPTY = new Uint8Array(0);
 const ZERO_TIME: Timestamp = { sec: 0, nsec: 0 };
+/** The status of (nearly) every connection without a key log: one shared read-only object. */
+const NO_KEY_LOG: DecryptionStatus = { status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' };
 /** What an ended tracker reports to: nothing. */
 const IGNORE_EVENTS: TlsEventSink = { event: () => {} };
 const IGNORE_FINISH = (): void => {};
@@ -562,7 +564,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
   private finalDecryptionStatus(): DecryptionStatus {
     if (this.decryptor !== null) return this.decryptor.status();
     if (this.decryptionStatus !== null) return this.decryptionStatus;
-    if (this.keyLog === undefined || this.keyLog.size === 0) return { status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' };
+    if (this.keyLog === undefined || this.keyLog.size === 0) return NO_KEY_LOG;
     if (this.clientHello === null) return { status: 'not-attempted', reason: 'no ClientHello was captured, so no key log line can be matched' };
     return { status: 'not-attempted', reason: 'the handshake did not reach a ServerHello: nothing was encrypted' };
   }
