@@ -89,7 +89,12 @@ describe('segmentation independence, end to end', () => {
             expect(got).toEqual(reference);
           },
         ),
-        { numRuns: 25 },
+        {
+          numRuns: 25,
+          // Once found: the server's alert, held out of order, kept its own (earlier) frame and was
+          // read as coming before the ServerHello (no-common-cipher-suite instead of client-cert-missing).
+          examples: [[261, 1143, 506768, [{ kind: 'reorder', dir: 's2c', index: 0 }]]],
+        },
       );
     });
   }

@@ -51,7 +51,9 @@ export function alertOwner({ facts, mtls }: RuleInput): AlertOwner | null {
   const d = a.description;
   if (d === 51) return a.from === 'server' && hs.clientCertificateVerify !== null && (hs.clientCertificates?.length ?? 0) > 0 ? 'client-cert' : 'negotiation';
   if (d !== null && NEGOTIATION_ALERTS.has(d)) return 'negotiation';
-  if (d === 40 && (hs.serverHello === null || a.frame < (hs.serverHelloFrame ?? Infinity))) return 'negotiation';
+  // A server's own alert follows its ServerHello in its stream, whatever frames reordering gave them;
+  // only the client's alert is placed against the ServerHello by frame.
+  if (d === 40 && (hs.serverHello === null || (a.from === 'client' && a.frame < (hs.serverHelloFrame ?? Infinity)))) return 'negotiation';
   if (a.from === 'server' && mtls.state === 'requested-not-sent') return 'client-cert';
   if (a.from === 'server' && mtls.state === 'sent-rejected' && (d === null || CLIENT_CERT_ALERTS.has(d))) return 'client-cert';
   if (a.from === 'client' && d !== null && SERVER_CERT_ALERTS.has(d) && hs.serverCertificateFrame !== null && a.frame >= hs.serverCertificateFrame) return 'server-cert';
