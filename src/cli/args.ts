@@ -57,9 +57,9 @@ Options:
   --trust-for <who>   client (default: the stores are the server's and verify client
                       certificates) or server
   -j, --jobs <n>      worker threads (default: the number of cores): several files are
-                      analyzed at once, reports stay in file order; with --format ndjson,
-                      one capture of 64 MiB or more (any size when --jobs is given) is
-                      split by connection across them; the output is the same as --jobs 1
+                      analyzed at once, reports stay in file order; with --format ndjson
+                      and an explicit --jobs, one capture is split by connection across
+                      them; the output is the same as --jobs 1
   -v, --verbose       show the ladder and details of every connection, not only failed ones
   -q, --quiet         print nothing; only the exit code speaks (with --fail-on)
   --no-color          no colours (also when NO_COLOR is set)
