@@ -303,12 +303,5 @@ function trafficCapture(t: Traffic, last?: readonly [Seg, number]): Uint8Array {
     step++;
   }
   if (last !== undefined) out.add(last[0], last[1]);
-  const parts = out.end();
-  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.length;
-  }
-  return bytes;
+  return concat(...out.end());
 }

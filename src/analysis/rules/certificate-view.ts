@@ -8,6 +8,7 @@
  */
 import type { CertificateSummary } from '../../x509/index.js';
 import type { Timestamp } from '../../util/time.js';
+import { ClearingCache } from '../../util/clearing-cache.js';
 
 export type Validity = 'valid' | 'expired' | 'not-yet-valid' | 'unknown';
 
@@ -103,7 +104,7 @@ export function sameName(a: string, b: string): boolean {
 export const MAX_NORMALIZED_NAME_CACHE = 4096;
 /** Longer names are normalised each time, so the cache holds at most ~4096 × 1 KiB characters. */
 export const MAX_CACHED_NAME_LENGTH = 1024;
-const normalizedNames = new Map<string, string>();
+const normalizedNames = new ClearingCache<string, string>(MAX_NORMALIZED_NAME_CACHE);
 
 export function normalizeName(n: string): string {
   const hit = normalizedNames.get(n);
@@ -112,10 +113,7 @@ export function normalizeName(n: string): string {
     .split(/(?<!\\),/)
     .map((part) => part.trim().replace(/\s*=\s*/, '=').toLowerCase())
     .join(',');
-  if (n.length <= MAX_CACHED_NAME_LENGTH) {
-    if (normalizedNames.size >= MAX_NORMALIZED_NAME_CACHE) normalizedNames.clear();
-    normalizedNames.set(n, normal);
-  }
+  if (n.length <= MAX_CACHED_NAME_LENGTH) normalizedNames.set(n, normal);
   return normal;
 }
 

@@ -3,6 +3,7 @@ import { cipherSuiteInfo, cipherSuiteName, isGrease } from '../../tls/registry/n
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { frames } from './evidence.js';
+import { ClearingCache } from '../../util/clearing-cache.js';
 
 /** Why a suite is weak, or null. */
 export function cipherWeakness(code: number): string | null {
@@ -25,8 +26,8 @@ type WeakSuites = readonly { readonly s: number; readonly why: string }[] | null
  * Weak suites per offered list, remembered by the list itself (one char per 16-bit value):
  * captures repeat a few client stacks. Bounded in entries and list length; when full it is cleared.
  */
-const weakByList = new Map<string, WeakSuites>();
 export const MAX_WEAK_SUITES_CACHE = 1024;
+const weakByList = new ClearingCache<string, WeakSuites>(MAX_WEAK_SUITES_CACHE);
 export const MAX_WEAK_SUITES_CACHE_LIST = 512;
 
 function weakSuites(suites: readonly number[]): WeakSuites {
@@ -42,13 +43,7 @@ function weakSuites(suites: readonly number[]): WeakSuites {
 function offeredWeakSuites(suites: readonly number[]): WeakSuites {
   // SSLv2 cipher kinds (24-bit) and long lists are computed each time: the key would not be exact or small.
   if (suites.length > MAX_WEAK_SUITES_CACHE_LIST || suites.some((v) => (v & 0xffff) !== v)) return weakSuites(suites);
-  const key = String.fromCharCode(...suites);
-  const known = weakByList.get(key);
-  if (known !== undefined) return known;
-  const weak = weakSuites(suites);
-  if (weakByList.size >= MAX_WEAK_SUITES_CACHE) weakByList.clear();
-  weakByList.set(key, weak);
-  return weak;
+  return weakByList.getOrCompute(String.fromCharCode(...suites), () => weakSuites(suites));
 }
 
 const weakCipher: Rule = {

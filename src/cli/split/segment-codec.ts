@@ -14,6 +14,7 @@
  */
 import type { DecryptionSecrets } from '../../capture/types.js';
 import type { TcpOptions, TcpSegment } from '../../decode/types.js';
+import { ClearingCache } from '../../util/clearing-cache.js';
 
 const SEGMENT = 1;
 const SWEEP = 2;
@@ -170,7 +171,7 @@ const MAX_CACHED_ADDRESSES = 4096;
  * addresses recur in every batch. Keyed by a hash, checked byte by byte.
  */
 export class AddressTexts {
-  private readonly byHash = new Map<number, string>();
+  private readonly byHash = new ClearingCache<number, string>(MAX_CACHED_ADDRESSES);
 
   read(bytes: Uint8Array, start: number, end: number): string {
     let h = 0x811c9dc5 ^ (end - start);
@@ -179,7 +180,6 @@ export class AddressTexts {
     if (known !== undefined && sameText(known, bytes, start, end)) return known;
     let text = '';
     for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i] as number);
-    if (this.byHash.size >= MAX_CACHED_ADDRESSES) this.byHash.clear();
     this.byHash.set(h, text);
     return text;
   }

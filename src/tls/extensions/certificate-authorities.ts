@@ -13,6 +13,7 @@
 import type { ByteReader } from '../byte-reader.js';
 import { type Decoded, type DecodeIssue, fail, ok } from '../decoded.js';
 import { decodeDistinguishedName } from '../distinguished-name.js';
+import { ClearingCache } from '../../util/clearing-cache.js';
 
 /** One CA name as sent on the wire and as text. */
 export interface CertificateAuthorityName {
@@ -28,20 +29,14 @@ export interface CertificateAuthorityName {
  * Decoded names remembered by their DER: a server sends the same CA list in every
  * CertificateRequest. Bounded in entries and name size; when full it is cleared.
  */
-const decodedNames = new Map<string, ReturnType<typeof decodeDistinguishedName>>();
 export const MAX_DECODED_NAME_CACHE = 1024;
+const decodedNames = new ClearingCache<string, ReturnType<typeof decodeDistinguishedName>>(MAX_DECODED_NAME_CACHE);
 export const MAX_CACHED_NAME_DER_LENGTH = 1024;
 
 function decodeNameCached(der: Uint8Array): ReturnType<typeof decodeDistinguishedName> {
   if (der.length > MAX_CACHED_NAME_DER_LENGTH) return decodeDistinguishedName(der);
   // The DER itself is the key (one char per byte): exact, and short for a name.
-  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
-  const known = decodedNames.get(key);
-  if (known !== undefined) return known;
-  const dn = decodeDistinguishedName(der);
-  if (decodedNames.size >= MAX_DECODED_NAME_CACHE) decodedNames.clear();
-  decodedNames.set(key, dn);
-  return dn;
+  return decodedNames.getOrCompute(Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1'), () => decodeDistinguishedName(der));
 }
 
 /**

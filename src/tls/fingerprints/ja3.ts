@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { ClientHello } from '../handshake/client-hello.js';
 import type { ServerHello } from '../handshake/server-hello.js';
 import { isGrease } from '../registry/names.js';
+import { ClearingCache } from '../../util/clearing-cache.js';
 
 /** A fingerprint's input string and its hash. */
 export interface Fingerprint {
@@ -23,14 +24,13 @@ export interface Fingerprint {
 export const MAX_JA3_HASH_CACHE = 4096;
 /** Longer inputs are hashed each time, so the cache holds at most ~4096 × 2 KiB characters. */
 export const MAX_JA3_HASH_CACHE_INPUT_LENGTH = 2048;
-const md5Cache = new Map<string, string>();
+const md5Cache = new ClearingCache<string, string>(MAX_JA3_HASH_CACHE);
 
 function md5(text: string): string {
   const hit = md5Cache.get(text);
   if (hit !== undefined) return hit;
   const h = createHash('md5').update(text, 'latin1').digest('hex');
   if (text.length <= MAX_JA3_HASH_CACHE_INPUT_LENGTH) {
-    if (md5Cache.size >= MAX_JA3_HASH_CACHE) md5Cache.clear();
     md5Cache.set(text, h);
   }
   return h;
@@ -56,7 +56,7 @@ function join(values: readonly number[]): string {
 export const MAX_JA3_RESULT_CACHE = 4096;
 /** Most list values (ciphers, extensions, groups, point formats) of a cached hello. */
 export const MAX_JA3_RESULT_CACHE_VALUES = 512;
-const resultCache = new Map<string, Fingerprint>();
+const resultCache = new ClearingCache<string, Fingerprint>(MAX_JA3_RESULT_CACHE);
 
 /** Whether every value fits one UTF-16 unit, so the key below is exact. Hand-built input may not. */
 function all16(values: readonly number[]): boolean {
@@ -92,10 +92,7 @@ export function ja3(hello: ClientHello): Fingerprint | null {
   }
   const text = [String(version), join(hello.cipherSuites), join(extTypes), join(groups), formats.join('-')].join(',');
   const result: Fingerprint = { text, hash: md5(text) };
-  if (cacheable) {
-    if (resultCache.size >= MAX_JA3_RESULT_CACHE) resultCache.clear();
-    resultCache.set(key, result);
-  }
+  if (cacheable) resultCache.set(key, result);
   return result;
 }
 

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { ClientHello } from '../handshake/client-hello.js';
 import { isGrease } from '../registry/names.js';
+import { ClearingCache } from '../../util/clearing-cache.js';
 
 /** JA4 and its raw and original-order variants. */
 export interface Ja4Result {
@@ -54,14 +55,13 @@ function hex4(n: number): string {
 export const MAX_JA4_HASH_CACHE = 4096;
 /** Longer inputs are hashed each time, so the cache holds at most ~4096 × 2 KiB characters. */
 export const MAX_JA4_HASH_CACHE_INPUT_LENGTH = 2048;
-const sha12Cache = new Map<string, string>();
+const sha12Cache = new ClearingCache<string, string>(MAX_JA4_HASH_CACHE);
 
 function sha12(text: string): string {
   const hit = sha12Cache.get(text);
   if (hit !== undefined) return hit;
   const h = createHash('sha256').update(text, 'latin1').digest('hex').slice(0, 12);
   if (text.length <= MAX_JA4_HASH_CACHE_INPUT_LENGTH) {
-    if (sha12Cache.size >= MAX_JA4_HASH_CACHE) sha12Cache.clear();
     sha12Cache.set(text, h);
   }
   return h;
@@ -120,7 +120,7 @@ const ascending = (x: number, y: number): number => x - y;
 export const MAX_JA4_RESULT_CACHE = 4096;
 /** Most list values (ciphers + extensions + signature algorithms) of a cached hello. */
 export const MAX_JA4_RESULT_CACHE_VALUES = 512;
-const resultCache = new Map<string, Ja4Result>();
+const resultCache = new ClearingCache<string, Ja4Result>(MAX_JA4_RESULT_CACHE);
 
 /** JA4 of a ClientHello. `protocol` is `t` for TLS over TCP (the default), `q` for QUIC, `d` for DTLS. */
 export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Result {
@@ -185,9 +185,6 @@ export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Res
     ja4_o: `${a}_${bOriginal}_${cOriginal}`,
     ja4_ro: `${a}_${cipherOriginal}_${cPart(extOriginal)}`,
   };
-  if (cacheable) {
-    if (resultCache.size >= MAX_JA4_RESULT_CACHE) resultCache.clear();
-    resultCache.set(key, result);
-  }
+  if (cacheable) resultCache.set(key, result);
   return result;
 }

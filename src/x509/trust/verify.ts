@@ -19,6 +19,7 @@ import { certificateFacts, type CertificateSummary } from '../certificate-summar
 import { locateTbsParts } from '../tbs.js';
 import { storeNames } from './load.js';
 import { TRUST_REASONS, type LoadedTrustStore, type TrustCertificate, type TrustProblem, type TrustPurpose, type TrustResult } from './types.js';
+import { ClearingCache } from '../../util/clearing-cache.js';
 
 /** Options of {@link verifyChain}. */
 export interface VerifyOptions {
@@ -56,21 +57,17 @@ interface Candidate {
   readonly anchor: boolean;
 }
 
-const signatureCache = new Map<string, boolean>();
-const nodeCerts = new Map<string, NodeX509Certificate | null>();
+const signatureCache = new ClearingCache<string, boolean>(SIGNATURE_CACHE_ENTRIES);
+const nodeCerts = new ClearingCache<string, NodeX509Certificate | null>(SIGNATURE_CACHE_ENTRIES);
 
 function nodeCert(c: Candidate): NodeX509Certificate | null {
-  let n = nodeCerts.get(c.key);
-  if (n === undefined) {
+  return nodeCerts.getOrCompute(c.key, () => {
     try {
-      n = new NodeX509Certificate(c.der);
+      return new NodeX509Certificate(c.der);
     } catch {
-      n = null;
+      return null;
     }
-    if (nodeCerts.size >= SIGNATURE_CACHE_ENTRIES) nodeCerts.clear();
-    nodeCerts.set(c.key, n);
-  }
-  return n;
+  });
 }
 
 /** Does `child`'s signature verify with `issuer`'s public key? */
@@ -86,7 +83,6 @@ function signedBy(child: Candidate, issuer: Candidate): boolean {
   } catch {
     ok = false;
   }
-  if (signatureCache.size >= SIGNATURE_CACHE_ENTRIES) signatureCache.clear();
   signatureCache.set(k, ok);
   return ok;
 }

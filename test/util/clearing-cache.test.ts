@@ -1,0 +1,35 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ClearingCache } from '../../src/util/clearing-cache.js';
+
+describe('ClearingCache', () => {
+  it('answers like the function it remembers, and never holds more than its bound', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 200 }), (max, keys) => {
+        const cache = new ClearingCache<number, string>(max);
+        let computed = 0;
+        for (const k of keys) {
+          expect(cache.getOrCompute(k, (key) => (computed++, `v${key * 3}`))).toBe(`v${k * 3}`);
+          expect(cache.size).toBeLessThanOrEqual(max);
+        }
+        expect(computed).toBeLessThanOrEqual(keys.length);
+      }),
+    );
+  });
+
+  it('computes a remembered key once, and forgets everything when full', () => {
+    const cache = new ClearingCache<string, number>(2);
+    let calls = 0;
+    const f = (k: string): number => (calls++, k.length);
+    cache.getOrCompute('a', f);
+    cache.getOrCompute('a', f);
+    expect(calls).toBe(1);
+    cache.getOrCompute('bb', f);
+    expect(cache.size).toBe(2);
+    cache.getOrCompute('ccc', f);
+    expect(cache.size).toBe(1);
+    expect(cache.get('a')).toBeUndefined();
+    cache.getOrCompute('a', f);
+    expect(calls).toBe(4);
+  });
+});
