@@ -3,14 +3,17 @@
  * worker at a time, results handed back in file order whatever order the files finish in.
  *
  * NDJSON text of the file at the head of the order is passed through as it arrives; text of
- * later files waits until every earlier file is done. A worker whose text waits stops reading
- * once `MAX_UNWRITTEN_CHARS` of it are held, until its file comes to the head.
+ * later files waits until every earlier file is done, in memory up to `MAX_HELD_CHARS` per file
+ * and in a temporary file past it (see `HeldOutput`). A worker stops reading once
+ * `MAX_UNWRITTEN_CHARS` of its text are neither written nor moved to disk (only when the
+ * temporary folder cannot be written does that happen).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FileOutcome } from './file-task.js';
+import type { FileOutcome, NdjsonWrite } from './file-task.js';
+import { HeldOutput, SpillFolder } from './held-output.js';
 import type { FilterOptions } from './filters.js';
 
 /** One file for a worker. */
@@ -66,10 +69,11 @@ export async function runJobs(
   threads: number,
   mode: JobRequest['mode'],
   filters: FilterOptions,
-  onText: (text: string) => void,
+  onText: NdjsonWrite,
   onDone: (index: number, outcome: FileOutcome) => void,
 ): Promise<void> {
-  const waiting: string[][] = paths.map(() => []);
+  const folder = new SpillFolder();
+  const waiting = paths.map((_, i) => new HeldOutput(folder, `file-${i}.ndjson`));
   const workerOf: (Worker | undefined)[] = paths.map(() => undefined);
   const ack = (index: number, chars: number): void => {
     const message: JobAck = { kind: 'ack', chars };
@@ -82,12 +86,7 @@ export async function runJobs(
     for (;;) {
       const pending = waiting[head];
       if (pending === undefined) return;
-      let chars = 0;
-      for (const t of pending) {
-        onText(t);
-        chars += t.length;
-      }
-      pending.length = 0;
+      const chars = pending.drain(onText);
       if (chars > 0) ack(head, chars);
       const outcome = outcomes[head];
       if (outcome === undefined) return;
@@ -118,7 +117,8 @@ export async function runJobs(
               onText(reply.text);
               ack(reply.index, reply.text.length);
             } else {
-              waiting[reply.index]?.push(reply.text);
+              const moved = waiting[reply.index]?.add(reply.text) ?? 0;
+              if (moved > 0) ack(reply.index, moved);
             }
             return;
           }
@@ -132,6 +132,11 @@ export async function runJobs(
       }),
     );
   }
-  await Promise.all(workers);
-  advance();
+  try {
+    await Promise.all(workers);
+    advance();
+  } finally {
+    for (const w of waiting) w.close();
+    folder.dispose();
+  }
 }
