@@ -4,9 +4,11 @@
  * reordered records, lying length fields, zero-length records, bogus link types,
  * nanosecond/microsecond mix-ups. For every input: no throw other than the documented
  * `TlsAutopsyError` for "not a capture", bounded time, and a JSON report that is valid
- * against docs/report.schema.json.
+ * against docs/report.schema.json. Mutated inputs also go through the split analysis
+ * (`--jobs N` on one capture), which must write exactly what one thread writes.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
@@ -16,8 +18,15 @@ import { runCli } from '../../src/cli/run.js';
 import { renderJson } from '../../src/report/json.js';
 import { buildReport, captureReport, failedCaptureReport } from '../../src/report/model.js';
 import { TlsAutopsyError } from '../../src/util/errors.js';
-import { F, SAMPLES, bytesOf, ip, loadSchemaValidator } from './support.js';
+import { F, ROOT, SAMPLES, bytesOf, ip, loadSchemaValidator } from './support.js';
+import { streamNdjson } from '../../src/cli/ndjson-stream.js';
+import { streamNdjsonSplit } from '../../src/cli/split/split-run.js';
+import type { FilterOptions } from '../../src/cli/filters.js';
 import { clientHelloRecord, concat } from './tls-bytes.js';
+
+const SPLIT_SCRIPT = join(ROOT, 'dist/cli/split/split-worker.js');
+const SPLIT_BUILT = existsSync(SPLIT_SCRIPT);
+if (!SPLIT_BUILT) console.log('Skipping the split-analysis mutation check: the worker is not built (run npm run build).');
 
 const files = readdirSync(SAMPLES).filter((f) => /\.pcap(ng)?$/.test(f)).sort();
 const inputs = files.map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(SAMPLES, f))) }));
@@ -206,6 +215,26 @@ describe('mutation campaigns over the sample captures', () => {
         await check(b);
       }),
       { numRuns: 80, seed: 0x5eed },
+    );
+  }, 120_000);
+
+  it.skipIf(!SPLIT_BUILT)('split across worker threads, stacked mutations give exactly what one thread gives', async () => {
+    const all = Object.values(MUTATIONS);
+    const filters: FilterOptions = { only: 'all', hosts: [], ports: [], snis: [], failOn: ['error'], expiryDays: 30 };
+    const utf8 = new TextDecoder();
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: inputs.length - 1 }), fc.array(fc.tuple(fc.nat({ max: all.length - 1 }), draws), { minLength: 1, maxLength: 3 }), async (which, steps) => {
+        let b: Uint8Array = inputs[which]?.bytes ?? new Uint8Array(0);
+        for (const [m, r] of steps) if (b.length > 0) b = (all[m] as Mutation)(b, r);
+        const source = (): AsyncIterable<Uint8Array> => (async function* () { yield b; })();
+        let one = '';
+        let split = '';
+        const oneResult = await streamNdjson(source(), 'm.pcap', filters, (t) => void (one += t), { chunkBytes: 512 }).catch((e: unknown) => String(e));
+        const splitResult = await streamNdjsonSplit(pathToFileURL(SPLIT_SCRIPT), source(), 'm.pcap', filters, (t) => void (split += utf8.decode(t)), { threads: 2, chunkBytes: 512 }).catch((e: unknown) => String(e));
+        expect(split).toBe(one);
+        expect(splitResult).toEqual(oneResult);
+      }),
+      { numRuns: 15, seed: 0x5b117 },
     );
   }, 120_000);
 
