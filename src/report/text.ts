@@ -8,9 +8,9 @@
  * ladder entries, evidence gaps) are shared with the Markdown and HTML renderers, so the
  * three formats say the same thing in the same words.
  */
-import Table from 'cli-table3';
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
 import { sanitizeText } from './sanitize.js';
+import { renderFixedTable } from './text-table.js';
 import type { CertificateSummary } from '../x509/index.js';
 import { endpointText as formatEndpoint } from '../util/endpoint.js';
 
@@ -670,15 +670,10 @@ function compactRows(cap: CaptureReport, color: boolean, width: number): string 
 function table(cap: CaptureReport, color: boolean, width: number): string {
   if (width < TEXT_TABLE_MIN_WIDTH) return compactRows(cap, color, width);
   const cols = columns(width, color);
-  const t = new Table({
-    head: cols.map((c) => c.head),
-    style: { head: color ? ['bold'] : [], border: color ? ['grey'] : [] },
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    colWidths: cols.map((c) => c.width),
-  });
-  for (const c of cap.connections) t.push(cols.map((col) => col.cell(c)));
-  return t.toString();
+  return renderFixedTable(
+    { head: cols.map((c) => c.head), style: { head: color ? ['bold'] : [], border: color ? ['grey'] : [] }, colWidths: cols.map((c) => c.width) },
+    cap.connections.map((c) => cols.map((col) => col.cell(c))),
+  );
 }
 
 /** Renders the report for a terminal or a text file. Pure: no I/O. */
