@@ -618,8 +618,9 @@ interface Column {
 }
 
 /** Columns that fit `width`: the cipher column goes first when room is short. */
-function columns(width: number, color: boolean): Column[] {
-  const fixed = { id: 5, client: 23, version: 9, cert: 16, result: 12, cipher: 24 };
+function columns(width: number, color: boolean, maxId: number): Column[] {
+  // The # column fits the largest id: a cut id ("10…") names no connection.
+  const fixed = { id: Math.max(5, String(maxId).length + 2), client: 23, version: 9, cert: 16, result: 12, cipher: 24 };
   const minServer = 22;
   const minWhy = 24;
   const withCipher = fixed.id + fixed.client + fixed.version + fixed.cert + fixed.result + fixed.cipher + minServer + minWhy + 9 <= width;
@@ -669,7 +670,7 @@ function compactRows(cap: CaptureReport, color: boolean, width: number): string 
 
 function table(cap: CaptureReport, color: boolean, width: number): string {
   if (width < TEXT_TABLE_MIN_WIDTH) return compactRows(cap, color, width);
-  const cols = columns(width, color);
+  const cols = columns(width, color, cap.connections.reduce((m, c) => Math.max(m, c.id), 0));
   return renderFixedTable(
     { head: cols.map((c) => c.head), style: { head: color ? ['bold'] : [], border: color ? ['grey'] : [] }, colWidths: cols.map((c) => c.width) },
     cap.connections.map((c) => cols.map((col) => col.cell(c))),

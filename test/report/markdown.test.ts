@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { md, mermaidText, renderMarkdown } from '../../src/report/markdown.js';
 import { buildReport } from '../../src/report/model.js';
 import { FACTORY_META, factoryCapture, factoryReport, HOSTILE } from './report-factory.js';
+import { renderText } from '../../src/report/text.js';
 import { cellSeparators } from './markdown-cells.js';
 
 const out = renderMarkdown(factoryReport(), FACTORY_META);
@@ -20,6 +21,19 @@ function prose(text: string): string {
 }
 
 describe('markdown report', () => {
+  it('renders a capture with tens of thousands of failed connections (more lines than a call takes arguments)', () => {
+    const cap = factoryCapture();
+    const failed = cap.connections.find((c) => c.status === 'failed');
+    if (failed === undefined) throw new Error('the factory has a failed connection');
+    const many = Array.from({ length: 20_000 }, (_, i) => ({ ...failed, id: i + 1 }));
+    const report = buildReport([{ ...cap, connections: many }]);
+    const text = renderMarkdown(report, FACTORY_META);
+    expect(text.split('\n').length).toBeGreaterThan(200_000);
+    expect(text).toContain('#20000');
+    // The text report of the same: one table of every connection.
+    expect(renderText(report, { color: false, verbose: false, width: 160 }).match(/│ 20000 /g)?.length).toBe(1);
+  }, 60_000);
+
   it('opens with the capture and its one-line verdict', () => {
     const single = renderMarkdown(buildReport([factoryCapture()]), FACTORY_META);
     expect(single.split('\n')[0]).toBe('# captures/hr-connector.pcap: 2 of 5 TLS connections failed: Client certificate missing \\(1×\\); Client certificate rejected CN=\\\\x1b\\[31mRED\\\\x1b\\[0m \\\\x07bell \\(1×\\)');
