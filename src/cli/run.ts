@@ -4,12 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { buildReport, TOOL } from '../report/model.js';
 import type { CaptureReport, Report } from '../report/model.js';
-import { renderJson, renderNdjson } from '../report/json.js';
+import { renderJson, renderJsonPieces, renderNdjson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -69,6 +69,16 @@ function formatFromExtension(path: string): OutputFormat | null {
 /** POSIX-shell quoting of one argument, only when it needs it. */
 export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Writes text pieces to a file, replacing it. */
+async function writePieces(path: string, pieces: Iterable<string>): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    for (const piece of pieces) await handle.write(piece);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** SHA-256 of a file, streamed (a second pass over the capture); null when it cannot be read. */
@@ -179,10 +189,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   });
   const report = buildReport(captures);
   const color = o.output === null && io.stdoutIsTty && o.color !== false && io.env['NO_COLOR'] === undefined ? true : o.color === true;
-  let text: string;
+  let pieces: Iterable<string>;
   try {
     const meta = format === 'markdown' || format === 'html' ? await reportMeta(argv, files) : null;
-    text = render(report, format, o, color, io.stdoutIsTty && o.output === null ? io.columns : undefined, meta);
+    // JSON goes out in pieces: a report of many thousands of connections is never one huge string.
+    pieces = format === 'json' ? renderJsonPieces(report) : [render(report, format, o, color, io.stdoutIsTty && o.output === null ? io.columns : undefined, meta)];
   } catch (err) {
     if (err instanceof TlsAutopsyError) {
       io.stderr(`tlsautopsy: ${err.message}\n`);
@@ -190,8 +201,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     throw err;
   }
-  if (o.output !== null) await writeFile(o.output, text);
-  else if (!o.quiet) io.stdout(text);
+  if (o.output !== null) await writePieces(o.output, pieces);
+  else if (!o.quiet) for (const piece of pieces) io.stdout(piece);
 
   if (unreadable > 0 && unreadable === files.length) return EXIT_USAGE;
   if (o.failOn.length > 0) {

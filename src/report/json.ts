@@ -1,8 +1,54 @@
+import { randomUUID } from 'node:crypto';
 import type { ConnectionReport, Report } from './model.js';
 
 /** The whole report as one JSON document (docs/report.schema.json). */
 export function renderJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  let out = '';
+  for (const piece of renderJsonPieces(report)) out += piece;
+  return out;
+}
+
+/** Connections per piece of `renderJsonPieces`. */
+const CONNECTIONS_PER_PIECE = 64;
+
+/**
+ * The same document as `renderJson`, in pieces of a few connections each, so that a report of
+ * tens of thousands of connections is written out without ever being one string of hundreds
+ * of megabytes. The frame (everything but the connections) is rendered with a marker in place
+ * of each capture's connection list; each connection is then rendered on its own and indented
+ * to its depth, which gives exactly the text one `JSON.stringify(report, null, 2)` gives.
+ */
+export function* renderJsonPieces(report: Report): Generator<string> {
+  // A marker no wire string can contain (it is made afresh for each report).
+  const marker = `@@connections-${randomUUID()}@@`;
+  const frame = JSON.stringify({ ...report, captures: report.captures.map((cap, i) => ({ ...cap, connections: [`${marker}${i}`] })) }, null, 2);
+  let at = 0;
+  for (const [i, cap] of report.captures.entries()) {
+    const token = `"${marker}${i}"`;
+    const tokenAt = frame.indexOf(token, at);
+    if (tokenAt < 0) continue;
+    // The list as rendered around the marker: "[\n" + indent + marker + "\n" + closing indent + "]".
+    const open = frame.lastIndexOf('[', tokenAt);
+    const close = frame.indexOf(']', tokenAt + token.length);
+    const indent = frame.slice(frame.lastIndexOf('\n', tokenAt) + 1, tokenAt);
+    yield frame.slice(at, open);
+    if (cap.connections.length === 0) {
+      yield '[]';
+    } else {
+      const closing = frame.slice(frame.lastIndexOf('\n', close) + 1, close);
+      let piece = '[';
+      for (const [k, c] of cap.connections.entries()) {
+        piece += `${k === 0 ? '' : ','}\n${indent}${JSON.stringify(c, null, 2).replaceAll('\n', `\n${indent}`)}`;
+        if ((k + 1) % CONNECTIONS_PER_PIECE === 0) {
+          yield piece;
+          piece = '';
+        }
+      }
+      yield `${piece}\n${closing}]`;
+    }
+    at = close + 1;
+  }
+  yield `${frame.slice(at)}\n`;
 }
 
 /** The line prefix of the last file: every line of a capture starts with the same two fields. */
