@@ -194,9 +194,10 @@ function captureSection(cap: CaptureReport, capIndex: number): string {
     out.push(
       `<div class="controls" hidden><input type="search" placeholder="Filter connections" aria-label="Filter connections"><select aria-label="Result"><option value="">all results</option><option value="failed">failed</option><option value="incomplete">incomplete</option><option value="ok">ok</option><option value="not-tls">not TLS</option></select><span class="edge-filter" hidden><span></span> <button type="button">show all</button></span><span class="shown muted"></span></div>`,
       `<table class="conns"><thead><tr>${COLUMNS.map((h) => `<th aria-sort="none"><button type="button">${e(h)}</button></th>`).join('')}</tr></thead>`,
-      ...cap.connections.map(connectionBody),
-      '</table>',
     );
+    // One by one: a capture can have more connections than a call takes arguments.
+    for (const c of cap.connections) out.push(connectionBody(c));
+    out.push('</table>');
   }
   const warnings = hygieneWarnings(cap);
   if (warnings.length > 0) out.push('<h3>Warnings</h3><ul>', ...warnings.map((w) => `<li><span class="badge sev-warning">warning</span> ${e(w.title)} <span class="muted">(${e(idList(w.ids))})</span></li>`), '</ul>');
