@@ -8,12 +8,15 @@ import type { AnalyzeOptions } from '../analyze.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { loadTrustSetupCached } from '../x509/trust/index.js';
 import type { CaptureSource } from '../capture/types.js';
-import { captureReport, failedCaptureReport } from '../report/model.js';
-import type { CaptureReport } from '../report/model.js';
+import { captureReportWith, connectionReport, failedCaptureReport } from '../report/model.js';
+import type { CaptureReport, ConnectionReport } from '../report/model.js';
+import { captureContext, judgeConnection } from '../analysis/verdict.js';
+import type { CaptureContext } from '../analysis/rules/types.js';
+import type { Connection } from '../analysis/connection.js';
 import { TlsAutopsyError } from '../util/errors.js';
 import { keep } from './filters.js';
 import type { FilterOptions } from './filters.js';
-import { ndjsonErrorLine, streamNdjson } from './ndjson-stream.js';
+import { ndjsonErrorLine, serverKey, streamNdjson } from './ndjson-stream.js';
 import { streamNdjsonSplit } from './split/split-run.js';
 
 /** The outcome of one file. `error` is the one-sentence message when it could not be read. */
@@ -56,9 +59,30 @@ export async function reportFile(path: string, source: CaptureSource, filters: F
   const label = fileLabel(path);
   try {
     const options = { ...(await analyzeOptions(filters)), ...extra };
-    const analysis = await analyzeCapture(source, options);
-    const cap = captureReport(label, analysis, { expiryDays: filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) });
-    return { error: null, capture: { ...cap, connections: cap.connections.filter((c) => keep(c, filters)) } };
+    // Each connection is judged as it ends and only its (kept) report stays: the analysis
+    // records are dropped at once. Only a connection that did not speak TLS reads the capture
+    // context ("another connection to this server spoke TLS"), so those wait for the end.
+    const servers = new Set<string>();
+    const context: CaptureContext = { ...captureContext([], { expiryDays: filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) }), tlsServers: servers };
+    const kept: ConnectionReport[] = [];
+    const notTls: Connection[] = [];
+    const judge = (c: Connection): void => {
+      const report = connectionReport(c, judgeConnection(c, context));
+      if (keep(report, filters)) kept.push(report);
+    };
+    const analysis = await analyzeCapture(source, {
+      ...options,
+      retainConnections: false,
+      onConnection: (c) => {
+        if (c.tls === true) servers.add(serverKey(c));
+        if (c.tls === false) notTls.push(c);
+        else judge(c);
+      },
+    });
+    for (const c of notTls) judge(c);
+    // Connections end in any order; the report lists them by id, as the whole analysis does.
+    kept.sort((a, b) => a.id - b.id);
+    return { error: null, capture: captureReportWith(label, analysis, kept) };
   } catch (err) {
     const message = messageOf(path, err);
     return { error: message, capture: failedCaptureReport(label, message) };

@@ -248,6 +248,15 @@ export interface CaptureReportOptions {
 
 export function captureReport(file: string, analysis: CaptureAnalysis, options: CaptureReportOptions = {}): CaptureReport {
   const context: CaptureContext = captureContext(analysis.connections, options);
+  return captureReportWith(
+    file,
+    analysis,
+    analysis.connections.map((c) => connectionReport(c, judgeConnection(c, context))),
+  );
+}
+
+/** The capture report of an analysis whose connections were judged as they ended (in id order). */
+export function captureReportWith(file: string, analysis: Omit<CaptureAnalysis, 'connections'>, connections: readonly ConnectionReport[]): CaptureReport {
   return {
     file,
     error: null,
@@ -260,7 +269,7 @@ export function captureReport(file: string, analysis: CaptureAnalysis, options: 
     lastTime: analysis.lastTime === null ? null : toIsoString(analysis.lastTime, 6),
     anomalies: analysis.anomalies,
     udp: { datagrams: analysis.udp.datagrams, dtlsFlows: analysis.udp.dtlsFlows, quicFlows: analysis.udp.quicFlows },
-    connections: analysis.connections.map((c) => connectionReport(c, judgeConnection(c, context))),
+    connections,
     stoppedEarly: analysis.stoppedEarly,
   };
 }
