@@ -35,3 +35,15 @@ export class ClearingCache<K, V> {
     this.map.clear();
   }
 }
+
+/**
+ * An exact string key of a prefix and lists of 16-bit values (one char per value), the lists'
+ * lengths first so that the concatenation cannot be read two ways. Callers keep the lists short
+ * (a call takes a bounded number of arguments).
+ */
+export function listsKey(prefix: string, lists: readonly (readonly number[])[]): string {
+  let key = prefix;
+  for (const list of lists) key += String.fromCharCode(list.length);
+  for (const list of lists) key += String.fromCharCode(...list);
+  return key;
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ClearingCache } from '../../src/util/clearing-cache.js';
+import { ClearingCache, listsKey } from '../../src/util/clearing-cache.js';
 
 describe('ClearingCache', () => {
   it('answers like the function it remembers, and never holds more than its bound', () => {
@@ -31,5 +31,17 @@ describe('ClearingCache', () => {
     expect(cache.get('a')).toBeUndefined();
     cache.getOrCompute('a', f);
     expect(calls).toBe(4);
+  });
+});
+
+describe('listsKey', () => {
+  it('tells any two different sets of 16-bit lists apart (same prefix, same number of lists)', () => {
+    const lists = fc.array(fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 6 }), { minLength: 3, maxLength: 3 });
+    fc.assert(
+      fc.property(lists, lists, (a, b) => {
+        expect(listsKey('p', a) === listsKey('p', b)).toBe(JSON.stringify(a) === JSON.stringify(b));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

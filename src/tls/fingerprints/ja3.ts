@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { ClientHello } from '../handshake/client-hello.js';
 import type { ServerHello } from '../handshake/server-hello.js';
 import { isGrease } from '../registry/names.js';
-import { ClearingCache } from '../../util/clearing-cache.js';
+import { ClearingCache, listsKey } from '../../util/clearing-cache.js';
 
 /** A fingerprint's input string and its hash. */
 export interface Fingerprint {
@@ -78,14 +78,7 @@ export function ja3(hello: ClientHello): Fingerprint | null {
     all16(extTypes) &&
     all16(groups) &&
     all16(formats);
-  // Lengths first, so the concatenated lists cannot be read two ways.
-  const key = cacheable
-    ? String.fromCharCode(version, hello.cipherSuites.length, extTypes.length, groups.length, formats.length) +
-      String.fromCharCode(...hello.cipherSuites) +
-      String.fromCharCode(...extTypes) +
-      String.fromCharCode(...groups) +
-      String.fromCharCode(...formats)
-    : '';
+  const key = cacheable ? listsKey(String.fromCharCode(version), [hello.cipherSuites, extTypes, groups, formats]) : '';
   if (cacheable) {
     const hit = resultCache.get(key);
     if (hit !== undefined) return hit;

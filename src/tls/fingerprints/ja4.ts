@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { ClientHello } from '../handshake/client-hello.js';
 import { isGrease } from '../registry/names.js';
-import { ClearingCache } from '../../util/clearing-cache.js';
+import { ClearingCache, listsKey } from '../../util/clearing-cache.js';
 
 /** JA4 and its raw and original-order variants. */
 export interface Ja4Result {
@@ -153,13 +153,7 @@ export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Res
   // The result depends only on `a` and the three filtered lists. `a` has a fixed length (10), each
   // list value is 16-bit and so is each list length, so this key is exact: one char per value.
   const cacheable = only16 && ciphers.length + extTypes.length + sigalgs.length <= MAX_JA4_RESULT_CACHE_VALUES;
-  const key = cacheable
-    ? a +
-      String.fromCharCode(ciphers.length, extTypes.length, sigalgs.length) +
-      String.fromCharCode(...ciphers) +
-      String.fromCharCode(...extTypes) +
-      String.fromCharCode(...sigalgs)
-    : '';
+  const key = cacheable ? listsKey(a, [ciphers, extTypes, sigalgs]) : '';
   if (cacheable) {
     const hit = resultCache.get(key);
     if (hit !== undefined) return hit;
