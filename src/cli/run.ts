@@ -11,7 +11,7 @@ import { buildReport, TOOL } from '../report/model.js';
 import type { CaptureReport, Report } from '../report/model.js';
 import { renderJson, renderJsonPieces, renderNdjson } from '../report/json.js';
 import { renderText } from '../report/text.js';
-import { renderHtml } from '../report/html.js';
+import { renderHtml, renderHtmlPieces } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { ReportMeta } from '../report/markdown.js';
 import { TlsAutopsyError } from '../util/errors.js';
@@ -192,8 +192,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let pieces: Iterable<string>;
   try {
     const meta = format === 'markdown' || format === 'html' ? await reportMeta(argv, files) : null;
-    // JSON goes out in pieces: a report of many thousands of connections is never one huge string.
-    pieces = format === 'json' ? renderJsonPieces(report) : [render(report, format, o, color, io.stdoutIsTty && o.output === null ? io.columns : undefined, meta)];
+    // JSON and HTML go out in pieces: a report of many thousands of connections is never one huge string.
+    pieces =
+      format === 'json'
+        ? renderJsonPieces(report)
+        : format === 'html'
+          ? renderHtmlPieces(report, meta ?? { commandLine: 'tlsautopsy', captureSha256: {} })
+          : [render(report, format, o, color, io.stdoutIsTty && o.output === null ? io.columns : undefined, meta)];
   } catch (err) {
     if (err instanceof TlsAutopsyError) {
       io.stderr(`tlsautopsy: ${err.message}\n`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HTML_CSP, renderHtml } from '../../src/report/html.js';
+import { HTML_CSP, renderHtml, renderHtmlPieces } from '../../src/report/html.js';
 import { HTML_SCRIPT } from '../../src/report/html-assets.js';
 import { buildReport } from '../../src/report/model.js';
 import { connection, FACTORY_META, factoryCapture, factoryReport } from './report-factory.js';
@@ -12,6 +12,20 @@ function hash(s: string): string {
 }
 
 describe('html report', () => {
+  it('comes in pieces of a few hundred KB for a capture of thousands of connections, every row once, in order', () => {
+    const cap = factoryCapture();
+    const many = Array.from({ length: 3000 }, (_, i) => ({ ...(cap.connections[i % cap.connections.length] as (typeof cap.connections)[number]), id: i + 1 }));
+    const report = buildReport([{ ...cap, connections: many }]);
+    const pieces = [...renderHtmlPieces(report, FACTORY_META)];
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const p of pieces) expect(p.length).toBeLessThan(400 * 1024);
+    const html = pieces.join('');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.endsWith('</html>\n')).toBe(true);
+    const ids = [...html.matchAll(/<tbody class="conn [^"]*" data-id="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(ids).toEqual(many.map((c) => c.id));
+  });
+
   it('is one document that loads nothing', () => {
     expect(out.startsWith('<!doctype html>\n')).toBe(true);
     expect(out.trimEnd().endsWith('</html>')).toBe(true);
