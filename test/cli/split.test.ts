@@ -220,15 +220,23 @@ describe.skipIf(!BUILT)('split analysis writes what one thread writes', () => {
     }
   }, 60_000);
 
-  it('through the command: --jobs 2 on one capture, same output and exit code as --jobs 1', () => {
+  it('through the command: --jobs 2 on one capture, same output and exit code as --jobs 1 (also with a key log the workers read)', () => {
     const cli = join(ROOT, 'bin/tlsautopsy');
     const file = join(SAMPLES, readdirSync(SAMPLES).filter((f) => /\.pcap(ng)?$/.test(f)).sort()[0] as string);
-    const args = ['--format', 'ndjson', '--fail-on', 'error', file];
-    const one = spawnSync(process.execPath, [cli, '--jobs', '1', ...args], { encoding: 'utf8' });
-    const two = spawnSync(process.execPath, [cli, '--jobs', '2', ...args], { encoding: 'utf8' });
-    expect(two.stdout).toBe(one.stdout);
-    expect(two.status).toBe(one.status);
-    expect(one.stdout.length).toBeGreaterThan(100);
+    const keyed = join(SAMPLES, 'tls12-mtls-client-cert-untrusted.pcap');
+    for (const args of [
+      ['--format', 'ndjson', '--fail-on', 'error', file],
+      ['--format', 'ndjson', '--keylog', join(SAMPLES, 'tls12-mtls-client-cert-untrusted.keys'), keyed],
+    ]) {
+      const one = spawnSync(process.execPath, [cli, '--jobs', '1', ...args], { encoding: 'utf8' });
+      const two = spawnSync(process.execPath, [cli, '--jobs', '2', ...args], { encoding: 'utf8' });
+      expect(two.stdout).toBe(one.stdout);
+      expect(two.status).toBe(one.status);
+      expect(one.stdout.length).toBeGreaterThan(100);
+    }
+    // The key log was used: the decrypted verdict differs from the one without it.
+    const decrypted = spawnSync(process.execPath, [cli, '--jobs', '2', '--format', 'ndjson', '--keylog', join(SAMPLES, 'tls12-mtls-client-cert-untrusted.keys'), keyed], { encoding: 'utf8' }).stdout;
+    expect(decrypted).toContain('"status":"decrypted"');
   }, 60_000);
 });
 
