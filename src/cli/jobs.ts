@@ -3,17 +3,14 @@
  * worker at a time, results handed back in file order whatever order the files finish in.
  *
  * NDJSON text of the file at the head of the order is passed through as it arrives; text of
- * later files waits until every earlier file is done, in memory up to `MAX_HELD_CHARS` per file
- * and in a temporary file past it (see `HeldOutput`). A worker stops reading once
- * `MAX_UNWRITTEN_CHARS` of its text are neither written nor moved to disk (only when the
- * temporary folder cannot be written does that happen).
+ * later files waits until every earlier file is done. A worker whose text waits stops reading
+ * once `MAX_UNWRITTEN_CHARS` of it are held, until its file comes to the head.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FileOutcome, NdjsonWrite } from './file-task.js';
-import { HeldOutput, SpillFolder } from './held-output.js';
+import type { FileOutcome } from './file-task.js';
 import type { FilterOptions } from './filters.js';
 
 /** One file for a worker. */
@@ -32,10 +29,11 @@ export interface JobAck {
 
 /**
  * NDJSON characters a worker may have sent and not yet seen written. A file that is not first in
- * the order has its text held until the files before it are done; past this, its worker waits,
- * so the memory of held output stays bounded (about 2 bytes per character at most).
+ * the order has its text held in memory until the files before it are done (never in a temporary
+ * file: nothing is written but the output asked for); past this, its worker waits, so the memory
+ * of held output stays bounded (about 2 bytes per character at most, per worker).
  */
-export const MAX_UNWRITTEN_CHARS = 32 * 1024 * 1024;
+export const MAX_UNWRITTEN_CHARS = 128 * 1024 * 1024;
 
 /** What a worker posts back: NDJSON text (any number of times), then the outcome once. */
 export type JobReply =
@@ -69,11 +67,10 @@ export async function runJobs(
   threads: number,
   mode: JobRequest['mode'],
   filters: FilterOptions,
-  onText: NdjsonWrite,
+  onText: (text: string) => void,
   onDone: (index: number, outcome: FileOutcome) => void,
 ): Promise<void> {
-  const folder = new SpillFolder();
-  const waiting = paths.map((_, i) => new HeldOutput(folder, `file-${i}.ndjson`));
+  const waiting: string[][] = paths.map(() => []);
   const workerOf: (Worker | undefined)[] = paths.map(() => undefined);
   const ack = (index: number, chars: number): void => {
     const message: JobAck = { kind: 'ack', chars };
@@ -86,7 +83,12 @@ export async function runJobs(
     for (;;) {
       const pending = waiting[head];
       if (pending === undefined) return;
-      const chars = pending.drain(onText);
+      let chars = 0;
+      for (const t of pending) {
+        onText(t);
+        chars += t.length;
+      }
+      pending.length = 0;
       if (chars > 0) ack(head, chars);
       const outcome = outcomes[head];
       if (outcome === undefined) return;
@@ -117,8 +119,7 @@ export async function runJobs(
               onText(reply.text);
               ack(reply.index, reply.text.length);
             } else {
-              const moved = waiting[reply.index]?.add(reply.text) ?? 0;
-              if (moved > 0) ack(reply.index, moved);
+              waiting[reply.index]?.push(reply.text);
             }
             return;
           }
@@ -132,11 +133,6 @@ export async function runJobs(
       }),
     );
   }
-  try {
-    await Promise.all(workers);
-    advance();
-  } finally {
-    for (const w of waiting) w.close();
-    folder.dispose();
-  }
+  await Promise.all(workers);
+  advance();
 }
