@@ -20,54 +20,14 @@ import { PacketDecoder } from '../../decode/index.js';
 import type { TcpSegment } from '../../decode/types.js';
 import { FLOW_DEFAULTS, SweepSchedule, segmentSeconds } from '../../flow/flow-table.js';
 import type { FilterOptions } from '../filters.js';
-import { MAX_CONTEXT_TLS_SERVERS } from '../ndjson-stream.js';
 import type { NdjsonStreamResult } from '../ndjson-stream.js';
 import { BatchWriter } from './segment-codec.js';
-import { linePrefix } from './protocol.js';
-import type { SplitEnded, SplitReply, SplitRequest } from './protocol.js';
+import type { SplitReply, SplitRequest } from './protocol.js';
+import { RoundMerger } from './round-merger.js';
+import type { RoundReply } from './round-merger.js';
 
 /** Rounds sent and not yet merged before the reader waits; bounds the memory of batches and answers. */
 const MAX_ROUNDS_IN_FLIGHT = 4;
-/** Lines are handed to `write` in batches of about this many bytes. */
-const BATCH_BYTES = 64 * 1024;
-
-/** Output bytes gathered into batches; each batch handed to `write` is a buffer of its own. */
-class OutputBytes {
-  private bytes = new Uint8Array(2 * BATCH_BYTES);
-  private at = 0;
-
-  constructor(private readonly write: (chunk: Uint8Array) => void) {}
-
-  put(part: Uint8Array): void {
-    if (this.at + part.length > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + part.length));
-      grown.set(this.bytes.subarray(0, this.at));
-      this.bytes = grown;
-    }
-    this.bytes.set(part, this.at);
-    this.at += part.length;
-  }
-
-  /** Digits of an id (ASCII). */
-  putNumber(n: number): void {
-    const text = String(n);
-    const part = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) part[i] = text.charCodeAt(i);
-    this.put(part);
-  }
-
-  endLine(): void {
-    if (this.at >= BATCH_BYTES) this.flush();
-  }
-
-  flush(): void {
-    if (this.at === 0) return;
-    this.write(this.bytes.subarray(0, this.at));
-    this.bytes = new Uint8Array(2 * BATCH_BYTES);
-    this.at = 0;
-  }
-}
-
 /** The worker a segment's connection belongs to: the same for both directions. */
 export function flowShare(seg: Pick<TcpSegment, 'src' | 'dst' | 'srcPort' | 'dstPort'>, workers: number): number {
   // A sum of the two endpoints' hashes does not depend on the direction.
@@ -83,7 +43,7 @@ function endpointHash(ip: string, port: number): number {
 }
 
 interface Round {
-  readonly replies: (Extract<SplitReply, { type: 'round' }> | undefined)[];
+  readonly replies: (RoundReply | undefined)[];
   got: number;
 }
 
@@ -91,8 +51,6 @@ interface Round {
 interface Lane {
   readonly worker: Worker;
   readonly writer: BatchWriter;
-  /** Its connections' local ids → ids in the single-thread order, while they are open. */
-  readonly ids: Map<number, number>;
 }
 
 /** How to run a split analysis. */
@@ -118,17 +76,12 @@ export async function streamNdjsonSplit(
 ): Promise<NdjsonStreamResult> {
   const n = Math.max(1, Math.floor(options.threads));
   const { onProgress, chunkBytes } = options;
-  const prefix = new TextEncoder().encode(linePrefix(file));
-  const out = new OutputBytes(write);
-  const tlsServers = new Set<string>();
+  const merger = new RoundMerger(file, n, write);
   const spare: ArrayBuffer[] = [];
   const rounds = new Map<number, Round>();
   let sent = 0;
   let merged = 0;
-  let nextId = 1;
-  let connections = 0;
-  let written = 0;
-  let failOnHit = false;
+  let result: NdjsonStreamResult;
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
   const wakeUp = (): void => {
@@ -141,7 +94,7 @@ export async function streamNdjsonSplit(
   const ready: Promise<void>[] = [];
   for (let i = 0; i < n; i++) {
     const worker = new Worker(script);
-    const lane: Lane = { worker, writer: new BatchWriter(), ids: new Map() };
+    const lane: Lane = { worker, writer: new BatchWriter() };
     lanes.push(lane);
     ready.push(
       new Promise<void>((resolve) => {
@@ -168,7 +121,7 @@ export async function streamNdjsonSplit(
     wakeUp();
   }
 
-  function answer(lane: number, m: Extract<SplitReply, { type: 'round' }>): void {
+  function answer(lane: number, m: RoundReply): void {
     if (m.buffer !== null) spare.push(m.buffer);
     const round = rounds.get(m.round);
     if (round === undefined || round.replies[lane] !== undefined) return;
@@ -177,45 +130,14 @@ export async function streamNdjsonSplit(
     // Rounds are merged strictly in order, each once every worker has answered it.
     for (let r = rounds.get(merged); r !== undefined && r.got === n; r = rounds.get(merged)) {
       rounds.delete(merged);
-      merge(r);
+      try {
+        merger.merge(r.replies);
+      } catch (err) {
+        fail(err instanceof Error ? err : new Error(String(err)));
+      }
       merged++;
     }
     wakeUp();
-  }
-
-  function merge(round: Round): void {
-    // Ids in the order the connections started: by first frame (one segment starts at most one).
-    const opened: [number, number, number][] = [];
-    const ended: [number, SplitEnded][] = [];
-    const texts: Uint8Array[] = [];
-    round.replies.forEach((reply, lane) => {
-      texts[lane] = new Uint8Array(reply?.text ?? new ArrayBuffer(0));
-      if (reply === undefined) return;
-      for (let i = 0; i + 1 < reply.opened.length; i += 2) opened.push([reply.opened[i + 1] as number, lane, reply.opened[i] as number]);
-      for (const e of reply.ended) ended.push([lane, e]);
-    });
-    opened.sort((a, b) => a[0] - b[0]);
-    for (const [, lane, localId] of opened) lanes[lane]?.ids.set(localId, nextId++);
-    ended.sort((a, b) => compareOrder(a[1].order, b[1].order));
-    for (const [lane, e] of ended) {
-      const ids = lanes[lane]?.ids;
-      const id = ids?.get(e.localId);
-      ids?.delete(e.localId);
-      connections++;
-      if (e.tls === true && tlsServers.size < MAX_CONTEXT_TLS_SERVERS) tlsServers.add(e.server);
-      const line = e.tls === false && tlsServers.has(e.server) ? e.lines[1] : e.lines[0];
-      if (line === undefined || line === null) continue;
-      if (id === undefined) {
-        fail(new Error('a connection ended that was never started'));
-        return;
-      }
-      written++;
-      if (line.failOn) failOnHit = true;
-      out.put(prefix);
-      out.putNumber(id);
-      out.put((texts[lane] as Uint8Array).subarray(line.start, line.end));
-      out.endLine();
-    }
   }
 
   /** Sends every worker its batch of this round (empty ones too: each round is answered by all). */
@@ -289,18 +211,8 @@ export async function streamNdjsonSplit(
     if (readError !== null) throw readError;
     if (failure !== null) throw failure;
   } finally {
-    out.flush();
+    result = merger.finish();
     await Promise.all(lanes.map((l) => l.worker.terminate()));
   }
-  return { connections, written, failOnHit };
-}
-
-function compareOrder(a: readonly [number, number, number], b: readonly [number, number, number]): number {
-  for (let i = 0; i < 3; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    // Frames of the end of the capture are Infinity: compared, not subtracted.
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+  return result;
 }
