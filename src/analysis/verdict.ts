@@ -5,6 +5,7 @@
 import type { Connection } from './connection.js';
 import { connectionFacts, judgeMtls, judgeStage, judgeStatus } from './judge.js';
 import { RULES } from './rules/index.js';
+import { serverKey } from './rules/types.js';
 import type { CaptureContext } from './rules/types.js';
 import { summarize } from './summary.js';
 import { connectionTrust } from './rules/trust.js';
@@ -31,6 +32,11 @@ export function judgeConnection(connection: Connection, context: CaptureContext)
 /** Builds the capture context from all connections of a capture. */
 export function captureContext(connections: readonly Connection[], options: Partial<Omit<CaptureContext, 'tlsServers'>> = {}): CaptureContext {
   const tlsServers = new Set<string>();
-  for (const c of connections) if (c.tls === true) tlsServers.add(`${c.server.ip}|${c.server.port}`);
+  for (const c of connections) if (c.tls === true) tlsServers.add(serverKey(c));
+  return contextWith(tlsServers, options);
+}
+
+/** A capture context around a set of TLS servers the caller fills as connections end. */
+export function contextWith(tlsServers: ReadonlySet<string>, options: Partial<Omit<CaptureContext, 'tlsServers'>> = {}): CaptureContext {
   return { tlsServers, expiryDays: options.expiryDays ?? 30, slowHandshakeMs: options.slowHandshakeMs ?? 1000, ...(options.trust !== undefined ? { trust: options.trust } : {}) };
 }

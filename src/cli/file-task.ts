@@ -10,13 +10,13 @@ import { loadTrustSetupCached } from '../x509/trust/index.js';
 import type { CaptureSource } from '../capture/types.js';
 import { captureReportWith, connectionReport, failedCaptureReport } from '../report/model.js';
 import type { CaptureReport, ConnectionReport } from '../report/model.js';
-import { captureContext, judgeConnection } from '../analysis/verdict.js';
-import type { CaptureContext } from '../analysis/rules/types.js';
+import { contextWith, judgeConnection } from '../analysis/verdict.js';
+import { serverKey } from '../analysis/rules/types.js';
 import type { Connection } from '../analysis/connection.js';
 import { TlsAutopsyError } from '../util/errors.js';
 import { keep } from './filters.js';
 import type { FilterOptions } from './filters.js';
-import { ndjsonErrorLine, serverKey, streamNdjson } from './ndjson-stream.js';
+import { ndjsonErrorLine, streamNdjson } from './ndjson-stream.js';
 import { streamNdjsonSplit } from './split/split-run.js';
 
 /** The outcome of one file. `error` is the one-sentence message when it could not be read. */
@@ -63,7 +63,7 @@ export async function reportFile(path: string, source: CaptureSource, filters: F
     // records are dropped at once. Only a connection that did not speak TLS reads the capture
     // context ("another connection to this server spoke TLS"), so those wait for the end.
     const servers = new Set<string>();
-    const context: CaptureContext = { ...captureContext([], { expiryDays: filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) }), tlsServers: servers };
+    const context = contextWith(servers, { expiryDays: filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) });
     const kept: ConnectionReport[] = [];
     const notTls: Connection[] = [];
     const judge = (c: Connection): void => {

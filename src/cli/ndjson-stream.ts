@@ -9,7 +9,8 @@
  */
 import { analyzeCapture } from '../analyze.js';
 import type { AnalyzeOptions } from '../analyze.js';
-import { judgeConnection } from '../analysis/verdict.js';
+import { contextWith, judgeConnection } from '../analysis/verdict.js';
+import { serverKey } from '../analysis/rules/types.js';
 import type { CaptureContext } from '../analysis/rules/types.js';
 import type { Connection } from '../analysis/connection.js';
 import type { CaptureSource } from '../capture/types.js';
@@ -45,7 +46,7 @@ export async function streamNdjson(
   options: AnalyzeOptions = {},
 ): Promise<NdjsonStreamResult> {
   const tlsServers = new Set<string>();
-  const context: CaptureContext = { tlsServers, expiryDays: filters.expiryDays, slowHandshakeMs: 1000, ...(options.trust !== undefined ? { trust: options.trust } : {}) };
+  const context = contextWith(tlsServers, { expiryDays: filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) });
   let batch = '';
   let connections = 0;
   let written = 0;
@@ -77,11 +78,6 @@ export interface NdjsonLine {
   readonly text: string | null;
   /** The line is written and matches a --fail-on term. */
   readonly failOn: boolean;
-}
-
-/** The key of a connection's server in the capture context. */
-export function serverKey(c: Pick<Connection, 'server'>): string {
-  return `${c.server.ip}|${c.server.port}`;
 }
 
 /** Judges one connection in the given context and renders its line, if the filters keep it. */

@@ -35,6 +35,9 @@ export interface DecryptionStatus {
   readonly reason?: string;
 }
 
+/** The status of (nearly) every connection without a key log: one shared read-only object. */
+export const NO_KEY_LOG: DecryptionStatus = { status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' };
+
 /** What the decryptor needs to know about the connection. */
 export interface DecryptorSetup {
   readonly clientRandom: Uint8Array;

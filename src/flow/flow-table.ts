@@ -5,8 +5,9 @@
  * on RST, on FIN both ways once nothing is pending, after `idleTimeoutSeconds` of silence
  * (capture time), when `maxConnections` forces the least recently active one out, or at
  * `finish()`. After a FIN or RST end, the 4-tuple lingers as a tombstone (no buffers) for
- * `closedLingerSeconds` (the `maxClosedConnections` most recent at most), so trailing ACKs and retransmitted FINs/RSTs are only counted; a SYN
- * with a new initial sequence number starts a new connection at once.
+ * `closedLingerSeconds` (the `maxClosedConnections` most recent at most), so trailing ACKs and
+ * retransmitted FINs/RSTs are only counted; a SYN with a new initial sequence number starts a
+ * new connection at once.
  *
  * Ordering guarantee: for one connection, handler calls happen in capture order; data a
  * segment makes deliverable is delivered during the `addSegment` call that carried it; the
@@ -144,7 +145,7 @@ export class FlowTable {
     let conn = this.open.get(key);
     if (conn !== undefined) {
       if (now - conn.lastSec > this.idleTimeout) {
-        this.endOpen(conn, 'idle', seg);
+        this.endOpen(conn, 'idle', null);
         conn = undefined;
       } else if (conn.closing && (seg.flags & TcpFlag.SYN) !== 0 && isNewSyn(conn.synSeq[conn.directionOf(seg)], seg.seq)) {
         // Port reuse while the old connection still waits for a hole before its FIN.
@@ -222,11 +223,14 @@ export class FlowTable {
     }
   }
 
-  /** Ends an open connection for a reason of the table's own (idle, evicted, replaced). */
+  /**
+   * Ends an open connection for a reason of the table's own (idle, evicted, replaced); `seg` is
+   * the segment that ended it, null when silence did (it then ends at its own last packet).
+   */
   private endOpen(conn: Connection, cause: EndCause, seg: TcpSegment | null): void {
     this.open.delete(conn.key);
     this.unlink(conn);
-    if (cause === 'idle' || seg === null) {
+    if (seg === null) {
       conn.end(cause, conn.lastFrame, conn.lastTime);
     } else {
       conn.end(cause, seg.frame, seg.time);
@@ -272,7 +276,7 @@ export class FlowTable {
 
 /** A SYN whose sequence number differs from the one that direction used before starts anew. */
 function isNewSyn(previous: number | null, seq: number): boolean {
-  return previous === null || previous !== seq;
+  return previous !== seq;
 }
 
 function positive(value: number | undefined, fallback: number): number {

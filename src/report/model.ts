@@ -11,6 +11,7 @@ import type { Finding, MtlsState, Stage, Status, Verdict } from '../analysis/ver
 import type { CaptureContext } from '../analysis/rules/types.js';
 import { alertName, cipherSuiteName, isGrease, versionName } from '../tls/registry/names.js';
 import type { Anomaly } from '../util/anomaly.js';
+import { NO_KEY_LOG } from '../decrypt/connection-decryptor.js';
 import { toIsoString } from '../util/time.js';
 import type { CertificateSummary } from '../x509/index.js';
 import type { TrustResult, TrustSetup } from '../x509/trust/index.js';
@@ -164,8 +165,6 @@ function hexAscii(bytes: Uint8Array): string {
   return Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-/** What a connection without a key log reports: one shared read-only object instead of one per connection. */
-const NOT_ATTEMPTED: DecryptionJson = { status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' };
 
 export function connectionReport(c: Connection, verdict: Verdict): ConnectionReport {
   const hs = c.handshakes.find((h) => h.clientHello !== null) ?? c.handshakes[0] ?? null;
@@ -233,7 +232,7 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
     notTls: c.notTls.map((n) => ({ from: n.from, firstBytes: hexAscii(n.firstBytes), frame: n.frame })),
     timeline: c.timeline.map((t) => ({ frame: t.frame, time: iso(t.time), offsetMs: Math.round(since(t.time) * 1000) / 1000, from: t.from, kind: t.kind, label: t.label })),
     anomalies: c.anomalies,
-    decryption: c.decryption ?? NOT_ATTEMPTED,
+    decryption: c.decryption ?? NO_KEY_LOG,
   };
   // Added after the literal: a conditional spread inside it makes every report a slow generic copy.
   return verdict.trust !== undefined ? { ...report, trust: verdict.trust } : report;

@@ -11,8 +11,10 @@
  * is buffered only up to `maxHandshakeMessageBytes`; a longer one is passed over by its length.
  */
 import type { Anomaly } from '../util/anomaly.js';
+import { ZERO_TIME } from '../util/time.js';
 import type { Timestamp } from '../util/time.js';
 import type { RecordHeader } from './record-stream.js';
+import { withRoom } from '../util/bytes.js';
 
 /** Handshake header (RFC 8446 §4): HandshakeType msg_type; uint24 length; body. Messages may span records and one record may hold many messages. */
 export interface HandshakeFrame {
@@ -44,7 +46,6 @@ export const DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES = 256 * 1024;
 
 const HEADER_LENGTH = 4;
 const EMPTY = new Uint8Array(0);
-const ZERO_TIME: Timestamp = { sec: 0, nsec: 0 };
 /** Shared by results that found nothing of a kind: most records yield no anomaly and no skipped message. */
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -177,11 +178,7 @@ export class HandshakeFramer {
 
   /** Grows the body buffer to hold `size` bytes (doubling, never past the declared length). */
   private reserve(size: number): void {
-    const body = this.body ?? EMPTY;
-    if (body.length >= size) return;
-    const grown = new Uint8Array(Math.min(this.bodyLength, Math.max(size, body.length * 2, 256)));
-    grown.set(body.subarray(0, this.bodyFill));
-    this.body = grown;
+    this.body = withRoom(this.body ?? EMPTY, this.bodyFill, size, 256, this.bodyLength);
   }
 
   private complete(full: Uint8Array, lastFrame: number): HandshakeFrame {

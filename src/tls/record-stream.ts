@@ -13,9 +13,10 @@
  * the sink does not want: it tells the caller how many following bytes it may skip unseen.
  */
 import type { Anomaly } from '../util/anomaly.js';
+import { ZERO_TIME } from '../util/time.js';
 import type { Timestamp } from '../util/time.js';
 import type { StreamChunk, StreamGap } from '../flow/types.js';
-import { ByteSlab } from '../util/bytes.js';
+import { ByteSlab, withRoom } from '../util/bytes.js';
 
 /** TLSPlaintext header (RFC 8446 §5.1): ContentType type; ProtocolVersion legacy_record_version; uint16 length (≤ 2^14 + 2048 accepted). */
 export interface RecordHeader {
@@ -60,7 +61,6 @@ const CONTENT_APPLICATION_DATA = 23;
 const NOT_TLS_SAMPLE = 16;
 /** Never written to: `body` is replaced by a grown buffer before any byte is set. */
 const EMPTY = new Uint8Array(0);
-const ZERO_TIME: Timestamp = { sec: 0, nsec: 0 };
 /**
  * Wanted record bodies (handshake records, mostly 0.3–4 KB) are copied into shared slabs rather
  * than each into its own buffer. Bodies live only as long as their connection's decoding (what
@@ -435,10 +435,7 @@ export class RecordStream {
 
   /** Grows the body buffer to hold `size` bytes (doubling, never past the record length). */
   private reserveBody(size: number): void {
-    if (this.body.length >= size) return;
-    const grown = new Uint8Array(Math.min(this.bodyLength, Math.max(size, this.body.length * 2, 1024)));
-    grown.set(this.body.subarray(0, this.bodyFill));
-    this.body = grown;
+    this.body = withRoom(this.body, this.bodyFill, size, 1024, this.bodyLength);
   }
 
   private finishBody(endFrame: number, endTime: Timestamp): void {

@@ -13,6 +13,19 @@ export function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * Room for `need` bytes: `bytes` itself when it is large enough, else a new array (twice the
+ * size, at least `floor`, at most `cap`, never less than `need`) holding a copy of its first
+ * `used` bytes. Doubling keeps data that arrives in many small pieces from being copied over
+ * and over; the cap keeps a declared length from being overshot.
+ */
+export function withRoom(bytes: Uint8Array, used: number, need: number, floor = 0, cap = Infinity): Uint8Array {
+  if (bytes.length >= need) return bytes;
+  const grown = new Uint8Array(Math.max(need, Math.min(cap, Math.max(bytes.length * 2, floor))));
+  grown.set(bytes.subarray(0, used));
+  return grown;
+}
+
 /** Lower-case hex of bytes, through a Buffer view of the same memory (no copy, no per-byte strings). */
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');

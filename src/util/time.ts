@@ -9,6 +9,9 @@ export interface Timestamp {
   readonly nsec: number;
 }
 
+/** The placeholder time of state not yet set: one shared read-only object. */
+export const ZERO_TIME: Timestamp = Object.freeze({ sec: 0, nsec: 0 });
+
 /** Difference `b - a` in milliseconds (fractional). */
 export function diffMs(a: Timestamp, b: Timestamp): number {
   return (b.sec - a.sec) * 1000 + (b.nsec - a.nsec) / 1e6;

@@ -44,4 +44,11 @@ describe('listsKey', () => {
       { numRuns: 500 },
     );
   });
+
+  it('is null when it could not be exact (a value outside 16 bits) or small (more values than allowed)', () => {
+    expect(listsKey('p', [[1, 2], [0x10000]])).toBeNull();
+    expect(listsKey('p', [[-1]])).toBeNull();
+    expect(listsKey('p', [[1, 2], [3]], 2)).toBeNull();
+    expect(listsKey('p', [[1, 2], [3]], 3)).toBe(`p${String.fromCharCode(2, 1, 1, 2, 3)}`);
+  });
 });

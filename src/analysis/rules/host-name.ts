@@ -6,6 +6,7 @@
  * (`*.com`) match nothing. Partial-label wildcards (`f*.example.com`) are refused, as
  * browsers and current TLS libraries do.
  */
+import { ClearingCache } from '../../util/clearing-cache.js';
 
 function labels(name: string): string[] {
   return name.toLowerCase().replace(/\.$/, '').split('.');
@@ -30,7 +31,7 @@ export function dnsNameMatches(pattern: string, host: string): boolean {
  * that carry the same certificate, so the same list meets the same few host names thousands of
  * times. Weakly held (a list no longer in use takes its answers with it), and bounded per list.
  */
-const coveredMemo = new WeakMap<readonly string[], Map<string, boolean>>();
+const coveredMemo = new WeakMap<readonly string[], ClearingCache<string, boolean>>();
 /** Host names remembered per SAN list; when full the list's answers are cleared. */
 export const MAX_HOSTS_PER_NAME_LIST = 256;
 
@@ -39,15 +40,9 @@ export function hostCovered(host: string, dnsNames: readonly string[], ipAddress
   const isIp = /^[0-9.]+$/.test(host) || host.includes(':');
   if (isIp) return ipAddresses.some((ip) => ip.toLowerCase() === host.toLowerCase());
   let memo = coveredMemo.get(dnsNames);
-  const known = memo?.get(host);
-  if (known !== undefined) return known;
-  const covered = dnsNames.some((n) => dnsNameMatches(n, host));
   if (memo === undefined) {
-    memo = new Map();
+    memo = new ClearingCache(MAX_HOSTS_PER_NAME_LIST);
     coveredMemo.set(dnsNames, memo);
-  } else if (memo.size >= MAX_HOSTS_PER_NAME_LIST) {
-    memo.clear();
   }
-  memo.set(host, covered);
-  return covered;
+  return memo.getOrCompute(host, () => dnsNames.some((n) => dnsNameMatches(n, host)));
 }

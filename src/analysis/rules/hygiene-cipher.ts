@@ -3,7 +3,7 @@ import { cipherSuiteInfo, cipherSuiteName, isGrease } from '../../tls/registry/n
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { frames } from './evidence.js';
-import { ClearingCache } from '../../util/clearing-cache.js';
+import { ClearingCache, listsKey } from '../../util/clearing-cache.js';
 
 /** Why a suite is weak, or null. */
 export function cipherWeakness(code: number): string | null {
@@ -42,8 +42,8 @@ function weakSuites(suites: readonly number[]): WeakSuites {
 
 function offeredWeakSuites(suites: readonly number[]): WeakSuites {
   // SSLv2 cipher kinds (24-bit) and long lists are computed each time: the key would not be exact or small.
-  if (suites.length > MAX_WEAK_SUITES_CACHE_LIST || suites.some((v) => (v & 0xffff) !== v)) return weakSuites(suites);
-  return weakByList.getOrCompute(String.fromCharCode(...suites), () => weakSuites(suites));
+  const key = listsKey('', [suites], MAX_WEAK_SUITES_CACHE_LIST);
+  return key === null ? weakSuites(suites) : weakByList.getOrCompute(key, () => weakSuites(suites));
 }
 
 const weakCipher: Rule = {

@@ -6,6 +6,7 @@
 import { diffMs } from '../../util/time.js';
 import type { Connection } from '../connection.js';
 import type { Finding } from '../verdict-types.js';
+import { serverKey } from './types.js';
 import type { Rule, RuleInput } from './types.js';
 import { encryptedTls13 } from './tls13-inferred.js';
 import { durationText, endpointText, firstBytesText, firstCloseBy, frames, theServer } from './evidence.js';
@@ -188,7 +189,7 @@ const plaintextToTlsPort: Rule = {
     if (c.tls !== false) return [];
     // Without the first bytes recorded, the client's byte count still shows it spoke first.
     if (sent === undefined && (c.counters.client.bytes === 0 || c.notTls.some((n) => n.from === 'server'))) return [];
-    const seenTls = context.tlsServers.has(`${c.server.ip}|${c.server.port}`);
+    const seenTls = context.tlsServers.has(serverKey(c));
     const wellKnown = TLS_PORTS.get(c.server.port);
     if (!seenTls && wellKnown === undefined) return [];
     const where = seenTls ? 'where other connections in this capture speak TLS' : `port ${c.server.port}, the standard port of ${wellKnown}, where TLS starts with the first byte`;

@@ -14,6 +14,11 @@ export interface CaptureContext {
   readonly trust?: TrustSetup;
 }
 
+/** A server's key in `CaptureContext.tlsServers`: "ip|port". */
+export function serverKey(c: { readonly server: { readonly ip: string; readonly port: number } }): string {
+  return `${c.server.ip}|${c.server.port}`;
+}
+
 /** What a rule sees: the facts plus the core verdict. Rules never look at bytes. */
 export interface RuleInput {
   readonly facts: ConnectionFacts;

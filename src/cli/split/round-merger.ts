@@ -8,6 +8,7 @@ import { MAX_CONTEXT_TLS_SERVERS } from '../ndjson-stream.js';
 import type { NdjsonStreamResult } from '../ndjson-stream.js';
 import { linePrefix } from './protocol.js';
 import type { SplitEnded, SplitReply } from './protocol.js';
+import { withRoom } from '../../util/bytes.js';
 
 export type RoundReply = Extract<SplitReply, { type: 'round' }>;
 
@@ -16,17 +17,13 @@ const BATCH_BYTES = 64 * 1024;
 
 /** Output bytes gathered into batches; each batch handed to `write` is a buffer of its own. */
 class OutputBytes {
-  private bytes = new Uint8Array(2 * BATCH_BYTES);
+  private bytes: Uint8Array = new Uint8Array(2 * BATCH_BYTES);
   private at = 0;
 
   constructor(private readonly write: (chunk: Uint8Array) => void) {}
 
   put(part: Uint8Array): void {
-    if (this.at + part.length > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + part.length));
-      grown.set(this.bytes.subarray(0, this.at));
-      this.bytes = grown;
-    }
+    this.bytes = withRoom(this.bytes, this.at, this.at + part.length);
     this.bytes.set(part, this.at);
     this.at += part.length;
   }

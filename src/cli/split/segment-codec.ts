@@ -15,6 +15,7 @@
 import type { DecryptionSecrets } from '../../capture/types.js';
 import type { TcpOptions, TcpSegment } from '../../decode/types.js';
 import { ClearingCache } from '../../util/clearing-cache.js';
+import { withRoom } from '../../util/bytes.js';
 
 const SEGMENT = 1;
 const SWEEP = 2;
@@ -154,12 +155,8 @@ export class BatchWriter {
 
   private reserve(n: number): void {
     if (this.at + n <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.at + n) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.bytes.subarray(0, this.at));
-    this.bytes = grown;
-    this.view = new DataView(grown.buffer);
+    this.bytes = withRoom(this.bytes, this.at, this.at + n);
+    this.view = new DataView(this.bytes.buffer);
   }
 }
 

@@ -140,14 +140,18 @@ export async function streamNdjsonSplit(
     wakeUp();
   }
 
+  /** Opens the next round: every worker will answer it. */
+  const openRound = (): number => {
+    rounds.set(sent, { replies: new Array(n).fill(undefined), got: 0 });
+    return sent++;
+  };
   /** Sends every worker its batch of this round (empty ones too: each round is answered by all). */
   const flushRound = (): void => {
-    rounds.set(sent, { replies: new Array(n).fill(undefined), got: 0 });
+    const round = openRound();
     for (const lane of lanes) {
       const batch = lane.writer.take(spare.pop());
-      post(lane, { type: 'batch', round: sent, buffer: batch.buffer, length: batch.length }, [batch.buffer]);
+      post(lane, { type: 'batch', round, buffer: batch.buffer, length: batch.length }, [batch.buffer]);
     }
-    sent++;
   };
   const pending = (): boolean => lanes.some((l) => l.writer.count > 0);
   /** Resolves when fewer than `limit` rounds are unmerged, or a worker failed. */
@@ -202,9 +206,8 @@ export async function streamNdjsonSplit(
     if (failure === null) {
       if (pending()) flushRound();
       if (readError === null) {
-        rounds.set(sent, { replies: new Array(n).fill(undefined), got: 0 });
-        for (const lane of lanes) post(lane, { type: 'finish', round: sent });
-        sent++;
+        const round = openRound();
+        for (const lane of lanes) post(lane, { type: 'finish', round });
       }
       await drain(0);
     }

@@ -9,31 +9,27 @@ import { ConnectionPipeline } from '../../pipeline.js';
 import type { Connection } from '../../analysis/connection.js';
 import type { CaptureContext } from '../../analysis/rules/types.js';
 import { analyzeOptions } from '../file-task.js';
-import { ndjsonLineOf, serverKey } from '../ndjson-stream.js';
+import { ndjsonLineOf } from '../ndjson-stream.js';
+import { contextWith } from '../../analysis/verdict.js';
+import { serverKey } from '../../analysis/rules/types.js';
 import type { FilterOptions } from '../filters.js';
 import { AddressTexts, readBatch } from './segment-codec.js';
 import { linePrefix } from './protocol.js';
 import type { LineBytes, SplitEnded, SplitInit, SplitReply, SplitRequest } from './protocol.js';
+import { withRoom } from '../../util/bytes.js';
 
 /**
  * Lines of one round as UTF-8 in one buffer, handed over whole: the reading thread writes the
  * bytes out without decoding or copying them into strings.
  */
 class TextBytes {
-  private bytes = new Uint8Array(256 * 1024);
+  private bytes: Uint8Array = new Uint8Array(256 * 1024);
   private at = 0;
   private readonly encoder = new TextEncoder();
 
   add(text: string): { start: number; end: number } {
     // At most 3 bytes per UTF-16 code unit.
-    const need = this.at + text.length * 3;
-    if (need > this.bytes.length) {
-      let size = this.bytes.length * 2;
-      while (size < need) size *= 2;
-      const grown = new Uint8Array(size);
-      grown.set(this.bytes.subarray(0, this.at));
-      this.bytes = grown;
-    }
+    this.bytes = withRoom(this.bytes, this.at, this.at + text.length * 3);
     const start = this.at;
     this.at += this.encoder.encodeInto(text, this.bytes.subarray(start)).written;
     return { start, end: this.at };
@@ -70,8 +66,9 @@ class SplitWorker {
     this.file = init.file;
     this.filters = init.filters;
     this.prefix = linePrefix(init.file);
-    this.noContext = contextOf(new Set(), init.filters, options);
-    const seen = (server: string): CaptureContext => contextOf(new Set([server]), init.filters, options);
+    const settings = { expiryDays: init.filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) };
+    this.noContext = contextWith(new Set(), settings);
+    const seen = (server: string): CaptureContext => contextWith(new Set([server]), settings);
     this.pipeline = new ConnectionPipeline(
       { ...options, maxConnections: init.maxConnections, maxTotalOutOfOrderBytes: init.maxTotalOutOfOrderBytes, maxClosedConnections: init.maxClosedConnections },
       {
@@ -135,10 +132,6 @@ class SplitWorker {
     // The reading thread puts the id of the single-thread order in front.
     return { ...this.text.add(line.text.slice(head.length - 1)), failOn: line.failOn };
   }
-}
-
-function contextOf(tlsServers: Set<string>, filters: FilterOptions, options: Awaited<ReturnType<typeof analyzeOptions>>): CaptureContext {
-  return { tlsServers, expiryDays: filters.expiryDays, slowHandshakeMs: 1000, ...(options.trust !== undefined ? { trust: options.trust } : {}) };
 }
 
 function serve(port: MessagePort): void {

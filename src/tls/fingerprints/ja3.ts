@@ -58,12 +58,6 @@ export const MAX_JA3_RESULT_CACHE = 4096;
 export const MAX_JA3_RESULT_CACHE_VALUES = 512;
 const resultCache = new ClearingCache<string, Fingerprint>(MAX_JA3_RESULT_CACHE);
 
-/** Whether every value fits one UTF-16 unit, so the key below is exact. Hand-built input may not. */
-function all16(values: readonly number[]): boolean {
-  for (const v of values) if ((v & 0xffff) !== v) return false;
-  return true;
-}
-
 /** JA3 of a ClientHello. SSLv2-format hellos have no JA3 (the reference computes it from TLS records only): null. */
 export function ja3(hello: ClientHello): Fingerprint | null {
   if (hello.isSslv2Format) return null;
@@ -71,21 +65,13 @@ export function ja3(hello: ClientHello): Fingerprint | null {
   const groups = hello.supportedGroups ?? [];
   const formats = hello.ecPointFormats ?? [];
   const version = hello.legacyVersion;
-  const cacheable =
-    hello.cipherSuites.length + extTypes.length + groups.length + formats.length <= MAX_JA3_RESULT_CACHE_VALUES &&
-    (version & 0xffff) === version &&
-    all16(hello.cipherSuites) &&
-    all16(extTypes) &&
-    all16(groups) &&
-    all16(formats);
-  const key = cacheable ? listsKey(String.fromCharCode(version), [hello.cipherSuites, extTypes, groups, formats]) : '';
-  if (cacheable) {
-    const hit = resultCache.get(key);
-    if (hit !== undefined) return hit;
-  }
+  // Uncached (null key) for a version or value outside 16 bits (hand-built input) or a long hello.
+  const key = (version & 0xffff) === version ? listsKey(String.fromCharCode(version), [hello.cipherSuites, extTypes, groups, formats], MAX_JA3_RESULT_CACHE_VALUES) : null;
+  const hit = key === null ? undefined : resultCache.get(key);
+  if (hit !== undefined) return hit;
   const text = [String(version), join(hello.cipherSuites), join(extTypes), join(groups), formats.join('-')].join(',');
   const result: Fingerprint = { text, hash: md5(text) };
-  if (cacheable) resultCache.set(key, result);
+  if (key !== null) resultCache.set(key, result);
   return result;
 }
 

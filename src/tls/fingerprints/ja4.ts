@@ -126,38 +126,25 @@ const resultCache = new ClearingCache<string, Ja4Result>(MAX_JA4_RESULT_CACHE);
 export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Result {
   // One pass per list (this runs for every ClientHello): GREASE out, SNI seen, nothing else allocated.
   const ciphers: number[] = [];
-  // Decoders give 16-bit values; anything else (hand-built input) is computed but never cached,
-  // since the one-char-per-value key below would not tell it apart.
-  let only16 = true;
-  for (const c of hello.cipherSuites) {
-    if (c <= 0xffff && !isGrease(c)) {
-      ciphers.push(c);
-      if ((c & 0xffff) !== c) only16 = false;
-    }
-  }
+  for (const c of hello.cipherSuites) if (c <= 0xffff && !isGrease(c)) ciphers.push(c);
   const extTypes: number[] = [];
   let hasSni = false;
   for (const e of hello.extensions) {
     if (e.type === EXT_SNI) hasSni = true;
     if (!isGrease(e.type)) extTypes.push(e.type);
-    if ((e.type & 0xffff) !== e.type) only16 = false;
   }
   const sigalgs: number[] = [];
   for (const v of hello.signatureAlgorithms ?? []) {
     if (!isGrease(v)) sigalgs.push(v);
-    if ((v & 0xffff) !== v) only16 = false;
   }
 
   const a = `${protocol}${ja4Version(hello)}${hasSni ? 'd' : 'i'}${count2(ciphers.length)}${count2(extTypes.length)}${ja4Alpn(hello.alpnRaw?.[0])}`;
 
-  // The result depends only on `a` and the three filtered lists. `a` has a fixed length (10), each
-  // list value is 16-bit and so is each list length, so this key is exact: one char per value.
-  const cacheable = only16 && ciphers.length + extTypes.length + sigalgs.length <= MAX_JA4_RESULT_CACHE_VALUES;
-  const key = cacheable ? listsKey(a, [ciphers, extTypes, sigalgs]) : '';
-  if (cacheable) {
-    const hit = resultCache.get(key);
-    if (hit !== undefined) return hit;
-  }
+  // The result depends only on `a` and the three filtered lists. `a` has a fixed length (10), so
+  // the key is exact; it is null (no caching) for a value outside 16 bits (hand-built input) or a long hello.
+  const key = listsKey(a, [ciphers, extTypes, sigalgs], MAX_JA4_RESULT_CACHE_VALUES);
+  const hit = key === null ? undefined : resultCache.get(key);
+  if (hit !== undefined) return hit;
 
   const cipherOriginal = hexList(ciphers, false);
   const extOriginal = hexList(extTypes, false);
@@ -179,6 +166,6 @@ export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Res
     ja4_o: `${a}_${bOriginal}_${cOriginal}`,
     ja4_ro: `${a}_${cipherOriginal}_${cPart(extOriginal)}`,
   };
-  if (cacheable) resultCache.set(key, result);
+  if (key !== null) resultCache.set(key, result);
   return result;
 }

@@ -12,6 +12,7 @@
  * `decrypted`. Application data plaintext is dropped unread.
  */
 import type { Anomaly } from '../../util/anomaly.js';
+import { ZERO_TIME } from '../../util/time.js';
 import type { Timestamp } from '../../util/time.js';
 import type {
   ConnectionControl,
@@ -30,10 +31,11 @@ import { decodeHandshakeMessage, decodeSslv2Hello, NegotiationContext } from './
 import { findHandshakeRecordStart, identifyStarttls } from './starttls.js';
 import type { StarttlsProtocol } from './starttls.js';
 import type { TlsDirectionStats, TlsEvent, TlsEventSink } from './events.js';
-import { createConnectionDecryptor } from '../../decrypt/connection-decryptor.js';
+import { NO_KEY_LOG, createConnectionDecryptor } from '../../decrypt/connection-decryptor.js';
 import type { ConnectionDecryptor, DecryptionStatus, DecryptorOptions, TlsRole } from '../../decrypt/connection-decryptor.js';
 import type { KeyLogLookup } from '../../decrypt/keylog.js';
 import type { ServerHello } from '../handshake/server-hello.js';
+import { withRoom } from '../../util/bytes.js';
 
 /** Limits of the TLS layer; each has a default. */
 export interface TlsTrackerOptions extends DecryptorOptions {
@@ -70,9 +72,6 @@ type Phase =
 
 /** Never written to: `held` is replaced, not filled, so directions share one empty array. */
 const EMPTY = new Uint8Array(0);
-const ZERO_TIME: Timestamp = { sec: 0, nsec: 0 };
-/** The status of (nearly) every connection without a key log: one shared read-only object. */
-const NO_KEY_LOG: DecryptionStatus = { status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' };
 /** What an ended tracker reports to: nothing. */
 const IGNORE_EVENTS: TlsEventSink = { event: () => {} };
 const IGNORE_FINISH = (): void => {};
@@ -253,12 +252,8 @@ export class TlsConnectionTracker implements ConnectionHandler {
     if (room <= 0) return;
     const take = chunk.bytes.subarray(0, Math.min(room, chunk.bytes.length));
     const need = d.held.length + take.length;
-    if (d.heldRoom.length < need) {
-      // Capacity doubles up to the scan window: plaintext arriving in many small chunks is not copied over and over.
-      const grown = new Uint8Array(Math.min(this.maxScan, Math.max(need, d.heldRoom.length * 2, 1024)));
-      grown.set(d.held, 0);
-      d.heldRoom = grown;
-    }
+    // Capacity doubles up to the scan window: plaintext arriving in many small chunks is not copied over and over.
+    d.heldRoom = withRoom(d.heldRoom, d.held.length, need, 1024, this.maxScan);
     d.heldRoom.set(take, d.held.length);
     d.held = d.heldRoom.subarray(0, need);
     if (take.length < chunk.bytes.length) {
