@@ -36,6 +36,14 @@ export function captureContext(connections: readonly Connection[], options: Part
   return contextWith(tlsServers, options);
 }
 
+/** Distinct TLS servers a capture context filled as connections end remembers; past it, new ones are not added. */
+export const MAX_CONTEXT_TLS_SERVERS = 65_536;
+
+/** Adds a server (`serverKey`) that spoke TLS to a context's set, within MAX_CONTEXT_TLS_SERVERS. */
+export function rememberTlsServer(tlsServers: Set<string>, key: string): void {
+  if (tlsServers.size < MAX_CONTEXT_TLS_SERVERS) tlsServers.add(key);
+}
+
 /** A capture context around a set of TLS servers the caller fills as connections end. */
 export function contextWith(tlsServers: ReadonlySet<string>, options: Partial<Omit<CaptureContext, 'tlsServers'>> = {}): CaptureContext {
   return { tlsServers, expiryDays: options.expiryDays ?? 30, slowHandshakeMs: options.slowHandshakeMs ?? 1000, ...(options.trust !== undefined ? { trust: options.trust } : {}) };

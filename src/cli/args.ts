@@ -1,6 +1,7 @@
 /** Command-line arguments → options, with one-sentence usage errors. */
 import { parseArgs } from 'node:util';
 import { TlsAutopsyError } from '../util/errors.js';
+import { DEFAULT_MAX_REPORT_CONNECTIONS } from '../report/listing.js';
 
 export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown' | 'html';
 export type OnlyFilter = 'all' | 'failed' | 'mtls';
@@ -19,6 +20,8 @@ export interface CliOptions {
   readonly quiet: boolean;
   readonly color: boolean | null;
   readonly jobs: number | null;
+  /** Connections the whole-report formats list one by one (the rest are counted); NDJSON lists all. */
+  readonly maxReportConnections: number;
   /** NSS key log files (--keylog, repeatable) for decrypting TLS 1.3 handshakes and encrypted alerts. */
   readonly keylogs: readonly string[];
   /** Trust stores (--trust, repeatable) to verify certificate chains against. */
@@ -60,6 +63,10 @@ Options:
                       analyzed at once, reports stay in file order; with --format ndjson
                       and an explicit --jobs, one capture is split by connection across
                       them; the output is the same as --jobs 1
+  --max-report-connections <n>
+                      connections the text, JSON, Markdown and HTML reports list
+                      one by one (default 10000; failed ones first); the others are
+                      still counted. NDJSON always lists every connection
   -v, --verbose       show the ladder and details of every connection, not only failed ones
   -q, --quiet         print nothing; only the exit code speaks (with --fail-on)
   --no-color          no colours (also when NO_COLOR is set)
@@ -110,6 +117,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         jobs: { type: 'string', short: 'j' },
+        'max-report-connections': { type: 'string' },
         keylog: { type: 'string', multiple: true },
         trust: { type: 'string', multiple: true },
         'trust-password': { type: 'string' },
@@ -136,6 +144,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (!Number.isFinite(expiry) || expiry < 0) throw usage(`--expiry-days takes a number of days, not '${v['expiry-days']}'.`);
   const jobs = v.jobs === undefined ? null : Number(v.jobs);
   if (jobs !== null && (!Number.isInteger(jobs) || jobs < 1)) throw usage(`--jobs takes a whole number of at least 1, not '${v.jobs}'.`);
+  const maxListed = v['max-report-connections'] === undefined ? DEFAULT_MAX_REPORT_CONNECTIONS : Number(v['max-report-connections']);
+  if (!Number.isSafeInteger(maxListed) || maxListed < 0) throw usage(`--max-report-connections takes a whole number of connections, not '${v['max-report-connections']}'.`);
   const failOn = (v['fail-on'] ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
   const trustFor = v['trust-for'] ?? 'client';
   if (trustFor !== 'client' && trustFor !== 'server') throw usage(`--trust-for takes client or server, not '${trustFor}'.`);
@@ -156,6 +166,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     quiet: v.quiet === true,
     color: v['no-color'] === true ? false : v.color === true ? true : null,
     jobs,
+    maxReportConnections: maxListed,
     keylogs: v.keylog ?? [],
     trust: v.trust ?? [],
     trustPassword: v['trust-password'] ?? null,

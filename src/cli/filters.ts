@@ -5,6 +5,8 @@ import type { TrustRequest } from '../x509/trust/index.js';
 
 /** The part of the options the filters read (what a worker thread is given). */
 export type FilterOptions = Pick<CliOptions, 'only' | 'hosts' | 'ports' | 'snis' | 'failOn' | 'expiryDays'> & {
+  /** Connections a whole report lists (absent: the default); NDJSON ignores it. */
+  readonly maxReportConnections?: number;
   /** --keylog files, read by whichever thread analyzes the capture. */
   readonly keylogs?: readonly string[];
   /** --trust stores, loaded once by whichever thread analyzes the capture. */
@@ -33,5 +35,5 @@ export function matchesFailOn(c: ConnectionReport, term: string): boolean {
 
 /** The filter options alone, as plain data (to hand to a worker thread). */
 export function filterOptions(o: CliOptions): FilterOptions {
-  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, keylogs: o.keylogs, ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword } } : {}) };
+  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, maxReportConnections: o.maxReportConnections, keylogs: o.keylogs, ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword } } : {}) };
 }

@@ -9,7 +9,7 @@
  */
 import { analyzeCapture } from '../analyze.js';
 import type { AnalyzeOptions } from '../analyze.js';
-import { contextWith, judgeConnection } from '../analysis/verdict.js';
+import { contextWith, judgeConnection, rememberTlsServer } from '../analysis/verdict.js';
 import { serverKey } from '../analysis/rules/types.js';
 import type { CaptureContext } from '../analysis/rules/types.js';
 import type { Connection } from '../analysis/connection.js';
@@ -19,8 +19,6 @@ import { renderNdjsonLine } from '../report/json.js';
 import { keep, matchesFailOn } from './filters.js';
 import type { FilterOptions } from './filters.js';
 
-/** Distinct TLS servers remembered for the capture context; past it, new ones are not added. */
-export const MAX_CONTEXT_TLS_SERVERS = 65_536;
 /** Lines are handed to `write` in batches of about this many characters. */
 const BATCH_CHARS = 64 * 1024;
 
@@ -53,7 +51,7 @@ export async function streamNdjson(
   let failOnHit = false;
   const onConnection: AnalyzeOptions['onConnection'] = (c) => {
     connections++;
-    if (c.tls === true && tlsServers.size < MAX_CONTEXT_TLS_SERVERS) tlsServers.add(serverKey(c));
+    if (c.tls === true) rememberTlsServer(tlsServers, serverKey(c));
     const line = ndjsonLineOf(c, context, file, filters);
     if (line.text === null) return;
     written++;

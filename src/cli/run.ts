@@ -8,6 +8,7 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { buildReport, TOOL } from '../report/model.js';
+import { RunListing } from '../report/listing.js';
 import type { CaptureReport, Report } from '../report/model.js';
 import { renderJson, renderJsonPieces, renderNdjson } from '../report/json.js';
 import { renderText } from '../report/text.js';
@@ -21,7 +22,7 @@ import { expandInputs } from './inputs.js';
 import type { InputFile } from './inputs.js';
 import { ndjsonFile, reportFile } from './file-task.js';
 import type { FileOutcome, NdjsonWrite, SplitWorkers } from './file-task.js';
-import { filterOptions, matchesFailOn } from './filters.js';
+import { filterOptions } from './filters.js';
 import { defaultJobs, runJobs, splitWorkerScript, workerScript } from './jobs.js';
 import { createProgress } from './progress.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
@@ -178,16 +179,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const format = o.format ?? (o.output !== null ? formatFromExtension(o.output) : null) ?? 'text';
   if (format === 'ndjson') return runNdjson(o, files, io);
-  const captures: CaptureReport[] = [];
+  // Each capture arrives listing at most maxReportConnections; the run keeps that many of them all.
+  const listing = new RunListing(o.maxReportConnections);
   let unreadable = 0;
+  let failOnHit = false;
   await analyzeAll(o, files, io, 'report', () => undefined, (f, outcome) => {
-    if (outcome.capture !== undefined) captures.push(outcome.capture);
+    if (outcome.capture !== undefined) listing.add(outcome.capture);
+    if (outcome.failOnHit === true) failOnHit = true;
     if (outcome.error !== null) {
       unreadable++;
       io.stderr(`tlsautopsy: ${f.path}: ${outcome.error}\n`);
     }
   });
-  const report = buildReport(captures);
+  const report = buildReport(listing.finish());
   const color = o.output === null && io.stdoutIsTty && o.color !== false && io.env['NO_COLOR'] === undefined ? true : o.color === true;
   let pieces: Iterable<string>;
   try {
@@ -210,10 +214,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   else if (!o.quiet) for (const piece of pieces) io.stdout(piece);
 
   if (unreadable > 0 && unreadable === files.length) return EXIT_USAGE;
-  if (o.failOn.length > 0) {
-    const hit = report.captures.some((cap) => cap.connections.some((c) => o.failOn.some((t) => matchesFailOn(c, t))));
-    if (hit) return EXIT_FAIL_ON;
-  }
+  // Judged on every connection as it ended, listed or not.
+  if (o.failOn.length > 0 && failOnHit) return EXIT_FAIL_ON;
   return unreadable > 0 ? EXIT_USAGE : EXIT_OK;
 }
 

@@ -16,6 +16,9 @@ import type { CaptureReport, ConnectionReport, Report } from './model.js';
 import { escapeHtml } from './sanitize.js';
 import {
   captureCounts,
+  count,
+  listingNote,
+  unlistedFailuresLine,
   certificateView,
   clientCertText,
   countsLine,
@@ -172,7 +175,7 @@ function captureSectionLines(cap: CaptureReport, capIndex: number): (string | Co
   if (cap.firstTime !== null && cap.lastTime !== null) metaParts.push(`${cap.firstTime.slice(0, 19).replace('T', ' ')} – ${cap.lastTime.slice(11, 19)} UTC`);
   out.push(`<p class="meta">${e(metaParts.join(' · '))}</p>`, `<p class="verdict"><b>${e(verdictLine(cap))}</b></p>`);
   const n = captureCounts(cap);
-  const number = (cls: string, value: number, label: string): string => `<div class="number ${cls}"><b>${value}</b>${e(label)}</div>`;
+  const number = (cls: string, value: number, label: string): string => `<div class="number ${cls}"><b>${count(value)}</b>${e(label)}</div>`;
   out.push(
     '<div class="numbers">',
     number('tls', n.tls, 'TLS connections'),
@@ -192,6 +195,8 @@ function captureSectionLines(cap: CaptureReport, capIndex: number): (string | Co
     }
     out.push('</ul>');
   }
+  const moreFailed = unlistedFailuresLine(cap);
+  if (moreFailed !== null) out.push(`<p><span class="badge st-failed">FAILED</span> ${e(moreFailed)}</p>`);
   const map = hostMapSvg(cap, capIndex);
   if (map !== '') out.push(`<figure>${map}<figcaption>Clients on the left, servers on the right; each line is a client–server pair, coloured by its worst result. Select a line to list its connections.</figcaption></figure>`);
   if (cap.connections.length > 0) {
@@ -203,8 +208,10 @@ function captureSectionLines(cap: CaptureReport, capIndex: number): (string | Co
     for (const c of cap.connections) out.push(c);
     out.push('</table>');
   }
+  const listing = listingNote(cap);
+  if (listing !== null) out.push(`<p class="muted">${e(listing)}</p>`);
   const warnings = hygieneWarnings(cap);
-  if (warnings.length > 0) out.push('<h3>Warnings</h3><ul>', ...warnings.map((w) => `<li><span class="badge sev-warning">warning</span> ${e(w.title)} <span class="muted">(${e(idList(w.ids))})</span></li>`), '</ul>');
+  if (warnings.length > 0) out.push('<h3>Warnings</h3><ul>', ...warnings.map((w) => `<li><span class="badge sev-warning">warning</span> ${e(w.title)} <span class="muted">(${e(idList(w.ids, w.unlisted))})</span></li>`), '</ul>');
   const gaps = evidenceGaps(cap);
   const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => `<code>${e(a.code)}</code>${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${e(a.message)}`);
   if (cap.anomalies.length > CAPTURE_NOTES_MAX) notes.push(`… and ${cap.anomalies.length - CAPTURE_NOTES_MAX} more capture notes (see the JSON report).`);

@@ -33,6 +33,8 @@ import {
   findingDetail,
   needsDetails,
   inferredNote,
+  listingNote,
+  unlistedFailuresLine,
 } from './text.js';
 import type { CertificateSummary } from '../x509/index.js';
 
@@ -189,6 +191,8 @@ function captureSection(cap: CaptureReport, capIndex: number, multi: boolean): s
     }
     out.push('');
   }
+  const moreFailed = unlistedFailuresLine(cap);
+  if (moreFailed !== null) out.push(`**FAILED** ${md(moreFailed)}`, '');
   if (cap.connections.length > 0) {
     const h = multi ? '###' : '##';
     out.push(`${h} Connections`, '');
@@ -210,6 +214,8 @@ function captureSection(cap: CaptureReport, capIndex: number, multi: boolean): s
     }
     out.push('');
   }
+  const listing = listingNote(cap);
+  if (listing !== null) out.push(`_${md(listing)}_`, '');
   const failed = cap.connections.filter(needsDetails);
   if (failed.length > 0) {
     out.push(`${multi ? '###' : '##'} Failed connections`, '');
@@ -217,7 +223,7 @@ function captureSection(cap: CaptureReport, capIndex: number, multi: boolean): s
   }
   const warnings = hygieneWarnings(cap);
   if (warnings.length > 0) {
-    out.push(`${multi ? '###' : '##'} Warnings`, '', ...warnings.map((w) => `- ${md(w.title)} (${idList(w.ids)})`), '');
+    out.push(`${multi ? '###' : '##'} Warnings`, '', ...warnings.map((w) => `- ${md(w.title)} (${idList(w.ids, w.unlisted)})`), '');
   }
   const gaps = evidenceGaps(cap);
   const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => `${code(a.code)}${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${md(a.message)}`);

@@ -15,6 +15,8 @@ import { NO_KEY_LOG } from '../decrypt/connection-decryptor.js';
 import { toIsoString } from '../util/time.js';
 import type { CertificateSummary } from '../x509/index.js';
 import type { TrustResult, TrustSetup } from '../x509/trust/index.js';
+import { TallyBuilder, tallyOf } from './connection-tally.js';
+import type { UnlistedConnections } from './listing.js';
 
 const require = createRequire(import.meta.url);
 const pkg = require('../../package.json') as { name: string; version: string };
@@ -133,6 +135,11 @@ export interface CaptureReport {
   readonly udp: { readonly datagrams: number; readonly dtlsFlows: number; readonly quicFlows: number };
   readonly connections: readonly ConnectionReport[];
   readonly stoppedEarly: boolean;
+  /**
+   * Present when the report lists fewer connections than it analyzed (past
+   * `maxReportConnections`): the counts of those not listed. Counts elsewhere include them.
+   */
+  readonly unlisted?: UnlistedConnections;
 }
 
 export interface ReportSummary {
@@ -278,22 +285,8 @@ export function failedCaptureReport(file: string, error: string): CaptureReport 
 }
 
 export function buildReport(captures: readonly CaptureReport[]): Report {
-  let connections = 0;
-  let tls = 0;
-  let ok = 0;
-  let failed = 0;
-  let incomplete = 0;
-  const byCause: Record<string, number> = {};
-  for (const cap of captures) {
-    for (const c of cap.connections) {
-      connections++;
-      if (c.tls) tls++;
-      if (c.status === 'ok') ok++;
-      else if (c.status === 'failed') failed++;
-      else if (c.status === 'incomplete') incomplete++;
-      const cause = c.findings.find((f) => f.severity === 'error');
-      if (c.status === 'failed' && cause !== undefined) byCause[cause.code] = (byCause[cause.code] ?? 0) + 1;
-    }
-  }
-  return { schemaVersion: SCHEMA_VERSION, tool: TOOL, captures, summary: { connections, tls, ok, failed, incomplete, byCause } };
+  const all = new TallyBuilder();
+  for (const cap of captures) all.merge(tallyOf(cap.connections, cap.unlisted));
+  const t = all.result();
+  return { schemaVersion: SCHEMA_VERSION, tool: TOOL, captures, summary: { connections: t.connections, tls: t.tls, ok: t.ok, failed: t.failed, incomplete: t.incomplete, byCause: t.byCause } };
 }

@@ -8,6 +8,8 @@
  * ladder entries, evidence gaps) are shared with the Markdown and HTML renderers, so the
  * three formats say the same thing in the same words.
  */
+import { tallyOf } from './connection-tally.js';
+import { failureTitle, whyText } from './cause.js';
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
 import { sanitizeText } from './sanitize.js';
 import { renderFixedTable } from './text-table.js';
@@ -94,17 +96,7 @@ export function clientCertText(c: ConnectionReport): string {
   }
 }
 
-/** The "why" column: the top error's title, else the decisive alert or gap. */
-export function whyText(c: ConnectionReport): string {
-  const top = c.findings.find((f) => f.severity === 'error');
-  if (top !== undefined) return top.title;
-  if (c.status === 'ok') return c.resumed ? 'resumed' : '';
-  const alert = c.alerts.find((a) => a.level === 'fatal' || a.encrypted);
-  if (alert !== undefined) return alert.encrypted ? `${alert.from}: encrypted alert` : `${alert.from}: ${alert.name ?? 'alert'}(${alert.code ?? '?'})`;
-  if (c.status === 'incomplete') return 'capture ended before the handshake did';
-  if (c.status === 'not-tls') return c.notTls.length > 0 ? 'not TLS on this port' : '';
-  return '';
-}
+export { failureTitle, whyText } from './cause.js';
 
 /** `ECDHE_RSA AES_256_GCM_SHA384` from the IANA name: shorter, same facts. */
 export function shortCipher(name: string | null): string {
@@ -132,20 +124,12 @@ export interface CaptureCounts {
 }
 
 export function captureCounts(cap: CaptureReport): CaptureCounts {
-  const tls = cap.connections.filter((c) => c.tls);
-  const count = (p: (c: ConnectionReport) => boolean): number => cap.connections.filter(p).length;
-  return {
-    connections: cap.connections.length,
-    tls: tls.length,
-    ok: count((c) => c.status === 'ok'),
-    failed: count((c) => c.status === 'failed'),
-    incomplete: count((c) => c.status === 'incomplete'),
-    notTls: count((c) => !c.tls),
-    certSent: count((c) => c.tls && (c.mtls.state === 'sent-accepted' || c.mtls.state === 'sent-rejected')),
-    certMissing: count((c) => c.tls && c.mtls.state === 'requested-not-sent'),
-    certRejected: count((c) => c.tls && c.mtls.state === 'sent-rejected'),
-    certEncrypted: count((c) => c.tls && c.mtls.state === 'unknown-encrypted'),
-  };
+  return tallyOf(cap.connections, cap.unlisted);
+}
+
+/** A count as the reports print it: "1,234". */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -181,8 +165,7 @@ export function failureGroups(cap: CaptureReport): FailureGroup[] {
   for (const c of cap.connections) {
     if (c.status !== 'failed') continue;
     const top = c.findings.find((f) => f.severity === 'error');
-    const why = whyText(c);
-    const title = top?.title ?? (why !== '' ? why : 'handshake failed');
+    const title = failureTitle(c);
     const server = serverText(c);
     const key = `${title}\u0000${server}`;
     const g = groups.get(key) ?? { count: 0, title, code: top?.code ?? null, clients: new Set<string>(), server, ids: [] };
@@ -196,6 +179,16 @@ export function failureGroups(cap: CaptureReport): FailureGroup[] {
     .sort((a, b) => b.count - a.count);
 }
 
+/** Failed connections the report counts but does not list, by cause; null when there are none. */
+export function unlistedFailuresLine(cap: CaptureReport): string | null {
+  const u = cap.unlisted;
+  if (u == null || u.failed === 0) return null;
+  const causes = [...u.failures].sort((a, b) => b.connections - a.connections);
+  const list = causes.slice(0, 5).map((f) => `${f.title} (${count(f.connections)}×)`);
+  const more = cap.connections.some((c) => c.status === 'failed') ? ' more' : '';
+  return `${u.failed === 1 ? `1${more} failed connection is` : `${count(u.failed)}${more} failed connections are`} not listed: ${list.join('; ')}${causes.length > 5 ? '; …' : ''}.`;
+}
+
 /** One line a person reads first: "3 of 12 TLS connections failed: client certificate missing (2×), …". */
 export function verdictLine(cap: CaptureReport): string {
   if (cap.error !== null) return 'could not be read';
@@ -205,6 +198,7 @@ export function verdictLine(cap: CaptureReport): string {
   if (n.failed > 0) {
     const causes = new Map<string, number>();
     for (const g of failureGroups(cap)) causes.set(g.title, (causes.get(g.title) ?? 0) + g.count);
+    for (const f of cap.unlisted?.failures ?? []) causes.set(f.title, (causes.get(f.title) ?? 0) + f.connections);
     const list = [...causes].map(([t, k]) => (causes.size > 1 ? `${t} (${k}×)` : t)).slice(0, 3);
     return `${n.failed} of ${plural(n.tls, 'TLS connection')} failed: ${list.join('; ')}${causes.size > 3 ? '; …' : ''}`;
   }
@@ -226,33 +220,59 @@ export interface WarningLine {
   readonly code: string;
   readonly title: string;
   readonly ids: readonly number[];
+  /** Connections with the warning that the report does not list. */
+  readonly unlisted: number;
 }
 
 export function hygieneWarnings(cap: CaptureReport): WarningLine[] {
-  const byKey = new Map<string, { code: string; title: string; ids: number[] }>();
+  const byKey = new Map<string, { code: string; title: string; ids: number[]; unlisted: number }>();
+  const line = (code: string, title: string) => {
+    const key = `${code}\u0000${title}`;
+    const w = byKey.get(key) ?? { code, title, ids: [], unlisted: 0 };
+    byKey.set(key, w);
+    return w;
+  };
   for (const c of cap.connections) {
     for (const f of c.findings) {
       if (f.severity !== 'warning') continue;
-      const key = `${f.code}\u0000${f.title}`;
-      const w = byKey.get(key) ?? { code: f.code, title: f.title, ids: [] };
+      const w = line(f.code, f.title);
       if (!w.ids.includes(c.id)) w.ids.push(c.id);
-      byKey.set(key, w);
     }
   }
+  for (const u of cap.unlisted?.warnings ?? []) line(u.code, u.title).unlisted += u.connections;
   return [...byKey.values()];
 }
 
-/** "#1, #2, #5" (at most eight, then a count). */
-export function idList(ids: readonly number[]): string {
+/** "#1, #2, #5" (at most eight, then a count), with `unlisted` more that have no listed id. */
+export function idList(ids: readonly number[], unlisted = 0): string {
   const shown = ids.slice(0, 8).map((id) => `#${id}`);
-  return ids.length > 8 ? `${shown.join(', ')} and ${ids.length - 8} more` : shown.join(', ');
+  const more = Math.max(0, ids.length - 8) + unlisted;
+  if (shown.length === 0) return `${count(more)} not listed`;
+  return more > 0 ? `${shown.join(', ')} and ${count(more)} more` : shown.join(', ');
+}
+
+/**
+ * When the report lists fewer connections than it analyzed: which ones, and how to see the
+ * rest. One sentence; null when every connection is listed.
+ */
+export function listingNote(cap: CaptureReport): string | null {
+  const u = cap.unlisted;
+  if (u == null || u.connections === 0) return null;
+  const listed = cap.connections.length;
+  const all = listed + u.connections;
+  return (
+    `Listed ${count(listed)} of ${count(all)} connections (failed first, then incomplete, then the rest, each in capture order); ` +
+    `${u.connections === 1 ? 'the other one is' : `the other ${count(u.connections)} are`} counted above but not shown — raise the limit with --max-report-connections N, or use --format ndjson to list every connection in constant memory.`
+  );
 }
 
 /** What the capture could not show and what would reveal it; one sentence each. */
 export function evidenceGaps(cap: CaptureReport): string[] {
   const out: string[] = [];
+  const u = cap.unlisted;
   const encrypted = cap.connections.filter((c) => c.tls && c.mtls.state === 'unknown-encrypted');
-  if (encrypted.length > 0) {
+  const encryptedCount = encrypted.length + (u?.certEncrypted ?? 0);
+  if (encryptedCount > 0) {
     const likelySent = encrypted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === true && c.mtls.clientCertificates !== 0);
     const likelyNone = encrypted.filter((c) => c.mtls.inferred && c.mtls.clientCertificates === 0);
     const likelyNotRequested = encrypted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === false);
@@ -261,16 +281,17 @@ export function evidenceGaps(cap: CaptureReport): string[] {
     if (likelyNone.length > 0) hints.push(`a certificate was likely requested and none sent on ${idList(likelyNone.map((c) => c.id))}`);
     if (likelyNotRequested.length > 0) hints.push(`no certificate was likely requested on ${idList(likelyNotRequested.map((c) => c.id))}`);
     out.push(
-      `${encrypted.length === 1 ? '1 connection is' : `${encrypted.length} connections are`} TLS 1.3: the certificate exchange is encrypted — run again with --keylog FILE to see it${hints.length > 0 ? `; from record sizes ${hints.join(', ')}` : ''}.`,
+      `${encryptedCount === 1 ? '1 connection is' : `${count(encryptedCount)} connections are`} TLS 1.3: the certificate exchange is encrypted — run again with --keylog FILE to see it${hints.length > 0 ? `; from record sizes ${hints.join(', ')}` : ''}.`,
     );
   }
   const incomplete = cap.connections.filter((c) => c.status === 'incomplete');
-  if (incomplete.length > 0) {
-    out.push(`${incomplete.length === 1 ? '1 connection' : `${incomplete.length} connections`} (${idList(incomplete.map((c) => c.id))}) did not finish inside the capture: capture longer, or start it before the client connects.`);
+  const incompleteCount = incomplete.length + (u?.incomplete ?? 0);
+  if (incompleteCount > 0) {
+    out.push(`${incompleteCount === 1 ? '1 connection' : `${count(incompleteCount)} connections`} (${idList(incomplete.map((c) => c.id), u?.incomplete)}) did not finish inside the capture: capture longer, or start it before the client connects.`);
   }
   const gaps = cap.connections.filter((c) => c.timeline.some((e) => e.kind === 'gap'));
-  if (gaps.length > 0) {
-    out.push(`Bytes are missing from ${idList(gaps.map((c) => c.id))}: capture with a full snap length (tcpdump -s 0) and a larger buffer (-B 8192).`);
+  if (gaps.length + (u?.withGaps ?? 0) > 0) {
+    out.push(`Bytes are missing from ${idList(gaps.map((c) => c.id), u?.withGaps)}: capture with a full snap length (tcpdump -s 0) and a larger buffer (-B 8192).`);
   }
   if (cap.stoppedEarly) out.push('The capture ended early (truncated file or a limit reached): the last connections may be incomplete.');
   if (cap.udp.dtlsFlows + cap.udp.quicFlows > 0) {
@@ -697,8 +718,12 @@ export function renderText(report: Report, options: TextOptions): string {
       const lines = len(text) + 10 <= width ? [`  FAILED  ${text}`] : wrapText(text, width, '  FAILED  ', 10);
       out.push(...lines.map((l, i) => (i === 0 ? `  ${paint(color, '1;31', 'FAILED')}${l.slice(8)}` : l)));
     }
-    if (groups.length > 0) out.push('');
+    const moreFailed = unlistedFailuresLine(cap);
+    if (moreFailed !== null) out.push(...wrapText(sanitizeText(moreFailed), width, '  FAILED  ', 10).map((l, i) => (i === 0 ? `  ${paint(color, '1;31', 'FAILED')}${l.slice(8)}` : l)));
+    if (groups.length > 0 || moreFailed !== null) out.push('');
     if (cap.connections.length > 0) out.push(table(cap, color, width));
+    const listing = listingNote(cap);
+    if (listing !== null) out.push(...wrapText(listing, width, '  ', 2));
     for (const c of cap.connections) {
       if (options.verbose || needsDetails(c)) out.push(...details(c, color, width));
     }
@@ -706,7 +731,7 @@ export function renderText(report: Report, options: TextOptions): string {
     if (warnings.length > 0) {
       out.push('', paint(color, '1', 'Warnings'));
       for (const w of warnings) {
-        const lines = wrapText(`${sanitizeText(w.title)} (${idList(w.ids)})`, width, '  WARN  ', 8);
+        const lines = wrapText(`${sanitizeText(w.title)} (${idList(w.ids, w.unlisted)})`, width, '  WARN  ', 8);
         out.push(...lines.map((l, i) => (i === 0 ? `  ${paint(color, '33', 'WARN')}${l.slice(6)}` : l)));
       }
     }

@@ -91,3 +91,44 @@ describe('command line', () => {
     expect(help.out).toContain('Exit codes');
   });
 });
+
+describe('--max-report-connections', () => {
+  interface Json {
+    summary: { connections: number; ok: number; failed: number; incomplete: number; byCause: Record<string, number> };
+    captures: { file: string; connections: { id: number; status: string }[]; unlisted?: { connections: number; failed: number; limit: number } }[];
+  }
+
+  it('lists at most N connections over the run, failed ones first, with the same summary as a full report', async () => {
+    const full = JSON.parse((await run(['--format', 'json', SAMPLES])).out) as Json;
+    const r = await run(['--format', 'json', '--max-report-connections', '4', SAMPLES]);
+    expect(r.code).toBe(0);
+    const limited = JSON.parse(r.out) as Json;
+    expect(limited.summary).toEqual(full.summary);
+    const listed = limited.captures.flatMap((c) => c.connections);
+    expect(listed).toHaveLength(4);
+    expect(full.summary.failed).toBeGreaterThan(4);
+    expect(listed.every((c) => c.status === 'failed')).toBe(true);
+    for (const [i, cap] of limited.captures.entries()) {
+      const all = full.captures[i]?.connections ?? [];
+      expect(cap.file).toBe(full.captures[i]?.file);
+      expect(cap.connections.length + (cap.unlisted?.connections ?? 0)).toBe(all.length);
+      expect(cap.unlisted === undefined || cap.unlisted.limit === 4).toBe(true);
+      // The listed connections are the full report's, unchanged.
+      for (const c of cap.connections) expect(all.find((x) => x.id === c.id)).toEqual(c);
+    }
+  });
+
+  it('judges --fail-on on every connection, listed or not', async () => {
+    const missing = join(SAMPLES, 'tls12-mtls-client-cert-missing.pcap');
+    const r = await run(['--fail-on', 'client-cert-missing', '--max-report-connections', '0', missing]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('1 failed connection is not listed: Client certificate missing (1×).');
+    expect(r.out).toContain('Listed 0 of 1 connections');
+  });
+
+  it('takes a whole number', async () => {
+    const r = await run(['--max-report-connections', 'many', 'x.pcap']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^tlsautopsy: --max-report-connections takes a whole number of connections, not 'many'\./);
+  });
+});

@@ -34,4 +34,14 @@ describe('report formats on the samples', () => {
       if (HTML_SAMPLES.has(sample)) await expect(await render(['--format', 'html', file])).toMatchFileSnapshot(`./__golden__/samples/${sample}.html`);
     });
   }
+
+  it('lists at most --max-report-connections connections and says so in every format', async () => {
+    process.chdir(ROOT);
+    const file = 'samples/interleaved-five-connections.pcapng';
+    const limited = ['--max-report-connections', '2', file];
+    await expect(await render(['--no-color', ...limited])).toMatchFileSnapshot('./__golden__/limited/interleaved-five-connections.txt');
+    await expect(await render(['--format', 'json', ...limited])).toMatchFileSnapshot('./__golden__/limited/interleaved-five-connections.json');
+    await expect(await render(['--format', 'markdown', ...limited])).toMatchFileSnapshot('./__golden__/limited/interleaved-five-connections.md');
+    await expect(await render(['--format', 'html', ...limited])).toMatchFileSnapshot('./__golden__/limited/interleaved-five-connections.html');
+  });
 });

@@ -62,6 +62,14 @@ describe.skipIf(ajv === null)('report JSON schema', () => {
     expect(check(report)).not.toBeNull();
   });
 
+  it('accepts a report that lists fewer connections than it counts, and rejects a negative unlisted count', () => {
+    const limited = JSON.parse(readFileSync(join(ROOT, 'test/report/__golden__/limited/interleaved-five-connections.json'), 'utf8')) as { captures: { unlisted?: Record<string, unknown> }[] };
+    expect(limited.captures[0]?.unlisted).toBeDefined();
+    expect(check(limited)).toBeNull();
+    (limited.captures[0]?.unlisted as Record<string, unknown>)['failed'] = -1;
+    expect(check(limited)).not.toBeNull();
+  });
+
   it('accepts an empty report', () => {
     expect(check(JSON.parse(renderJson(buildReport([]))))).toBeNull();
   });

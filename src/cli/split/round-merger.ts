@@ -4,7 +4,7 @@
  * ended into single-thread order, keeps the capture context, and writes their lines (file and
  * id in front of the bytes a worker rendered).
  */
-import { MAX_CONTEXT_TLS_SERVERS } from '../ndjson-stream.js';
+import { rememberTlsServer } from '../../analysis/verdict.js';
 import type { NdjsonStreamResult } from '../ndjson-stream.js';
 import { linePrefix } from './protocol.js';
 import type { SplitEnded, SplitReply } from './protocol.js';
@@ -85,7 +85,7 @@ export class RoundMerger {
       const id = ids?.get(e.localId);
       ids?.delete(e.localId);
       this.connections++;
-      if (e.tls === true && this.tlsServers.size < MAX_CONTEXT_TLS_SERVERS) this.tlsServers.add(e.server);
+      if (e.tls === true) rememberTlsServer(this.tlsServers, e.server);
       // A connection that did not speak TLS comes with its line for each state of the context.
       const line = e.tls === false && this.tlsServers.has(e.server) ? e.lines[1] : e.lines[0];
       if (line === undefined || line === null) continue;

@@ -1,0 +1,22 @@
+/** How the reports name why a connection failed, in a few words. */
+import type { ConnectionReport } from './model.js';
+
+/** The "why" column: the top error's title, else the decisive alert or gap. */
+export function whyText(c: ConnectionReport): string {
+  const top = c.findings.find((f) => f.severity === 'error');
+  if (top !== undefined) return top.title;
+  if (c.status === 'ok') return c.resumed ? 'resumed' : '';
+  const alert = c.alerts.find((a) => a.level === 'fatal' || a.encrypted);
+  if (alert !== undefined) return alert.encrypted ? `${alert.from}: encrypted alert` : `${alert.from}: ${alert.name ?? 'alert'}(${alert.code ?? '?'})`;
+  if (c.status === 'incomplete') return 'capture ended before the handshake did';
+  if (c.status === 'not-tls') return c.notTls.length > 0 ? 'not TLS on this port' : '';
+  return '';
+}
+
+/** The cause a failed connection is grouped under: its top error, else the "why" text. */
+export function failureTitle(c: ConnectionReport): string {
+  const top = c.findings.find((f) => f.severity === 'error');
+  if (top !== undefined) return top.title;
+  const why = whyText(c);
+  return why !== '' ? why : 'handshake failed';
+}
