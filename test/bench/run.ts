@@ -4,7 +4,8 @@
  *   (b) Node walking every pcap record header (the floor for a pcap reader),
  *   (c) the full analysis on one thread, `node bin/tlsautopsy --format ndjson --jobs 1 FILE > /dev/null`,
  *   (d) the same file split across worker threads by flow hash (`--jobs N`, N = the cores),
- * and, when installed, tshark (handshake fields only) and ssldump. Every command runs in a
+ * and, when installed, tshark (handshake fields only) and ssldump; then the output floor: the time
+ * JSON.stringify and UTF-8 encoding take on the analysis' own NDJSON alone. Every command runs in a
  * child process so its wall time and peak RSS are measured the same way.
  *
  * Flags: --large (add the ~1 GiB input), --size-mib N (the small input's size, default 200),
@@ -83,6 +84,57 @@ while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) {
 process.stdout.write(String(packets));
 `;
 
+/**
+ * The output floor: the analysis' NDJSON is read back and, in batches, parsed (not timed), then
+ * serialized with JSON.stringify and encoded to UTF-8 (timed): the cost of producing the output
+ * alone, whatever the analysis does before it. Prints the timed seconds and the output bytes.
+ */
+const SERIALIZE_SCRIPT = `
+const fs = require('node:fs');
+const fd = fs.openSync(process.argv[1], 'r');
+const buf = Buffer.alloc(16 << 20);
+const utf8 = new (require('node:string_decoder').StringDecoder)('utf8');
+const enc = new TextEncoder();
+let seconds = 0, bytes = 0, carry = '', n;
+const serialize = (lines) => {
+  const objects = lines.filter((l) => l.length > 0).map((l) => JSON.parse(l));
+  const t0 = process.hrtime.bigint();
+  let out = '';
+  for (const o of objects) out += JSON.stringify(o) + '\\n';
+  enc.encode(out);
+  seconds += Number(process.hrtime.bigint() - t0) / 1e9;
+};
+while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) {
+  bytes += n;
+  const lines = (carry + utf8.write(buf.subarray(0, n))).split('\\n');
+  carry = lines.pop();
+  serialize(lines);
+}
+serialize([carry]);
+process.stdout.write(JSON.stringify({ seconds, bytes }));
+`;
+
+interface OutputFloor {
+  readonly seconds: number;
+  readonly bytes: number;
+}
+
+/** Writes the analysis' NDJSON once to a file and times serializing it alone (best of the runs). */
+function outputFloor(cli: string, input: BenchInput): OutputFloor | null {
+  const ndjson = join(outDir, 'output-floor.ndjson');
+  const made = spawnSync(process.execPath, [cli, '--format', 'ndjson', '--jobs', '1', '-o', ndjson, input.path], { stdio: 'ignore', cwd: ROOT });
+  if (made.status !== 0) return null;
+  let best: OutputFloor | null = null;
+  for (let r = 0; r < runs; r++) {
+    const res = spawnSync(process.execPath, ['--max-old-space-size=4096', '-e', SERIALIZE_SCRIPT, ndjson], { encoding: 'utf8', maxBuffer: MiB });
+    if (res.status !== 0) break;
+    const cur = JSON.parse(res.stdout) as OutputFloor;
+    if (best === null || cur.seconds < best.seconds) best = cur;
+  }
+  rmSync(ndjson, { force: true });
+  return best;
+}
+
 interface Measured {
   readonly seconds: number;
   readonly maxRssMiB: number | null;
@@ -138,7 +190,7 @@ interface Row {
   readonly m: Measured;
 }
 
-function table(input: BenchInput, rows: readonly Row[], analysisRow: string): void {
+function table(input: BenchInput, rows: readonly Row[], analysisRow: string, floor: OutputFloor | null): void {
   const mib = input.bytes / MiB;
   const analysis = rows.find((r) => r.what === analysisRow)?.m;
   const read = rows[0]?.m;
@@ -158,6 +210,11 @@ function table(input: BenchInput, rows: readonly Row[], analysisRow: string): vo
     process.stdout.write(
       `analysis takes ${fmt(analysis.seconds / read.seconds, 1)}× the 1 MiB read and ${fmt(analysis.seconds / walk.seconds, 1)}× the record-header walk (target ≤ 3×)\n`,
     );
+    if (floor !== null) {
+      process.stdout.write(
+        `the output alone: ${fmt(floor.bytes / MiB)} MiB of NDJSON (${fmt((100 * floor.bytes) / input.bytes)}% of the input); JSON.stringify and UTF-8 encoding of it take ${fmt(floor.seconds, 2)} s, ${fmt(floor.seconds / walk.seconds, 1)}× the record-header walk and ${fmt((100 * floor.seconds) / analysis.seconds)}% of the analysis — a floor for any analysis that writes this output\n`,
+      );
+    }
     const split = rows.find((r) => r.what.startsWith('(d)'))?.m;
     if (split !== undefined) {
       process.stdout.write(`one file split on ${splitThreads} threads: ${fmt(analysis.seconds / split.seconds, 2)}× the single-thread speed, ${fmt(split.seconds / walk.seconds, 1)}× the record-header walk\n`);
@@ -202,7 +259,7 @@ async function main(): Promise<void> {
         m: measure(tshark, ['-n', '-r', input.path, '-Y', 'tls.handshake.type', '-T', 'fields', '-e', 'frame.number', '-e', 'tls.handshake.type', '-e', 'tls.handshake.extensions_server_name'], false),
       });
     }
-    table(input, rows, ANALYSIS_ROW);
+    table(input, rows, ANALYSIS_ROW, outputFloor(cli, input));
   }
 
   if (values.jobs !== undefined) {
