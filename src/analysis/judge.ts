@@ -184,6 +184,11 @@ export function judgeStage(f: ConnectionFacts, status: Status): Stage {
 }
 
 /** Nothing known about the client certificate (state first, as the report lists it). */
+/** No CertificateRequest in a server flight that was read whole. */
+function notRequestedMtls(sent: readonly unknown[] | null): MtlsVerdict {
+  return { state: 'not-requested', certificateRequested: false, clientCertificates: sent === null ? null : sent.length, acceptableCAs: [], inferred: false, evidence: null };
+}
+
 function unknownMtls(state: 'unknown' | 'unknown-encrypted'): MtlsVerdict {
   return { state, certificateRequested: null, clientCertificates: null, acceptableCAs: [], inferred: false, evidence: null };
 }
@@ -218,7 +223,7 @@ export function judgeMtls(f: ConnectionFacts, status: Status): MtlsVerdict {
   if (f.decrypted) {
     // The server's whole flight was read: without a CertificateRequest in it, none was sent.
     if (f.resumed || hs.serverFinishedFrame !== null) {
-      return { state: 'not-requested', certificateRequested: false, clientCertificates: sent === null ? null : sent.length, acceptableCAs: [], inferred: false, evidence: null };
+      return notRequestedMtls(sent);
     }
     return unknownMtls('unknown');
   }
@@ -242,7 +247,7 @@ export function judgeMtls(f: ConnectionFacts, status: Status): MtlsVerdict {
 
   // TLS ≤ 1.2 in cleartext: once the server's flight is complete, a missing CertificateRequest is a fact.
   if (hs.serverHelloDoneFrame !== null || f.resumed) {
-    return { state: 'not-requested', certificateRequested: false, clientCertificates: sent === null ? null : sent.length, acceptableCAs: [], inferred: false, evidence: null };
+    return notRequestedMtls(sent);
   }
   return unknownMtls('unknown');
 }
