@@ -32,18 +32,32 @@ function grease(n: number): string {
   return `GREASE(${hex16(n)})`;
 }
 
-function table(rows: readonly (readonly [number, string])[], skipGrease: boolean): Map<number, string> {
-  const m = new Map<number, string>();
-  for (const [v, name] of rows) {
-    // The first row wins: a later duplicate (e.g. the legacy padding code) must not rename the IANA value.
-    if (skipGrease && isGrease(v)) continue;
-    if (!m.has(v)) m.set(v, name);
-  }
-  return m;
+/**
+ * A registry as a dense array indexed by its code (the codes are 8- or 16-bit): a lookup is one
+ * bounds-checked load, not a hash. Filled with `undefined` first so the array stays packed.
+ */
+type CodeTable<T> = readonly (T | undefined)[];
+
+function codeTable<T>(rows: Iterable<readonly [number, T]>): CodeTable<T> {
+  const list = [...rows];
+  let size = 0;
+  for (const [v] of list) if (Number.isInteger(v) && v >= 0 && v <= 0xffff) size = Math.max(size, v + 1);
+  const a = Array.from<T | undefined>({ length: size }).fill(undefined);
+  // The first row wins: a later duplicate (e.g. the legacy padding code) must not rename the IANA value.
+  for (const [v, value] of list) if (v >= 0 && v < size && a[v] === undefined) a[v] = value;
+  return a;
 }
 
-const cipherSuites = new Map<number, CipherSuiteRow>();
-for (const row of CIPHER_SUITE_ROWS) if (!cipherSuites.has(row.code)) cipherSuites.set(row.code, row);
+function table(rows: readonly (readonly [number, string])[], skipGrease: boolean): CodeTable<string> {
+  return codeTable(rows.filter(([v]) => !(skipGrease && isGrease(v))));
+}
+
+/** The entry of a wire code, or undefined (also for values that are not small non-negative integers). */
+function lookup<T>(t: CodeTable<T>, n: number): T | undefined {
+  return n >= 0 && n < t.length ? t[n] : undefined;
+}
+
+const cipherSuites = codeTable(CIPHER_SUITE_ROWS.map((row) => [row.code, row] as const));
 const alerts = table(ALERT_ROWS, false);
 const extensions = table(EXTENSION_ROWS, true);
 const groups = table(GROUP_ROWS, true);
@@ -53,13 +67,13 @@ const versionShort = table(VERSION_ROWS, false);
 
 /** Properties of a cipher suite (key exchange, authentication, cipher, mode, key bits, MAC, PRF), or undefined when unregistered. */
 export function cipherSuiteInfo(n: number): CipherSuiteRow | undefined {
-  return cipherSuites.get(n);
+  return lookup(cipherSuites, n);
 }
 
 /** IANA cipher suite name, e.g. `TLS_AES_128_GCM_SHA256`; SSLv2 cipher kinds (≥ 0x10000) as `SSL2(0x010080)`. */
 export function cipherSuiteName(n: number): string {
   if (isGrease(n)) return grease(n);
-  const row = cipherSuites.get(n);
+  const row = lookup(cipherSuites, n);
   if (row !== undefined) return row.name;
   if (n > 0xffff && n <= 0xffffff) return sslv2CipherKindName(n);
   return unknown16(n);
@@ -82,24 +96,24 @@ function sslv2CipherKindName(n: number): string {
 
 /** Alert description name, e.g. `handshake_failure`; unknown as `unknown(109)`. */
 export function alertName(n: number): string {
-  return alerts.get(n) ?? `unknown(${n})`;
+  return lookup(alerts, n) ?? `unknown(${n})`;
 }
 
 /** Extension type name, e.g. `server_name`. */
 export function extensionName(n: number): string {
   if (isGrease(n)) return grease(n);
-  return extensions.get(n) ?? unknown16(n);
+  return lookup(extensions, n) ?? unknown16(n);
 }
 
 /** Supported group name, e.g. `x25519`, `X25519MLKEM768`. */
 export function groupName(n: number): string {
   if (isGrease(n)) return grease(n);
-  return groups.get(n) ?? unknown16(n);
+  return lookup(groups, n) ?? unknown16(n);
 }
 
 /** Handshake message type name, e.g. `client_hello`; unknown as `unknown(99)`. */
 export function handshakeTypeName(n: number): string {
-  return handshakeTypes.get(n) ?? `unknown(${n})`;
+  return lookup(handshakeTypes, n) ?? `unknown(${n})`;
 }
 
 const HASH_NAMES = ['none', 'md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
@@ -111,7 +125,7 @@ const SIG_NAMES = ['anonymous', 'rsa', 'dsa', 'ecdsa'] as const;
  */
 export function signatureSchemeName(n: number): string {
   if (isGrease(n)) return grease(n);
-  const known = signatureSchemes.get(n);
+  const known = lookup(signatureSchemes, n);
   if (known !== undefined) return known;
   const hash = HASH_NAMES[n >> 8];
   const sig = SIG_NAMES[n & 0xff];
@@ -120,7 +134,7 @@ export function signatureSchemeName(n: number): string {
 }
 
 /** Facebook and Google TLS 1.3 experiment codes as Wireshark names them. */
-const EXPERIMENT_VERSIONS = new Map<number, string>([
+const EXPERIMENT_VERSIONS: readonly (readonly [number, string])[] = [
   [0xfb17, 'TLS 1.3 (Facebook draft 23)'],
   [0xfb1a, 'TLS 1.3 (Facebook draft 26)'],
   [0x7e01, 'TLS 1.3 (Google experiment 1)'],
@@ -129,9 +143,9 @@ const EXPERIMENT_VERSIONS = new Map<number, string>([
   [0x7e04, 'TLS 1.3 (Google experiment 4)'],
   [0x7e05, 'TLS 1.3 (Google experiment 5)'],
   [0x7e06, 'TLS 1.3 (Google experiment 6)'],
-]);
+];
 
-const VERSION_DISPLAY = new Map<number, string>([
+const VERSION_DISPLAY = codeTable<string>([
   [0x0002, 'SSL 2.0'],
   [0x0300, 'SSL 3.0'],
   [0x0301, 'TLS 1.0'],
@@ -141,12 +155,13 @@ const VERSION_DISPLAY = new Map<number, string>([
   [0xfeff, 'DTLS 1.0'],
   [0xfefd, 'DTLS 1.2'],
   [0xfefc, 'DTLS 1.3'],
+  ...EXPERIMENT_VERSIONS,
 ]);
 
 /** Protocol version for people: `TLS 1.2`, `SSL 3.0`, `TLS 1.3 draft 28` (0x7f1c), `DTLS 1.2`; GREASE and unknown codes marked. */
 export function versionName(n: number): string {
   if (isGrease(n)) return grease(n);
-  const known = VERSION_DISPLAY.get(n) ?? EXPERIMENT_VERSIONS.get(n);
+  const known = lookup(VERSION_DISPLAY, n);
   if (known !== undefined) return known;
   if (n >> 8 === 0x7f) return `TLS 1.3 draft ${n & 0xff}`;
   return unknown16(n);
@@ -155,7 +170,7 @@ export function versionName(n: number): string {
 /** Protocol version in Zeek's short form (`TLSv12`, `TLSv13-draft28`, `DTLSv12`, `SSLv3`), as ssl.log and the conformance manifest spell it. */
 export function versionShortName(n: number): string {
   if (isGrease(n)) return grease(n);
-  const known = versionShort.get(n);
+  const known = lookup(versionShort, n);
   if (known !== undefined) return known;
   if (n >> 8 === 0x7f) return `TLSv13-draft${n & 0xff}`;
   return unknown16(n);
