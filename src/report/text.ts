@@ -9,6 +9,7 @@
  * three formats say the same thing in the same words.
  */
 import { tallyOf } from './connection-tally.js';
+import type { ConnectionTally } from './connection-tally.js';
 import { failureTitle, whyText } from './cause.js';
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
 import { sanitizeText } from './sanitize.js';
@@ -109,19 +110,8 @@ export function versionText(c: ConnectionReport): string {
   return c.versions.negotiated ?? (c.versions.offered[0] !== undefined ? `(${c.versions.offered[0]})` : '–');
 }
 
-/** Counts of one capture, for the big numbers and the counts line. */
-export interface CaptureCounts {
-  readonly connections: number;
-  readonly tls: number;
-  readonly ok: number;
-  readonly failed: number;
-  readonly incomplete: number;
-  readonly notTls: number;
-  readonly certSent: number;
-  readonly certMissing: number;
-  readonly certRejected: number;
-  readonly certEncrypted: number;
-}
+/** Counts of one capture (listed and unlisted connections), for the big numbers and the counts line. */
+export type CaptureCounts = ConnectionTally;
 
 export function captureCounts(cap: CaptureReport): CaptureCounts {
   return tallyOf(cap.connections, cap.unlisted);
