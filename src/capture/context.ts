@@ -105,6 +105,11 @@ export class ReaderContext {
 
   /** Stops reading because the caller aborted. */
   abort(): void {
+    // Stopped by the caller's signal (Ctrl-C on the command line), the report says so; a
+    // reader cancelled by its own consumer (the split run) has nothing to tell.
+    if (!this.stopped && this.options.signal?.aborted === true) {
+      this.note('capture.interrupted', 'weird', `Reading was interrupted after ${this.frames} packets; the rest of the input was not read.`);
+    }
     this.stopped = true;
     this.stoppedEarly = true;
   }

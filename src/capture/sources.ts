@@ -2,7 +2,9 @@
  * Byte sources: a file read into one reusable buffer, a Node stream or any async iterable,
  * and transparent gzip. Every source yields chunks that are valid until the next pull.
  */
-import { open } from 'node:fs/promises';
+import { constants as fsConstants, openSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { Readable, pipeline } from 'node:stream';
 import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import { TlsAutopsyError } from '../util/errors.js';
@@ -35,8 +37,32 @@ export function ioError(label: string, error: unknown): TlsAutopsyError {
   return new TlsAutopsyError('io', `Cannot read ${label}: ${reason(error)}.`, { cause: error });
 }
 
-/** Reads a file with one buffer of `chunkBytes`, reused for every read. */
+/**
+ * Reads a named pipe (`mkfifo`, or `<(tcpdump -w - …)` in a shell) without blocking a thread:
+ * a read of a pipe through the thread pool waits in the kernel where nothing can wake it, so an
+ * interrupted run could never exit. Opened non-blocking and read as a socket, the pipe waits for
+ * its writer, delivers what it writes, and ends when the writer closes it.
+ */
+async function* pipeChunks(path: string, label: string): AsyncGenerator<Uint8Array, undefined> {
+  let socket: Socket;
+  try {
+    // A plain descriptor (a FileHandle would close it when collected); a non-blocking open of a pipe never waits.
+    socket = new Socket({ fd: openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK), readable: true, writable: false, allowHalfOpen: true });
+  } catch (error) {
+    throw ioError(label, error);
+  }
+  try {
+    yield* iterableChunks(socket, label);
+  } finally {
+    socket.destroy();
+  }
+  return undefined;
+}
+
+/** Reads a file with one buffer of `chunkBytes`, reused for every read (a named pipe as a socket). */
 async function* fileChunks(path: string, chunkBytes: number, label: string): AsyncGenerator<Uint8Array, undefined> {
+  const kind = await stat(path).catch(() => null);
+  if (kind?.isFIFO() === true) return yield* pipeChunks(path, label);
   let handle;
   try {
     handle = await open(path, 'r');

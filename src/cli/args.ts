@@ -81,7 +81,7 @@ Exit codes:
 Examples:
   tlsautopsy out.pcap
   tlsautopsy --only failed captures/
-  tcpdump -U -i any -w - port 8443 | tlsautopsy -
+  tcpdump -U -i any -w - port 8443 | tlsautopsy -      # Ctrl-C prints the report
   tlsautopsy --format ndjson *.pcapng | jq 'select(.status=="failed") | .summary'
   tlsautopsy -o report.md hr-connector.pcap      # for an incident ticket
   tlsautopsy -o report.html hr-connector.pcap    # one self-contained page

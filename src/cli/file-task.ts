@@ -63,7 +63,7 @@ function messageOf(path: string, err: unknown): string {
 export const MAX_PENDING_NOT_TLS = 4_096;
 
 /** Analyzes one file into a filtered capture report (or a failed one). */
-export async function reportFile(path: string, source: CaptureSource, filters: FilterOptions, extra: Pick<AnalyzeOptions, 'onProgress'> = {}): Promise<FileOutcome> {
+export async function reportFile(path: string, source: CaptureSource, filters: FilterOptions, extra: Pick<AnalyzeOptions, 'onProgress' | 'signal'> = {}): Promise<FileOutcome> {
   const label = fileLabel(path);
   try {
     const options = { ...(await analyzeOptions(filters)), ...extra };
@@ -101,6 +101,18 @@ export async function reportFile(path: string, source: CaptureSource, filters: F
   }
 }
 
+/**
+ * A file the run did not get to because it was interrupted: reported like a file that could not
+ * be read (with its NDJSON error line in that mode), so the report says which files it lacks.
+ */
+export function notAnalyzed(path: string, mode: 'ndjson' | 'report'): { readonly outcome: FileOutcome; readonly line: string | null } {
+  const label = fileLabel(path);
+  const message = 'The run was interrupted before this file was read; run again to analyze it.';
+  return mode === 'ndjson'
+    ? { outcome: { error: message, failOnHit: false }, line: ndjsonErrorLine(label, message) }
+    : { outcome: { error: message, capture: failedCaptureReport(label, message) }, line: null };
+}
+
 /** Where NDJSON goes: text, or UTF-8 bytes (from a split analysis). */
 export type NdjsonWrite = (chunk: string | Uint8Array) => void;
 
@@ -116,7 +128,7 @@ export async function ndjsonFile(
   source: CaptureSource,
   filters: FilterOptions,
   write: NdjsonWrite,
-  extra: Pick<AnalyzeOptions, 'onProgress' | 'beforeChunk'> = {},
+  extra: Pick<AnalyzeOptions, 'onProgress' | 'beforeChunk' | 'signal'> = {},
   split: SplitWorkers | null = null,
 ): Promise<FileOutcome> {
   const label = fileLabel(path);

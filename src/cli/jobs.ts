@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { notAnalyzed } from './file-task.js';
 import type { FileOutcome } from './file-task.js';
 import type { FilterOptions } from './filters.js';
 
@@ -34,6 +35,11 @@ export interface JobAck {
  * of held output stays bounded (about 2 bytes per character at most, per worker).
  */
 export const MAX_UNWRITTEN_CHARS = 128 * 1024 * 1024;
+
+/** Told to a worker when the run is interrupted: it stops reading its file and reports what it read. */
+export interface JobStop {
+  readonly kind: 'stop';
+}
 
 /** What a worker posts back: NDJSON text (any number of times), then the outcome once. */
 export type JobReply =
@@ -69,6 +75,7 @@ export async function runJobs(
   filters: FilterOptions,
   onText: (text: string) => void,
   onDone: (index: number, outcome: FileOutcome) => void,
+  interrupt?: AbortSignal,
 ): Promise<void> {
   const waiting: string[][] = paths.map(() => []);
   const workerOf: (Worker | undefined)[] = paths.map(() => undefined);
@@ -96,6 +103,15 @@ export async function runJobs(
       head++;
     }
   };
+  // Interrupted: files being read stop where they are; files not started are reported as not analyzed.
+  interrupt?.addEventListener(
+    'abort',
+    () => {
+      const stop: JobStop = { kind: 'stop' };
+      for (const w of new Set(workerOf)) w?.postMessage(stop);
+    },
+    { once: true },
+  );
   const count = Math.max(1, Math.min(threads, paths.length));
   const workers: Promise<void>[] = [];
   for (let w = 0; w < count; w++) {
@@ -107,6 +123,14 @@ export async function runJobs(
           const path = paths[index];
           if (path === undefined) {
             void worker.terminate().then(() => resolve());
+            return;
+          }
+          if (interrupt?.aborted === true) {
+            const skipped = notAnalyzed(path, mode);
+            if (skipped.line !== null) waiting[index]?.push(skipped.line);
+            outcomes[index] = skipped.outcome;
+            advance();
+            feed();
             return;
           }
           const job: JobRequest = { index, path, mode, filters };

@@ -7,7 +7,16 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
+// The first Ctrl-C ends the reading and still prints the report (`tcpdump -U -w - | tlsautopsy -`
+// is stopped that way); a second one quits at once, with the usual status of an interrupt.
+const interrupt = new AbortController();
+process.once('SIGINT', () => {
+  interrupt.abort();
+  process.once('SIGINT', () => process.exit(130));
+});
+
 const code = await runCli(process.argv.slice(2), {
+  interrupt: interrupt.signal,
   stdin: process.stdin,
   stdout: (s) => process.stdout.write(s),
   stdoutBytes: (b) => process.stdout.write(b),
@@ -21,3 +30,8 @@ const code = await runCli(process.argv.slice(2), {
   return 2;
 });
 process.exitCode = code;
+if (interrupt.signal.aborted) {
+  // A read that can never finish (an idle pipe, a named pipe whose writer stays open) would keep
+  // the process alive: once the report is out, leave.
+  process.stdout.write('', () => process.exit(code));
+}

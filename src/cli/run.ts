@@ -20,7 +20,7 @@ import { HELP, parseCliArgs } from './args.js';
 import type { CliOptions, OutputFormat } from './args.js';
 import { expandInputs } from './inputs.js';
 import type { InputFile } from './inputs.js';
-import { ndjsonFile, reportFile } from './file-task.js';
+import { ndjsonFile, notAnalyzed, reportFile } from './file-task.js';
 import type { FileOutcome, NdjsonWrite, SplitWorkers } from './file-task.js';
 import { filterOptions } from './filters.js';
 import { defaultJobs, runJobs, splitWorkerScript, workerScript } from './jobs.js';
@@ -41,6 +41,25 @@ export interface CliIo {
   /** Terminal width when stdout is a terminal (wrapping of the text report). */
   readonly columns?: number;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Fired on the first Ctrl-C: reading stops (standard input after a short grace, so the packets a
+   * capturing `tcpdump` flushes as it exits still count), files not started are reported as not
+   * analyzed, and the report is made of what was read.
+   */
+  readonly interrupt?: AbortSignal;
+}
+
+/** How long standard input may still deliver after Ctrl-C (the producer, e.g. tcpdump, got it too and is closing the pipe). */
+export const STDIN_GRACE_MS = 2000;
+
+/** A signal that fires `ms` after `signal` does. */
+function afterGrace(signal: AbortSignal, ms: number): AbortSignal {
+  const delayed = new AbortController();
+  // Unref'd: when the input ends sooner the process must not wait for the timer.
+  const start = (): void => void setTimeout(() => delayed.abort(), ms).unref();
+  if (signal.aborted) start();
+  else signal.addEventListener('abort', start, { once: true });
+  return delayed.signal;
 }
 
 export const EXIT_OK = 0;
@@ -177,6 +196,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       throw err;
     }
   }
+  if (!o.quiet) {
+    io.interrupt?.addEventListener('abort', () => io.stderr('\ntlsautopsy: interrupted: the report is made of what was read so far (Ctrl-C again quits at once).\n'), { once: true });
+  }
   const format = o.format ?? (o.output !== null ? formatFromExtension(o.output) : null) ?? 'text';
   if (format === 'ndjson') return runNdjson(o, files, io);
   // Each capture arrives listing at most maxReportConnections; the run keeps that many of them all.
@@ -235,14 +257,25 @@ async function analyzeAll(
   const jobs = o.jobs ?? defaultJobs();
   const script = workerScript();
   // Standard input belongs to this thread; a single file gains nothing from a worker.
+  const interrupt = io.interrupt;
   if (script !== null && jobs > 1 && files.length > 1 && !files.some((f) => f.path === '-')) {
-    await runJobs(script, files.map((f) => f.path), jobs, mode, filters, onText, (i, outcome) => onDone(files[i] as InputFile, outcome));
+    await runJobs(script, files.map((f) => f.path), jobs, mode, filters, onText, (i, outcome) => onDone(files[i] as InputFile, outcome), interrupt);
     return;
   }
   for (const f of files) {
+    if (interrupt?.aborted === true) {
+      const skipped = notAnalyzed(f.path, mode);
+      if (skipped.line !== null) onText(skipped.line);
+      onDone(f, skipped.outcome);
+      continue;
+    }
     const source = f.path === '-' ? io.stdin : f.path;
     const progress = o.quiet ? null : createProgress(f.path, io.stderrIsTty === true, io.stderr);
-    const extra = progress === null ? {} : { onProgress: (bytes: number, packets: number, gzip: boolean) => progress.update(bytes, packets, gzip) };
+    const signal = interrupt === undefined ? undefined : f.path === '-' ? afterGrace(interrupt, STDIN_GRACE_MS) : interrupt;
+    const extra = {
+      ...(progress === null ? {} : { onProgress: (bytes: number, packets: number, gzip: boolean) => progress.update(bytes, packets, gzip) }),
+      ...(signal === undefined ? {} : { signal }),
+    };
     const split = mode === 'ndjson' && files.length === 1 ? splitWorkers(o.jobs) : null;
     const outcome = mode === 'ndjson' ? await ndjsonFile(f.path, source, filters, onText, extra, split) : await reportFile(f.path, source, filters, extra);
     progress?.done();

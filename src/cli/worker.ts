@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { ndjsonFile, reportFile } from './file-task.js';
 import { MAX_UNWRITTEN_CHARS } from './jobs.js';
-import type { JobAck, JobRequest, JobReply } from './jobs.js';
+import type { JobAck, JobReply, JobRequest, JobStop } from './jobs.js';
 
 const port = parentPort;
 if (port !== null) {
@@ -19,7 +19,13 @@ if (port !== null) {
       : new Promise<void>((resolve) => {
           resume = resolve;
         });
-  port.on('message', (message: JobRequest | JobAck) => {
+  // The file being analyzed: a stop (the run was interrupted) ends its reading.
+  let current: AbortController | null = null;
+  port.on('message', (message: JobRequest | JobAck | JobStop) => {
+    if ('kind' in message && message.kind === 'stop') {
+      current?.abort();
+      return;
+    }
     if ('kind' in message) {
       unwritten -= message.chars;
       if (unwritten <= MAX_UNWRITTEN_CHARS && resume !== null) {
@@ -30,6 +36,9 @@ if (port !== null) {
       return;
     }
     const job = message;
+    const stopper = new AbortController();
+    current = stopper;
+    const signal = stopper.signal;
     const post = (reply: JobReply): void => port.postMessage(reply);
     const sendText = (chunk: string | Uint8Array): void => {
       // Files here are analyzed on this thread alone, so their lines come as text.
@@ -39,8 +48,8 @@ if (port !== null) {
     };
     const work =
       job.mode === 'ndjson'
-        ? ndjsonFile(job.path, job.path, job.filters, sendText, { beforeChunk }).then((outcome) => post({ kind: 'done', index: job.index, outcome }))
-        : reportFile(job.path, job.path, job.filters).then((outcome) => post({ kind: 'done', index: job.index, outcome }));
+        ? ndjsonFile(job.path, job.path, job.filters, sendText, { beforeChunk, signal }).then((outcome) => post({ kind: 'done', index: job.index, outcome }))
+        : reportFile(job.path, job.path, job.filters, { signal }).then((outcome) => post({ kind: 'done', index: job.index, outcome }));
     work.catch((err: unknown) => post({ kind: 'done', index: job.index, outcome: { error: `internal error: ${err instanceof Error ? err.message : String(err)}` } }));
   });
 }

@@ -283,7 +283,8 @@ export function evidenceGaps(cap: CaptureReport): string[] {
   if (gaps.length + (u?.withGaps ?? 0) > 0) {
     out.push(`Bytes are missing from ${idList(gaps.map((c) => c.id), u?.withGaps)}: capture with a full snap length (tcpdump -s 0) and a larger buffer (-B 8192).`);
   }
-  if (cap.stoppedEarly) out.push('The capture ended early (truncated file or a limit reached): the last connections may be incomplete.');
+  // An interrupted read says so in its own capture note.
+  if (cap.stoppedEarly && !cap.anomalies.some((a) => a.code === 'capture.interrupted')) out.push('The capture ended early (truncated file or a limit reached): the last connections may be incomplete.');
   if (cap.udp.dtlsFlows + cap.udp.quicFlows > 0) {
     out.push(`Also present and not analyzed: ${cap.udp.dtlsFlows} DTLS and ${cap.udp.quicFlows} QUIC flow(s) over UDP.`);
   }

@@ -1,5 +1,6 @@
 /** Sources: files, Node streams (stdin-like), async iterables of tiny chunks; abort; packetsOf. */
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, createReadStream, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -89,7 +90,8 @@ describe('abort', () => {
     expect(seen).toBe(3);
     expect(result.packets).toBe(3);
     expect(result.stoppedEarly).toBe(true);
-    expect(result.anomalies).toEqual([]);
+    // The report says reading was cut short on purpose, not by damage.
+    expect(result.anomalies.map((a) => [a.code, a.severity, a.message])).toEqual([['capture.interrupted', 'weird', 'Reading was interrupted after 3 packets; the rest of the input was not read.']]);
   });
 
   it('aborting while the source is idle returns at once', async () => {
@@ -102,6 +104,7 @@ describe('abort', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(result.stoppedEarly).toBe(true);
     expect(result.info.format).toBe('pcapng');
+    expect(result.anomalies.map((a) => a.code)).toEqual(['capture.interrupted']);
     stalled.destroy();
   });
 
@@ -157,5 +160,39 @@ describe('packetsOf', () => {
       }
     };
     await expect(loop()).rejects.toMatchObject({ code: 'not-a-capture', message: expect.stringContaining('ZIP archive') });
+  });
+});
+
+describe('named pipes', () => {
+  const fifo = (name: string): string => {
+    const p = join(dir, name);
+    execFileSync('mkfifo', [p]);
+    return p;
+  };
+
+  it('waits for the writer, reads what it writes, and ends when it closes', async () => {
+    const p = fifo('late-writer.pcapng');
+    const writer = spawn('sh', ['-c', `sleep 0.3; cat "${path}" > "${p}"`]);
+    const writerDone = new Promise((r) => writer.on('close', r));
+    const result = await readAll(p);
+    expect(result.packets).toEqual((await readAll(path)).packets);
+    expect(result.result.stoppedEarly).toBe(false);
+    expect(result.result.anomalies).toEqual([]);
+    await writerDone;
+  });
+
+  it('an abort while the pipe is silent returns at once, with what was read', async () => {
+    const p = fifo('silent.pcapng');
+    const fd = openSync(p, 'r+'); // a writer that never writes more and never closes
+    writeSync(fd, pcapng.subarray(0, 300));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const result = await readCapture(p, () => undefined, { signal: controller.signal });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.info.format).toBe('pcapng');
+    expect(result.anomalies.map((a) => a.code)).toEqual(['capture.interrupted']);
+    closeSync(fd);
   });
 });

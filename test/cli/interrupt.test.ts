@@ -1,0 +1,115 @@
+/**
+ * Ctrl-C: the first one ends the reading and the report is still printed, made of what was
+ * read (`tcpdump -U -w - | tlsautopsy -` is stopped that way); files not started are reported
+ * as not analyzed; a second Ctrl-C quits at once. Runs the built command in a child process,
+ * since only a process receives signals.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'bin/tlsautopsy');
+const SAMPLE = join(ROOT, 'samples/tls12-mtls-client-cert-missing.pcap');
+const BUILT = existsSync(join(ROOT, 'dist/cli/main.js')) && existsSync(join(ROOT, 'dist/cli/worker.js'));
+if (!BUILT) console.log('Skipping the Ctrl-C tests: the command is not built (run npm run build).');
+
+interface Finished {
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+  readonly ms: number;
+}
+
+function start(args: string[]): { child: ChildProcessWithoutNullStreams; done: Promise<Finished> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => void (out += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => void (err += d.toString('utf8')));
+  let interruptedAt = 0;
+  const kill = child.kill.bind(child);
+  child.kill = (signal?: NodeJS.Signals | number) => {
+    interruptedAt ||= Date.now();
+    return kill(signal);
+  };
+  const ended = (stream: NodeJS.ReadableStream) => new Promise<void>((r) => stream.on('end', r));
+  const outputs = Promise.all([ended(child.stdout), ended(child.stderr)]);
+  const done = new Promise<Finished>((resolveDone) =>
+    child.on('exit', (code) => {
+      const ms = Date.now() - interruptedAt;
+      void outputs.then(() => resolveDone({ code, out, err, ms }));
+    }),
+  );
+  return { child, done };
+}
+
+/** A named pipe holding the sample's packets, with its writing end kept open (read blocks, never ends). */
+function openFifo(dir: string, name: string): { path: string; close: () => void } {
+  const path = join(dir, name);
+  execFileSync('mkfifo', [path]);
+  // Read-write, so opening does not wait for a reader; the reader then never sees the end.
+  const fd = openSync(path, 'r+');
+  writeSync(fd, readFileSync(SAMPLE));
+  return { path, close: () => closeSync(fd) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(!BUILT)('Ctrl-C', () => {
+  it('on standard input: the report of what was read, with a note, within the grace period; exit status as usual', async () => {
+    const { child, done } = start(['--no-color', '--fail-on', 'client-cert-missing', '-']);
+    child.stdin.write(readFileSync(SAMPLE)); // and never ended, like a capture still running
+    await sleep(1000);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(1);
+    expect(r.ms).toBeLessThan(6000);
+    expect(r.out).toContain('Client certificate missing');
+    expect(r.out).toContain('capture.interrupted: Reading was interrupted after 11 packets');
+    expect(r.out).not.toContain('The capture ended early');
+    expect(r.err).toContain('tlsautopsy: interrupted: the report is made of what was read so far');
+  }, 20_000);
+
+  it('a second Ctrl-C quits at once with status 130', async () => {
+    const { child, done } = start(['-']);
+    child.stdin.write(readFileSync(SAMPLE));
+    await sleep(1000);
+    child.kill('SIGINT');
+    await sleep(200);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.out).toBe('');
+  }, 20_000);
+
+  for (const jobs of ['1', '2']) {
+    it(`over several files (--jobs ${jobs}): files being read stop at once, files not started are named as not analyzed`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-interrupt-'));
+      const fifos = jobs === '1' ? [openFifo(dir, 'a.pcap')] : [openFifo(dir, 'a.pcap'), openFifo(dir, 'b.pcap')];
+      try {
+        const { child, done } = start(['--format', 'json', '--jobs', jobs, ...fifos.map((f) => f.path), SAMPLE]);
+        await sleep(1500);
+        child.kill('SIGINT');
+        const r = await done;
+        expect(r.code).toBe(2);
+        expect(r.ms).toBeLessThan(4000);
+        const report = JSON.parse(r.out) as { captures: { file: string; error: string | null; anomalies: { code: string }[]; connections: unknown[] }[] };
+        expect(report.captures.map((c) => c.file)).toEqual([...fifos.map((f) => f.path), SAMPLE]);
+        for (const cap of report.captures.slice(0, fifos.length)) {
+          expect(cap.error).toBeNull();
+          expect(cap.anomalies.map((a) => a.code)).toContain('capture.interrupted');
+          expect(cap.connections).toHaveLength(1);
+        }
+        expect(report.captures.at(-1)?.error).toBe('The run was interrupted before this file was read; run again to analyze it.');
+        expect(r.err).toContain(`${SAMPLE}: The run was interrupted before this file was read`);
+      } finally {
+        for (const f of fifos) f.close();
+      }
+    }, 20_000);
+  }
+});
