@@ -87,6 +87,24 @@ describe.skipIf(!BUILT)('Ctrl-C', () => {
     expect(r.out).toBe('');
   }, 20_000);
 
+  it('NDJSON over several files: the lines of what was read, then the error line of the file not started', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-interrupt-'));
+    const fifos = [openFifo(dir, 'a.pcap'), openFifo(dir, 'b.pcap')];
+    try {
+      const { child, done } = start(['--format', 'ndjson', '--jobs', '2', ...fifos.map((f) => f.path), SAMPLE]);
+      await sleep(1500);
+      child.kill('SIGINT');
+      const r = await done;
+      expect(r.code).toBe(2);
+      const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { file: string; error?: string; status?: string });
+      expect(lines.map((l) => l.file)).toEqual([...fifos.map((f) => f.path), SAMPLE]);
+      expect(lines.slice(0, 2).every((l) => l.status === 'failed')).toBe(true);
+      expect(lines[2]?.error).toBe('The run was interrupted before this file was read; run again to analyze it.');
+    } finally {
+      for (const f of fifos) f.close();
+    }
+  }, 20_000);
+
   for (const jobs of ['1', '2']) {
     it(`over several files (--jobs ${jobs}): files being read stop at once, files not started are named as not analyzed`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-interrupt-'));
