@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -58,13 +58,58 @@ function openFifo(dir: string, name: string): { path: string; close: () => void 
   return { path, close: () => closeSync(fd) };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** What each open descriptor of a process points to (Linux /proc), or null elsewhere. */
+function descriptors(pid: number): { fd: string; target: string }[] | null {
+  const dir = `/proc/${pid}/fd`;
+  if (!existsSync(dir)) return null;
+  const out: { fd: string; target: string }[] = [];
+  for (const fd of readdirSync(dir)) {
+    try {
+      out.push({ fd, target: readlinkSync(join(dir, fd)) });
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return out;
+}
+
+/** Is the child reading its standard input (fd 0 registered with one of its epoll instances)? */
+function readingStdin(pid: number): boolean | null {
+  const fds = descriptors(pid);
+  if (fds === null) return null;
+  return fds.some((d) => {
+    if (d.target !== 'anon_inode:[eventpoll]') return false;
+    try {
+      return /^tfd:\s+0\s/m.test(readFileSync(`/proc/${pid}/fdinfo/${d.fd}`, 'utf8'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Waits until the child reads what the test gives it (standard input, or the named files), so
+ * the Ctrl-C comes after its handler is in place and its reading began, then `settle` ms more;
+ * a fixed wait where /proc is not there.
+ */
+async function ready(pid: number | undefined, settle: number, files: readonly string[] = []): Promise<void> {
+  if (pid === undefined) return sleep(1500 + settle);
+  for (let waited = 0; waited < 15_000; waited += 25) {
+    const fds = descriptors(pid);
+    if (fds === null) return sleep(1500 + settle);
+    const reading = files.length === 0 ? readingStdin(pid) === true : files.every((f) => fds.some((d) => d.target === f));
+    if (reading) return sleep(settle);
+    await sleep(25);
+  }
+}
 
 describe.skipIf(!BUILT)('Ctrl-C', () => {
   it('on standard input: the report of what was read, with a note, within the grace period; exit status as usual', async () => {
     const { child, done } = start(['--no-color', '--fail-on', 'client-cert-missing', '-']);
     child.stdin.write(readFileSync(SAMPLE)); // and never ended, like a capture still running
-    await sleep(1000);
+    await ready(child.pid, 200);
     child.kill('SIGINT');
     const r = await done;
     expect(r.code).toBe(1);
@@ -78,7 +123,7 @@ describe.skipIf(!BUILT)('Ctrl-C', () => {
   it('a second Ctrl-C quits at once with status 130', async () => {
     const { child, done } = start(['-']);
     child.stdin.write(readFileSync(SAMPLE));
-    await sleep(1000);
+    await ready(child.pid, 200);
     child.kill('SIGINT');
     await sleep(200);
     child.kill('SIGINT');
@@ -92,7 +137,7 @@ describe.skipIf(!BUILT)('Ctrl-C', () => {
     const fifos = [openFifo(dir, 'a.pcap'), openFifo(dir, 'b.pcap')];
     try {
       const { child, done } = start(['--format', 'ndjson', '--jobs', '2', ...fifos.map((f) => f.path), SAMPLE]);
-      await sleep(1500);
+      await ready(child.pid, 500, fifos.map((f) => f.path));
       child.kill('SIGINT');
       const r = await done;
       expect(r.code).toBe(2);
@@ -111,7 +156,7 @@ describe.skipIf(!BUILT)('Ctrl-C', () => {
       const fifos = jobs === '1' ? [openFifo(dir, 'a.pcap')] : [openFifo(dir, 'a.pcap'), openFifo(dir, 'b.pcap')];
       try {
         const { child, done } = start(['--format', 'json', '--jobs', jobs, ...fifos.map((f) => f.path), SAMPLE]);
-        await sleep(1500);
+        await ready(child.pid, 500, fifos.map((f) => f.path));
         child.kill('SIGINT');
         const r = await done;
         expect(r.code).toBe(2);
