@@ -71,24 +71,30 @@ export class CertificateCache {
   }
 
   private lookup(der: Uint8Array): Entry {
-    let key: string;
-    let copy: Buffer | null = null;
-    if (der.length <= MAX_BYTE_KEY_LENGTH) {
-      const bytes = bufferOf(der);
-      key = shortKey(bytes);
-      const found = this.entries.get(key);
-      // An unpooled copy: entries live long, and a pooled one would pin an 8 KB slab of other bytes each.
-      if (found === undefined) copy = Buffer.allocUnsafeSlow(bytes.length).fill(bytes);
-      else if (found.der !== null && found.der.equals(bytes)) return this.hit(found);
-      // Same length and tail, other bytes (practically only a crafted capture): kept by hash instead.
-      else key = hashKey(der);
-    } else {
-      key = hashKey(der);
-    }
-    if (copy === null) {
-      const found = this.entries.get(key);
-      if (found !== undefined) return this.hit(found);
-    }
+    const place = this.place(der);
+    return place.found !== undefined ? this.hit(place.found) : this.insert(place.key, place.copy, der);
+  }
+
+  /** Where a DER is kept: its entry when cached, else the key to keep it under and the copy to keep. */
+  private place(der: Uint8Array): { readonly found?: Entry; readonly key: string; readonly copy: Buffer | null } {
+    if (der.length > MAX_BYTE_KEY_LENGTH) return this.placeByHash(der);
+    const bytes = bufferOf(der);
+    const key = shortKey(bytes);
+    const found = this.entries.get(key);
+    // An unpooled copy: entries live long, and a pooled one would pin an 8 KB slab of other bytes each.
+    if (found === undefined) return { key, copy: Buffer.allocUnsafeSlow(bytes.length).fill(bytes) };
+    if (found.der !== null && found.der.equals(bytes)) return { found, key, copy: null };
+    // Same length and tail, other bytes (practically only a crafted capture): kept by hash instead.
+    return this.placeByHash(der);
+  }
+
+  private placeByHash(der: Uint8Array): { readonly found?: Entry; readonly key: string; readonly copy: null } {
+    const key = hashKey(der);
+    const found = this.entries.get(key);
+    return found === undefined ? { key, copy: null } : { found, key, copy: null };
+  }
+
+  private insert(key: string, copy: Buffer | null, der: Uint8Array): Entry {
     this.missCount++;
     const entry: Entry = { key, der: copy, facts: certificateFacts(der, this.options), last: null };
     if (this.entries.size >= this.maxEntries) {
