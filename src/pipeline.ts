@@ -8,7 +8,8 @@ import type { DecryptionSecrets } from './capture/types.js';
 import type { TcpSegment } from './decode/types.js';
 import { FlowTable } from './flow/index.js';
 import type { ConnectionInfo, FlowTableOptions } from './flow/types.js';
-import { TlsConnectionTracker } from './tls/session/tracker.js';
+import { TlsConnectionTracker, tlsHeldBudget } from './tls/session/tracker.js';
+import type { TlsHeldBudget } from './tls/record-stream.js';
 import type { TlsTrackerOptions } from './tls/session/tracker.js';
 import { ConnectionBuilder } from './analysis/connection-builder.js';
 import type { ConnectionBuilderOptions } from './analysis/connection-builder.js';
@@ -38,6 +39,8 @@ export interface PipelineHooks {
 export class ConnectionPipeline {
   private readonly flows: FlowTable;
   private readonly embedded = new KeyLog();
+  /** Bytes the TLS layer of all this capture's connections holds (one budget per capture, like the flow table's). */
+  private readonly tlsHeld: TlsHeldBudget;
 
   private readonly onAnomaly: (anomaly: Anomaly) => void;
 
@@ -48,11 +51,12 @@ export class ConnectionPipeline {
     // Secrets embedded in the capture: a DSB precedes the packets it serves, so it is read before their ServerHello.
     const keyLog = combineKeyLogs(options.keyLog === undefined ? [this.embedded] : [this.embedded, options.keyLog]);
     const trackerOptions: TlsTrackerOptions = { ...options, keyLog };
+    const tlsHeld = (this.tlsHeld = tlsHeldBudget(options));
     this.flows = new FlowTable(
       (info, control) => {
         onOpen?.(info);
         const builder = new ConnectionBuilder(info, options);
-        return new TlsConnectionTracker(info, control, builder, (summary, stats) => onConnection(builder.finish(summary, stats), summary.lastFrame), trackerOptions);
+        return new TlsConnectionTracker(info, control, builder, (summary, stats) => onConnection(builder.finish(summary, stats), summary.lastFrame), trackerOptions, tlsHeld);
       },
       options,
       sweep,
@@ -80,6 +84,11 @@ export class ConnectionPipeline {
     } else {
       this.onAnomaly({ code: 'keylog.unsupported_secrets', severity: 'weird', message: `A pcapng Decryption Secrets Block of type 0x${secrets.secretsType.toString(16).padStart(8, '0')} is not a TLS key log; it was ignored.` });
     }
+  }
+
+  /** Bytes the TLS layer holds now, and the most it held at once (`maxTotalTlsHeldBytes` bounds both). */
+  tlsHeldBytes(): { readonly bytes: number; readonly peak: number } {
+    return { bytes: this.tlsHeld.bytes, peak: this.tlsHeld.peak };
   }
 
   /** End of capture: ends every open connection, least recently active first. */

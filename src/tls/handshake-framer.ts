@@ -13,8 +13,8 @@
 import type { Anomaly } from '../util/anomaly.js';
 import { ZERO_TIME } from '../util/time.js';
 import type { Timestamp } from '../util/time.js';
-import type { RecordHeader } from './record-stream.js';
-import { withRoom } from '../util/bytes.js';
+import { unlimitedTlsBudget } from './record-stream.js';
+import type { RecordHeader, TlsHeldBudget } from './record-stream.js';
 
 /** Handshake header (RFC 8446 §4): HandshakeType msg_type; uint24 length; body. Messages may span records and one record may hold many messages. */
 export interface HandshakeFrame {
@@ -32,11 +32,13 @@ export interface HandshakeFrame {
   readonly recordOffset: number;
 }
 
-/** A message passed over by its length because it exceeded `maxHandshakeMessageBytes`. */
+/** A message passed over by its length: it exceeded `maxHandshakeMessageBytes`, or the capture-wide held budget could not hold it. */
 export interface SkippedHandshakeMessage {
   readonly msgType: number;
   /** The length its header claims. */
   readonly length: number;
+  /** Which limit: the message's own size, or the bytes held by the TLS layer across all connections. */
+  readonly why: 'too-long' | 'held-budget';
   readonly firstFrame: number;
   readonly time: Timestamp;
 }
@@ -67,6 +69,9 @@ export class HandshakeFramer {
   private headerLength = 0;
   /** Body of the message being collected (grown as bytes arrive); null while reading a header or skipping. */
   private body: Uint8Array | null = null;
+  /** Capacity of `body` charged to the budget. */
+  private charged = 0;
+  private readonly budget: TlsHeldBudget;
   /** Declared length of the message being collected. */
   private bodyLength = 0;
   private bodyFill = 0;
@@ -79,8 +84,15 @@ export class HandshakeFramer {
   private firstTime: Timestamp = ZERO_TIME;
   private recordOffset = 0;
 
-  constructor(options: { maxHandshakeMessageBytes?: number /* default 256 KiB; bigger → anomaly tls.handshake.too_long and the message is skipped by length, never buffered */ } = {}) {
+  constructor(
+    options: {
+      maxHandshakeMessageBytes?: number /* default 256 KiB; bigger → anomaly tls.handshake.too_long and the message is skipped by length, never buffered */;
+      /** Where reassembly buffers are charged (shared by a capture's framers); past it → anomaly tls.held_budget and the message is skipped by length. Default: unlimited. */
+      budget?: TlsHeldBudget;
+    } = {},
+  ) {
     this.maxMessage = options.maxHandshakeMessageBytes ?? DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES;
+    this.budget = options.budget ?? unlimitedTlsBudget();
   }
 
   /** Bytes of a partial message waiting for the next record (0 when aligned). */
@@ -90,10 +102,10 @@ export class HandshakeFramer {
     return this.headerFill;
   }
 
-  /** Forget any partial message (after a gap). */
+  /** Forget any partial message (after a gap, or when the connection ended), giving back what its buffer was charged. */
   reset(): void {
     this.headerFill = 0;
-    this.body = null;
+    this.dropBody();
     this.bodyLength = 0;
     this.bodyFill = 0;
     this.skipLeft = 0;
@@ -118,11 +130,27 @@ export class HandshakeFramer {
       }
       if (this.body !== null) {
         const take = Math.min(this.bodyLength - this.bodyFill, n - i);
-        this.reserve(this.bodyFill + take);
-        this.body.set(recordBody.subarray(i, i + take), this.bodyFill);
+        if (!this.reserve(this.bodyFill + take)) {
+          // The capture-wide budget is spent: pass the rest of the message over by its length,
+          // reported like a message over maxHandshakeMessageBytes.
+          (anomalies ??= []).push({
+            code: 'tls.held_budget',
+            severity: 'weird',
+            message: `A handshake message of type ${this.msgType} (${this.bodyLength} bytes) could not be reassembled: the bytes held by the TLS layer across all connections reached maxTotalTlsHeldBytes (${this.budget.maxBytes}); it was skipped.`,
+            frame: this.firstFrame,
+            offset: this.recordOffset,
+          });
+          (skipped ??= []).push({ msgType: this.msgType, length: this.bodyLength, why: 'held-budget', firstFrame: this.firstFrame, time: this.firstTime });
+          this.skipLeft = this.bodyLength - this.bodyFill;
+          this.skipped = this.bodyFill;
+          this.dropBody();
+          continue;
+        }
+        const body = this.body;
+        body.set(recordBody.subarray(i, i + take), this.bodyFill);
         this.bodyFill += take;
         i += take;
-        if (this.bodyFill === this.bodyLength) (frames ??= []).push(this.complete(this.body, endFrame));
+        if (this.bodyFill === this.bodyLength) (frames ??= []).push(this.complete(body, endFrame));
         continue;
       }
       // Reading a header, byte by byte into numbers: no buffer, no view per message.
@@ -153,7 +181,7 @@ export class HandshakeFramer {
           offset: this.recordOffset,
         });
         // Reported at once: its type still tells the story (e.g. a huge Certificate chain).
-        (skipped ??= []).push({ msgType: this.msgType, length, firstFrame: this.firstFrame, time: this.firstTime });
+        (skipped ??= []).push({ msgType: this.msgType, length, why: 'too-long', firstFrame: this.firstFrame, time: this.firstTime });
         this.skipLeft = length;
         this.skipped = 0;
         continue;
@@ -176,14 +204,29 @@ export class HandshakeFramer {
     return { frames: frames ?? NONE, anomalies: anomalies ?? NONE, skipped: skipped ?? NONE };
   }
 
-  /** Grows the body buffer to hold `size` bytes (doubling, never past the declared length). */
-  private reserve(size: number): void {
-    this.body = withRoom(this.body ?? EMPTY, this.bodyFill, size, 256, this.bodyLength);
+  /** Grows the body buffer to hold `size` bytes (doubling, never past the declared length), charged to the budget; false when the budget refuses. */
+  private reserve(size: number): boolean {
+    const current = this.body ?? EMPTY;
+    const grown = this.budget.grow(current, this.bodyFill, size, 256, this.bodyLength);
+    if (grown === null) return false;
+    if (grown !== current) {
+      this.body = grown;
+      this.charged = grown.length;
+    }
+    return true;
+  }
+
+  /** Forgets the message body being collected and gives back what it was charged. */
+  private dropBody(): void {
+    this.budget.release(this.charged);
+    this.charged = 0;
+    this.body = null;
   }
 
   private complete(full: Uint8Array, lastFrame: number): HandshakeFrame {
     const body = full.length === this.bodyFill ? full : full.subarray(0, this.bodyFill);
-    this.body = null;
+    // The message is handed on: its buffer is no longer held by the framer.
+    this.dropBody();
     this.bodyFill = 0;
     return {
       msgType: this.msgType,

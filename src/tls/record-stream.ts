@@ -16,7 +16,7 @@ import type { Anomaly } from '../util/anomaly.js';
 import { ZERO_TIME } from '../util/time.js';
 import type { Timestamp } from '../util/time.js';
 import type { StreamChunk, StreamGap } from '../flow/types.js';
-import { ByteSlab, withRoom } from '../util/bytes.js';
+import { ByteSlab } from '../util/bytes.js';
 
 /** TLSPlaintext header (RFC 8446 §5.1): ContentType type; ProtocolVersion legacy_record_version; uint16 length (≤ 2^14 + 2048 accepted). */
 export interface RecordHeader {
@@ -41,16 +41,70 @@ export interface RecordSink {
   /** Bytes that are not a valid TLS record header (first record: "not TLS"; later: lost sync). The stream stops parsing until resync(). */
   notTls(firstBytes: Uint8Array, offset: number, frame: number, atStart: boolean): void;
   anomaly(a: Anomaly): void;
+  /**
+   * A wanted record (or SSLv2 hello) whose body could not be held because the capture-wide
+   * `TlsHeldBudget` ran out: it is passed over by its length, never delivered to `record`
+   * (an anomaly `tls.held_budget` says so first). endFrame/endTime = frame where it was dropped.
+   */
+  dropped?(header: RecordHeader, endFrame: number, endTime: Timestamp): void;
 }
 
 /** Limits of a record stream. */
 export interface RecordStreamOptions {
   /** Largest record length accepted; a longer header means the bytes are not TLS (or sync is lost). Default 16384 + 2048. */
   readonly maxRecordLength?: number /* default 16384 + 2048 */;
+  /** Where the capacity of partial bodies is charged (shared by a capture's streams). Default: unlimited. */
+  readonly budget?: TlsHeldBudget;
 }
 
 /** Default of `maxRecordLength`: 2^14 plus the 2048 bytes of expansion TLS ≤ 1.2 allows for ciphertext (RFC 5246 §6.2.3). */
 export const DEFAULT_MAX_RECORD_LENGTH = 16384 + 2048;
+
+/**
+ * Bytes the TLS layer holds between packets, summed over every connection of a capture:
+ * plaintext watched for a STARTTLS upgrade, handshake messages being reassembled, partial
+ * record bodies. Per-connection limits alone allow hundreds of KiB per connection, so many
+ * open connections could pin gigabytes; this one bound caps the sum. Capacities are counted
+ * (what is really allocated), taken when a buffer grows and given back when it is dropped.
+ */
+export class TlsHeldBudget {
+  /** Bytes held now. */
+  bytes = 0;
+  /** The most ever held at once. */
+  peak = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  /**
+   * Room for `need` bytes (see `withRoom`), the growth charged to the budget: `buffer` itself
+   * when large enough, else a larger copy of its first `used` bytes. Close to the limit the
+   * buffer grows to exactly `need` instead of doubling. Null when even that does not fit; the
+   * caller still holds (and is still charged for) `buffer`.
+   */
+  grow(buffer: Uint8Array, used: number, need: number, floor: number, cap: number): Uint8Array | null {
+    if (buffer.length >= need) return buffer;
+    let size = Math.max(need, Math.min(cap, Math.max(buffer.length * 2, floor)));
+    if (this.bytes + size - buffer.length > this.maxBytes) {
+      size = need;
+      if (this.bytes + size - buffer.length > this.maxBytes) return null;
+    }
+    this.bytes += size - buffer.length;
+    if (this.bytes > this.peak) this.peak = this.bytes;
+    const grown = new Uint8Array(size);
+    grown.set(buffer.subarray(0, used));
+    return grown;
+  }
+
+  /** Gives back the capacity of a buffer that is dropped. */
+  release(capacity: number): void {
+    this.bytes -= capacity;
+  }
+}
+
+/** A budget without a limit, for streams and framers used on their own (tests, tools). */
+export function unlimitedTlsBudget(): TlsHeldBudget {
+  return new TlsHeldBudget(Infinity);
+}
 
 const HEADER_LENGTH = 5;
 const CONTENT_CCS = 20;
@@ -145,6 +199,8 @@ export class RecordStream {
   /** Set for an SSLv2 hello body instead of a record body. */
   private sslv2 = false;
   private body: Uint8Array = EMPTY;
+  /** Capacity of `body` charged to the budget: a grown partial body; 0 for a whole-body copy handed on at once. */
+  private charged = 0;
   private bodyFill = 0;
   /** Length of the wanted body being collected; `body` grows towards it as bytes arrive. */
   private bodyLength = 0;
@@ -152,11 +208,19 @@ export class RecordStream {
   /** A skipped record is reported once, even if its bytes keep arriving. */
   private skipReported = false;
 
+  private readonly budget: TlsHeldBudget;
+
   constructor(
     private readonly sink: RecordSink,
     options: RecordStreamOptions = {},
   ) {
     this.maxRecordLength = options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH;
+    this.budget = options.budget ?? unlimitedTlsBudget();
+  }
+
+  /** Drops a partial body and gives its capacity back (the connection ended). */
+  release(): void {
+    this.dropBody();
   }
 
   /** For STARTTLS: start parsing at this chunk offset (bytes before it are plaintext protocol). Also restarts a stopped stream there. */
@@ -167,8 +231,7 @@ export class RecordStream {
     this.headerFill = 0;
     this.current = null;
     this.sslv2 = false;
-    this.body = EMPTY;
-    this.bodyFill = 0;
+    this.dropBody();
     this.atStart = true;
     this.stats.desynced = false;
   }
@@ -201,9 +264,12 @@ export class RecordStream {
           if (this.bodyFill === 0 && take === this.bodyLength) {
             // The whole body is in this chunk: one copy, nothing to grow.
             this.body = bodies.copy(bytes, i, i + take);
-          } else {
-            this.reserveBody(this.bodyFill + take);
+          } else if (this.reserveBody(this.bodyFill + take)) {
             this.body.set(bytes.subarray(i, i + take), this.bodyFill);
+          } else {
+            // The capture-wide budget is spent: pass the record over by its length instead.
+            this.overBudget(chunk.frame, chunk.time);
+            break;
           }
           this.bodyFill += take;
           i += take;
@@ -264,8 +330,7 @@ export class RecordStream {
           frame: gap.frame,
           offset: h.offset,
         });
-        this.body = EMPTY;
-        this.bodyFill = 0;
+        this.dropBody();
         this.state = 'skip';
         this.skipEnd = recordEnd;
         this.skipReported = true;
@@ -288,7 +353,7 @@ export class RecordStream {
   private desync(gap: StreamGap, why: string): void {
     this.state = 'stopped';
     this.stats.desynced = true;
-    this.body = EMPTY;
+    this.dropBody();
     this.current = null;
     this.sink.anomaly({
       code: 'tls.record.desync',
@@ -340,11 +405,16 @@ export class RecordStream {
       this.sslv2 = true;
       const v2Length = ((b0 & 0x7f) << 8) | b1;
       this.current = { contentType: 0, version: 0x0002, length: v2Length, offset: this.headerOffset, frame: this.headerFrame, time: this.headerTime };
-      this.body = new Uint8Array(v2Length);
-      this.body.set([b2, b3, b4], 0);
-      this.bodyFill = 3;
+      // Grown as bytes arrive, like a record body: a header alone claiming 32 KiB costs nothing.
+      this.dropBody();
       this.bodyLength = v2Length;
       this.state = 'body';
+      if (!this.reserveBody(3)) {
+        this.overBudget(chunk.frame, chunk.time);
+        return next;
+      }
+      this.body.set([b2, b3, b4], 0);
+      this.bodyFill = 3;
       if (this.bodyFill === this.bodyLength) this.finishBody(chunk.frame, chunk.time);
       return next;
     }
@@ -389,7 +459,7 @@ export class RecordStream {
     }
     if (this.sink.wantBody(header)) {
       // Allocated as bytes arrive: a header alone (on each of many half-open connections) costs nothing.
-      this.body = EMPTY;
+      this.dropBody();
       this.bodyLength = length;
       this.bodyFill = 0;
       this.state = 'body';
@@ -433,14 +503,56 @@ export class RecordStream {
     this.sink.notTls(sample, this.headerOffset, this.headerFrame, atStart);
   }
 
-  /** Grows the body buffer to hold `size` bytes (doubling, never past the record length). */
-  private reserveBody(size: number): void {
-    this.body = withRoom(this.body, this.bodyFill, size, 1024, this.bodyLength);
+  /** Grows the body buffer to hold `size` bytes (doubling, never past the record length), charged to the budget; false when the budget refuses. */
+  private reserveBody(size: number): boolean {
+    const grown = this.budget.grow(this.body, this.bodyFill, size, 1024, this.bodyLength);
+    if (grown === null) return false;
+    if (grown !== this.body) {
+      this.body = grown;
+      this.charged = grown.length;
+    }
+    return true;
+  }
+
+  /** Forgets the body being collected and gives back what it was charged. */
+  private dropBody(): void {
+    this.budget.release(this.charged);
+    this.charged = 0;
+    this.body = EMPTY;
+    this.bodyFill = 0;
+  }
+
+  /**
+   * The budget cannot hold the rest of the body being collected: the record is passed over by
+   * its length (the stream stays in sync), reported as an anomaly and through `dropped`.
+   */
+  private overBudget(frame: number, time: Timestamp): void {
+    const h = this.current;
+    this.dropBody();
+    if (h === null) return;
+    // An SSLv2 hello's length counts the bytes after its 2-byte header.
+    const end = h.offset + (this.sslv2 ? 2 : HEADER_LENGTH) + h.length;
+    this.sslv2 = false;
+    this.state = 'skip';
+    this.skipEnd = end;
+    this.skipReported = true;
+    this.sink.anomaly({
+      code: 'tls.held_budget',
+      severity: 'weird',
+      message: `A ${h.length}-byte record could not be held: the bytes held by the TLS layer across all connections reached maxTotalTlsHeldBytes (${this.budget.maxBytes}); it was skipped by its length.`,
+      frame,
+      offset: h.offset,
+    });
+    // The caller goes on in the 'skip' state, which passes the rest of the body over.
+    this.sink.dropped?.(h, frame, time);
   }
 
   private finishBody(endFrame: number, endTime: Timestamp): void {
     const h = this.current;
     const body = this.body.length === this.bodyFill ? this.body : this.body.slice(0, this.bodyFill);
+    // The body is handed on: no longer held by the stream (when it was a slice, the grown buffer is garbage).
+    this.budget.release(this.charged);
+    this.charged = 0;
     this.body = EMPTY;
     this.bodyFill = 0;
     this.state = 'header';

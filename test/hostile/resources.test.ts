@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/analysis/connection.js';
 import { x509, issue } from '../x509/helpers.js';
 import { F, codesOf, ip, runPipeline, streamOf } from './support.js';
+import type { PipelineRun } from './support.js';
 import {
   CLIENT_IP,
   SERVER_IP,
@@ -18,6 +19,7 @@ import {
   goodConnection,
   handshakeMessage,
   inRecords,
+  openClientFlood,
   serverHelloRecord,
 } from './tls-bytes.js';
 
@@ -236,6 +238,106 @@ describe('adversarial resources', () => {
     expect(summary?.subjectAltNames.omitted).toBe(1000 - 256);
     expectGood(run.connections);
   }, 60_000);
+
+  describe('maxTotalTlsHeldBytes: one budget for what the TLS layer holds across connections', () => {
+    const maxTotalTlsHeldBytes = 4 * 1024 * 1024;
+
+    /** N open connections whose client sends `c2s`, then the well-formed one while they are all still open. */
+    function flood(N: number, c2s: Uint8Array, mss = 1400): Promise<PipelineRun> {
+      return runPipeline(
+        streamOf(function* (s) {
+          for (let i = 0; i < N; i++) {
+            openClientFlood(s, i, c2s, mss);
+            if ((i & 63) === 0) yield;
+          }
+          goodConnection(s, 50010);
+        }),
+        { maxTotalTlsHeldBytes },
+      );
+    }
+
+    /** The budget held, was used, was never passed, and was all given back when the capture ended. */
+    function expectBounded(run: PipelineRun): void {
+      expect(run.tlsHeld.maxBytes).toBe(maxTotalTlsHeldBytes);
+      expect(run.tlsHeld.peak).toBeLessThanOrEqual(maxTotalTlsHeldBytes);
+      expect(run.tlsHeld.peak).toBeGreaterThan(maxTotalTlsHeldBytes / 2);
+      expect(run.tlsHeld.atEnd).toBe(0);
+    }
+
+    function flooded(run: PipelineRun): { over: Connection[]; within: Connection[] } {
+      const all = run.connections.filter((c) => c.client.port !== 50010);
+      return { over: all.filter((c) => codesOf(c).includes('tls.held_budget')), within: all.filter((c) => !codesOf(c).includes('tls.held_budget')) };
+    }
+
+    it('plaintext never turning into TLS (16,000 bytes per client): past the budget a direction stops being watched for STARTTLS, still reported as not TLS', async () => {
+      const N = 1000; // 16 KiB windows each: 4x the budget
+      const plain = new Uint8Array(16_000).fill(0x7a);
+      const run = await flood(N, plain);
+      expectBounded(run);
+      const { over, within } = flooded(run);
+      expect(over.length + within.length).toBe(N);
+      expect(over.length).toBeGreaterThanOrEqual(N - Math.floor(maxTotalTlsHeldBytes / (16 * 1024)));
+      // Both kinds report the client's first bytes as not TLS, as a full scan window would.
+      for (const c of [...over, ...within]) {
+        expect(c.tls).toBe(false);
+        expect(c.notTls.map((n) => [n.from, n.atStart, Buffer.from(n.firstBytes).toString('latin1')])).toEqual([['client', true, 'z'.repeat(64)]]);
+      }
+      expect(over[0]?.anomalies.find((a) => a.code === 'tls.held_budget')?.direction).toBe(0);
+      expectGood(run.connections);
+    }, 120_000);
+
+    it('a handshake message claiming 200 KiB, 48 KiB of it sent in full records: past the budget it is skipped by its length and named in the timeline', async () => {
+      const N = 300; // about 64 KiB of reassembly each: 4.6x the budget
+      const claimed = 200 * 1024;
+      const message = new Uint8Array(48 * 1024);
+      message.set([1, claimed >>> 16, (claimed >>> 8) & 0xff, claimed & 0xff]);
+      // One record per segment (as GRO captures show them): whole records are never held, only the message is.
+      const run = await flood(N, inRecords(22, message), 16384 + 5);
+      expectBounded(run);
+      const { over, within } = flooded(run);
+      expect(over.length + within.length).toBe(N);
+      expect(over.length).toBeGreaterThanOrEqual(N - Math.floor(maxTotalTlsHeldBytes / (48 * 1024)));
+      const skipped = (c: Connection): string[] => c.timeline.filter((e) => e.kind === 'handshake').map((e) => e.label);
+      for (const c of over) expect(skipped(c)).toEqual(['ClientHello (204,800 bytes, over the size limit: not decoded)']);
+      // Those that fit are still waiting for the rest of the message when the capture ends.
+      for (const c of within) expect(skipped(c)).toEqual([]);
+      for (const c of [...over, ...within]) expect(c.counters.client.tlsRecords).toBe(3);
+      expectGood(run.connections);
+    }, 120_000);
+
+    it('a record claiming 18,000 bytes, 6,000 of them sent: past the budget the record is skipped by its length', async () => {
+      const N = 1000; // 11 KiB of partial body each: 2.7x the budget
+      const partial = new Uint8Array(5 + 6000);
+      partial.set([22, 3, 1, 18_000 >>> 8, 18_000 & 0xff]);
+      const run = await flood(N, partial);
+      expectBounded(run);
+      const { over, within } = flooded(run);
+      expect(over.length + within.length).toBe(N);
+      expect(over.length).toBeGreaterThanOrEqual(N - Math.floor(maxTotalTlsHeldBytes / 6000));
+      // A skipped record is counted (its header was read); a partial one is not yet.
+      for (const c of over) expect(c.counters.client.tlsRecords).toBe(1);
+      for (const c of within) expect(c.counters.client.tlsRecords).toBe(0);
+      for (const c of [...over, ...within]) expect(c.tls).toBe(true);
+      expectGood(run.connections);
+    }, 120_000);
+
+    it('the default (64 MiB) is never reached by the resource tests above at their own sizes, and every capture gives all of it back', async () => {
+      const run = await runPipeline(
+        streamOf(function* (s) {
+          for (let i = 0; i < 200; i++) {
+            openClientFlood(s, i, new Uint8Array(16_000).fill(0x7a));
+            if ((i & 63) === 0) yield;
+          }
+          goodConnection(s, 50011);
+        }),
+      );
+      expect(run.tlsHeld.maxBytes).toBe(64 * 1024 * 1024);
+      expect(run.tlsHeld.peak).toBe(200 * 16 * 1024);
+      expect(run.tlsHeld.atEnd).toBe(0);
+      expect(run.connections.some((c) => codesOf(c).includes('tls.held_budget'))).toBe(false);
+      expectGood(run.connections);
+    }, 60_000);
+  });
 
   // A first segment longer than maxStarttlsScanBytes, as GRO/LRO captures on the receiving host
   // show a server's flight, is still read as TLS from its first byte.

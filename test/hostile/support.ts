@@ -10,7 +10,7 @@ import { FlowTable } from '../../src/flow/flow-table.js';
 import type { FlowStats, FlowTableOptions } from '../../src/flow/types.js';
 import { readCapture } from '../../src/capture/reader.js';
 import type { CaptureResult } from '../../src/capture/types.js';
-import { TlsConnectionTracker } from '../../src/tls/session/tracker.js';
+import { TlsConnectionTracker, tlsHeldBudget } from '../../src/tls/session/tracker.js';
 import type { TlsTrackerOptions } from '../../src/tls/session/tracker.js';
 import { ConnectionBuilder } from '../../src/analysis/connection-builder.js';
 import type { Connection } from '../../src/analysis/connection.js';
@@ -172,6 +172,8 @@ export interface PipelineRun {
   readonly flow: FlowStats;
   readonly maxOpen: number;
   readonly maxHeldOutOfOrder: number;
+  /** The TLS layer's capture-wide held-bytes budget: its limit, the most held at once, and what is still held after the capture ended. */
+  readonly tlsHeld: { readonly maxBytes: number; readonly peak: number; readonly atEnd: number };
 }
 
 /**
@@ -187,12 +189,14 @@ export async function runPipeline(
   const decoder = new PacketDecoder();
   const connections: Connection[] = [];
   const captureAnomalies: Anomaly[] = [];
+  // One budget for the capture, as ConnectionPipeline makes it.
+  const budget = tlsHeldBudget(options);
   const flows = new FlowTable((info, control) => {
     const builder = new ConnectionBuilder(info);
     return new TlsConnectionTracker(info, control, builder, (summary, stats) => {
       const c = builder.finish(summary, stats);
       if (keep(c)) connections.push(c);
-    }, options);
+    }, options, budget);
   }, options);
   let maxOpen = 0;
   let maxHeld = 0;
@@ -212,7 +216,7 @@ export async function runPipeline(
   maxHeld = Math.max(maxHeld, st.outOfOrderBytesHeld);
   flows.finish();
   connections.sort((a, b) => a.id - b.id);
-  return { connections, capture, captureAnomalies, flow: st, maxOpen, maxHeldOutOfOrder: maxHeld };
+  return { connections, capture, captureAnomalies, flow: st, maxOpen, maxHeldOutOfOrder: maxHeld, tlsHeld: { maxBytes: budget.maxBytes, peak: budget.peak, atEnd: budget.bytes } };
 }
 
 type Validate = ((data: unknown) => boolean) & { errors?: unknown };

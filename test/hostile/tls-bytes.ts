@@ -128,3 +128,21 @@ export function goodConnection(s: PcapStream, cport: number): void {
     s2c: concat(serverHelloRecord(), inRecords(22, handshakeMessage(14, new Uint8Array(0)))),
   });
 }
+
+/**
+ * Connection `i` of a flood: its own client address, a handshake, then the client's bytes in
+ * `mss`-byte segments, left open (no FIN), so whatever it holds stays held until the capture ends.
+ */
+export function openClientFlood(s: PcapStream, i: number, c2s: Uint8Array, mss = 1400, dport = 443): void {
+  const src = ip(172, 30 + (i >>> 16), (i >>> 8) & 0xff, i & 0xff);
+  const sport = 1024 + (i % 60000);
+  let cseq = 100;
+  s.add({ src, dst: SERVER_IP, sport, dport, seq: cseq - 1, flags: F.SYN });
+  s.add({ src: SERVER_IP, dst: src, sport: dport, dport: sport, seq: 5, ack: cseq, flags: F.SYN | F.ACK });
+  s.add({ src, dst: SERVER_IP, sport, dport, seq: cseq, ack: 6, flags: F.ACK });
+  for (let at = 0; at < c2s.length; at += mss) {
+    const payload = c2s.subarray(at, Math.min(c2s.length, at + mss));
+    s.add({ src, dst: SERVER_IP, sport, dport, seq: cseq, ack: 6, flags: F.ACK | F.PSH, payload });
+    cseq += payload.length;
+  }
+}

@@ -11,10 +11,11 @@ export interface SplitInit {
   /** The file label the lines carry. */
   readonly file: string;
   readonly filters: FilterOptions;
-  /** This worker's share of the connection and out-of-order limits. */
+  /** This worker's share of the connection, out-of-order and TLS held-bytes limits. */
   readonly maxConnections: number;
   readonly maxTotalOutOfOrderBytes: number;
   readonly maxClosedConnections: number;
+  readonly maxTotalTlsHeldBytes: number;
 }
 
 export interface SplitBatch {

@@ -10,8 +10,9 @@
  * connections started, from the first frames the workers report; the capture context ("another
  * connection to this server spoke TLS") is kept here, and a worker renders the two possible
  * lines of a connection that depends on it. The limits on open connections, held out-of-order
- * bytes and remembered closed connections are shared out among the workers: a capture that
- * reaches them can end (or forget) different connections than one thread would.
+ * bytes, bytes held by the TLS layer and remembered closed connections are shared out among the
+ * workers: a capture that reaches them can end (or forget, or skip) different connections than
+ * one thread would.
  */
 import { Worker } from 'node:worker_threads';
 import { readCapture } from '../../capture/index.js';
@@ -19,6 +20,7 @@ import type { CaptureSource } from '../../capture/types.js';
 import { PacketDecoder } from '../../decode/index.js';
 import type { TcpSegment } from '../../decode/types.js';
 import { FLOW_DEFAULTS, SweepSchedule, segmentSeconds } from '../../flow/flow-table.js';
+import { DEFAULT_MAX_TOTAL_TLS_HELD_BYTES } from '../../tls/session/tracker.js';
 import type { FilterOptions } from '../filters.js';
 import type { NdjsonStreamResult } from '../ndjson-stream.js';
 import { BatchWriter } from './segment-codec.js';
@@ -168,7 +170,8 @@ export async function streamNdjsonSplit(
     const maxConnections = Math.max(1, Math.ceil(FLOW_DEFAULTS.maxConnections / n));
     const maxTotalOutOfOrderBytes = Math.max(1, Math.floor(FLOW_DEFAULTS.maxTotalOutOfOrderBytes / n));
     const maxClosedConnections = Math.max(1, Math.ceil(FLOW_DEFAULTS.maxClosedConnections / n));
-    for (const lane of lanes) post(lane, { type: 'init', file, filters, maxConnections, maxTotalOutOfOrderBytes, maxClosedConnections });
+    const maxTotalTlsHeldBytes = Math.max(1, Math.floor(DEFAULT_MAX_TOTAL_TLS_HELD_BYTES / n));
+    for (const lane of lanes) post(lane, { type: 'init', file, filters, maxConnections, maxTotalOutOfOrderBytes, maxClosedConnections, maxTotalTlsHeldBytes });
     await Promise.all(ready);
     if (failure !== null) throw failure;
 

@@ -70,7 +70,13 @@ class SplitWorker {
     this.noContext = contextWith(new Set(), settings);
     const seen = (server: string): CaptureContext => contextWith(new Set([server]), settings);
     this.pipeline = new ConnectionPipeline(
-      { ...options, maxConnections: init.maxConnections, maxTotalOutOfOrderBytes: init.maxTotalOutOfOrderBytes, maxClosedConnections: init.maxClosedConnections },
+      {
+        ...options,
+        maxConnections: init.maxConnections,
+        maxTotalOutOfOrderBytes: init.maxTotalOutOfOrderBytes,
+        maxClosedConnections: init.maxClosedConnections,
+        maxTotalTlsHeldBytes: init.maxTotalTlsHeldBytes,
+      },
       {
         onOpen: (info) => this.opened.push(info.id, info.firstFrame),
         onConnection: (c, lastFrame) => this.onConnection(c, lastFrame, seen),

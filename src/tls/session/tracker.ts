@@ -25,7 +25,7 @@ import type {
   TcpEvent,
 } from '../../flow/types.js';
 import { HandshakeFramer } from '../handshake-framer.js';
-import { RecordStream, looksLikeTlsStart } from '../record-stream.js';
+import { RecordStream, TlsHeldBudget, looksLikeTlsStart } from '../record-stream.js';
 import type { RecordHeader, RecordSink } from '../record-stream.js';
 import { decodeHandshakeMessage, decodeSslv2Hello, NegotiationContext } from './handshake-message.js';
 import { findHandshakeRecordStart, identifyStarttls } from './starttls.js';
@@ -35,7 +35,6 @@ import { NO_KEY_LOG, createConnectionDecryptor } from '../../decrypt/connection-
 import type { ConnectionDecryptor, DecryptionStatus, DecryptorOptions, TlsRole } from '../../decrypt/connection-decryptor.js';
 import type { KeyLogLookup } from '../../decrypt/keylog.js';
 import type { ServerHello } from '../handshake/server-hello.js';
-import { withRoom } from '../../util/bytes.js';
 
 /** Limits of the TLS layer; each has a default. */
 export interface TlsTrackerOptions extends DecryptorOptions {
@@ -49,6 +48,27 @@ export interface TlsTrackerOptions extends DecryptorOptions {
   readonly maxHandshakeMessageBytes?: number;
   /** Largest TLS record accepted. Default 2^14 + 2048. */
   readonly maxRecordLength?: number;
+  /**
+   * Bytes the TLS layer holds between packets, summed over all connections of a capture
+   * (plaintext watched for STARTTLS, handshake messages being reassembled, partial records).
+   * Past it the connection that needs more degrades (see `TlsHeldBudget`). Default 64 MiB.
+   */
+  readonly maxTotalTlsHeldBytes?: number;
+}
+
+/**
+ * Default of `maxTotalTlsHeldBytes`. Between two packets a connection holds a few KiB at most
+ * in normal traffic (a certificate chain straddling records, a STARTTLS greeting), so 64 MiB
+ * lets thousands of connections be mid-handshake at the same instant (4,000 with a 16 KiB
+ * chain each, or 2,000 with both 16 KiB STARTTLS windows full), while 100,000 hostile
+ * connections each claiming the per-connection limits cannot pin more than this.
+ */
+export const DEFAULT_MAX_TOTAL_TLS_HELD_BYTES = 64 * 1024 * 1024;
+
+/** The budget of one capture's trackers, from the options. */
+export function tlsHeldBudget(options: TlsTrackerOptions): TlsHeldBudget {
+  const max = options.maxTotalTlsHeldBytes;
+  return new TlsHeldBudget(max !== undefined && max >= 0 ? max : DEFAULT_MAX_TOTAL_TLS_HELD_BYTES);
 }
 
 const CONTENT_CCS = 20;
@@ -70,6 +90,8 @@ type Phase =
   /** Not TLS: bytes are ignored. */
   | 'off';
 
+/** Bytes of a not-TLS direction's start kept for the report (`emitNotTls`). */
+const NOT_TLS_SAMPLE = 64;
 /** Never written to: `held` is replaced, not filled, so directions share one empty array. */
 const EMPTY = new Uint8Array(0);
 /** What an ended tracker reports to: nothing. */
@@ -101,21 +123,27 @@ class DirectionState {
     bytesSkipped: 0,
   };
 
-  constructor(private readonly maxHandshakeMessageBytes: number) {}
+  constructor(
+    private readonly maxHandshakeMessageBytes: number,
+    readonly budget: TlsHeldBudget,
+  ) {}
 
   get framer(): HandshakeFramer {
-    return (this.framerOrNull ??= new HandshakeFramer({ maxHandshakeMessageBytes: this.maxHandshakeMessageBytes }));
+    return (this.framerOrNull ??= new HandshakeFramer({ maxHandshakeMessageBytes: this.maxHandshakeMessageBytes, budget: this.budget }));
   }
 
-  /** Drops the stream state (the connection ended). */
+  /** Drops the stream state (the connection ended), giving back everything it held. */
   release(): void {
+    this.records?.release();
     this.records = null;
+    this.framerOrNull?.reset();
     this.framerOrNull = null;
     this.dropHeld();
   }
 
   /** Forgets the held bytes and their buffer (a new hold starts a fresh buffer, never overwriting views handed out). */
   dropHeld(): void {
+    this.budget.release(this.heldRoom.length);
     this.held = EMPTY;
     this.heldRoom = EMPTY;
   }
@@ -151,9 +179,11 @@ export class TlsConnectionTracker implements ConnectionHandler {
     private sink: TlsEventSink,
     private onFinished: (summary: ConnectionSummary, stats: readonly [TlsDirectionStats, TlsDirectionStats]) => void,
     options: TlsTrackerOptions = {},
+    /** Shared by every tracker of a capture (see `tlsHeldBudget`); by default this connection's own. */
+    private readonly budget: TlsHeldBudget = tlsHeldBudget(options),
   ) {
     const maxMessage = options.maxHandshakeMessageBytes ?? 256 * 1024;
-    this.dirs = [new DirectionState(maxMessage), new DirectionState(maxMessage)];
+    this.dirs = [new DirectionState(maxMessage, budget), new DirectionState(maxMessage, budget)];
     this.maxScan = options.maxStarttlsScanBytes ?? 16 * 1024;
     this.maxRecorded = options.maxRecordedEncryptedRecords ?? 32;
     this.maxRecordLength = options.maxRecordLength ?? 16384 + 2048;
@@ -183,12 +213,10 @@ export class TlsConnectionTracker implements ConnectionHandler {
             return;
           }
         }
-        this.hold(d, chunk);
-        this.detect(direction);
+        if (this.hold(direction, chunk)) this.detect(direction);
         return;
       case 'plaintext':
-        this.hold(d, chunk);
-        this.detect(direction);
+        if (this.hold(direction, chunk)) this.detect(direction);
         return;
     }
   }
@@ -242,24 +270,59 @@ export class TlsConnectionTracker implements ConnectionHandler {
 
   // --- detection -----------------------------------------------------------------------
 
-  private hold(d: DirectionState, chunk: StreamChunk): void {
+  /** Keeps a chunk of plaintext (or too few bytes to decide); false when the held budget refused it and the direction gave up. */
+  private hold(direction: Direction, chunk: StreamChunk): boolean {
+    const d = this.dirs[direction];
     if (d.held.length === 0) {
       d.heldOffset = chunk.offset;
       d.heldFrame = chunk.frame;
       d.heldTime = chunk.time;
     }
     const room = this.maxScan - d.held.length;
-    if (room <= 0) return;
+    if (room <= 0) return true;
     const take = chunk.bytes.subarray(0, Math.min(room, chunk.bytes.length));
     const need = d.held.length + take.length;
     // Capacity doubles up to the scan window: plaintext arriving in many small chunks is not copied over and over.
-    d.heldRoom = withRoom(d.heldRoom, d.held.length, need, 1024, this.maxScan);
+    const grown = this.budget.grow(d.heldRoom, d.held.length, need, 1024, this.maxScan);
+    if (grown === null) {
+      this.overBudget(direction, chunk);
+      return false;
+    }
+    d.heldRoom = grown;
     d.heldRoom.set(take, d.held.length);
     d.held = d.heldRoom.subarray(0, need);
     if (take.length < chunk.bytes.length) {
       // Bytes past the scan window are not kept: TLS, if it comes, must start within it.
       d.phase = d.phase === 'undecided' ? 'plaintext' : d.phase;
     }
+    return true;
+  }
+
+  /**
+   * The capture-wide held budget cannot keep this direction's plaintext: it stops being watched
+   * for a STARTTLS upgrade, and is reported as not TLS with its first bytes (those held, completed
+   * from this chunk), as when the scan window runs out.
+   */
+  private overBudget(direction: Direction, chunk: StreamChunk): void {
+    const d = this.dirs[direction];
+    this.sink.event({
+      kind: 'anomaly',
+      anomaly: {
+        code: 'tls.held_budget',
+        severity: 'weird',
+        message: `Plaintext could not be held: the bytes held by the TLS layer across all connections reached maxTotalTlsHeldBytes (${this.budget.maxBytes}); this direction is no longer watched for a STARTTLS upgrade.`,
+        frame: chunk.frame,
+        direction,
+        offset: chunk.offset,
+      },
+    });
+    let sample = d.held;
+    if (sample.length < NOT_TLS_SAMPLE) {
+      sample = new Uint8Array(Math.min(NOT_TLS_SAMPLE, d.held.length + chunk.bytes.length));
+      sample.set(d.held.subarray(0, sample.length), 0);
+      if (sample.length > d.held.length) sample.set(chunk.bytes.subarray(0, sample.length - d.held.length), d.held.length);
+    }
+    this.giveUp(direction, sample);
   }
 
   private detect(direction: Direction): void {
@@ -309,9 +372,10 @@ export class TlsConnectionTracker implements ConnectionHandler {
     if (d.held.length >= this.maxScan) this.giveUp(direction);
   }
 
-  private giveUp(direction: Direction): void {
+  /** Stops watching a direction's plaintext: reported as not TLS with its first bytes (`sample`, by default what is held). */
+  private giveUp(direction: Direction, sample: Uint8Array = this.dirs[direction].held): void {
     const d = this.dirs[direction];
-    this.emitNotTls(direction, d.held, d.heldOffset, d.heldFrame, d.heldTime, true);
+    this.emitNotTls(direction, sample, d.heldOffset, d.heldFrame, d.heldTime, true);
     d.phase = 'off';
     d.dropHeld();
     const peer = this.dirs[direction === 0 ? 1 : 0];
@@ -323,7 +387,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
   private startTls(direction: Direction, at: number, how: 'record' | 'sslv2' | 'starttls', protocol: ReturnType<typeof identifyStarttls> | null): void {
     const d = this.dirs[direction];
     d.phase = 'tls';
-    d.records = new RecordStream(new DirectionSink(this, direction), { maxRecordLength: this.maxRecordLength });
+    d.records = new RecordStream(new DirectionSink(this, direction), { maxRecordLength: this.maxRecordLength, budget: this.budget });
     const offset = d.heldOffset + at;
     this.sink.event({ kind: 'tls-start', direction, how, starttls: protocol, offset, frame: d.heldFrame, time: d.heldTime });
     const held = d.held;
@@ -410,6 +474,19 @@ export class TlsConnectionTracker implements ConnectionHandler {
 
   anomaly(a: Anomaly): void {
     this.sink.event({ kind: 'anomaly', anomaly: a });
+  }
+
+  /**
+   * A wanted record the held budget could not keep (see RecordSink.dropped): counted, and the
+   * handshake messages it carried part of are lost, as after a gap; its keys' sequence moves on.
+   */
+  dropped(direction: Direction, h: RecordHeader): void {
+    if (h.contentType === 0) return; // an SSLv2 hello: nothing was decoded yet
+    const d = this.dirs[direction];
+    d.stats.records++;
+    d.resetFramer();
+    const dec = this.decryptor;
+    if (dec !== null && this.isProtected(direction, h)) dec.skip(this.roleOf(direction));
   }
 
   record(direction: Direction, h: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp): void {
@@ -575,7 +652,14 @@ export class TlsConnectionTracker implements ConnectionHandler {
         msgType: m.msgType,
         length: m.length,
         message: undefined,
-        issue: { code: 'tls.handshake.too_long', message: `The message claims ${m.length} bytes, more than maxHandshakeMessageBytes allows; it was not decoded.` },
+        // Both limits are named in the timeline alike ("over the size limit: not decoded"); the anomaly tells which.
+        issue: {
+          code: 'tls.handshake.too_long',
+          message:
+            m.why === 'too-long'
+              ? `The message claims ${m.length} bytes, more than maxHandshakeMessageBytes allows; it was not decoded.`
+              : `The message (${m.length} bytes) did not fit in maxTotalTlsHeldBytes, the bytes the TLS layer may hold across all connections; it was not decoded.`,
+        },
         frame: m.firstFrame,
         lastFrame: m.firstFrame,
         time: m.time,
@@ -611,7 +695,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
     const t: TlsEvent = {
       kind: 'not-tls',
       direction,
-      firstBytes: bytes.slice(0, 64),
+      firstBytes: bytes.slice(0, NOT_TLS_SAMPLE),
       atStart,
       offset,
       frame,
@@ -657,5 +741,9 @@ class DirectionSink implements RecordSink {
 
   anomaly(a: Anomaly): void {
     this.tracker.anomaly(a);
+  }
+
+  dropped(h: RecordHeader): void {
+    this.tracker.dropped(this.direction, h);
   }
 }
