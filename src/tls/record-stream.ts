@@ -95,6 +95,13 @@ export class TlsHeldBudget {
     return grown;
   }
 
+  /** A copy of the first `size` bytes of `buffer` in a buffer of that size, the capacity saved given back; `buffer` itself when not larger. */
+  shrink(buffer: Uint8Array, size: number): Uint8Array {
+    if (buffer.length <= size) return buffer;
+    this.bytes -= buffer.length - size;
+    return buffer.slice(0, size);
+  }
+
   /** Gives back the capacity of a buffer that is dropped. */
   release(capacity: number): void {
     this.bytes -= capacity;

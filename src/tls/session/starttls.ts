@@ -49,6 +49,42 @@ export function identifyStarttls(clientPlain: Uint8Array, serverPlain: Uint8Arra
   return 'unknown';
 }
 
+/** Protocols whose connections do not turn into TLS in practice, recognised from their first bytes. */
+export type PlainProtocol = 'http' | 'ssh';
+
+/**
+ * First bytes that mark a connection which will not upgrade to TLS: an HTTP/1.x request with any
+ * common method but CONNECT (RFC 2817's `Upgrade: TLS/1.0` is not used; a CONNECT tunnel does
+ * carry TLS, found as STARTTLS `unknown`), and an SSH identification string (RFC 4253 §4.2).
+ * Methods are case-sensitive (RFC 9110 §9.1) and followed by one space.
+ */
+const PLAIN_STARTS: readonly { readonly bytes: Uint8Array; readonly protocol: PlainProtocol }[] = [
+  ...['GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE'].map((m) => ({ bytes: new TextEncoder().encode(`${m} `), protocol: 'http' as const })),
+  { bytes: new TextEncoder().encode('SSH-'), protocol: 'ssh' },
+];
+
+/**
+ * Whether the first bytes of one direction show a protocol that does not turn into TLS:
+ * its name, null when they do not, 'need-more' when they are too few to say (a prefix of a
+ * recognised start, e.g. `GE`). Looks at 8 bytes at most.
+ */
+export function plainProtocolOf(first: Uint8Array): PlainProtocol | null | 'need-more' {
+  let maybe = false;
+  for (const start of PLAIN_STARTS) {
+    const want = start.bytes;
+    const n = Math.min(first.length, want.length);
+    let i = 0;
+    while (i < n && first[i] === want[i]) i++;
+    if (i < n) continue;
+    if (n === want.length) return start.protocol;
+    maybe = true;
+  }
+  return maybe ? 'need-more' : null;
+}
+
+/** Bytes `plainProtocolOf` may need to decide. */
+export const PLAIN_PROTOCOL_PREFIX = 8;
+
 /**
  * Finds where a TLS handshake record carrying the given handshake type starts in plaintext
  * that may precede it: `16 03 0x LL LL tt`, with a plausible length. Returns -1 when absent.

@@ -28,8 +28,8 @@ import { HandshakeFramer } from '../handshake-framer.js';
 import { RecordStream, TlsHeldBudget, looksLikeTlsStart } from '../record-stream.js';
 import type { RecordHeader, RecordSink } from '../record-stream.js';
 import { decodeHandshakeMessage, decodeSslv2Hello, NegotiationContext } from './handshake-message.js';
-import { findHandshakeRecordStart, identifyStarttls } from './starttls.js';
-import type { StarttlsProtocol } from './starttls.js';
+import { PLAIN_PROTOCOL_PREFIX, findHandshakeRecordStart, identifyStarttls, plainProtocolOf } from './starttls.js';
+import type { PlainProtocol, StarttlsProtocol } from './starttls.js';
 import type { TlsDirectionStats, TlsEvent, TlsEventSink } from './events.js';
 import { NO_KEY_LOG, createConnectionDecryptor } from '../../decrypt/connection-decryptor.js';
 import type { ConnectionDecryptor, DecryptionStatus, DecryptorOptions, TlsRole } from '../../decrypt/connection-decryptor.js';
@@ -102,6 +102,14 @@ class DirectionState {
   phase: Phase = 'undecided';
   /** Bytes held while undecided or in plaintext (a view of `heldRoom`, bounded). */
   held: Uint8Array = EMPTY;
+  /**
+   * Bytes of the STARTTLS scan window taken so far (from `heldOffset`, at most
+   * `maxStarttlsScanBytes`): `held.length`, except once the connection cannot turn into TLS,
+   * when `held` keeps only the first bytes the report shows and this still counts the rest.
+   */
+  window = 0;
+  /** Its first bytes have been looked at for a protocol that does not turn into TLS (or its start was lost). */
+  classified = false;
   /** The buffer `held` views; its capacity doubles, so appending a chunk copies only the chunk. */
   heldRoom: Uint8Array = EMPTY;
   /** Stream offset of held[0]. */
@@ -146,6 +154,14 @@ class DirectionState {
     this.budget.release(this.heldRoom.length);
     this.held = EMPTY;
     this.heldRoom = EMPTY;
+    this.window = 0;
+  }
+
+  /** Keeps only the first `size` held bytes, in a buffer of that size (the rest of the capacity is given back). */
+  keepFirst(size: number): void {
+    if (this.held.length <= size) return;
+    this.heldRoom = this.budget.shrink(this.heldRoom, size);
+    this.held = this.heldRoom;
   }
 
   /** Forget a partial message (after a gap); nothing to forget before the first handshake record. */
@@ -162,6 +178,12 @@ export class TlsConnectionTracker implements ConnectionHandler {
   private readonly maxRecordLength: number;
   private starttls = false;
   private starttlsProtocol: StarttlsProtocol | null = null;
+  /**
+   * The first bytes of a direction showed a protocol that does not turn into TLS (plain HTTP,
+   * SSH): plaintext is no longer scanned for an upgrade, and each direction keeps only the first
+   * bytes the report shows (see `hold`).
+   */
+  private plainOnly: PlainProtocol | null = null;
   private ended = false;
   private readonly keyLog: KeyLogLookup | undefined;
   private readonly decryptorOptions: DecryptorOptions;
@@ -199,8 +221,9 @@ export class TlsConnectionTracker implements ConnectionHandler {
         return;
       case 'off':
         return;
-      case 'undecided':
-        if (d.held.length === 0) {
+      case 'undecided': {
+        let plain = false;
+        if (d.window === 0) {
           // Most connections start with a record header: read the chunk as TLS at once, however
           // large it is (a 64 KiB GRO segment must not be cut to the STARTTLS scan window).
           const verdict = looksLikeTlsStart(chunk.bytes);
@@ -212,11 +235,13 @@ export class TlsConnectionTracker implements ConnectionHandler {
             this.pushRecords(direction, chunk);
             return;
           }
+          plain = verdict === 'no';
         }
-        if (this.hold(direction, chunk)) this.detect(direction);
+        if (this.hold(direction, chunk, plain)) this.detect(direction);
         return;
+      }
       case 'plaintext':
-        if (this.hold(direction, chunk)) this.detect(direction);
+        if (this.hold(direction, chunk, true)) this.detect(direction);
         return;
     }
   }
@@ -232,6 +257,8 @@ export class TlsConnectionTracker implements ConnectionHandler {
       d.dropHeld();
       d.heldOffset = gap.offset + gap.length;
       d.scanFrom = 0;
+      // The bytes after it are not the direction's first: they tell nothing of its protocol.
+      d.classified = true;
     }
   }
 
@@ -244,7 +271,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
     this.ended = true;
     for (const direction of [0, 1] as const) {
       const d = this.dirs[direction];
-      if ((d.phase === 'undecided' || d.phase === 'plaintext') && d.held.length > 0) {
+      if ((d.phase === 'undecided' || d.phase === 'plaintext') && d.window > 0) {
         // Too few bytes to decide, or plaintext that never turned into TLS: say what was there.
         this.emitNotTls(direction, d.held, d.heldOffset, d.heldFrame, d.heldTime, true);
       }
@@ -270,32 +297,66 @@ export class TlsConnectionTracker implements ConnectionHandler {
 
   // --- detection -----------------------------------------------------------------------
 
-  /** Keeps a chunk of plaintext (or too few bytes to decide); false when the held budget refused it and the direction gave up. */
-  private hold(direction: Direction, chunk: StreamChunk): boolean {
+  /**
+   * Takes a chunk into the STARTTLS scan window (or too few bytes to decide); false when the held
+   * budget refused it and the direction gave up. `plain`: the bytes are known not to start TLS.
+   *
+   * Once the connection cannot turn into TLS (`plainOnly`), plaintext is only counted, not kept,
+   * past the first bytes the report shows: the not-TLS evidence is still reported when and as a
+   * full scan would report it (at the end of the window or of the connection, and after a gap
+   * with the bytes after it), so the order of the events, the TCP accounting of the flow (its
+   * data is not ignored any sooner) and every report stay the same, without holding 16 KiB.
+   */
+  private hold(direction: Direction, chunk: StreamChunk, plain: boolean): boolean {
     const d = this.dirs[direction];
-    if (d.held.length === 0) {
+    if (d.window === 0) {
       d.heldOffset = chunk.offset;
       d.heldFrame = chunk.frame;
       d.heldTime = chunk.time;
     }
-    const room = this.maxScan - d.held.length;
+    const room = this.maxScan - d.window;
     if (room <= 0) return true;
-    const take = chunk.bytes.subarray(0, Math.min(room, chunk.bytes.length));
-    const need = d.held.length + take.length;
-    // Capacity doubles up to the scan window: plaintext arriving in many small chunks is not copied over and over.
-    const grown = this.budget.grow(d.heldRoom, d.held.length, need, 1024, this.maxScan);
-    if (grown === null) {
-      this.overBudget(direction, chunk);
-      return false;
+    if (!d.classified) this.classify(direction, chunk);
+    const takeLength = Math.min(room, chunk.bytes.length);
+    const firstOnly = this.plainOnly !== null && plain;
+    const keep = firstOnly ? Math.max(0, Math.min(takeLength, NOT_TLS_SAMPLE - d.held.length)) : takeLength;
+    if (keep > 0) {
+      const need = d.held.length + keep;
+      // Capacity doubles up to the scan window: plaintext arriving in many small chunks is not copied over and over.
+      const grown = firstOnly ? this.budget.grow(d.heldRoom, d.held.length, need, NOT_TLS_SAMPLE, NOT_TLS_SAMPLE) : this.budget.grow(d.heldRoom, d.held.length, need, 1024, this.maxScan);
+      if (grown === null) {
+        this.overBudget(direction, chunk);
+        return false;
+      }
+      d.heldRoom = grown;
+      d.heldRoom.set(chunk.bytes.subarray(0, keep), d.held.length);
+      d.held = d.heldRoom.subarray(0, need);
     }
-    d.heldRoom = grown;
-    d.heldRoom.set(take, d.held.length);
-    d.held = d.heldRoom.subarray(0, need);
-    if (take.length < chunk.bytes.length) {
+    d.window += takeLength;
+    if (takeLength < chunk.bytes.length) {
       // Bytes past the scan window are not kept: TLS, if it comes, must start within it.
       d.phase = d.phase === 'undecided' ? 'plaintext' : d.phase;
     }
     return true;
+  }
+
+  /** Looks at a direction's first bytes (those held, then this chunk) for a protocol that does not turn into TLS. */
+  private classify(direction: Direction, chunk: StreamChunk): void {
+    const d = this.dirs[direction];
+    let first = chunk.bytes;
+    if (d.held.length > 0) {
+      first = new Uint8Array(Math.min(PLAIN_PROTOCOL_PREFIX, d.held.length + chunk.bytes.length));
+      first.set(d.held.subarray(0, first.length), 0);
+      if (first.length > d.held.length) first.set(chunk.bytes.subarray(0, first.length - d.held.length), d.held.length);
+    }
+    const protocol = plainProtocolOf(first);
+    if (protocol === 'need-more') return;
+    d.classified = true;
+    if (protocol === null || this.plainOnly !== null) return;
+    this.plainOnly = protocol;
+    for (const x of this.dirs) {
+      if (x.phase === 'plaintext') x.keepFirst(NOT_TLS_SAMPLE);
+    }
   }
 
   /**
@@ -329,7 +390,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
     const d = this.dirs[direction];
     if (d.phase === 'undecided') {
       const verdict = looksLikeTlsStart(d.held);
-      if (verdict === 'need-more' && d.held.length < this.maxScan) return;
+      if (verdict === 'need-more' && d.window < this.maxScan) return;
       if (verdict === 'tls' || verdict === 'sslv2') {
         this.startTls(direction, 0, verdict === 'sslv2' ? 'sslv2' : 'record', null);
         return;
@@ -343,6 +404,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
         return;
       }
       d.phase = 'plaintext';
+      if (this.plainOnly !== null) d.keepFirst(NOT_TLS_SAMPLE);
     }
     if (d.phase === 'plaintext') this.scanPlaintext(direction);
   }
@@ -350,6 +412,11 @@ export class TlsConnectionTracker implements ConnectionHandler {
   /** Looks for the first TLS record after plaintext (STARTTLS). */
   private scanPlaintext(direction: Direction): void {
     const d = this.dirs[direction];
+    if (this.plainOnly !== null) {
+      // Nothing to look for; the window is still counted, so that giving up comes when it would.
+      if (d.window >= this.maxScan) this.giveUp(direction);
+      return;
+    }
     const peer = this.dirs[direction === 0 ? 1 : 0];
     // The client's ClientHello opens TLS; once it has, the server's answer is a ServerHello or an alert.
     const wanted = peer.phase === 'tls' ? HANDSHAKE_SERVER_HELLO : HANDSHAKE_CLIENT_HELLO;
@@ -369,7 +436,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
       return;
     }
     d.scanFrom = Math.max(0, d.held.length - 5);
-    if (d.held.length >= this.maxScan) this.giveUp(direction);
+    if (d.window >= this.maxScan) this.giveUp(direction);
   }
 
   /** Stops watching a direction's plaintext: reported as not TLS with its first bytes (`sample`, by default what is held). */
@@ -379,7 +446,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
     d.phase = 'off';
     d.dropHeld();
     const peer = this.dirs[direction === 0 ? 1 : 0];
-    if (peer.phase === 'off' || (peer.phase === 'plaintext' && peer.held.length >= this.maxScan)) {
+    if (peer.phase === 'off' || (peer.phase === 'plaintext' && peer.window >= this.maxScan)) {
       this.control.ignoreData();
     }
   }
@@ -399,7 +466,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
     // A peer still holding plaintext may now recognise its own first TLS record.
     const peerDirection: Direction = direction === 0 ? 1 : 0;
     const peer = this.dirs[peerDirection];
-    if (peer.phase === 'plaintext' || (peer.phase === 'undecided' && peer.held.length > 0)) {
+    if (peer.phase === 'plaintext' || (peer.phase === 'undecided' && peer.window > 0)) {
       if (how === 'starttls') {
         peer.phase = 'plaintext';
         this.scanPlaintext(peerDirection);
