@@ -11,7 +11,7 @@ import type { ConnectionInfo, FlowTableOptions } from './flow/types.js';
 import { TlsConnectionTracker, tlsHeldBudget } from './tls/session/tracker.js';
 import type { TlsHeldBudget } from './tls/record-stream.js';
 import type { TlsTrackerOptions } from './tls/session/tracker.js';
-import { ConnectionBuilder } from './analysis/connection-builder.js';
+import { ConnectionBuilder, certificateCacheFor } from './analysis/connection-builder.js';
 import type { ConnectionBuilderOptions } from './analysis/connection-builder.js';
 import type { Connection } from './analysis/connection.js';
 import type { Anomaly } from './util/anomaly.js';
@@ -52,10 +52,12 @@ export class ConnectionPipeline {
     const keyLog = combineKeyLogs(options.keyLog === undefined ? [this.embedded] : [this.embedded, options.keyLog]);
     const trackerOptions: TlsTrackerOptions = { ...options, keyLog };
     const tlsHeld = (this.tlsHeld = tlsHeldBudget(options));
+    const certificateCache = certificateCacheFor(options);
+    const builderOptions: ConnectionBuilderOptions = certificateCache === undefined ? options : { ...options, certificateCache };
     this.flows = new FlowTable(
       (info, control) => {
         onOpen?.(info);
-        const builder = new ConnectionBuilder(info, options);
+        const builder = new ConnectionBuilder(info, builderOptions);
         return new TlsConnectionTracker(info, control, builder, (summary, stats) => onConnection(builder.finish(summary, stats), summary.lastFrame), trackerOptions, tlsHeld);
       },
       options,

@@ -43,8 +43,26 @@ export interface ConnectionBuilderOptions {
   readonly maxEncryptedRecordsPerHandshake?: number;
   /** Anomalies kept per connection. Default 100. */
   readonly maxConnectionAnomalies?: number;
-  /** Shared certificate summary cache (one per capture or per process). */
+  /** Shared certificate summary cache (one per capture or per process); wins over the next two. */
   readonly certificateCache?: CertificateCache;
+  /** Distinct certificates whose summaries are kept (default 1,024): with `maxSubjectAltNames`, makes a cache per capture. */
+  readonly certificateCacheEntries?: number;
+  /** SANs listed per kind per certificate, the rest counted (default 256). */
+  readonly maxSubjectAltNames?: number;
+}
+
+/**
+ * The certificate cache a capture's connections share: the given one, else one of its own when
+ * its size or what a summary lists is not the default, else the process-wide default cache
+ * (the same certificates recur across captures of one run).
+ */
+export function certificateCacheFor(options: ConnectionBuilderOptions): CertificateCache | undefined {
+  if (options.certificateCache !== undefined) return options.certificateCache;
+  if (options.certificateCacheEntries === undefined && options.maxSubjectAltNames === undefined) return undefined;
+  return new CertificateCache({
+    ...(options.certificateCacheEntries !== undefined ? { maxEntries: options.certificateCacheEntries } : {}),
+    ...(options.maxSubjectAltNames !== undefined ? { maxSubjectAltNames: options.maxSubjectAltNames } : {}),
+  });
 }
 
 interface RawEntry {

@@ -39,9 +39,9 @@ export function captureContext(connections: readonly Connection[], options: Part
 /** Distinct TLS servers a capture context filled as connections end remembers; past it, new ones are not added. */
 export const MAX_CONTEXT_TLS_SERVERS = 65_536;
 
-/** Adds a server (`serverKey`) that spoke TLS to a context's set, within MAX_CONTEXT_TLS_SERVERS. */
-export function rememberTlsServer(tlsServers: Set<string>, key: string): void {
-  if (tlsServers.size < MAX_CONTEXT_TLS_SERVERS) tlsServers.add(key);
+/** Adds a server (`serverKey`) that spoke TLS to a context's set, within `max` (default MAX_CONTEXT_TLS_SERVERS). */
+export function rememberTlsServer(tlsServers: Set<string>, key: string, max = MAX_CONTEXT_TLS_SERVERS): void {
+  if (tlsServers.size < max) tlsServers.add(key);
 }
 
 /** A capture context around a set of TLS servers the caller fills as connections end. */

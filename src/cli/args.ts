@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { TlsAutopsyError } from '../util/errors.js';
 import { DEFAULT_MAX_REPORT_CONNECTIONS } from '../report/listing.js';
+import { parseLimit } from './limits.js';
+import type { LimitName, Limits } from './limits.js';
 
 export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown' | 'html';
 export type OnlyFilter = 'all' | 'failed' | 'mtls';
@@ -22,6 +24,8 @@ export interface CliOptions {
   readonly jobs: number | null;
   /** Connections the whole-report formats list one by one (the rest are counted); NDJSON lists all. */
   readonly maxReportConnections: number;
+  /** --limit NAME=VALUE (repeatable): limits of the analysis other than their defaults. */
+  readonly limits: Limits;
   /** NSS key log files (--keylog, repeatable) for decrypting TLS 1.3 handshakes and encrypted alerts. */
   readonly keylogs: readonly string[];
   /** Trust stores (--trust, repeatable) to verify certificate chains against. */
@@ -67,6 +71,9 @@ Options:
                       connections the text, JSON, Markdown and HTML reports list
                       one by one (default 10000; failed ones first); the others are
                       still counted. NDJSON always lists every connection
+  --limit <name=n>    change one of the analysis' limits (repeatable), e.g.
+                      --limit maxConnections=500000 --limit maxHandshakeMessageBytes=1MiB;
+                      the names and defaults are in the README's Limits section
   -v, --verbose       show the ladder and details of every connection, not only failed ones
   -q, --quiet         print nothing; only the exit code speaks (with --fail-on)
   --no-color          no colours (also when NO_COLOR is set)
@@ -118,6 +125,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'no-color': { type: 'boolean' },
         jobs: { type: 'string', short: 'j' },
         'max-report-connections': { type: 'string' },
+        limit: { type: 'string', multiple: true },
         keylog: { type: 'string', multiple: true },
         trust: { type: 'string', multiple: true },
         'trust-password': { type: 'string' },
@@ -146,6 +154,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (jobs !== null && (!Number.isInteger(jobs) || jobs < 1)) throw usage(`--jobs takes a whole number of at least 1, not '${v.jobs}'.`);
   const maxListed = v['max-report-connections'] === undefined ? DEFAULT_MAX_REPORT_CONNECTIONS : Number(v['max-report-connections']);
   if (!Number.isSafeInteger(maxListed) || maxListed < 0) throw usage(`--max-report-connections takes a whole number of connections, not '${v['max-report-connections']}'.`);
+  const limits: Partial<Record<LimitName, number>> = {};
+  for (const text of v.limit ?? []) {
+    const parsedLimit = parseLimit(text);
+    if ('error' in parsedLimit) throw usage(parsedLimit.error);
+    limits[parsedLimit.name] = parsedLimit.value;
+  }
   const failOn = (v['fail-on'] ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
   const trustFor = v['trust-for'] ?? 'client';
   if (trustFor !== 'client' && trustFor !== 'server') throw usage(`--trust-for takes client or server, not '${trustFor}'.`);
@@ -167,6 +181,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     color: v['no-color'] === true ? false : v.color === true ? true : null,
     jobs,
     maxReportConnections: maxListed,
+    limits,
     keylogs: v.keylog ?? [],
     trust: v.trust ?? [],
     trustPassword: v['trust-password'] ?? null,

@@ -18,6 +18,7 @@ import { keep, matchesFailOn } from './filters.js';
 import { CaptureListing, DEFAULT_MAX_REPORT_CONNECTIONS } from '../report/listing.js';
 import type { FilterOptions } from './filters.js';
 import { ndjsonErrorLine, streamNdjson } from './ndjson-stream.js';
+import { analysisLimits } from './limits.js';
 import { streamNdjsonSplit } from './split/split-run.js';
 
 /** The outcome of one file. `error` is the one-sentence message when it could not be read. */
@@ -44,11 +45,11 @@ export function errorSentence(path: string, err: unknown): string {
   return `The file could not be analyzed (${message}); please report this with the capture if you can share it.`;
 }
 
-/** Analysis options the filters carry: the --keylog files, read once per thread. */
+/** Analysis options the filters carry: the --limit values, and the --keylog files and --trust stores, read once per thread. */
 export async function analyzeOptions(filters: FilterOptions): Promise<AnalyzeOptions> {
   const paths = filters.keylogs ?? [];
-  const keyLog = paths.length === 0 ? {} : { keyLog: (await readKeyLogFilesCached(paths)).keyLog };
-  return filters.trust === undefined ? keyLog : { ...keyLog, trust: await loadTrustSetupCached(filters.trust) };
+  const withKeyLog = { ...analysisLimits(filters.limits), ...(paths.length === 0 ? {} : { keyLog: (await readKeyLogFilesCached(paths)).keyLog }) };
+  return filters.trust === undefined ? withKeyLog : { ...withKeyLog, trust: await loadTrustSetupCached(filters.trust) };
 }
 
 function messageOf(path: string, err: unknown): string {
@@ -76,6 +77,7 @@ export async function reportFile(path: string, source: CaptureSource, filters: F
     const listing = new CaptureListing(filters.maxReportConnections ?? DEFAULT_MAX_REPORT_CONNECTIONS);
     let failOnHit = false;
     const notTls: Connection[] = [];
+    const maxPendingNotTls = filters.limits?.maxPendingNotTls ?? MAX_PENDING_NOT_TLS;
     const judge = (c: Connection): void => {
       const report = connectionReport(c, judgeConnection(c, context));
       if (!keep(report, filters)) return;
@@ -86,8 +88,8 @@ export async function reportFile(path: string, source: CaptureSource, filters: F
       ...options,
       retainConnections: false,
       onConnection: (c) => {
-        if (c.tls === true) rememberTlsServer(servers, serverKey(c));
-        if (c.tls === false && notTls.length < MAX_PENDING_NOT_TLS && !servers.has(serverKey(c))) notTls.push(c);
+        if (c.tls === true) rememberTlsServer(servers, serverKey(c), filters.limits?.maxTlsServers);
+        if (c.tls === false && notTls.length < maxPendingNotTls && !servers.has(serverKey(c))) notTls.push(c);
         else judge(c);
       },
     });
@@ -136,7 +138,7 @@ export async function ndjsonFile(
     const r =
       split === null
         ? await streamNdjson(source, label, filters, write, { ...(await analyzeOptions(filters)), ...extra })
-        : await streamNdjsonSplit(split.script, source, label, filters, write, { threads: split.threads, ...(extra.onProgress !== undefined ? { onProgress: extra.onProgress } : {}) });
+        : await streamNdjsonSplit(split.script, source, label, filters, write, { threads: split.threads, ...(extra.onProgress !== undefined ? { onProgress: extra.onProgress } : {}), ...(extra.signal !== undefined ? { signal: extra.signal } : {}) });
     return { error: null, failOnHit: r.failOnHit };
   } catch (err) {
     const message = messageOf(path, err);

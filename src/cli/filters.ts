@@ -2,11 +2,14 @@
 import type { ConnectionReport } from '../report/model.js';
 import type { CliOptions } from './args.js';
 import type { TrustRequest } from '../x509/trust/index.js';
+import type { Limits } from './limits.js';
 
 /** The part of the options the filters read (what a worker thread is given). */
 export type FilterOptions = Pick<CliOptions, 'only' | 'hosts' | 'ports' | 'snis' | 'failOn' | 'expiryDays'> & {
   /** Connections a whole report lists (absent: the default); NDJSON ignores it. */
   readonly maxReportConnections?: number;
+  /** --limit values (absent ones: the defaults). */
+  readonly limits?: Limits;
   /** --keylog files, read by whichever thread analyzes the capture. */
   readonly keylogs?: readonly string[];
   /** --trust stores, loaded once by whichever thread analyzes the capture. */
@@ -35,5 +38,5 @@ export function matchesFailOn(c: ConnectionReport, term: string): boolean {
 
 /** The filter options alone, as plain data (to hand to a worker thread). */
 export function filterOptions(o: CliOptions): FilterOptions {
-  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, maxReportConnections: o.maxReportConnections, keylogs: o.keylogs, ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword } } : {}) };
+  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, maxReportConnections: o.maxReportConnections, limits: o.limits, keylogs: o.keylogs, ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword } } : {}) };
 }

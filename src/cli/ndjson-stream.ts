@@ -51,7 +51,7 @@ export async function streamNdjson(
   let failOnHit = false;
   const onConnection: AnalyzeOptions['onConnection'] = (c) => {
     connections++;
-    if (c.tls === true) rememberTlsServer(tlsServers, serverKey(c));
+    if (c.tls === true) rememberTlsServer(tlsServers, serverKey(c), filters.limits?.maxTlsServers);
     const line = ndjsonLineOf(c, context, file, filters);
     if (line.text === null) return;
     written++;

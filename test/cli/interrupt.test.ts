@@ -150,6 +150,26 @@ describe.skipIf(!BUILT)('Ctrl-C', () => {
     }
   }, 20_000);
 
+  it('NDJSON of one capture split over worker threads: reading stops at once, the lines of what was read are written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-interrupt-'));
+    const fifo = openFifo(dir, 'one.pcap');
+    try {
+      const { child, done } = start(['--format', 'ndjson', '--jobs', '2', '--fail-on', 'client-cert-missing', fifo.path]);
+      await ready(child.pid, 500, [fifo.path]);
+      child.kill('SIGINT');
+      const r = await done;
+      // The sample's one connection, ended where reading stopped and judged as usual.
+      expect(r.code).toBe(1);
+      expect(r.ms).toBeLessThan(4000);
+      const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { file: string; id: number; status: string; findings: { code: string }[] });
+      expect(lines.map((l) => [l.file, l.id, l.status])).toEqual([[fifo.path, 1, 'failed']]);
+      expect(lines[0]?.findings.map((f) => f.code)).toContain('client-cert-missing');
+      expect(r.err).toContain('tlsautopsy: interrupted');
+    } finally {
+      fifo.close();
+    }
+  }, 20_000);
+
   for (const jobs of ['1', '2']) {
     it(`over several files (--jobs ${jobs}): files being read stop at once, files not started are named as not analyzed`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-interrupt-'));

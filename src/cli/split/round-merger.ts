@@ -59,7 +59,8 @@ export class RoundMerger {
   private written = 0;
   private failOnHit = false;
 
-  constructor(file: string, workers: number, write: (chunk: Uint8Array) => void) {
+  /** @param maxTlsServers see `rememberTlsServer` (absent: its default). */
+  constructor(file: string, workers: number, write: (chunk: Uint8Array) => void, private readonly maxTlsServers?: number) {
     this.out = new OutputBytes(write);
     this.prefix = new TextEncoder().encode(linePrefix(file));
     this.ids = Array.from({ length: workers }, () => new Map<number, number>());
@@ -85,7 +86,7 @@ export class RoundMerger {
       const id = ids?.get(e.localId);
       ids?.delete(e.localId);
       this.connections++;
-      if (e.tls === true) rememberTlsServer(this.tlsServers, e.server);
+      if (e.tls === true) rememberTlsServer(this.tlsServers, e.server, this.maxTlsServers);
       // A connection that did not speak TLS comes with its line for each state of the context.
       const line = e.tls === false && this.tlsServers.has(e.server) ? e.lines[1] : e.lines[0];
       if (line === undefined || line === null) continue;

@@ -22,6 +22,7 @@ import type { TcpSegment } from '../../decode/types.js';
 import { FLOW_DEFAULTS, SweepSchedule, segmentSeconds } from '../../flow/flow-table.js';
 import { DEFAULT_MAX_TOTAL_TLS_HELD_BYTES } from '../../tls/session/tracker.js';
 import type { FilterOptions } from '../filters.js';
+import { analysisLimits } from '../limits.js';
 import type { NdjsonStreamResult } from '../ndjson-stream.js';
 import { BatchWriter } from './segment-codec.js';
 import type { SplitReply, SplitRequest } from './protocol.js';
@@ -60,8 +61,10 @@ export interface SplitOptions {
   /** Worker threads (at least 1). */
   readonly threads: number;
   readonly onProgress?: (bytesRead: number, packets: number, gzip: boolean) => void;
-  /** Read size, which is also the size of a round (default: the reader's, 1 MiB). */
+  /** Read size, which is also the size of a round (default: --limit chunkBytes, else the reader's, 1 MiB). */
   readonly chunkBytes?: number;
+  /** Stops reading (Ctrl-C): the connections read so far are ended and written, as with one thread. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -77,8 +80,10 @@ export async function streamNdjsonSplit(
   options: SplitOptions,
 ): Promise<NdjsonStreamResult> {
   const n = Math.max(1, Math.floor(options.threads));
-  const { onProgress, chunkBytes } = options;
-  const merger = new RoundMerger(file, n, write);
+  const { onProgress, signal } = options;
+  const limits = analysisLimits(filters.limits);
+  const chunkBytes = options.chunkBytes ?? limits.chunkBytes;
+  const merger = new RoundMerger(file, n, write, filters.limits?.maxTlsServers);
   const spare: ArrayBuffer[] = [];
   const rounds = new Map<number, Round>();
   let sent = 0;
@@ -167,15 +172,16 @@ export async function streamNdjsonSplit(
   };
 
   try {
-    const maxConnections = Math.max(1, Math.ceil(FLOW_DEFAULTS.maxConnections / n));
-    const maxTotalOutOfOrderBytes = Math.max(1, Math.floor(FLOW_DEFAULTS.maxTotalOutOfOrderBytes / n));
-    const maxClosedConnections = Math.max(1, Math.ceil(FLOW_DEFAULTS.maxClosedConnections / n));
-    const maxTotalTlsHeldBytes = Math.max(1, Math.floor(DEFAULT_MAX_TOTAL_TLS_HELD_BYTES / n));
+    const maxConnections = Math.max(1, Math.ceil((limits.maxConnections ?? FLOW_DEFAULTS.maxConnections) / n));
+    const maxTotalOutOfOrderBytes = Math.floor((limits.maxTotalOutOfOrderBytes ?? FLOW_DEFAULTS.maxTotalOutOfOrderBytes) / n);
+    const maxClosedConnections = Math.ceil((limits.maxClosedConnections ?? FLOW_DEFAULTS.maxClosedConnections) / n);
+    const maxTotalTlsHeldBytes = Math.floor((limits.maxTotalTlsHeldBytes ?? DEFAULT_MAX_TOTAL_TLS_HELD_BYTES) / n);
     for (const lane of lanes) post(lane, { type: 'init', file, filters, maxConnections, maxTotalOutOfOrderBytes, maxClosedConnections, maxTotalTlsHeldBytes });
     await Promise.all(ready);
     if (failure !== null) throw failure;
 
-    const decoder = new PacketDecoder();
+    // The reading side's limits (packet and block sizes, IP fragments) are the --limit values too.
+    const decoder = new PacketDecoder(limits);
     const schedule = new SweepSchedule();
     let readError: unknown = null;
     try {
@@ -190,8 +196,10 @@ export async function streamNdjsonSplit(
           lanes[flowShare(seg, n)]?.writer.segment(seg);
         },
         {
+          ...limits,
           ...(onProgress !== undefined ? { onProgress } : {}),
           ...(chunkBytes !== undefined ? { chunkBytes } : {}),
+          ...(signal !== undefined ? { signal } : {}),
           onDecryptionSecrets: (secrets) => {
             for (const lane of lanes) lane.writer.secrets(secrets);
           },

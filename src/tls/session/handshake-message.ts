@@ -12,7 +12,7 @@ import { decodeServerHello } from '../handshake/server-hello.js';
 import type { ServerHello } from '../handshake/server-hello.js';
 import { decodeSslv2ClientHello } from '../handshake/sslv2-client-hello.js';
 import { decodeCertificate } from '../handshake/certificate.js';
-import type { CertificateMessage } from '../handshake/certificate.js';
+import type { CertificateMessage, CertificateOptions } from '../handshake/certificate.js';
 import { decodeCertificateRequest } from '../handshake/certificate-request.js';
 import type { CertificateRequest } from '../handshake/certificate-request.js';
 import { decodeServerKeyExchange, keyExchangeKind } from '../handshake/server-key-exchange.js';
@@ -60,6 +60,9 @@ export interface DecodedMessage {
 
 /** What has been negotiated so far on a connection: the decoders' context. */
 export class NegotiationContext {
+  /** @param certificateOptions limits of the Certificate message decoder (maxCertificatesPerChain). */
+  constructor(readonly certificateOptions: CertificateOptions = {}) {}
+
   /** legacy_version of the ClientHello (decides TLS 1.0/1.1 vs 1.2 CertificateRequest layouts before ServerHello). */
   clientVersion: number | null = null;
   /** Version from the ServerHello (supported_versions when present). */
@@ -113,7 +116,7 @@ export function decodeHandshakeMessage(msgType: number, body: Uint8Array, ctx: N
       return d;
     }
     case 11:
-      return wrap(decodeCertificate(body, { tls13: ctx.isTls13 }), (value) => ({ type: 'certificate' as const, value }));
+      return wrap(decodeCertificate(body, { tls13: ctx.isTls13 }, ctx.certificateOptions), (value) => ({ type: 'certificate' as const, value }));
     case 13:
       return wrap(decodeCertificateRequest(body, { version: ctx.version ?? ctx.clientVersion ?? 0x0303 }), (value) => ({ type: 'certificate_request' as const, value }));
     case 12:

@@ -48,6 +48,8 @@ export interface TlsTrackerOptions extends DecryptorOptions {
   readonly maxHandshakeMessageBytes?: number;
   /** Largest TLS record accepted. Default 2^14 + 2048. */
   readonly maxRecordLength?: number;
+  /** Certificates decoded per Certificate message; the rest are counted and reported. Default 32. */
+  readonly maxCertificatesPerChain?: number;
   /**
    * Bytes the TLS layer holds between packets, summed over all connections of a capture
    * (plaintext watched for STARTTLS, handshake messages being reassembled, partial records).
@@ -172,7 +174,7 @@ class DirectionState {
 
 export class TlsConnectionTracker implements ConnectionHandler {
   private readonly dirs: [DirectionState, DirectionState];
-  private readonly context = new NegotiationContext();
+  private readonly context: NegotiationContext;
   private readonly maxScan: number;
   private readonly maxRecorded: number;
   private readonly maxRecordLength: number;
@@ -211,6 +213,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
     this.maxRecordLength = options.maxRecordLength ?? 16384 + 2048;
     this.keyLog = options.keyLog;
     this.decryptorOptions = options;
+    this.context = new NegotiationContext(options.maxCertificatesPerChain === undefined ? {} : { maxCertificatesPerChain: options.maxCertificatesPerChain });
   }
 
   onData(direction: Direction, chunk: StreamChunk): void {

@@ -1,0 +1,160 @@
+/**
+ * `--limit NAME=VALUE`: every limit of the README's table can be set from the command line,
+ * reaches the analysis on every path (one thread, a worker per file, one capture split across
+ * workers), and bad names or values are one-sentence usage errors.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+import type { CliIo } from '../../src/cli/run.js';
+import { LIMIT_NAMES, analysisLimits, limitMinimum, parseLimit } from '../../src/cli/limits.js';
+import { analyzeCapture } from '../../src/analyze.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const SAMPLES = join(ROOT, 'samples');
+const OK = join(SAMPLES, 'tls12-mtls-ok-rsa-server.pcap');
+const FIVE = join(SAMPLES, 'interleaved-five-connections.pcapng');
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { stdin: Readable.from([]), stdout: (s) => void (out += s), stderr: (s) => void (err += s), stdoutIsTty: false, env: {} };
+  const code = await runCli(argv, io);
+  return { code, out, err };
+}
+
+interface Json {
+  captures: {
+    connections: {
+      id: number;
+      status: string;
+      anomalies: { code: string }[];
+      timeline: unknown[];
+      certificates: { server: { subjectAltNames: { dns: string[]; ip: string[]; omitted: number } }[] };
+    }[];
+    anomalies: { code: string }[];
+  }[];
+}
+
+describe('parseLimit', () => {
+  it('reads whole numbers, binary byte suffixes and decimal seconds', () => {
+    expect(parseLimit('maxConnections=500000')).toEqual({ name: 'maxConnections', value: 500_000 });
+    expect(parseLimit('maxHandshakeMessageBytes=1MiB')).toEqual({ name: 'maxHandshakeMessageBytes', value: 1024 * 1024 });
+    expect(parseLimit('maxTotalTlsHeldBytes = 2g')).toEqual({ name: 'maxTotalTlsHeldBytes', value: 2 * 1024 ** 3 });
+    expect(parseLimit('maxStarttlsScanBytes=64K')).toEqual({ name: 'maxStarttlsScanBytes', value: 65_536 });
+    expect(parseLimit('idleTimeoutSeconds=2.5')).toEqual({ name: 'idleTimeoutSeconds', value: 2.5 });
+    expect(parseLimit('maxCertificatesPerChain=0')).toEqual({ name: 'maxCertificatesPerChain', value: 0 });
+  });
+
+  it('refuses unknown names, missing or malformed values, suffixes on counts, fractions of bytes, values under the minimum', () => {
+    const unknown = parseLimit('maxEverything=1');
+    expect('error' in unknown && unknown.error).toMatch(/^--limit names one of maxPacketBytes, .*maxPendingNotTls, not 'maxEverything'\.$/);
+    for (const text of ['maxConnections', 'maxConnections=', 'maxConnections=-1', 'maxConnections=0', 'maxConnections=1k', 'maxConnections=1e6', 'maxRecordLength=1.5', 'maxOutOfOrderBytes=4TB', 'idleTimeoutSeconds=10s', 'chunkBytes=0']) {
+      const r = parseLimit(text);
+      expect('error' in r, text).toBe(true);
+      if ('error' in r) expect(r.error, text).toMatch(/^--limit \w+ takes .* as in --limit \w+=\S+; not '.*'\.$/);
+    }
+  });
+
+  it('every name takes every whole value from 64 up (every minimum is lower), and gives it back as the option of that name', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...LIMIT_NAMES), fc.integer({ min: 64, max: 2 ** 40 }), (name, value) => {
+        const r = parseLimit(`${name}=${value}`);
+        expect(r).toEqual({ name, value });
+        const options = analysisLimits({ [name]: value });
+        const isRunLimit = name === 'maxTlsServers' || name === 'maxPendingNotTls';
+        expect(options).toEqual(isRunLimit ? {} : { [name]: value });
+      }),
+    );
+  });
+
+  it('never throws, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (text) => {
+        const r = parseLimit(text);
+        if (!('error' in r)) expect(LIMIT_NAMES).toContain(r.name);
+      }),
+    );
+  });
+
+  it('names every row of the README table', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const name of LIMIT_NAMES) expect(readme, name).toMatch(new RegExp(`\\| \`[^|]*\\b${name}\\b`));
+  });
+});
+
+describe('--limit on the command line', () => {
+  it('exits 2 with one sentence for a bad limit', async () => {
+    const r = await run(['--limit', 'maxConnections=lots', OK]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^tlsautopsy: --limit maxConnections takes a whole number of at least 1/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reaches the TLS layer and the certificate summaries (maxCertificatesPerChain, maxSubjectAltNames)', async () => {
+    const base = JSON.parse((await run(['--format', 'json', OK])).out) as Json;
+    const limited = JSON.parse((await run(['--format', 'json', '--limit', 'maxCertificatesPerChain=1', '--limit', 'maxSubjectAltNames=0', OK])).out) as Json;
+    const b = base.captures[0]?.connections[0];
+    const l = limited.captures[0]?.connections[0];
+    expect(b?.certificates.server.length).toBeGreaterThan(1);
+    expect(l?.certificates.server).toHaveLength(1);
+    expect(l?.anomalies.map((a) => a.code)).toContain('tls.handshake.certificate.too_many');
+    expect(b?.anomalies.map((a) => a.code)).not.toContain('tls.handshake.certificate.too_many');
+    const sans = l?.certificates.server[0]?.subjectAltNames;
+    expect(sans?.dns).toEqual([]);
+    expect(sans?.omitted).toBe((b?.certificates.server[0]?.subjectAltNames.dns.length ?? 0) + (b?.certificates.server[0]?.subjectAltNames.ip.length ?? 0));
+    expect(sans?.omitted).toBeGreaterThan(0);
+  });
+
+  it('reaches the flow table and the connection records, in whole reports and in worker threads (maxConnections, maxTimelineEntries)', async () => {
+    const base = JSON.parse((await run(['--format', 'json', FIVE])).out) as Json;
+    for (const jobs of ['1', '2']) {
+      const r = await run(['--format', 'json', '--jobs', jobs, '--limit', 'maxConnections=1', '--limit', 'maxTimelineEntries=4', FIVE, OK]);
+      const limited = JSON.parse(r.out) as Json;
+      const five = limited.captures[0]?.connections ?? [];
+      // An evicted connection's later packets start another record: more records, none lost.
+      expect(five.length, jobs).toBeGreaterThan(base.captures[0]?.connections.length ?? Infinity);
+      expect(five.some((c) => c.anomalies.some((a) => a.code === 'flow.evicted')), jobs).toBe(true);
+      for (const c of [...five, ...(limited.captures[1]?.connections ?? [])]) expect(c.timeline.length, jobs).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('every limit at its minimum: every sample is still analyzed and reported, nothing crashes', async () => {
+    for (const name of LIMIT_NAMES) {
+      const r = await run(['--format', 'json', '--limit', `${name}=${limitMinimum(name)}`, SAMPLES]);
+      expect(r.err, name).toBe('');
+      expect(r.code, name).toBe(0);
+      const report = JSON.parse(r.out) as Json;
+      expect(report.captures.length, name).toBeGreaterThan(10);
+    }
+  }, 120_000);
+
+  it('gives one capture split over worker threads the same lines as one thread', async () => {
+    const args = ['--format', 'ndjson', '--limit', 'maxTimelineEntries=5', '--limit', 'maxConnections=2', '--limit', 'chunkBytes=4096', FIVE];
+    const one = await run(['--jobs', '1', ...args]);
+    const split = await run(['--jobs', '2', ...args]);
+    expect(split.code).toBe(one.code);
+    expect(split.out).toBe(one.out);
+    const lines = one.out.trim().split('\n').map((l) => JSON.parse(l) as { timeline: unknown[] });
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(l.timeline.length).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('certificate limits through the library options', () => {
+  it('maxCertificatesPerChain, maxSubjectAltNames and certificateCacheEntries reach analyzeCapture', async () => {
+    const a = await analyzeCapture(OK, { maxCertificatesPerChain: 1, maxSubjectAltNames: 1, certificateCacheEntries: 1 });
+    const c = a.connections[0];
+    const server = c?.handshakes[0]?.serverCertificates ?? [];
+    expect(server).toHaveLength(1);
+    expect(c?.anomalies.map((x) => x.code)).toContain('tls.handshake.certificate.too_many');
+    const sans = server[0]?.subjectAltNames;
+    expect((sans?.dns.length ?? 0) + (sans?.ip.length ?? 0)).toBe(2);
+    expect(sans?.omitted).toBe(0);
+    const none = await analyzeCapture(OK, { maxSubjectAltNames: 0 });
+    expect(none.connections[0]?.handshakes[0]?.serverCertificates?.[0]?.subjectAltNames.omitted).toBe(2);
+  });
+});
