@@ -215,6 +215,10 @@ function table(input: BenchInput, rows: readonly Row[], analysisRow: string, flo
         `the output alone: ${fmt(floor.bytes / MiB)} MiB of NDJSON (${fmt((100 * floor.bytes) / input.bytes)}% of the input); JSON.stringify and UTF-8 encoding of it take ${fmt(floor.seconds, 2)} s, ${fmt(floor.seconds / walk.seconds, 1)}× the record-header walk and ${fmt((100 * floor.seconds) / analysis.seconds)}% of the analysis — a floor for any analysis that writes this output\n`,
       );
     }
+    const piped = rows.find((r) => r.what.startsWith('(e)'))?.m;
+    if (piped !== undefined) {
+      process.stdout.write(`from a pipe: ${fmt(analysis.seconds / piped.seconds, 2)}× the speed of reading the file, peak ${piped.maxRssMiB === null ? '?' : fmt(piped.maxRssMiB)} MiB against ${analysis.maxRssMiB === null ? '?' : fmt(analysis.maxRssMiB)} MiB\n`);
+    }
     const split = rows.find((r) => r.what.startsWith('(d)'))?.m;
     if (split !== undefined) {
       process.stdout.write(`one file split on ${splitThreads} threads: ${fmt(analysis.seconds / split.seconds, 2)}× the single-thread speed, ${fmt(split.seconds / walk.seconds, 1)}× the record-header walk\n`);
@@ -252,6 +256,9 @@ async function main(): Promise<void> {
     if (splitThreads > 1) {
       rows.push({ what: `(d) the same, --jobs ${splitThreads} (one file split)`, m: measure(process.execPath, [cli, '--format', 'ndjson', '--jobs', String(splitThreads), input.path], true) });
     }
+    // From a pipe (`cat big.pcap | tlsautopsy -`): the peak is the larger of cat's and the analysis'.
+    const preload = haveTime ? '' : ` --import "${rssPreload}"`;
+    rows.push({ what: '(e) the same from a pipe: cat file | ... -', m: measure('sh', ['-c', `cat "$0" | "$1"${preload} "$2" --format ndjson --jobs 1 -`, input.path, process.execPath, cli], false) });
     if (ssldump !== null) rows.push({ what: 'ssldump -n', m: measure(ssldump, ['-n', '-r', input.path], false) });
     if (tshark !== null && input === inputs[0]) {
       rows.push({
