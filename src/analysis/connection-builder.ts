@@ -160,7 +160,7 @@ export class ConnectionBuilder implements TlsEventSink {
       case 'tls-start':
         this.tls = true;
         if (e.how === 'starttls') this.starttls = e.starttls;
-        if (e.how === 'starttls') this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'tls-start', label: `TLS starts after ${e.starttls ?? 'a plaintext'} STARTTLS exchange` });
+        if (e.how === 'starttls') this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'tls-start', label: e.starttls === 'http-connect' ? 'TLS starts inside an HTTP CONNECT proxy tunnel' : `TLS starts after ${e.starttls ?? 'a plaintext'} STARTTLS exchange` });
         return;
       case 'not-tls':
         if (this.tls === null) this.tls = false;

@@ -13,6 +13,7 @@ import { hostMapSvg, ladderSvg } from './html-svg.js';
 import { captureHash } from './markdown.js';
 import type { ReportMeta } from './markdown.js';
 import type { CaptureReport, ConnectionReport, Report } from './model.js';
+import { starttlsText } from './model.js';
 import { escapeHtml } from './sanitize.js';
 import {
   captureCounts,
@@ -140,7 +141,7 @@ function connectionBody(c: ConnectionReport): string {
     `<td data-v="${c.id}">${c.id}</td>`,
     `<td class="mono" data-v="${e(endpointSortKey(c.client))}">${e(endpointText(c.client))}</td>`,
     `<td class="mono" data-v="${e(endpointSortKey(c.server))}">${e(endpointText(c.server))}</td>`,
-    `<td>${e(c.sni ?? '')}${c.starttls !== null ? ` <span class="muted">[${e(c.starttls)} STARTTLS]</span>` : ''}</td>`,
+    `<td>${e(c.sni ?? '')}${c.starttls !== null ? ` <span class="muted">[${e(starttlsText(c.starttls))}]</span>` : ''}</td>`,
     `<td>${e(versionText(c))}</td>`,
     `<td>${e(shortCipher(c.cipherSuite))}</td>`,
     `<td>${e(clientCertText(c))}</td>`,

@@ -10,6 +10,7 @@
  * statements.
  */
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
+import { starttlsText } from './model.js';
 import { escapeMarkdown, sanitizeText } from './sanitize.js';
 import {
   certificateView,
@@ -203,7 +204,7 @@ function captureSection(cap: CaptureReport, capIndex: number, multi: boolean): s
         row([
           id,
           md(endpointText(c.client)),
-          `${md(endpointText(c.server))}${c.sni !== null ? ` (${md(c.sni)})` : ''}${c.starttls !== null ? ` [${md(c.starttls)} STARTTLS]` : ''}`,
+          `${md(endpointText(c.server))}${c.sni !== null ? ` (${md(c.sni)})` : ''}${c.starttls !== null ? ` [${md(starttlsText(c.starttls))}]` : ''}`,
           md(versionText(c)),
           md(shortCipher(c.cipherSuite)),
           md(clientCertText(c)),

@@ -290,3 +290,8 @@ export function buildReport(captures: readonly CaptureReport[]): Report {
   const t = all.result();
   return { schemaVersion: SCHEMA_VERSION, tool: TOOL, captures, summary: { connections: t.connections, tls: t.tls, ok: t.ok, failed: t.failed, incomplete: t.incomplete, byCause: t.byCause } };
 }
+
+/** How TLS began after plaintext, in words for the reports: `smtp STARTTLS`, `through an HTTP CONNECT proxy`. */
+export function starttlsText(starttls: string): string {
+  return starttls === 'http-connect' ? 'through an HTTP CONNECT proxy' : `${starttls} STARTTLS`;
+}

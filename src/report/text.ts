@@ -12,6 +12,7 @@ import { tallyOf } from './connection-tally.js';
 import type { ConnectionTally } from './connection-tally.js';
 import { failureTitle, whyText } from './cause.js';
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
+import { starttlsText } from './model.js';
 import { sanitizeText } from './sanitize.js';
 import { renderFixedTable } from './text-table.js';
 import type { CertificateSummary } from '../x509/index.js';
@@ -646,7 +647,7 @@ function columns(width: number, color: boolean, maxId: number): Column[] {
     {
       head: 'server (SNI)',
       width: server,
-      cell: (c) => `${endpointText(c.server)}${c.sni !== null ? ` (${sanitizeText(c.sni)})` : ''}${c.starttls !== null ? ` [${sanitizeText(c.starttls)} STARTTLS]` : ''}`,
+      cell: (c) => `${endpointText(c.server)}${c.sni !== null ? ` (${sanitizeText(c.sni)})` : ''}${c.starttls !== null ? ` [${sanitizeText(starttlsText(c.starttls))}]` : ''}`,
     },
     { head: 'version', width: fixed.version, cell: versionText },
   ];

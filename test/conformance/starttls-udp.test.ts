@@ -25,6 +25,13 @@ describe('STARTTLS naming from the plaintext exchange', () => {
   for (const [name, client, server] of cases) {
     it(name, () => expect(identifyStarttls(te.encode(client), te.encode(server))).toBe(name));
   }
+  it('an HTTP CONNECT tunnel through a proxy, only when the proxy agreed (2xx)', () => {
+    expect(identifyStarttls(te.encode('CONNECT api.partner.example:443 HTTP/1.1\r\nHost: api.partner.example:443\r\n\r\n'), te.encode('HTTP/1.1 200 Connection established\r\n\r\n'))).toBe('http-connect');
+    expect(identifyStarttls(te.encode('CONNECT a.example:443 HTTP/1.0\r\n\r\n'), te.encode('HTTP/1.0 200 OK\r\n\r\n'))).toBe('http-connect');
+    // Refused by the proxy (authentication wanted) yet TLS follows: not a tunnel the proxy opened.
+    expect(identifyStarttls(te.encode('CONNECT a.example:443 HTTP/1.1\r\n\r\n'), te.encode('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n'))).toBe('unknown');
+    expect(identifyStarttls(te.encode('GET / HTTP/1.1\r\n\r\n'), te.encode('HTTP/1.1 200 OK\r\n\r\n'))).toBe('unknown');
+  });
   it('postgresql SSLRequest and an unknown exchange', () => {
     expect(identifyStarttls(Uint8Array.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]), Uint8Array.of(0x53))).toBe('postgresql');
     expect(identifyStarttls(te.encode('hello'), te.encode('world'))).toBe('unknown');

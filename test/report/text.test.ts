@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { renderText, textLadder, certificateView, wrapText } from '../../src/report/text.js';
 import { buildReport } from '../../src/report/model.js';
 import type { Report } from '../../src/report/model.js';
-import { certificate, connection, factoryCapture, factoryReport, HOSTILE } from './report-factory.js';
+import { certificate, connection, factoryCapture, factoryReport, FACTORY_META, HOSTILE } from './report-factory.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderHtml } from '../../src/report/html.js';
 
 const ESC = '\u001b';
 
@@ -132,6 +134,17 @@ describe('text report', () => {
   it('matches the golden files', async () => {
     await expect(renderText(factoryReport(), { color: false, verbose: false })).toMatchFileSnapshot('./__golden__/factory.txt');
     await expect(renderText(factoryReport(), { color: false, verbose: true, width: 80 })).toMatchFileSnapshot('./__golden__/factory-verbose-80.txt');
+  });
+
+  it('names how TLS began after plaintext in the table: a STARTTLS protocol, or a proxy tunnel, in every format', () => {
+    const report = buildReport([{ ...factoryCapture(), connections: [connection({ id: 7, starttls: 'smtp' }), connection({ id: 8, starttls: 'http-connect' })] }]);
+    // The text table wraps cells: its lines are joined, without the borders, before looking.
+    const text = renderText(report, { color: false, verbose: false, width: 120 }).replace(/[│├┼┤─]/g, ' ').replace(/\s+/g, ' ');
+    for (const out of [text, renderMarkdown(report, FACTORY_META), renderHtml(report, FACTORY_META)]) {
+      expect(out).toContain('[smtp STARTTLS]');
+      expect(out).toContain('[through an HTTP CONNECT proxy]');
+      expect(out).not.toContain('http-connect STARTTLS');
+    }
   });
 
   it('survives an ALPN list and SNI made of hostile strings in the table', () => {

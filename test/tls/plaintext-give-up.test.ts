@@ -144,7 +144,7 @@ describe('connections that cannot turn into TLS', () => {
     expect(c.notTls.map((n) => n.firstBytes.length)).toEqual([64, 64]);
   });
 
-  it('an HTTP CONNECT tunnel carrying a TLS handshake: still found as STARTTLS unknown, as before', async () => {
+  it('an HTTP CONNECT tunnel carrying a TLS handshake: still found, named as a proxy tunnel', async () => {
     const flow: Flow = {
       steps: [
         { from: 0, bytes: text('CONNECT tunnel.example:443 HTTP/1.1\r\nHost: tunnel.example:443\r\n\r\n') },
@@ -159,7 +159,8 @@ describe('connections that cannot turn into TLS', () => {
     expect(reports(early)).toEqual(reports(await analyze([flow], false)));
     const c = early.connections[0] as Connection;
     expect(c.tls).toBe(true);
-    expect(c.starttls).toBe('unknown');
+    expect(c.starttls).toBe('http-connect');
+    expect(c.timeline.some((t) => t.kind === 'tls-start' && t.label === 'TLS starts inside an HTTP CONNECT proxy tunnel')).toBe(true);
     expect(c.handshakes[0]?.clientHello?.sni).toBe('tunnel.example');
     expect(c.handshakes[0]?.serverHelloDoneFrame).not.toBeNull();
   });

@@ -6,7 +6,8 @@
  * so a non-TLS flow costs a few string comparisons and nothing more.
  */
 
-export type StarttlsProtocol = 'smtp' | 'imap' | 'pop3' | 'ftp' | 'ldap' | 'xmpp' | 'postgresql' | 'mysql' | 'irc' | 'nntp' | 'unknown';
+/** How TLS began after plaintext: a protocol's STARTTLS, or an HTTP CONNECT tunnel through a proxy (RFC 9110 §9.3.6). */
+export type StarttlsProtocol = 'smtp' | 'imap' | 'pop3' | 'ftp' | 'ldap' | 'xmpp' | 'postgresql' | 'mysql' | 'irc' | 'nntp' | 'http-connect' | 'unknown';
 
 const ascii = new TextDecoder('latin1');
 
@@ -35,6 +36,8 @@ export function identifyStarttls(clientPlain: Uint8Array, serverPlain: Uint8Arra
   if (isPostgresSslRequest(clientPlain)) return 'postgresql';
   const c = head(clientPlain, 4096);
   const s = head(serverPlain, 4096);
+  // A proxy tunnel: the client asks for host:port, the proxy answers 2xx, TLS goes through it.
+  if (c.startsWith('CONNECT ') && /^HTTP\/1\.[01] 2\d\d/.test(s)) return 'http-connect';
   const cu = c.toUpperCase();
   if (c.includes(LDAP_STARTTLS_OID)) return 'ldap';
   if (/<starttls[\s/>]/i.test(c) || s.includes('<stream:stream')) return 'xmpp';
