@@ -32,6 +32,8 @@ export interface AnalyzeOptions
   readonly retainConnections?: boolean;
   /** Capture-level anomalies kept (default 1000; the rest are counted). */
   readonly maxCaptureAnomalies?: number;
+  /** UDP flows told apart for the DTLS/QUIC count (default 100,000; past it new flows are not counted, `flowsCapped`). */
+  readonly maxUdpFlows?: number;
   /** Trust stores (--trust) the report verifies certificate chains against (see `loadTrustSetup`). */
   readonly trust?: TrustSetup;
   /**
@@ -80,7 +82,7 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
   let connectionCount = 0;
   let firstTime: Timestamp | null = null;
   let lastTime: Timestamp | null = null;
-  const udp = new UdpCensus();
+  const udp = new UdpCensus(options.maxUdpFlows);
 
   const emit = (connection: Connection): void => {
     connectionCount++;
@@ -109,6 +111,14 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
   pipeline.finish();
   for (const a of result.anomalies) anomalies.add(a);
   for (const a of decoder.finish()) anomalies.add(a);
+  const udpSummary = udp.summary();
+  if (udpSummary.flowsCapped) {
+    anomalies.add({
+      code: 'udp.flow_limit',
+      severity: 'weird',
+      message: `More than ${udpSummary.flows.toLocaleString('en-US')} UDP flows (maxUdpFlows); the later ones were not told apart, so the DTLS and QUIC counts are lower bounds.`,
+    });
+  }
 
   const stats = decoder.stats();
   const linkTypes: LinkTypeCount[] = [];
@@ -132,7 +142,7 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
     lastTime,
     linkTypes,
     decode: stats,
-    udp: udp.summary(),
+    udp: udpSummary,
     connections: finished,
     connectionCount,
     anomalies: anomalies.list(),

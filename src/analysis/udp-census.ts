@@ -37,12 +37,19 @@ function looksLikeQuic(p: Uint8Array): boolean {
   return version === 1 || version === 0x6b3343cf || (version & 0xffffff00) >>> 0 === 0xff000000;
 }
 
+/** Default of `maxUdpFlows`: a key of about 100 bytes each, so 10–20 MB at most. */
+export const DEFAULT_MAX_UDP_FLOWS = 100_000;
+
 export class UdpCensus {
   private datagrams = 0;
   private readonly flows = new Map<string, Kind>();
   private capped = false;
 
-  constructor(private readonly maxFlows = 100_000) {}
+  private readonly maxFlows: number;
+
+  constructor(maxFlows = DEFAULT_MAX_UDP_FLOWS) {
+    this.maxFlows = Math.max(0, maxFlows);
+  }
 
   add(d: UdpDatagram): void {
     this.datagrams++;

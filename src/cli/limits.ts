@@ -42,6 +42,7 @@ const ANALYSIS_LIMITS = {
   maxTimelineEntries: { unit: 'count', min: 0 },
   maxConnectionAnomalies: { unit: 'count', min: 0 },
   maxCaptureAnomalies: { unit: 'count', min: 0 },
+  maxUdpFlows: { unit: 'count', min: 0 },
 } as const satisfies Record<string, LimitSpec>;
 
 /** The limits the command line applies around the analysis. */

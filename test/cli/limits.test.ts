@@ -12,6 +12,8 @@ import { runCli } from '../../src/cli/run.js';
 import type { CliIo } from '../../src/cli/run.js';
 import { LIMIT_NAMES, analysisLimits, limitMinimum, parseLimit } from '../../src/cli/limits.js';
 import { analyzeCapture } from '../../src/analyze.js';
+import { encodePcap } from '../../src/capture/writer.js';
+import { buildFrame } from '../fixtures/frame-builder.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const SAMPLES = join(ROOT, 'samples');
@@ -156,5 +158,23 @@ describe('certificate limits through the library options', () => {
     expect(sans?.omitted).toBe(0);
     const none = await analyzeCapture(OK, { maxSubjectAltNames: 0 });
     expect(none.connections[0]?.handshakes[0]?.serverCertificates?.[0]?.subjectAltNames.omitted).toBe(2);
+  });
+});
+
+describe('maxUdpFlows', () => {
+  it('past it, later UDP flows are not told apart and the capture says the counts are lower bounds', async () => {
+    const quicInitial = Uint8Array.from([0xc3, 0, 0, 0, 1, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0x40, 0x20, ...new Array<number>(40).fill(0)]);
+    const packets = Array.from({ length: 5 }, (_, i) => {
+      const frame = buildFrame({ link: 'ethernet', ipVersion: 4, transport: 'udp', src: '10.9.0.1', dst: '10.9.0.2', srcPort: 50_000 + i, dstPort: 443, payload: quicInitial });
+      return { time: { sec: 1_700_000_000 + i, nsec: 0 }, bytes: frame.bytes };
+    });
+    const bytes = encodePcap(packets, { linkType: 1 });
+    const all = await analyzeCapture((async function* () { yield bytes; })());
+    expect(all.udp.quicFlows).toBe(5);
+    expect(all.anomalies.map((a) => a.code)).not.toContain('udp.flow_limit');
+    const capped = await analyzeCapture((async function* () { yield bytes; })(), { maxUdpFlows: 2 });
+    expect(capped.udp.quicFlows).toBe(2);
+    expect(capped.udp.flowsCapped).toBe(true);
+    expect(capped.anomalies.find((a) => a.code === 'udp.flow_limit')?.message).toBe('More than 2 UDP flows (maxUdpFlows); the later ones were not told apart, so the DTLS and QUIC counts are lower bounds.');
   });
 });
