@@ -18,7 +18,7 @@ import { keep, matchesFailOn } from './filters.js';
 import { CaptureListing, DEFAULT_MAX_REPORT_CONNECTIONS } from '../report/listing.js';
 import type { FilterOptions } from './filters.js';
 import { ndjsonErrorLine, streamNdjson } from './ndjson-stream.js';
-import { analysisLimits } from './limits.js';
+import { analysisLimits, keyLogLimits } from './limits.js';
 import { streamNdjsonSplit } from './split/split-run.js';
 
 /** The outcome of one file. `error` is the one-sentence message when it could not be read. */
@@ -48,7 +48,7 @@ export function errorSentence(path: string, err: unknown): string {
 /** Analysis options the filters carry: the --limit values, and the --keylog files and --trust stores, read once per thread. */
 export async function analyzeOptions(filters: FilterOptions): Promise<AnalyzeOptions> {
   const paths = filters.keylogs ?? [];
-  const withKeyLog = { ...analysisLimits(filters.limits), ...(paths.length === 0 ? {} : { keyLog: (await readKeyLogFilesCached(paths)).keyLog }) };
+  const withKeyLog = { ...analysisLimits(filters.limits), ...(paths.length === 0 ? {} : { keyLog: (await readKeyLogFilesCached(paths, keyLogLimits(filters.limits))).keyLog }) };
   return filters.trust === undefined ? withKeyLog : { ...withKeyLog, trust: await loadTrustSetupCached(filters.trust) };
 }
 

@@ -2,6 +2,7 @@
 import type { ConnectionReport } from '../report/model.js';
 import type { CliOptions } from './args.js';
 import type { TrustRequest } from '../x509/trust/index.js';
+import { trustLimits } from './limits.js';
 import type { Limits } from './limits.js';
 
 /** The part of the options the filters read (what a worker thread is given). */
@@ -38,5 +39,5 @@ export function matchesFailOn(c: ConnectionReport, term: string): boolean {
 
 /** The filter options alone, as plain data (to hand to a worker thread). */
 export function filterOptions(o: CliOptions): FilterOptions {
-  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, maxReportConnections: o.maxReportConnections, limits: o.limits, keylogs: o.keylogs, ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword } } : {}) };
+  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, maxReportConnections: o.maxReportConnections, limits: o.limits, keylogs: o.keylogs, ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword, limits: trustLimits(o.limits) } } : {}) };
 }

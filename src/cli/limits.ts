@@ -45,10 +45,15 @@ const ANALYSIS_LIMITS = {
   maxUdpFlows: { unit: 'count', min: 0 },
 } as const satisfies Record<string, LimitSpec>;
 
-/** The limits the command line applies around the analysis. */
+/** The limits the command line applies around the analysis, and on the files given with --keylog and --trust. */
 const RUN_LIMITS = {
   maxTlsServers: { unit: 'count', min: 0 },
   maxPendingNotTls: { unit: 'count', min: 0 },
+  maxKeyLogFileBytes: { unit: 'bytes', min: 1 },
+  maxKeyLogEntries: { unit: 'count', min: 1 },
+  maxTrustFileBytes: { unit: 'bytes', min: 1 },
+  maxTrustDirectoryFiles: { unit: 'count', min: 1 },
+  maxTrustStoreEntries: { unit: 'count', min: 1 },
 } as const satisfies Record<string, LimitSpec>;
 
 export type AnalysisLimitName = keyof typeof ANALYSIS_LIMITS;
@@ -61,6 +66,9 @@ const everyLimitIsAnOption: Missing extends never ? true : Missing = true;
 void everyLimitIsAnOption;
 
 const SPECS: Readonly<Record<LimitName, LimitSpec>> = { ...ANALYSIS_LIMITS, ...RUN_LIMITS };
+
+/** The names of the limits of the analysis itself (the others are the command line's own). */
+export const ANALYSIS_LIMIT_NAMES = Object.keys(ANALYSIS_LIMITS) as readonly AnalysisLimitName[];
 
 /** Every limit name, in the order of the README's table. */
 export const LIMIT_NAMES = Object.keys(SPECS) as readonly LimitName[];
@@ -106,11 +114,28 @@ function example(spec: LimitSpec): string {
   return spec.unit === 'bytes' ? '64MiB' : spec.unit === 'seconds' ? '120' : '200000';
 }
 
+/** The limits of reading --keylog files, as `readKeyLogFiles` options. */
+export function keyLogLimits(limits: Limits | undefined): { maxFileBytes?: number; maxEntries?: number } {
+  return {
+    ...(limits?.maxKeyLogFileBytes !== undefined ? { maxFileBytes: limits.maxKeyLogFileBytes } : {}),
+    ...(limits?.maxKeyLogEntries !== undefined ? { maxEntries: limits.maxKeyLogEntries } : {}),
+  };
+}
+
+/** The limits of loading --trust stores, as `loadTrustSetup` options. */
+export function trustLimits(limits: Limits | undefined): { maxFileBytes?: number; maxDirectoryFiles?: number; maxEntries?: number } {
+  return {
+    ...(limits?.maxTrustFileBytes !== undefined ? { maxFileBytes: limits.maxTrustFileBytes } : {}),
+    ...(limits?.maxTrustDirectoryFiles !== undefined ? { maxDirectoryFiles: limits.maxTrustDirectoryFiles } : {}),
+    ...(limits?.maxTrustStoreEntries !== undefined ? { maxEntries: limits.maxTrustStoreEntries } : {}),
+  };
+}
+
 /** The analysis options the limits set. */
 export function analysisLimits(limits: Limits | undefined): Pick<AnalyzeOptions, AnalysisLimitName> {
   const options: Partial<Record<AnalysisLimitName, number>> = {};
   if (limits === undefined) return options;
-  for (const name of Object.keys(ANALYSIS_LIMITS) as AnalysisLimitName[]) {
+  for (const name of ANALYSIS_LIMIT_NAMES) {
     const value = limits[name];
     if (value !== undefined) options[name] = value;
   }

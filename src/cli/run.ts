@@ -28,6 +28,7 @@ import { createProgress } from './progress.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { describeTrustStore, loadTrustSetupCached } from '../x509/trust/index.js';
 import { runCheckCert } from './check-cert.js';
+import { keyLogLimits, trustLimits } from './limits.js';
 
 export interface CliIo {
   readonly stdin: Readable;
@@ -167,7 +168,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (o.keylogs.length > 0) {
     // Read here first so that a wrong path stops the run and bad lines are told once.
     try {
-      const { warnings } = await readKeyLogFilesCached(o.keylogs);
+      const { warnings } = await readKeyLogFilesCached(o.keylogs, keyLogLimits(o.limits));
       if (!o.quiet) for (const w of warnings) io.stderr(`tlsautopsy: key log ${w}\n`);
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
@@ -181,7 +182,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // Loaded here first so that a wrong path or password stops the run with one sentence.
     o = { ...o, trustPassword: o.trustPassword ?? io.env['TLSAUTOPSY_TRUST_PASSWORD'] ?? null };
     try {
-      const setup = await loadTrustSetupCached({ paths: o.trust, purpose: o.trustFor, password: o.trustPassword });
+      const setup = await loadTrustSetupCached({ paths: o.trust, purpose: o.trustFor, password: o.trustPassword, limits: trustLimits(o.limits) });
       if (!o.quiet) {
         for (const s of setup.stores) {
           io.stderr(`tlsautopsy: trust store ${describeTrustStore(s)}\n`);

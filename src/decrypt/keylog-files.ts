@@ -6,6 +6,7 @@
 import { open } from 'node:fs/promises';
 import { TlsAutopsyError } from '../util/errors.js';
 import { KeyLog } from './keylog.js';
+import { DEFAULT_MAX_KEY_LOG_ENTRIES } from './keylog.js';
 import type { KeyLogOptions } from './keylog.js';
 
 /** Largest key log file read: a line per secret is ~180 bytes, so this holds ~300 000 connections. Default 64 MiB. */
@@ -28,7 +29,7 @@ async function readBounded(path: string, max: number): Promise<Uint8Array> {
   }
   try {
     const size = (await handle.stat()).size;
-    if (size > max) throw new TlsAutopsyError('usage', `The key log '${path}' is ${size} bytes, more than the ${max} allowed; split it or keep only the connections of this capture.`);
+    if (size > max) throw new TlsAutopsyError('usage', `The key log '${path}' is ${size} bytes, more than the ${max} allowed; keep only the connections of this capture in it, or raise the limit with --limit maxKeyLogFileBytes=N.`);
     const buf = new Uint8Array(size);
     let at = 0;
     while (at < size) {
@@ -49,14 +50,21 @@ export async function readKeyLogFiles(paths: readonly string[], options: KeyLogO
   const warnings = keyLog.issues.map((i) => `${i.source}:${i.line}: skipped: ${i.message}`);
   const more = keyLog.dropped.issues;
   if (more > 0) warnings.push(`${more} more key log line${more === 1 ? '' : 's'} skipped`);
+  const past = keyLog.dropped.entries;
+  if (past > 0) {
+    // Counted per line: a connection has one line (TLS 1.2) to five (TLS 1.3).
+    warnings.push(
+      `${past.toLocaleString('en-US')} line${past === 1 ? '' : 's'} in all skipped past the first ${(options.maxEntries ?? DEFAULT_MAX_KEY_LOG_ENTRIES).toLocaleString('en-US')} connections; raise the limit with --limit maxKeyLogEntries=N`,
+    );
+  }
   return { keyLog, warnings };
 }
 
 let cached: { readonly key: string; readonly files: Promise<KeyLogFiles> } | null = null;
 
-/** As `readKeyLogFiles`, reusing the last result for the same list of paths (one per worker thread, not one per capture). */
-export function readKeyLogFilesCached(paths: readonly string[]): Promise<KeyLogFiles> {
-  const key = JSON.stringify(paths);
-  if (cached === null || cached.key !== key) cached = { key, files: readKeyLogFiles(paths) };
+/** As `readKeyLogFiles`, reusing the last result for the same paths and limits (one per worker thread, not one per capture). */
+export function readKeyLogFilesCached(paths: readonly string[], options: KeyLogOptions & { readonly maxFileBytes?: number } = {}): Promise<KeyLogFiles> {
+  const key = JSON.stringify([paths, options]);
+  if (cached === null || cached.key !== key) cached = { key, files: readKeyLogFiles(paths, options) };
   return cached.files;
 }

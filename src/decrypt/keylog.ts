@@ -58,6 +58,12 @@ export interface KeyLogIssue {
   readonly message: string;
 }
 
+/** What `addLine` returns for a line skipped without an issue of its own (counted in `dropped.entries`). */
+const QUIETLY_SKIPPED = '';
+
+/** Default of `maxEntries`: connections whose secrets a key log keeps. */
+export const DEFAULT_MAX_KEY_LOG_ENTRIES = 100_000;
+
 /** Limits of a key log store; each has a default. */
 export interface KeyLogOptions {
   /** Client randoms kept; lines for further connections are counted and skipped. Default 100 000. */
@@ -107,7 +113,7 @@ export class KeyLog {
   private readonly maxLineLength: number;
 
   constructor(options: KeyLogOptions = {}) {
-    this.maxEntries = options.maxEntries ?? 100_000;
+    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_KEY_LOG_ENTRIES;
     this.maxIssues = options.maxIssues ?? 100;
     this.maxLineLength = options.maxLineLength ?? 1024;
   }
@@ -157,7 +163,7 @@ export class KeyLog {
       if (problem === null) secrets++;
       else {
         skipped++;
-        this.issue({ line: lineNo, source, message: problem });
+        if (problem !== QUIETLY_SKIPPED) this.issue({ line: lineNo, source, message: problem });
       }
     }
     return { secrets, skipped };
@@ -184,8 +190,9 @@ export class KeyLog {
     let entry = this.entries.get(key);
     if (entry === undefined) {
       if (this.entries.size >= this.maxEntries) {
+        // Told once: past the limit every further connection's lines are skipped (and counted), none is malformed.
         this.entriesDropped++;
-        return `more than maxEntries (${this.maxEntries}) connections in the key logs; skipped`;
+        return this.entriesDropped === 1 ? `the key logs hold more connections than the ${this.maxEntries} kept (maxKeyLogEntries); this line and those of further connections are skipped` : QUIETLY_SKIPPED;
       }
       entry = {};
       this.entries.set(key, entry);

@@ -3,17 +3,19 @@
  * reaches the analysis on every path (one thread, a worker per file, one capture split across
  * workers), and bad names or values are one-sentence usage errors.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import type { CliIo } from '../../src/cli/run.js';
-import { LIMIT_NAMES, analysisLimits, limitMinimum, parseLimit } from '../../src/cli/limits.js';
+import { ANALYSIS_LIMIT_NAMES, LIMIT_NAMES, analysisLimits, limitMinimum, parseLimit } from '../../src/cli/limits.js';
 import { analyzeCapture } from '../../src/analyze.js';
 import { encodePcap } from '../../src/capture/writer.js';
 import { buildFrame } from '../fixtures/frame-builder.js';
+import { getPki } from '../fixtures/certs.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const SAMPLES = join(ROOT, 'samples');
@@ -53,7 +55,7 @@ describe('parseLimit', () => {
 
   it('refuses unknown names, missing or malformed values, suffixes on counts, fractions of bytes, values under the minimum', () => {
     const unknown = parseLimit('maxEverything=1');
-    expect('error' in unknown && unknown.error).toMatch(/^--limit names one of maxPacketBytes, .*maxPendingNotTls, not 'maxEverything'\.$/);
+    expect('error' in unknown && unknown.error).toMatch(/^--limit names one of maxPacketBytes, .*maxTrustStoreEntries, not 'maxEverything'\.$/);
     for (const text of ['maxConnections', 'maxConnections=', 'maxConnections=-1', 'maxConnections=0', 'maxConnections=1k', 'maxConnections=1e6', 'maxRecordLength=1.5', 'maxOutOfOrderBytes=4TB', 'idleTimeoutSeconds=10s', 'chunkBytes=0']) {
       const r = parseLimit(text);
       expect('error' in r, text).toBe(true);
@@ -67,8 +69,7 @@ describe('parseLimit', () => {
         const r = parseLimit(`${name}=${value}`);
         expect(r).toEqual({ name, value });
         const options = analysisLimits({ [name]: value });
-        const isRunLimit = name === 'maxTlsServers' || name === 'maxPendingNotTls';
-        expect(options).toEqual(isRunLimit ? {} : { [name]: value });
+        expect(options).toEqual((ANALYSIS_LIMIT_NAMES as readonly string[]).includes(name) ? { [name]: value } : {});
       }),
     );
   });
@@ -176,5 +177,42 @@ describe('maxUdpFlows', () => {
     expect(capped.udp.quicFlows).toBe(2);
     expect(capped.udp.flowsCapped).toBe(true);
     expect(capped.anomalies.find((a) => a.code === 'udp.flow_limit')?.message).toBe('More than 2 UDP flows (maxUdpFlows); the later ones were not told apart, so the DTLS and QUIC counts are lower bounds.');
+  });
+});
+
+describe('limits on the --keylog and --trust files', () => {
+  const keys = join(SAMPLES, 'interleaved-five-connections.keys');
+
+  it('a key log over maxKeyLogFileBytes stops the run with one sentence naming the limit', async () => {
+    const r = await run(['--keylog', keys, '--limit', 'maxKeyLogFileBytes=100', FIVE]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^tlsautopsy: The key log '.*' is \d+ bytes, more than the 100 allowed; .*--limit maxKeyLogFileBytes=N\.\n$/);
+  });
+
+  it('past maxKeyLogEntries the lines of further connections are skipped with a warning, and those connections are not decrypted', async () => {
+    const lines = readFileSync(keys, 'utf8').split('\n').filter((l) => /^[A-Z0-9_]+ [0-9a-f]{64} /.test(l));
+    const randoms = new Set(lines.map((l) => l.split(' ')[1]));
+    expect(randoms.size).toBeGreaterThan(1);
+    const full = JSON.parse((await run(['--format', 'json', '--keylog', keys, FIVE])).out) as { captures: { connections: { decryption: { status: string } | null }[] }[] };
+    const r = await run(['--format', 'json', '--keylog', keys, '--limit', 'maxKeyLogEntries=1', FIVE]);
+    const skipped = lines.filter((l) => l.split(' ')[1] !== lines[0]?.split(' ')[1]).length;
+    expect(r.err.trim().split('\n')).toEqual([
+      expect.stringMatching(/^tlsautopsy: key log .*interleaved-five-connections\.keys:\d+: skipped: the key logs hold more connections than the 1 kept \(maxKeyLogEntries\); this line and those of further connections are skipped$/),
+      `tlsautopsy: key log ${skipped.toLocaleString('en-US')} lines in all skipped past the first 1 connections; raise the limit with --limit maxKeyLogEntries=N`,
+    ]);
+    const limited = JSON.parse(r.out) as typeof full;
+    const decrypted = (rep: typeof full): number => (rep.captures[0]?.connections ?? []).filter((c) => c.decryption?.status === 'decrypted').length;
+    expect(decrypted(full)).toBe(randoms.size);
+    expect(decrypted(limited)).toBe(1);
+  });
+
+  it('a trust store over maxTrustFileBytes stops the run with one sentence naming the limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-limits-'));
+    const store = join(dir, 'ca.pem');
+    writeFileSync(store, (await getPki()).rootCa.certPem);
+    const r = await run(['--trust', store, '--limit', 'maxTrustFileBytes=100', OK]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^tlsautopsy: The trust store '.*' is \d+ bytes, more than the limit of 100; .*--limit maxTrustFileBytes=N\.\n$/);
+    expect((await run(['--trust', store, '--quiet', OK])).code).toBe(0);
   });
 });

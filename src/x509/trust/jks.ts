@@ -62,7 +62,7 @@ export function readJks(bytes: Uint8Array, name: string, password: string | null
   const count = r.u32();
   if (version !== 1 && version !== 2) throw damaged(`unknown version ${version ?? '(missing)'}`);
   if (count === undefined) throw damaged('it ends before the entry count');
-  if (count > maxEntries) throw new TlsAutopsyError('usage', `The Java ${kind} trust store '${name}' claims ${count} entries, more than the limit of ${maxEntries}; it is not read.`);
+  if (count > maxEntries) throw new TlsAutopsyError('usage', `The Java ${kind} trust store '${name}' claims ${count} entries, more than the limit of ${maxEntries}; it is not read (raise the limit with --limit maxTrustStoreEntries=N).`);
 
   const entries: RawStoreEntry[] = [];
   const notes: string[] = [];

@@ -76,7 +76,7 @@ export function readTrustStore(bytes: Uint8Array, path: string, options: TrustLo
 
 async function readBounded(path: string, max: number): Promise<Uint8Array> {
   const info = await stat(path);
-  if (info.size > max) throw new TlsAutopsyError('usage', `The trust store '${path}' is ${info.size} bytes, more than the limit of ${max}; name the CA certificates alone.`);
+  if (info.size > max) throw new TlsAutopsyError('usage', `The trust store '${path}' is ${info.size} bytes, more than the limit of ${max}; name the CA certificates alone, or raise the limit with --limit maxTrustFileBytes=N.`);
   return readFile(path);
 }
 
@@ -106,7 +106,7 @@ async function loadDirectory(path: string, options: TrustLoadOptions): Promise<L
     }
   }
   const notes: string[] = [];
-  if (names.length > max) notes.push(`Only the first ${max} files of '${path}' were read.`);
+  if (names.length > max) notes.push(`Only the first ${max} files of '${path}' were read (--limit maxTrustDirectoryFiles=N reads more).`);
   if (skipped > 0) notes.push(`${skipped} file${skipped === 1 ? '' : 's'} in '${path}' ${skipped === 1 ? 'is' : 'are'} not a PEM or DER certificate and ${skipped === 1 ? 'was' : 'were'} skipped.`);
   return finish(path, { format: 'directory', entries, integrity: 'none', notes });
 }
@@ -165,16 +165,18 @@ export interface TrustRequest {
   readonly paths: readonly string[];
   readonly purpose: TrustPurpose;
   readonly password: string | null;
+  /** Limits of the loaders (absent ones: their defaults). */
+  readonly limits?: Pick<TrustLoadOptions, 'maxFileBytes' | 'maxDirectoryFiles' | 'maxEntries'>;
 }
 
 const setups = new Map<string, Promise<TrustSetup>>();
 
 /** Loads the stores of a request once per thread (every capture of a run shares them). */
 export function loadTrustSetupCached(request: TrustRequest): Promise<TrustSetup> {
-  const key = JSON.stringify([request.paths, request.purpose, request.password]);
+  const key = JSON.stringify([request.paths, request.purpose, request.password, request.limits ?? {}]);
   let p = setups.get(key);
   if (p === undefined) {
-    p = loadTrustSetup(request.paths, request.purpose, { password: request.password });
+    p = loadTrustSetup(request.paths, request.purpose, { ...request.limits, password: request.password });
     // A failed load is not kept: the next caller gets the same error afresh.
     p.catch(() => setups.delete(key));
     setups.set(key, p);

@@ -236,7 +236,7 @@ class Pkcs12Reader {
       else if (attrId === OID.localKeyId) keyEntry = true;
       else if (attrId === OID.javaTrusted) trusted = true;
     }
-    if (this.entries.length >= this.maxEntries) throw new TlsAutopsyError('usage', `The PKCS#12 trust store '${this.name}' holds more than ${this.maxEntries} certificates; it is not read.`);
+    if (this.entries.length >= this.maxEntries) throw new TlsAutopsyError('usage', `The PKCS#12 trust store '${this.name}' holds more than ${this.maxEntries} certificates; it is not read (raise the limit with --limit maxTrustStoreEntries=N).`);
     if (trusted) this.javaTrusted++;
     else if (!keyEntry) this.withoutJavaAttribute++;
     // Every certificate is an anchor, as for an OpenSSL server given the same certificates; see the Java note.
