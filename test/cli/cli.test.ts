@@ -4,17 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
-import type { CliIo } from '../../src/cli/run.js';
+import { runInProcess } from './run-in-process.js';
+import type { CliRun } from './run-in-process.js';
 
 const SAMPLES = join(import.meta.dirname, '../../samples');
 
-async function run(argv: string[], stdin: Readable = Readable.from([])): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdin, stdout: (s) => void (out += s), stderr: (s) => void (err += s), stdoutIsTty: false, env: {} };
-  const code = await runCli(argv, io);
-  return { code, out, err };
+function run(argv: string[], stdin?: Readable): Promise<CliRun> {
+  return runInProcess(argv, stdin === undefined ? {} : { stdin });
 }
 
 describe('command line', () => {

@@ -6,28 +6,23 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
-import type { CliIo } from '../../src/cli/run.js';
 import { ANALYSIS_LIMIT_NAMES, LIMIT_NAMES, analysisLimits, limitMinimum, parseLimit } from '../../src/cli/limits.js';
 import { analyzeCapture } from '../../src/analyze.js';
 import { encodePcap } from '../../src/capture/writer.js';
 import { buildFrame } from '../fixtures/frame-builder.js';
 import { getPki } from '../fixtures/certs.js';
+import { runInProcess } from './run-in-process.js';
+import type { CliRun } from './run-in-process.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const SAMPLES = join(ROOT, 'samples');
 const OK = join(SAMPLES, 'tls12-mtls-ok-rsa-server.pcap');
 const FIVE = join(SAMPLES, 'interleaved-five-connections.pcapng');
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdin: Readable.from([]), stdout: (s) => void (out += s), stderr: (s) => void (err += s), stdoutIsTty: false, env: {} };
-  const code = await runCli(argv, io);
-  return { code, out, err };
+function run(argv: string[]): Promise<CliRun> {
+  return runInProcess(argv);
 }
 
 interface Json {

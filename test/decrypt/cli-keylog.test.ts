@@ -2,23 +2,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../src/cli/args.js';
-import { runCli } from '../../src/cli/run.js';
-import type { CliIo } from '../../src/cli/run.js';
 import type { Report } from '../../src/report/model.js';
 import { scenario } from './scenario-support.js';
+import { runInProcess } from '../cli/run-in-process.js';
+import type { CliRun } from '../cli/run-in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-keylog-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdin: Readable.from([]), stdout: (s) => void (out += s), stderr: (s) => void (err += s), stdoutIsTty: false, env: {} };
-  const code = await runCli(argv, io);
-  return { code, out, err };
+function run(argv: string[]): Promise<CliRun> {
+  return runInProcess(argv);
 }
 
 describe('--keylog', () => {

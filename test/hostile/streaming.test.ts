@@ -9,19 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
-import type { CliIo } from '../../src/cli/run.js';
 import { x509, issue } from '../x509/helpers.js';
 import { ROOT, SAMPLES, bytesOf, loadSchemaValidator } from './support.js';
 import type { PcapStream } from './support.js';
 import { certificateBody, clientHelloRecord, concat, connection, goodConnection, handshakeMessage, inRecords, serverHelloRecord } from './tls-bytes.js';
+import { runInProcess } from '../cli/run-in-process.js';
+import type { CliRun } from '../cli/run-in-process.js';
 
-async function run(argv: string[], stdin: Readable = Readable.from([]), tty = false): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdin, stdout: (s) => void (out += s), stderr: (s) => void (err += s), stdoutIsTty: tty, columns: 120, env: {} };
-  const code = await runCli(argv, io);
-  return { code, out, err };
+function run(argv: string[], stdin?: Readable, tty = false): Promise<CliRun> {
+  return runInProcess(argv, { ...(stdin !== undefined ? { stdin } : {}), stdoutIsTty: tty, columns: 120 });
 }
 
 /** A Readable that hands out `bytes` in small pieces, as a pipe does. */

@@ -5,25 +5,20 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
-import type { CliIo } from '../../src/cli/run.js';
 import type { Report } from '../../src/report/model.js';
 import { getPki } from '../fixtures/certs.js';
 import type { FixturePki } from '../fixtures/certs.js';
 import { buildScenario } from '../fixtures/scenarios.js';
+import { runInProcess } from '../cli/run-in-process.js';
+import type { CliRun } from '../cli/run-in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-trust-cli-'));
 let pki: FixturePki;
 let capture: string;
 
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdin: Readable.from([]), stdout: (s) => (out += s), stderr: (s) => (err += s), stdoutIsTty: false, env };
-  const code = await runCli(argv, io);
-  return { code, out, err };
+function run(argv: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runInProcess(argv, { env });
 }
 
 beforeAll(async () => {

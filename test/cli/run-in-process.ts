@@ -1,0 +1,33 @@
+/** Runs the command line in this process with captured output: what the CLI tests drive. */
+import { Readable } from 'node:stream';
+import { runCli } from '../../src/cli/run.js';
+import type { CliIo } from '../../src/cli/run.js';
+
+export interface CliRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** How the run sees its surroundings; each has the default of a non-terminal with no environment. */
+export interface CliSetting {
+  readonly stdin?: Readable;
+  readonly env?: Record<string, string>;
+  readonly stdoutIsTty?: boolean;
+  readonly columns?: number;
+}
+
+export async function runInProcess(argv: readonly string[], setting: CliSetting = {}): Promise<CliRun> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdin: setting.stdin ?? Readable.from([]),
+    stdout: (s) => void (out += s),
+    stderr: (s) => void (err += s),
+    stdoutIsTty: setting.stdoutIsTty ?? false,
+    ...(setting.columns !== undefined ? { columns: setting.columns } : {}),
+    env: setting.env ?? {},
+  };
+  const code = await runCli([...argv], io);
+  return { code, out, err };
+}
