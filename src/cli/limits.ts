@@ -10,7 +10,7 @@ type LimitUnit = 'bytes' | 'count' | 'seconds';
 
 interface LimitSpec {
   readonly unit: LimitUnit;
-  /** Smallest value that leaves the analysis meaningful (0 where "none" makes sense). */
+  /** Smallest value the stage takes as given (0 where "none" makes sense; a stage reads 0 as its default where it does not). */
   readonly min: number;
 }
 
@@ -21,12 +21,12 @@ const ANALYSIS_LIMITS = {
   maxInterfaces: { unit: 'count', min: 1 },
   chunkBytes: { unit: 'bytes', min: 1 },
   maxFragmentBytes: { unit: 'bytes', min: 0 },
-  maxFragmentedDatagrams: { unit: 'count', min: 0 },
+  maxFragmentedDatagrams: { unit: 'count', min: 1 },
   fragmentTimeoutSeconds: { unit: 'seconds', min: 0 },
-  maxOutOfOrderBytes: { unit: 'bytes', min: 0 },
-  maxTotalOutOfOrderBytes: { unit: 'bytes', min: 0 },
+  maxOutOfOrderBytes: { unit: 'bytes', min: 1 },
+  maxTotalOutOfOrderBytes: { unit: 'bytes', min: 1 },
   maxConnections: { unit: 'count', min: 1 },
-  idleTimeoutSeconds: { unit: 'seconds', min: 0 },
+  idleTimeoutSeconds: { unit: 'seconds', min: 1 },
   closedLingerSeconds: { unit: 'seconds', min: 0 },
   maxClosedConnections: { unit: 'count', min: 0 },
   maxEventsPerConnection: { unit: 'count', min: 0 },

@@ -173,7 +173,8 @@ export async function streamNdjsonSplit(
 
   try {
     const maxConnections = Math.max(1, Math.ceil((limits.maxConnections ?? FLOW_DEFAULTS.maxConnections) / n));
-    const maxTotalOutOfOrderBytes = Math.floor((limits.maxTotalOutOfOrderBytes ?? FLOW_DEFAULTS.maxTotalOutOfOrderBytes) / n);
+    // At least 1: the flow table reads 0 as its default.
+    const maxTotalOutOfOrderBytes = Math.max(1, Math.floor((limits.maxTotalOutOfOrderBytes ?? FLOW_DEFAULTS.maxTotalOutOfOrderBytes) / n));
     const maxClosedConnections = Math.ceil((limits.maxClosedConnections ?? FLOW_DEFAULTS.maxClosedConnections) / n);
     const maxTotalTlsHeldBytes = Math.floor((limits.maxTotalTlsHeldBytes ?? DEFAULT_MAX_TOTAL_TLS_HELD_BYTES) / n);
     for (const lane of lanes) post(lane, { type: 'init', file, filters, maxConnections, maxTotalOutOfOrderBytes, maxClosedConnections, maxTotalTlsHeldBytes });
