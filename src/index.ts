@@ -4,6 +4,8 @@
  */
 export { analyzeCapture } from './analyze.js';
 export type { AnalyzeOptions, CaptureAnalysis, LinkTypeCount } from './analyze.js';
+export { listedCaptureReport } from './listed-report.js';
+export type { ListedReportOptions } from './listed-report.js';
 export { readCapture } from './capture/index.js';
 export type { CaptureFormat, CaptureInfo, CaptureResult, CaptureSource, Packet } from './capture/types.js';
 export type { Connection, Handshake, AlertRecord, TimelineEntry, Role } from './analysis/connection.js';
@@ -20,18 +22,29 @@ export { TlsAutopsyError } from './util/errors.js';
 export type { Timestamp } from './util/time.js';
 
 import { analyzeCapture } from './analyze.js';
-import type { AnalyzeOptions } from './analyze.js';
+import { listedCaptureReport } from './listed-report.js';
+import type { ListedReportOptions } from './listed-report.js';
 import { buildReport, captureReport } from './report/model.js';
-import type { Report } from './report/model.js';
+import type { CaptureReport, Report } from './report/model.js';
+import type { CaptureSource } from './capture/types.js';
 
-/** Analyzes one capture file and returns the full report (the JSON contract). */
-export async function analyzeFile(path: string, options: AnalyzeOptions & { expiryDays?: number } = {}): Promise<Report> {
-  const analysis = await analyzeCapture(path, options);
-  return buildReport([captureReport(path, analysis, options)]);
+/**
+ * Analyzes one capture file and returns the report (the JSON contract). Every connection is
+ * kept, unless `maxReportConnections` (or `keep`) is given: then each connection is judged as it
+ * ends and at most that many are listed, failed ones first, the others counted in `unlisted`, so
+ * memory no longer grows with the capture (as the command line's whole-report formats do).
+ */
+export async function analyzeFile(path: string, options: ListedReportOptions = {}): Promise<Report> {
+  return buildReport([await reportOf(path, path, options)]);
 }
 
-/** Analyzes a capture read from a stream (e.g. `process.stdin`). */
-export async function analyzeStream(stream: NodeJS.ReadableStream | AsyncIterable<Uint8Array>, options: AnalyzeOptions & { expiryDays?: number; name?: string } = {}): Promise<Report> {
-  const analysis = await analyzeCapture(stream as AsyncIterable<Uint8Array>, options);
-  return buildReport([captureReport(options.name ?? '(stream)', analysis, options)]);
+/** Analyzes a capture read from a stream (e.g. `process.stdin`); options as `analyzeFile`. */
+export async function analyzeStream(stream: NodeJS.ReadableStream | AsyncIterable<Uint8Array>, options: ListedReportOptions & { name?: string } = {}): Promise<Report> {
+  const { name, ...rest } = options;
+  return buildReport([await reportOf(stream as AsyncIterable<Uint8Array>, name ?? '(stream)', rest)]);
+}
+
+async function reportOf(source: CaptureSource, label: string, options: ListedReportOptions): Promise<CaptureReport> {
+  if (options.maxReportConnections !== undefined || options.keep !== undefined) return listedCaptureReport(source, label, options);
+  return captureReport(label, await analyzeCapture(source, options), options);
 }

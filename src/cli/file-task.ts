@@ -3,19 +3,15 @@
  * worker thread: either a filtered `CaptureReport` (whole-report formats) or NDJSON lines
  * written as connections end.
  */
-import { analyzeCapture } from '../analyze.js';
 import type { AnalyzeOptions } from '../analyze.js';
+import { listedCaptureReport } from '../listed-report.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { loadTrustSetupCached } from '../x509/trust/index.js';
 import type { CaptureSource } from '../capture/types.js';
-import { captureReportWith, connectionReport, failedCaptureReport } from '../report/model.js';
+import { failedCaptureReport } from '../report/model.js';
 import type { CaptureReport } from '../report/model.js';
-import { contextWith, judgeConnection, rememberTlsServer } from '../analysis/verdict.js';
-import { serverKey } from '../analysis/rules/types.js';
-import type { Connection } from '../analysis/connection.js';
 import { TlsAutopsyError } from '../util/errors.js';
 import { keep, matchesFailOn } from './filters.js';
-import { CaptureListing, DEFAULT_MAX_REPORT_CONNECTIONS } from '../report/listing.js';
 import type { FilterOptions } from './filters.js';
 import { ndjsonErrorLine, streamNdjson } from './ndjson-stream.js';
 import { analysisLimits, keyLogLimits } from './limits.js';
@@ -56,47 +52,26 @@ function messageOf(path: string, err: unknown): string {
   return err instanceof TlsAutopsyError ? err.message : errorSentence(path, err);
 }
 
-/**
- * Connections that did not speak TLS, held to the end of the capture so that their verdict
- * knows whether another connection to the same server spoke TLS; past this many, they are
- * judged at once with what is known so far (as NDJSON always does).
- */
-export const MAX_PENDING_NOT_TLS = 4_096;
-
 /** Analyzes one file into a filtered capture report (or a failed one). */
 export async function reportFile(path: string, source: CaptureSource, filters: FilterOptions, extra: Pick<AnalyzeOptions, 'onProgress' | 'signal'> = {}): Promise<FileOutcome> {
   const label = fileLabel(path);
   try {
-    const options = { ...(await analyzeOptions(filters)), ...extra };
-    // Each connection is judged as it ends and only its (kept, listed) report stays: the
-    // analysis records are dropped at once, and past maxReportConnections a report is only
-    // counted. Only a connection that did not speak TLS reads the capture context ("another
-    // connection to this server spoke TLS"), so those wait for the end when they can.
-    const servers = new Set<string>();
-    const context = contextWith(servers, { expiryDays: filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) });
-    const listing = new CaptureListing(filters.maxReportConnections ?? DEFAULT_MAX_REPORT_CONNECTIONS);
     let failOnHit = false;
-    const notTls: Connection[] = [];
-    const maxPendingNotTls = filters.limits?.maxPendingNotTls ?? MAX_PENDING_NOT_TLS;
-    const judge = (c: Connection): void => {
-      const report = connectionReport(c, judgeConnection(c, context));
-      if (!keep(report, filters)) return;
-      if (!failOnHit && filters.failOn.some((t) => matchesFailOn(report, t))) failOnHit = true;
-      listing.add(report);
-    };
-    const analysis = await analyzeCapture(source, {
-      ...options,
-      retainConnections: false,
-      onConnection: (c) => {
-        if (c.tls === true) rememberTlsServer(servers, serverKey(c), filters.limits?.maxTlsServers);
-        if (c.tls === false && notTls.length < maxPendingNotTls && !servers.has(serverKey(c))) notTls.push(c);
-        else judge(c);
+    const capture = await listedCaptureReport(source, label, {
+      ...(await analyzeOptions(filters)),
+      ...extra,
+      expiryDays: filters.expiryDays,
+      ...(filters.maxReportConnections !== undefined ? { maxReportConnections: filters.maxReportConnections } : {}),
+      ...(filters.limits?.maxTlsServers !== undefined ? { maxTlsServers: filters.limits.maxTlsServers } : {}),
+      ...(filters.limits?.maxPendingNotTls !== undefined ? { maxPendingNotTls: filters.limits.maxPendingNotTls } : {}),
+      // --fail-on is judged on every kept connection, listed or only counted.
+      keep: (report) => {
+        if (!keep(report, filters)) return false;
+        if (!failOnHit && filters.failOn.some((t) => matchesFailOn(report, t))) failOnHit = true;
+        return true;
       },
     });
-    for (const c of notTls) judge(c);
-    const { connections, unlisted } = listing.finish();
-    const capture = captureReportWith(label, analysis, connections);
-    return { error: null, capture: unlisted === null ? capture : { ...capture, unlisted }, failOnHit };
+    return { error: null, capture, failOnHit };
   } catch (err) {
     const message = messageOf(path, err);
     return { error: message, capture: failedCaptureReport(label, message) };

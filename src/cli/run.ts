@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { buildReport, TOOL } from '../report/model.js';
 import { RunListing } from '../report/listing.js';
-import type { CaptureReport, Report } from '../report/model.js';
+import type { Report } from '../report/model.js';
 import { renderJson, renderJsonPieces, renderNdjson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { renderHtml, renderHtmlPieces } from '../report/html.js';

@@ -1,0 +1,65 @@
+/**
+ * One capture's report made in bounded memory: each connection is judged as it ends and only
+ * the reports the listing keeps stay (past `maxReportConnections` they are only counted), so
+ * memory no longer grows with the capture. The command line's whole-report formats and the
+ * library's `analyzeFile`/`analyzeStream` with `maxReportConnections` are made this way.
+ */
+import { analyzeCapture } from './analyze.js';
+import type { AnalyzeOptions } from './analyze.js';
+import type { Connection } from './analysis/connection.js';
+import { serverKey } from './analysis/rules/types.js';
+import { MAX_CONTEXT_TLS_SERVERS, contextWith, judgeConnection, rememberTlsServer } from './analysis/verdict.js';
+import type { CaptureSource } from './capture/types.js';
+import { CaptureListing, DEFAULT_MAX_REPORT_CONNECTIONS } from './report/listing.js';
+import { captureReportWith, connectionReport } from './report/model.js';
+import type { CaptureReport, ConnectionReport } from './report/model.js';
+
+/**
+ * Default of `maxPendingNotTls`: connections that did not speak TLS, held to the end of the
+ * capture so that their verdict knows whether another connection to the same server spoke TLS;
+ * past this many, they are judged at once with what is known so far (as NDJSON always does).
+ */
+export const DEFAULT_MAX_PENDING_NOT_TLS = 4_096;
+
+export interface ListedReportOptions extends AnalyzeOptions {
+  /** Warn about certificates expiring within this many days (default 30). */
+  readonly expiryDays?: number;
+  /** Connections listed one by one (default 10,000; failed ones first); the others are counted in `unlisted`. */
+  readonly maxReportConnections?: number;
+  /** Distinct TLS servers remembered for the verdicts of connections that did not speak TLS (default 65,536). */
+  readonly maxTlsServers?: number;
+  /** Connections without TLS held to the end to be judged with the whole capture's servers (default 4,096). */
+  readonly maxPendingNotTls?: number;
+  /** Which judged connections the report is about (default all); the others are neither listed nor counted. */
+  readonly keep?: (report: ConnectionReport) => boolean;
+}
+
+/** Analyzes one capture into its report, listing at most `maxReportConnections` connections. */
+export async function listedCaptureReport(source: CaptureSource, label: string, options: ListedReportOptions = {}): Promise<CaptureReport> {
+  const { expiryDays, maxReportConnections, maxTlsServers, maxPendingNotTls, keep, ...analyzeOptions } = options;
+  // Only a connection that did not speak TLS reads the capture context ("another connection to
+  // this server spoke TLS"), so those wait for the end when they can.
+  const servers = new Set<string>();
+  const context = contextWith(servers, { ...(expiryDays !== undefined ? { expiryDays } : {}), ...(options.trust !== undefined ? { trust: options.trust } : {}) });
+  const listing = new CaptureListing(maxReportConnections ?? DEFAULT_MAX_REPORT_CONNECTIONS);
+  const maxPending = maxPendingNotTls ?? DEFAULT_MAX_PENDING_NOT_TLS;
+  const notTls: Connection[] = [];
+  const judge = (c: Connection): void => {
+    const report = connectionReport(c, judgeConnection(c, context));
+    if (keep === undefined || keep(report)) listing.add(report);
+  };
+  const analysis = await analyzeCapture(source, {
+    ...analyzeOptions,
+    retainConnections: false,
+    onConnection: (c) => {
+      options.onConnection?.(c);
+      if (c.tls === true) rememberTlsServer(servers, serverKey(c), maxTlsServers ?? MAX_CONTEXT_TLS_SERVERS);
+      if (c.tls === false && notTls.length < maxPending && !servers.has(serverKey(c))) notTls.push(c);
+      else judge(c);
+    },
+  });
+  for (const c of notTls) judge(c);
+  const { connections, unlisted } = listing.finish();
+  const capture = captureReportWith(label, analysis, connections);
+  return unlisted === null ? capture : { ...capture, unlisted };
+}
