@@ -95,13 +95,16 @@ describe.skipIf(ajv === null)('report JSON schema', () => {
     expect(mutate((r) => ((r.captures[0]!.connections[0] as Record<string, unknown>)['newField'] = { any: 1 }))).toBe(true);
   });
 
-  it('accepts every NDJSON line as a connection', () => {
-    const connection = (schema['$defs'] as Record<string, unknown>)['connection'];
-    const one = (ajv as AjvLike).compile({ ...schema, $ref: '#/$defs/connection', required: [], properties: {}, $id: 'urn:tlsautopsy:ndjson-line' });
-    expect(connection).toBeDefined();
+  it('accepts every NDJSON line (connections and the error line of an unreadable capture) as #/$defs/ndjsonLine', () => {
+    const one = (ajv as AjvLike).compile({ $ref: `${String(schema['$id'])}#/$defs/ndjsonLine` });
     const lines = renderNdjson(factoryReport()).trim().split('\n');
     expect(lines.length).toBeGreaterThan(5);
-    for (const line of lines.filter((l) => !l.includes('"error"'))) expect(one(JSON.parse(line)), line.slice(0, 80)).toBe(true);
+    expect(lines.filter((l) => 'error' in (JSON.parse(l) as object)).length).toBe(1);
+    for (const line of lines) expect(one(JSON.parse(line)), line.slice(0, 80)).toBe(true);
+    const first = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    delete first['file'];
+    expect(one(first)).toBe(false);
+    expect(one({ schemaVersion: 1, file: 'x.pcap' })).toBe(false);
   });
 
   const samples = join(ROOT, 'samples');
