@@ -269,7 +269,13 @@ export function certificateFacts(der: Uint8Array, options: SummaryOptions = {}):
   // Array.from: the library's list is an Array subclass, which `map` would preserve.
   if (eku !== null) extendedKeyUsage = Array.from(eku.usages, (oid) => EXTENDED_KEY_USAGES.get(String(oid)) ?? String(oid));
   const bc = extension('basicConstraints', () => cert.getExtension(x509.BasicConstraintsExtension));
-  if (bc !== null) basicConstraints = { ca: bc.ca, pathLen: bc.pathLength ?? null };
+  if (bc !== null) {
+    const pathLen = bc.pathLength ?? null;
+    // RFC 5280 allows 0..MAX only. OpenSSL marks a negative one invalid and reads it as 0 (no CA
+    // below); doing the same keeps a hostile value from loosening the chain check or printing "-1".
+    if (pathLen !== null && pathLen < 0) issues.push(`The basicConstraints pathLenConstraint is negative (${pathLen}), which RFC 5280 does not allow; it is read as 0.`);
+    basicConstraints = { ca: bc.ca, pathLen: pathLen === null ? null : Math.max(0, pathLen) };
+  }
 
   const ekuAnyPurpose = extendedKeyUsage === null ? 'no-extension' : extendedKeyUsage.includes('anyExtendedKeyUsage') ? 'anyExtendedKeyUsage' : null;
   const signature = signatureAlgorithmOf(parts?.signatureAlgorithm ?? null);

@@ -76,6 +76,13 @@ describe('summarizeCertificate', () => {
     expect(mid.signatureAlgorithm).toBe('ecdsa-with-SHA384');
   });
 
+  it('reads a negative pathLenConstraint as 0, the way OpenSSL does, and says so', async () => {
+    const hostile = await issue({ name: 'CN=Negative Path CA', kind: 'p256', extensions: [new x509.BasicConstraintsExtension(true, -1, true)] });
+    const s = summarizeCertificate(hostile.der);
+    expect(s.basicConstraints).toEqual({ ca: true, pathLen: 0 });
+    expect(s.issues).toEqual(['The basicConstraints pathLenConstraint is negative (-1), which RFC 5280 does not allow; it is read as 0.']);
+  });
+
   it('says a certificate without EKU allows any purpose', () => {
     const s = summarizeCertificate(chain.intermediate.der);
     expect(s.extendedKeyUsage).toBeNull();
