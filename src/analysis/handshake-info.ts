@@ -37,8 +37,9 @@ export interface ClientHelloInfo {
   readonly sslv2Format: boolean;
   /** Client random, lower-case hex (matches a key log's CLIENT_RANDOM). */
   readonly random: string;
-  readonly ja3: string;
-  readonly ja3Hash: string;
+  /** Null for an SSLv2-format ClientHello, which JA3 does not cover. */
+  readonly ja3: string | null;
+  readonly ja3Hash: string | null;
   readonly ja4: string;
   readonly ja4r: string;
   /** Problems found while decoding (extension trailing bytes, duplicates, …). */

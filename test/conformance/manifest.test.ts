@@ -83,7 +83,7 @@ function actualFacts(c: Connection, analysis: CaptureAnalysis): Record<string, u
     hello_retry_request: hs?.helloRetryRequest != null,
     resumed: f.resumed,
     client_hello_format: ch === null ? null : ch.sslv2Format ? 'SSLv2' : 'TLS',
-    ja3: ch?.ja3Hash === '' ? null : (ch?.ja3Hash ?? null),
+    ja3: ch?.ja3Hash ?? null,
     ja3s: sh?.ja3sHash ?? null,
     ja4: ch?.ja4 ?? null,
     zeek_ssl_history: c.history,
