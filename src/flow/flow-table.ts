@@ -42,11 +42,15 @@ export const FLOW_DEFAULTS = {
 
 /** What is remembered of a connection that ended by FIN or RST (flat: one small object each). */
 interface Tombstone {
+  readonly key: string;
   readonly initIp: string;
   readonly initPort: number;
   readonly syn0: number | null;
   readonly syn1: number | null;
   readonly until: number;
+  /** Neighbours in burial order, so the oldest is found and any one is forgotten in O(1). */
+  older: Tombstone | null;
+  newer: Tombstone | null;
 }
 
 /** How often (capture seconds) the idle sweep looks at the least recently active connections. */
@@ -93,8 +97,14 @@ export class FlowTable {
    */
   private oldest: Connection | null = null;
   private newest: Connection | null = null;
-  /** Recently closed 4-tuples, oldest first. */
+  /**
+   * Recently closed 4-tuples, also linked oldest first: finding the oldest by iterating the map
+   * from its start walks every slot that deletions left behind, a cost that grew with the
+   * number of connections closed.
+   */
   private readonly closed = new Map<string, Tombstone>();
+  private oldestTomb: Tombstone | null = null;
+  private newestTomb: Tombstone | null = null;
   private readonly budget: HeldBudget;
   private readonly limits: { readonly maxOutOfOrderBytes: number; readonly maxEventsPerConnection: number };
   private readonly maxConnections: number;
@@ -164,7 +174,7 @@ export class FlowTable {
           this.late++;
           return;
         }
-        this.closed.delete(key);
+        this.forget(tomb);
       }
       conn = new Connection(key, this.nextId++, seg, now, this.factory, this.budget, this.limits);
       this.open.set(key, conn);
@@ -183,6 +193,7 @@ export class FlowTable {
     for (let conn = this.oldest; conn !== null; conn = conn.lruNext) conn.end('open', conn.lastFrame, conn.lastTime);
     this.open.clear();
     this.closed.clear();
+    this.oldestTomb = this.newestTomb = null;
     this.oldest = null;
     this.newest = null;
   }
@@ -203,10 +214,7 @@ export class FlowTable {
     for (let conn = this.oldest; conn !== null && now - conn.lastSec > this.idleTimeout; conn = this.oldest) {
       this.endOpen(conn, 'idle', null);
     }
-    for (const [key, tomb] of this.closed) {
-      if (tomb.until >= now) break;
-      this.closed.delete(key);
-    }
+    while (this.oldestTomb !== null && this.oldestTomb.until < now) this.forget(this.oldestTomb);
   }
 
   private evictOldest(seg: TcpSegment): void {
@@ -258,19 +266,32 @@ export class FlowTable {
   private bury(conn: Connection, now: number): void {
     if (this.linger <= 0 || this.maxClosed <= 0) return;
     // A 4-tuple is never open and buried at once (a tombstone is removed when its 4-tuple reopens).
-    this.closed.set(conn.key, {
+    const earlier = this.closed.get(conn.key);
+    if (earlier !== undefined) this.forget(earlier);
+    const tomb: Tombstone = {
+      key: conn.key,
       initIp: conn.info.initiator.ip,
       initPort: conn.info.initiator.port,
       syn0: conn.synSeq[0],
       syn1: conn.synSeq[1],
       until: now + this.linger,
-    });
-    if (this.closed.size > this.maxClosed) {
-      for (const key of this.closed.keys()) {
-        this.closed.delete(key);
-        break;
-      }
-    }
+      older: this.newestTomb,
+      newer: null,
+    };
+    this.closed.set(conn.key, tomb);
+    if (this.newestTomb === null) this.oldestTomb = tomb;
+    else this.newestTomb.newer = tomb;
+    this.newestTomb = tomb;
+    if (this.closed.size > this.maxClosed && this.oldestTomb !== null) this.forget(this.oldestTomb);
+  }
+
+  private forget(tomb: Tombstone): void {
+    this.closed.delete(tomb.key);
+    if (tomb.older === null) this.oldestTomb = tomb.newer;
+    else tomb.older.newer = tomb.newer;
+    if (tomb.newer === null) this.newestTomb = tomb.older;
+    else tomb.newer.older = tomb.older;
+    tomb.older = tomb.newer = null;
   }
 }
 

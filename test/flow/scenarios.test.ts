@@ -433,6 +433,36 @@ describe('flow table details', () => {
     expect(rec.infos[3]!.initiator.port).toBe(1000);
   });
 
+  it('maxClosedConnections: a 4-tuple reopened and closed again counts as the newest closed one', () => {
+    const rec = new Recorder();
+    const table = new FlowTable(rec.factory, { maxClosedConnections: 3 });
+    const at = (port: number) => ({ ip: '10.0.0.7', port });
+    // A, B, C closed by RST; A reopens with a SYN and is reset again, so it is now the newest.
+    for (const [i, port] of [1000, 1001, 1002].entries()) table.addSegment(makeSegment({ dir: 0, seq: 1, flags: 'R', client: at(port) }, i + 1));
+    table.addSegment(makeSegment({ dir: 0, seq: 100, flags: 'S', client: at(1000) }, 4));
+    table.addSegment(makeSegment({ dir: 0, seq: 101, flags: 'R', client: at(1000) }, 5));
+    // D closes: the oldest, B, is forgotten; C and A (reburied) are still remembered.
+    table.addSegment(makeSegment({ dir: 0, seq: 1, flags: 'R', client: at(1003) }, 6));
+    expect(table.stats()).toMatchObject({ connections: 5, open: 0 });
+    for (const [i, port] of [1000, 1001, 1002, 1003].entries()) table.addSegment(makeSegment({ dir: 0, seq: 1, client: at(port) }, 10 + i));
+    expect(table.stats()).toMatchObject({ connections: 6, lateSegments: 3 });
+    expect(rec.infos[5]!.initiator.port).toBe(1001);
+  });
+
+  it('the idle sweep forgets expired tombstones oldest first and keeps the rest', () => {
+    const rec = new Recorder();
+    const table = new FlowTable(rec.factory, { closedLingerSeconds: 10 });
+    const at = (port: number) => ({ ip: '10.0.0.7', port });
+    table.addSegment(makeSegment({ dir: 0, seq: 1, flags: 'R', client: at(2000), t: 1 }, 1));
+    table.addSegment(makeSegment({ dir: 0, seq: 1, flags: 'R', client: at(2001), t: 8 }, 2));
+    table.sweep(12);
+    table.addSegment(makeSegment({ dir: 0, seq: 1, client: at(2000), t: 12 }, 3));
+    table.addSegment(makeSegment({ dir: 0, seq: 1, client: at(2001), t: 12 }, 4));
+    // 2000's tombstone (until 11) expired and its ACK opened a connection; 2001's (until 18) absorbed it.
+    expect(table.stats()).toMatchObject({ connections: 3, lateSegments: 1 });
+    expect(rec.infos[2]!.initiator.port).toBe(2000);
+  });
+
   it('events past maxEventsPerConnection are reported but not kept', () => {
     const segs: SegSpec[] = [...HANDSHAKE, { dir: 0, seq: c(0), data: 'a' }];
     for (let i = 0; i < 5; i++) segs.push({ dir: 0, seq: c(0) });
