@@ -113,7 +113,12 @@ export async function ndjsonFile(
     const r =
       split === null
         ? await streamNdjson(source, label, filters, write, { ...(await analyzeOptions(filters)), ...extra })
-        : await streamNdjsonSplit(split.script, source, label, filters, write, { threads: split.threads, ...(extra.onProgress !== undefined ? { onProgress: extra.onProgress } : {}), ...(extra.signal !== undefined ? { signal: extra.signal } : {}) });
+        : await streamNdjsonSplit(split.script, source, label, filters, write, {
+            threads: split.threads,
+            ...(extra.onProgress !== undefined ? { onProgress: extra.onProgress } : {}),
+            ...(extra.signal !== undefined ? { signal: extra.signal } : {}),
+            ...(extra.beforeChunk !== undefined ? { beforeChunk: extra.beforeChunk } : {}),
+          });
     return { error: null, failOnHit: r.failOnHit };
   } catch (err) {
     const message = messageOf(path, err);

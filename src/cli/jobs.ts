@@ -4,7 +4,7 @@
  *
  * NDJSON text of the file at the head of the order is passed through as it arrives; text of
  * later files waits until every earlier file is done. A worker whose text waits stops reading
- * once `MAX_UNWRITTEN_CHARS` of it are held, until its file comes to the head.
+ * once `maxHeldOutputChars` of it are held, until its file comes to the head.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -29,10 +29,11 @@ export interface JobAck {
 }
 
 /**
- * NDJSON characters a worker may have sent and not yet seen written. A file that is not first in
- * the order has its text held in memory until the files before it are done (never in a temporary
- * file: nothing is written but the output asked for); past this, its worker waits, so the memory
- * of held output stays bounded (about 2 bytes per character at most, per worker).
+ * Default of `--limit maxHeldOutputChars`: NDJSON characters a worker may have sent and not yet
+ * seen written. A file that is not first in the order has its text held in memory until the files
+ * before it are done (never in a temporary file: nothing is written but the output asked for);
+ * past this, its worker waits, so the memory of held output stays bounded (about 2 bytes per
+ * character at most, per worker).
  */
 export const MAX_UNWRITTEN_CHARS = 128 * 1024 * 1024;
 
@@ -76,12 +77,22 @@ export async function runJobs(
   onText: (text: string) => void,
   onDone: (index: number, outcome: FileOutcome) => void,
   interrupt?: AbortSignal,
+  outputReady?: () => Promise<void> | undefined,
 ): Promise<void> {
   const waiting: string[][] = paths.map(() => []);
   const workerOf: (Worker | undefined)[] = paths.map(() => undefined);
+  // Who analyzed each file, kept after it is done: its text may be written (and the credit given
+  // back) only once earlier files are done, and a worker that never got that credit back would
+  // wait forever before a later file.
+  const analyzedBy: (Worker | undefined)[] = paths.map(() => undefined);
+  // A worker's credit comes back once its text is written and the output has room for more, so
+  // a slow reader of stdout holds the workers back instead of the text piling up here.
   const ack = (index: number, chars: number): void => {
     const message: JobAck = { kind: 'ack', chars };
-    workerOf[index]?.postMessage(message);
+    const send = (): void => analyzedBy[index]?.postMessage(message);
+    const wait = outputReady?.();
+    if (wait === undefined) send();
+    else void wait.then(send);
   };
   const outcomes: (FileOutcome | undefined)[] = paths.map(() => undefined);
   let head = 0;
@@ -135,6 +146,7 @@ export async function runJobs(
           }
           const job: JobRequest = { index, path, mode, filters };
           workerOf[index] = worker;
+          analyzedBy[index] = worker;
           worker.postMessage(job);
         };
         worker.on('message', (reply: JobReply) => {

@@ -54,6 +54,7 @@ const RUN_LIMITS = {
   maxTrustFileBytes: { unit: 'bytes', min: 1 },
   maxTrustDirectoryFiles: { unit: 'count', min: 1 },
   maxTrustStoreEntries: { unit: 'count', min: 1 },
+  maxHeldOutputChars: { unit: 'count', min: 0 },
 } as const satisfies Record<string, LimitSpec>;
 
 export type AnalysisLimitName = keyof typeof ANALYSIS_LIMITS;

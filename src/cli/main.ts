@@ -15,11 +15,26 @@ process.once('SIGINT', () => {
   process.once('SIGINT', () => process.exit(130));
 });
 
+// One promise for everyone waiting on stdout's room (the reading, each worker's credit), so
+// waiting adds one 'drain' listener at most.
+let stdoutDrained: Promise<void> | null = null;
+function stdoutReady(): Promise<void> | undefined {
+  if (!process.stdout.writableNeedDrain) return undefined;
+  stdoutDrained ??= new Promise<void>((resolve) => {
+    process.stdout.once('drain', () => {
+      stdoutDrained = null;
+      resolve();
+    });
+  });
+  return stdoutDrained;
+}
+
 const code = await runCli(process.argv.slice(2), {
   interrupt: interrupt.signal,
   stdin: process.stdin,
   stdout: (s) => process.stdout.write(s),
   stdoutBytes: (b) => process.stdout.write(b),
+  stdoutReady,
   stderr: (s) => process.stderr.write(s),
   stdoutIsTty: process.stdout.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,

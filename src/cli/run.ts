@@ -48,6 +48,12 @@ export interface CliIo {
    * analyzed, and the report is made of what was read.
    */
   readonly interrupt?: AbortSignal;
+  /**
+   * A promise while stdout holds more than its buffer (undefined when it has room): NDJSON reads
+   * the capture no faster than the reader of stdout takes the lines (`| jq`, `| gzip`), so
+   * memory does not grow with the output.
+   */
+  readonly stdoutReady?: () => Promise<void> | undefined;
 }
 
 /** How long standard input may still deliver after Ctrl-C (the producer, e.g. tcpdump, got it too and is closing the pipe). */
@@ -206,7 +212,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const listing = new RunListing(o.maxReportConnections);
   let unreadable = 0;
   let failOnHit = false;
-  await analyzeAll(o, files, io, 'report', () => undefined, (f, outcome) => {
+  await analyzeAll(o, files, io, 'report', () => undefined, undefined, (f, outcome) => {
     if (outcome.capture !== undefined) listing.add(outcome.capture);
     if (outcome.failOnHit === true) failOnHit = true;
     if (outcome.error !== null) {
@@ -234,7 +240,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     throw err;
   }
   if (o.output !== null) await writePieces(o.output, pieces);
-  else if (!o.quiet) for (const piece of pieces) io.stdout(piece);
+  else if (!o.quiet) {
+    for (const piece of pieces) {
+      io.stdout(piece);
+      await io.stdoutReady?.();
+    }
+  }
 
   if (unreadable > 0 && unreadable === files.length) return EXIT_USAGE;
   // Judged on every connection as it ended, listed or not.
@@ -252,6 +263,8 @@ async function analyzeAll(
   io: CliIo,
   mode: 'ndjson' | 'report',
   onText: NdjsonWrite,
+  /** Output pacing: awaited before each read (and before a worker may send more), when the output can fall behind. */
+  outputReady: (() => Promise<void> | undefined) | undefined,
   onDone: (file: InputFile, outcome: FileOutcome) => void,
 ): Promise<void> {
   const filters = filterOptions(o);
@@ -260,7 +273,7 @@ async function analyzeAll(
   // Standard input belongs to this thread; a single file gains nothing from a worker.
   const interrupt = io.interrupt;
   if (script !== null && jobs > 1 && files.length > 1 && !files.some((f) => f.path === '-')) {
-    await runJobs(script, files.map((f) => f.path), jobs, mode, filters, onText, (i, outcome) => onDone(files[i] as InputFile, outcome), interrupt);
+    await runJobs(script, files.map((f) => f.path), jobs, mode, filters, onText, (i, outcome) => onDone(files[i] as InputFile, outcome), interrupt, outputReady);
     return;
   }
   for (const f of files) {
@@ -276,6 +289,7 @@ async function analyzeAll(
     const extra = {
       ...(progress === null ? {} : { onProgress: (bytes: number, packets: number, gzip: boolean) => progress.update(bytes, packets, gzip) }),
       ...(signal === undefined ? {} : { signal }),
+      ...(outputReady === undefined ? {} : { beforeChunk: outputReady }),
     };
     const split = mode === 'ndjson' && files.length === 1 ? splitWorkers(o.jobs) : null;
     const outcome = mode === 'ndjson' ? await ndjsonFile(f.path, source, filters, onText, extra, split) : await reportFile(f.path, source, filters, extra);
@@ -320,7 +334,9 @@ async function runNdjson(o: CliOptions, files: readonly InputFile[], io: CliIo):
   let unreadable = 0;
   let hit = false;
   try {
-    await analyzeAll(o, files, io, 'ndjson', write, (f, outcome) => {
+    // Lines to stdout wait for its reader; a file (-o) is written synchronously and never falls behind.
+    const outputReady = out === null && !o.quiet ? io.stdoutReady : undefined;
+    await analyzeAll(o, files, io, 'ndjson', write, outputReady, (f, outcome) => {
       if (outcome.failOnHit === true) hit = true;
       if (outcome.error !== null) {
         unreadable++;

@@ -1,7 +1,7 @@
 /**
  * Worker thread of `--jobs N`: analyzes the files it is sent, one at a time, and posts back
  * NDJSON text in batches (as connections end) or the filtered capture report. Text it has sent
- * and not yet seen written (acknowledged) is bounded: past `MAX_UNWRITTEN_CHARS` the reading of
+ * and not yet seen written (acknowledged) is bounded: past `maxHeldOutputChars` the reading of
  * the capture waits for acknowledgements.
  */
 import { parentPort } from 'node:worker_threads';
@@ -12,9 +12,10 @@ import type { JobAck, JobReply, JobRequest, JobStop } from './jobs.js';
 const port = parentPort;
 if (port !== null) {
   let unwritten = 0;
+  let maxHeld = MAX_UNWRITTEN_CHARS;
   let resume: (() => void) | null = null;
   const beforeChunk = (): Promise<void> | undefined =>
-    unwritten <= MAX_UNWRITTEN_CHARS
+    unwritten <= maxHeld
       ? undefined
       : new Promise<void>((resolve) => {
           resume = resolve;
@@ -28,7 +29,7 @@ if (port !== null) {
     }
     if ('kind' in message) {
       unwritten -= message.chars;
-      if (unwritten <= MAX_UNWRITTEN_CHARS && resume !== null) {
+      if (unwritten <= maxHeld && resume !== null) {
         const r = resume;
         resume = null;
         r();
@@ -36,6 +37,7 @@ if (port !== null) {
       return;
     }
     const job = message;
+    maxHeld = job.filters.limits?.maxHeldOutputChars ?? MAX_UNWRITTEN_CHARS;
     const stopper = new AbortController();
     current = stopper;
     const signal = stopper.signal;

@@ -15,6 +15,10 @@ export interface CliSetting {
   readonly env?: Record<string, string>;
   readonly stdoutIsTty?: boolean;
   readonly columns?: number;
+  /** Stands for stdout's room (see CliIo.stdoutReady). */
+  readonly stdoutReady?: () => Promise<void> | undefined;
+  /** Called with each piece written to stdout, as it is written. */
+  readonly onStdout?: (s: string) => void;
 }
 
 export async function runInProcess(argv: readonly string[], setting: CliSetting = {}): Promise<CliRun> {
@@ -22,10 +26,14 @@ export async function runInProcess(argv: readonly string[], setting: CliSetting 
   let err = '';
   const io: CliIo = {
     stdin: setting.stdin ?? Readable.from([]),
-    stdout: (s) => void (out += s),
+    stdout: (s) => {
+      out += s;
+      setting.onStdout?.(s);
+    },
     stderr: (s) => void (err += s),
     stdoutIsTty: setting.stdoutIsTty ?? false,
     ...(setting.columns !== undefined ? { columns: setting.columns } : {}),
+    ...(setting.stdoutReady !== undefined ? { stdoutReady: setting.stdoutReady } : {}),
     env: setting.env ?? {},
   };
   const code = await runCli([...argv], io);

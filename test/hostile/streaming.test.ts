@@ -14,6 +14,8 @@ import { ROOT, SAMPLES, bytesOf, loadSchemaValidator } from './support.js';
 import type { PcapStream } from './support.js';
 import { certificateBody, clientHelloRecord, concat, connection, goodConnection, handshakeMessage, inRecords, serverHelloRecord } from './tls-bytes.js';
 import { runInProcess } from '../cli/run-in-process.js';
+import { encodePcap } from '../../src/capture/writer.js';
+import { buildFrame } from '../fixtures/frame-builder.js';
 import type { CliRun } from '../cli/run-in-process.js';
 
 function run(argv: string[], stdin?: Readable, tty = false): Promise<CliRun> {
@@ -101,6 +103,43 @@ describe('terminal and file output hygiene', () => {
   });
 });
 
+describe('a slow reader of stdout', () => {
+  it('holds the reading back: NDJSON never runs far ahead of what stdout took', async () => {
+    // 3,000 connections, ~2 MB of NDJSON, read 4 KiB at a time. Stdout here has a 256 KiB
+    // buffer that empties only when the analysis waits for it, as a pipe to a slow reader does.
+    const bytes = bytesOf((s) => {
+      for (let i = 0; i < 3000; i++) goodConnection(s, 10_000 + i);
+    });
+    const ROOM = 256 * 1024;
+    let buffered = 0;
+    let most = 0;
+    let waits = 0;
+    const r = await runInProcess(['--format', 'ndjson', '--limit', 'chunkBytes=4096', '-'], {
+      stdin: pipeOf(bytes),
+      onStdout: (s) => {
+        buffered += s.length;
+        most = Math.max(most, buffered);
+      },
+      stdoutReady: () => {
+        if (buffered <= ROOM) return undefined;
+        waits++;
+        return new Promise<void>((resolve) =>
+          setImmediate(() => {
+            buffered = 0;
+            resolve();
+          }),
+        );
+      },
+    });
+    expect(r.code).toBe(0);
+    expect(r.out.length).toBeGreaterThan(8 * ROOM);
+    expect(r.out.trim().split('\n')).toHaveLength(3000);
+    expect(waits).toBeGreaterThan(0);
+    // Past the buffer by at most one batch of lines (64 Ki characters) and what one 4 KiB read ends.
+    expect(most).toBeLessThan(ROOM + 64 * 1024 + 64 * 1024);
+  });
+});
+
 const BUILT = existsSync(join(ROOT, 'dist/cli/worker.js'));
 if (!BUILT) console.log('Skipping the --jobs test: the command is not built (run npm run build).');
 
@@ -120,4 +159,24 @@ describe.skipIf(!BUILT)('--jobs over many files', () => {
     const order = lines.map((l) => (JSON.parse(l) as { file: string }).file);
     expect(order).toEqual([...order].sort((a, b) => files.indexOf(a) - files.indexOf(b)));
   }, 120_000);
+
+  it('a worker whose files finish before their turn gets its output credit back (it does not stall)', () => {
+    // The first file is slow (300,000 DNS packets, no connection); meanwhile the other worker
+    // runs through the samples, whose text waits behind it. With almost no credit, a worker that
+    // lost the credit of a finished file would wait forever before its next one.
+    const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-credit-'));
+    const dns = buildFrame({ link: 'ethernet', ipVersion: 4, transport: 'udp', src: '10.9.0.1', dst: '10.9.0.2', srcPort: 5353, dstPort: 53, payload: new Uint8Array(40) }).bytes;
+    const slow = join(dir, 'slow.pcap');
+    writeFileSync(slow, encodePcap(Array.from({ length: 300_000 }, (_, i) => ({ time: { sec: 1_700_000_000 + Math.floor(i / 1000), nsec: (i % 1000) * 1000 }, bytes: dns })), { linkType: 1 }));
+    const samples = readdirSync(SAMPLES).filter((f) => /\.pcap(ng)?$/.test(f)).sort().map((f) => join(SAMPLES, f));
+    const args = ['--format', 'ndjson', '--limit', 'maxHeldOutputChars=1', slow, ...samples, ...samples];
+    const cli = join(ROOT, 'bin/tlsautopsy');
+    const one = spawnSync(process.execPath, [cli, '--jobs', '1', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const many = spawnSync(process.execPath, [cli, '--jobs', '2', ...args], { encoding: 'utf8', timeout: 60_000 });
+    expect(one.status).toBe(0);
+    expect(many.signal, 'the run with two workers stalled').toBeNull();
+    expect(many.status).toBe(0);
+    expect(many.stdout).toBe(one.stdout);
+    expect(many.stdout.split('\n').length).toBeGreaterThan(2 * samples.length);
+  }, 150_000);
 });

@@ -65,6 +65,8 @@ export interface SplitOptions {
   readonly chunkBytes?: number;
   /** Stops reading (Ctrl-C): the connections read so far are ended and written, as with one thread. */
   readonly signal?: AbortSignal;
+  /** Awaited before each read, beside the split's own pacing: a slow reader of the output holds the reading back. */
+  readonly beforeChunk?: () => Promise<void> | undefined;
 }
 
 /**
@@ -207,7 +209,9 @@ export async function streamNdjsonSplit(
           beforeChunk: () => {
             if (failure !== null) throw failure;
             if (pending()) flushRound();
-            return sent - merged >= MAX_ROUNDS_IN_FLIGHT ? drain(MAX_ROUNDS_IN_FLIGHT - 1) : undefined;
+            const rounds = sent - merged >= MAX_ROUNDS_IN_FLIGHT ? drain(MAX_ROUNDS_IN_FLIGHT - 1) : undefined;
+            const output = options.beforeChunk?.();
+            return output === undefined ? rounds : rounds === undefined ? output : Promise.all([rounds, output]).then(() => undefined);
           },
         },
       );
