@@ -111,4 +111,15 @@ describe('fixture scenarios: facts', () => {
     expect(c?.gaps.some((g) => g.reason === 'snap-length')).toBe(true);
   });
 
+  it('a HelloRetryRequest between OpenSSL peers: both ClientHellos, the group asked for, and the handshake after it', async () => {
+    const { pairs } = await analyzedScenario('tls13-hello-retry-mtls-ok');
+    const hs = pairs[0]?.connection?.handshakes[0];
+    expect(hs?.helloRetryRequest?.isHelloRetryRequest).toBe(true);
+    // The client offered a key share for X25519 (29) only; the server accepts P-256 (23) alone.
+    expect(hs?.helloRetryRequest?.hrrGroup).toBe(23);
+    expect(hs?.secondClientHello).not.toBeNull();
+    expect(hs?.serverHello?.isHelloRetryRequest).toBe(false);
+    expect(hs?.serverHello?.keyShareGroup).toBe(23);
+    expect(pairs[0]?.verdict?.status).toBe('ok');
+  });
 });

@@ -40,6 +40,8 @@ const WANT: Readonly<Record<ScenarioName, Readonly<Record<number, Want>>>> = {
   'tls13-rsa-server-mtls-ok': { 50111: OK13 },
   // OpenSSL at its default security level accepts an RSA-1024 client key.
   'tls13-client-cert-rsa1024': { 50119: OK13 },
+  // The HelloRetryRequest is part of a normal handshake: no finding of its own.
+  'tls13-hello-retry-mtls-ok': { 50120: OK13 },
   'version-mismatch': { 50112: { status: 'failed', stage: 'server-hello', mtls: 'unknown', errors: ['protocol-version-mismatch'] } },
   'no-common-cipher': { 50113: { status: 'failed', stage: 'server-hello', mtls: 'unknown', errors: ['no-common-cipher-suite'] } },
   'server-rst-after-client-hello': { 50114: { status: 'failed', stage: 'server-hello', mtls: 'unknown', errors: ['server-reset-after-client-hello'] } },
