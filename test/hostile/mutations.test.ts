@@ -266,6 +266,23 @@ describe('mutation campaigns over the sample captures', () => {
     expect(analysis.connections[0]?.anomalies.map((a) => a.code)).toContain('tls.record.empty');
   });
 
+  it('data from before the first byte seen of a stream: the anomaly says where, with a negative offset the schema allows', async () => {
+    // Found by a longer bit-flip campaign: a flipped sequence number put a segment 2^31 bytes back.
+    const bytes = bytesOf((s) => {
+      const c = ip(10, 0, 0, 1);
+      const sv = ip(10, 0, 0, 2);
+      s.add({ src: c, dst: sv, sport: 1112, dport: 443, seq: 1000, flags: F.SYN });
+      s.add({ src: sv, dst: c, sport: 443, dport: 1112, seq: 5000, ack: 1001, flags: F.SYN | F.ACK });
+      s.add({ src: c, dst: sv, sport: 1112, dport: 443, seq: 1001, ack: 5001, flags: F.PSH | F.ACK, payload: clientHelloRecord('before.example') });
+      s.add({ src: sv, dst: c, sport: 443, dport: 1112, seq: 5001 - 0x80000000, ack: 1001, flags: F.PSH | F.ACK, payload: new Uint8Array(10) });
+    });
+    await check(bytes);
+    const analysis = await analyzeCapture((async function* () { yield bytes; })());
+    const before = analysis.connections[0]?.anomalies.find((a) => a.code === 'tcp.data_before_stream_start');
+    expect(before?.frame).toBe(4);
+    expect(before?.offset).toBe(-0x80000000);
+  });
+
   it('the command exits 0 or 2 with a one-line message and a schema-valid JSON report for mutated input on stdin', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: inputs.length - 1 }), fc.nat({ max: Object.keys(MUTATIONS).length - 1 }), draws, async (which, m, r) => {
