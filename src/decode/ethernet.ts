@@ -12,7 +12,7 @@
  *
  *   802.2 LLC: u8 dsap; u8 ssap; u8 control;  SNAP (dsap = ssap = 0xaa, control 3): u8 oui[3]; u16 ether_type;
  */
-import { fail, ok, type Decoded } from '../tls/decoded.js';
+import { fail, ok, type Decoded } from '../util/decoded.js';
 import { ETHERTYPE, NO_VLANS, type LinkHeader } from './link-header.js';
 
 /** Most VLAN tags read before the frame is called malformed (real stacks use 1–2). */

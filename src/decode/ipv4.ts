@@ -20,7 +20,7 @@
  * The payload ends at total_length, not at the end of the frame: Ethernet pads short frames
  * to 60 bytes and some captures keep the FCS, and both must not become payload.
  */
-import { fail, ok, type Decoded, type DecodeIssue } from '../tls/decoded.js';
+import { fail, ok, type Decoded, type DecodeIssue } from '../util/decoded.js';
 import { plainAddressFormatter, type AddressFormatter } from './address.js';
 
 /** A decoded IPv4 header, with where its payload lies in the input. */

@@ -22,7 +22,7 @@
  *   Fragment header (what follows it is in the fragmentable part), or after
  *   MAX_EXTENSION_HEADERS headers.
  */
-import { fail, ok, type Decoded, type DecodeIssue } from '../tls/decoded.js';
+import { fail, ok, type Decoded, type DecodeIssue } from '../util/decoded.js';
 import { plainAddressFormatter, type AddressFormatter } from './address.js';
 
 /** Longest extension header chain walked before the packet is called malformed. */

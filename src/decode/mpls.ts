@@ -6,7 +6,7 @@
  * After the bottom entry the payload type is not signalled; like Wireshark, the first nibble
  * decides: 4 IPv4, 6 IPv6, anything else (pseudowire control word, Ethernet) is named "mpls payload".
  */
-import { fail, ok, type Decoded } from '../tls/decoded.js';
+import { fail, ok, type Decoded } from '../util/decoded.js';
 import { ETHERTYPE, type LinkHeader } from './link-header.js';
 
 /** Most label stack entries read before the packet is called malformed. */

@@ -10,7 +10,7 @@
  * 28 FreeBSD/DragonFly, 30 macOS/iOS. For NULL the byte order is found from the value: a
  * known family read little-endian wins, then big-endian.
  */
-import { fail, ok, type Decoded } from '../tls/decoded.js';
+import { fail, ok, type Decoded } from '../util/decoded.js';
 import { ETHERTYPE, NO_VLANS, type LinkHeader } from './link-header.js';
 
 /** A decoded NULL/LOOP header. */

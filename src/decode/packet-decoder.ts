@@ -12,7 +12,7 @@
  * view; address strings come from a cache.
  */
 import type { Anomaly } from '../util/anomaly.js';
-import type { DecodeIssue, Decoded } from '../tls/decoded.js';
+import type { DecodeIssue, Decoded } from '../util/decoded.js';
 import type { Packet } from '../capture/types.js';
 import type { DecodeOutcome, DecodeStats, DecoderOptions, TcpSegment, UdpDatagram } from './types.js';
 import { AddressCache } from './address.js';

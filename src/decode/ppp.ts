@@ -15,7 +15,7 @@
  *     u16 ppp_protocol;
  *   } PppoeSession;               // 8 bytes
  */
-import { fail, ok, type Decoded } from '../tls/decoded.js';
+import { fail, ok, type Decoded } from '../util/decoded.js';
 import { ETHERTYPE, type LinkHeader } from './link-header.js';
 
 const PPP_NAMES = new Map<number, string>([

@@ -5,7 +5,7 @@
  *     IPv4 or IPv6, told apart by the first nibble.
  *   LINKTYPE_IPV4 (228): IPv4 only.   LINKTYPE_IPV6 (229): IPv6 only.
  */
-import { fail, ok, type Decoded } from '../tls/decoded.js';
+import { fail, ok, type Decoded } from '../util/decoded.js';
 import { ETHERTYPE, NO_VLANS, type LinkHeader } from './link-header.js';
 
 /** Link types whose frames are bare IP packets. */

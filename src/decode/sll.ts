@@ -9,7 +9,7 @@
  *     u16 protocol;         // EtherType for most ARPHRD types; 0x0004 = 802.2 LLC frame follows
  *   } SllHeader;            // 16 bytes, all big-endian
  */
-import { fail, ok, type Decoded } from '../tls/decoded.js';
+import { fail, ok, type Decoded } from '../util/decoded.js';
 import { decodeVlanTags } from './ethernet.js';
 import { NO_VLANS, type LinkHeader } from './link-header.js';
 

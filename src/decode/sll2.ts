@@ -11,7 +11,7 @@
  *     u8  address[8];
  *   } Sll2Header;            // 20 bytes, all big-endian
  */
-import { fail, ok, type Decoded } from '../tls/decoded.js';
+import { fail, ok, type Decoded } from '../util/decoded.js';
 import type { LinkHeader } from './link-header.js';
 import { cookedPayload } from './sll.js';
 

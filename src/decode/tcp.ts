@@ -22,7 +22,7 @@
  *   Unknown kinds are skipped by their length. A known kind with the wrong length is ignored
  *   and noted.
  */
-import { fail, ok, type Decoded, type DecodeIssue } from '../tls/decoded.js';
+import { fail, ok, type Decoded, type DecodeIssue } from '../util/decoded.js';
 import type { TcpOptions } from './types.js';
 
 /** The options of a segment that carries none, shared so such segments allocate nothing for them. */

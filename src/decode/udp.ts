@@ -8,7 +8,7 @@
  *     u16 checksum;          // not verified
  *   } UdpHeader;
  */
-import { fail, ok, type Decoded, type DecodeIssue } from '../tls/decoded.js';
+import { fail, ok, type Decoded, type DecodeIssue } from '../util/decoded.js';
 
 /** A decoded UDP header. */
 export interface UdpHeader {

@@ -9,7 +9,7 @@
  * (2 + a 16-byte Poly1305/GCM tag or HMAC-MD5), shorter odd lengths are garbage.
  * TLS 1.2 allows several alerts in one record; TLS 1.3 forbids it (RFC 8446 §5.1).
  */
-import { fail, ok, type Decoded, type DecodeIssue } from './decoded.js';
+import { fail, ok, type Decoded, type DecodeIssue } from '../util/decoded.js';
 
 /** A decoded alert. */
 export interface Alert {

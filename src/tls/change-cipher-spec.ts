@@ -2,7 +2,7 @@
  * ChangeCipherSpec protocol (RFC 5246 §7.1; RFC 8446 §5 keeps it for middlebox compatibility):
  *   struct { enum { change_cipher_spec(1), (255) } type; } ChangeCipherSpec;   // exactly the byte 0x01
  */
-import { fail, ok, type Decoded } from './decoded.js';
+import { fail, ok, type Decoded } from '../util/decoded.js';
 
 /** A valid ChangeCipherSpec (it has no fields beyond the constant byte). */
 export interface ChangeCipherSpec {

@@ -7,7 +7,7 @@
  */
 import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import type { Timestamp } from '../util/time.js';
-import { decodeDistinguishedName, type DistinguishedName } from '../tls/distinguished-name.js';
+import { decodeDistinguishedName, type DistinguishedName } from './distinguished-name.js';
 import { DER, decodeOid, readDer, readDerChildren, toHex } from './der.js';
 import { EXTENDED_KEY_USAGES, HASH_ALGORITHMS, KEY_USAGE_NAMES, SIGNATURE_ALGORITHMS } from './oids.js';
 import { x509 } from './peculiar.js';

@@ -18,4 +18,4 @@ export {
 } from './certificate-summary.js';
 export { CertificateCache, DEFAULT_CERTIFICATE_CACHE_ENTRIES, type CertificateCacheOptions } from './certificate-cache.js';
 export { summarizePublicKey, type PublicKeySummary } from './public-key.js';
-export { decodeDistinguishedName, formatDistinguishedName, type DistinguishedName } from '../tls/distinguished-name.js';
+export { decodeDistinguishedName, formatDistinguishedName, type DistinguishedName } from './distinguished-name.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ByteReader } from '../../src/tls/byte-reader.js';
+import { ByteReader } from '../../src/util/byte-reader.js';
 
 describe('ByteReader', () => {
   it('reads big-endian integers and reports short input', () => {

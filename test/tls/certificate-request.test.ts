@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ByteReader } from '../../src/tls/byte-reader.js';
+import { ByteReader } from '../../src/util/byte-reader.js';
 import { decodeCertificateAuthorities } from '../../src/tls/extensions/certificate-authorities.js';
 import { decodeCertificateRequest } from '../../src/tls/handshake/certificate-request.js';
-import { decodeDistinguishedName } from '../../src/tls/distinguished-name.js';
+import { decodeDistinguishedName } from '../../src/x509/distinguished-name.js';
 import { locateTbsParts } from '../../src/x509/tbs.js';
 import { concat, ext, hex, makeChain, strictPrefixes, u16, vec16, vec8, type Issued } from '../x509/helpers.js';
 

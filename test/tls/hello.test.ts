@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ByteReader } from '../../src/tls/byte-reader.js';
+import { ByteReader } from '../../src/util/byte-reader.js';
 import { decodeExtensions, type ExtensionContext } from '../../src/tls/extensions/index.js';
 import { decodeClientHello } from '../../src/tls/handshake/client-hello.js';
 import { decodeServerHello, HELLO_RETRY_REQUEST_RANDOM } from '../../src/tls/handshake/server-hello.js';

@@ -1,7 +1,7 @@
 import { createDiffieHellmanGroup, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Decoded } from '../../src/tls/decoded.js';
+import type { Decoded } from '../../src/util/decoded.js';
 import { classifyAlertLength, decodeAlert } from '../../src/tls/alert.js';
 import { decodeChangeCipherSpec } from '../../src/tls/change-cipher-spec.js';
 import { decodeCertificateStatus } from '../../src/tls/handshake/certificate-status.js';
@@ -136,7 +136,7 @@ describe('decodeClientKeyExchange', () => {
   it('reads the length of the encrypted premaster or public value per key exchange', () => {
     expect(value(decodeClientKeyExchange(ckeRsa, { kx: 'RSA' })).encryptedPremasterLength).toBe(256);
     expect(value(decodeClientKeyExchange(ckeEcdhe, { kx: 'ECDHE' })).publicValueLength).toBe(65);
-    expect(value(decodeClientKeyExchange(ckeDhe, { kx: 'DHE' })).publicValueLength).toBe(256);
+    expect(value(decodeClientKeyExchange(ckeDhe, { kx: 'DHE' })).publicValueLength).toBe(dhYs.length);
     expect(value(decodeClientKeyExchange(ckePsk, { kx: 'PSK' })).pskIdentityLength).toBe(8);
     expect(value(decodeClientKeyExchange(ckeRsaPsk, { kx: 'RSA_PSK' }))).toMatchObject({ pskIdentityLength: 2, encryptedPremasterLength: 128 });
     expect(value(decodeClientKeyExchange(ckeEcdhePsk, { kx: 'ECDHE_PSK' }))).toMatchObject({ pskIdentityLength: 2, publicValueLength: 32 });

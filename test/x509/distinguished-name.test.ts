@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeDistinguishedName, distinguishedNamesMatch, escapeDnValue, formatDistinguishedName } from '../../src/tls/distinguished-name.js';
+import { decodeDistinguishedName, distinguishedNamesMatch, escapeDnValue, formatDistinguishedName } from '../../src/x509/distinguished-name.js';
 import { decodeOid } from '../../src/x509/der.js';
 import { locateTbsParts } from '../../src/x509/tbs.js';
 import { bmpString, derName, hex, issue, oid, printableString, tlv, utf8String } from './helpers.js';

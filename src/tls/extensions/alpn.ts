@@ -6,8 +6,8 @@
  *
  * The server's list holds exactly one name. Names are kept raw as well, for JA4's non-ASCII rule.
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { latin1 } from './read-lists.js';
 import type { ExtensionValue } from './types.js';
 

@@ -7,8 +7,8 @@
  * The names are decoded by `certificate-authorities.ts` (shared with the TLS 1.2
  * CertificateRequest); this file only adapts its result to an extension value.
  */
-import type { ByteReader } from '../byte-reader.js';
-import type { Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import type { Decoded } from '../../util/decoded.js';
 import { decodeCertificateAuthorities } from './certificate-authorities.js';
 import type { ExtensionValue } from './types.js';
 

@@ -10,9 +10,9 @@
  * Each DistinguishedName is the DER of an X.501 Name, decoded to RFC 4514-style
  * text by src/tls/distinguished-name.ts (a bad DER name is kept as `#HEX`, not fatal).
  */
-import type { ByteReader } from '../byte-reader.js';
-import { type Decoded, type DecodeIssue, fail, ok } from '../decoded.js';
-import { decodeDistinguishedName } from '../distinguished-name.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { type Decoded, type DecodeIssue, fail, ok } from '../../util/decoded.js';
+import { decodeDistinguishedName } from '../../x509/distinguished-name.js';
 import { ClearingCache } from '../../util/clearing-cache.js';
 
 /** One CA name as sent on the wire and as text. */

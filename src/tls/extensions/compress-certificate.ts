@@ -4,8 +4,8 @@
  *   enum { zlib(1), brotli(2), zstd(3), (65535) } CertificateCompressionAlgorithm;
  *   struct { CertificateCompressionAlgorithm algorithms<2..2^8-2>; } CertificateCompressionAlgorithms;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { readU16s } from './read-lists.js';
 import type { ExtensionValue } from './types.js';
 

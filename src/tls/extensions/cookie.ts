@@ -3,8 +3,8 @@
  *
  *   struct { opaque cookie<1..2^16-1>; } Cookie;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionValue } from './types.js';
 
 /** Decodes cookie (HelloRetryRequest, second ClientHello): its length only. */

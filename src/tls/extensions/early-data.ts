@@ -4,8 +4,8 @@
  *   struct {} Empty;                                   // ClientHello, EncryptedExtensions
  *   struct { uint32 max_early_data_size; } ...;        // NewSessionTicket
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionContext, ExtensionValue } from './types.js';
 
 /** Decodes early_data: an empty indication, or the ticket's max_early_data_size. */

@@ -4,8 +4,8 @@
  *   enum { uncompressed(0), deprecated(1..2), reserved(248..255) } ECPointFormat;
  *   struct { ECPointFormat ec_point_format_list<1..2^8-1> } ECPointFormatList;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { readU8s } from './read-lists.js';
 import type { ExtensionValue } from './types.js';
 

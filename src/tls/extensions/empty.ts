@@ -4,8 +4,8 @@
  *
  *   struct {} Empty;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionValue } from './types.js';
 
 /** Decodes an empty extension; any byte left over is reported by the caller as trailing bytes. */

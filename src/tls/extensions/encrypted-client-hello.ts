@@ -13,8 +13,8 @@
  *      };
  *   } ECHClientHello;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionValue } from './types.js';
 
 /** Decodes a ClientHello's ECH extension: outer (cipher suite, config id, sizes) or inner. */

@@ -4,8 +4,8 @@
  *   enum { peer_allowed_to_send(1), peer_not_allowed_to_send(2), (255) } HeartbeatMode;
  *   struct { HeartbeatMode mode; } HeartbeatExtension;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionValue } from './types.js';
 
 /** Decodes the heartbeat mode (both hellos). */

@@ -8,8 +8,8 @@
  * exactly; when it does not, the extension carries an `issue` (`tls.ext.trailing_bytes`,
  * `tls.ext.truncated`) and the message still decodes. A repeated type gets `tls.ext.duplicate`.
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded, type DecodeIssue } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded, type DecodeIssue } from '../../util/decoded.js';
 import { extensionName } from '../registry/names.js';
 import { decodeAlpn } from './alpn.js';
 import { decodeCompressCertificate } from './compress-certificate.js';

@@ -6,8 +6,8 @@
  *   struct { NamedGroup selected_group; } KeyShareHelloRetryRequest;
  *   struct { KeyShareEntry server_share; } KeyShareServerHello;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionContext, ExtensionValue } from './types.js';
 
 /** Decodes key_share by context: offered shares, the HRR's selected group, or the server's share. */

@@ -3,8 +3,8 @@
  *
  *   enum { 2^9(1), 2^10(2), 2^11(3), 2^12(4), (255) } MaxFragmentLength;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionValue } from './types.js';
 
 /** Decodes max_fragment_length (same form in both directions). */

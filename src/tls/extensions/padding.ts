@@ -1,8 +1,8 @@
 /**
  * padding (21), RFC 7685 §3: extension_data of any length, all zero bytes.
  */
-import type { ByteReader } from '../byte-reader.js';
-import { ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionValue } from './types.js';
 
 /** Decodes padding: its length and whether every byte is zero as the RFC requires. */

@@ -6,8 +6,8 @@
  *   struct { PskIdentity identities<7..2^16-1>; PskBinderEntry binders<33..2^16-1>; } OfferedPsks;   // ClientHello
  *   uint16 selected_identity;                                                                       // ServerHello
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionContext, ExtensionValue } from './types.js';
 
 /** Decodes pre_shared_key: the offer (identity and binder counts) or the server's selected index. */

@@ -4,8 +4,8 @@
  *   enum { psk_ke(0), psk_dhe_ke(1), (255) } PskKeyExchangeMode;
  *   struct { PskKeyExchangeMode ke_modes<1..255>; } PskKeyExchangeModes;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { readU8s } from './read-lists.js';
 import type { ExtensionValue } from './types.js';
 

@@ -1,5 +1,5 @@
 /** Readers for the integer lists most extensions are made of. */
-import type { ByteReader } from '../byte-reader.js';
+import type { ByteReader } from '../../util/byte-reader.js';
 
 /** All of `r` as uint16 values; undefined when the byte count is odd. */
 export function readU16s(r: ByteReader): number[] | undefined {

@@ -3,8 +3,8 @@
  *
  *   uint16 RecordSizeLimit;   // 64..2^14 (+1 in TLS 1.3)
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionValue } from './types.js';
 
 /** Decodes the record size limit (both directions). */

@@ -3,8 +3,8 @@
  *
  *   struct { opaque renegotiated_connection<0..255>; } RenegotiationInfo;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionValue } from './types.js';
 
 /** Decodes renegotiation_info (empty renegotiated_connection on an initial handshake). */

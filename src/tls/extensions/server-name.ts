@@ -8,8 +8,8 @@
  *
  * ServerHello / EncryptedExtensions carry an empty extension_data as acknowledgement.
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { latin1 } from './read-lists.js';
 import type { ExtensionContext, ExtensionValue } from './types.js';
 

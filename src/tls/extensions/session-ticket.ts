@@ -2,8 +2,8 @@
  * session_ticket (35), RFC 5077 §3.2: ClientHello extension_data is the ticket itself
  * (empty = asking for one); the ServerHello carries it empty.
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionContext, ExtensionValue } from './types.js';
 
 /** Decodes session_ticket: the offered ticket's length, or an empty acknowledgement. */

@@ -3,8 +3,8 @@
  *
  *   struct { SignatureScheme supported_signature_algorithms<2..2^16-2>; } SignatureSchemeList;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { readU16s } from './read-lists.js';
 import type { ExtensionValue } from './types.js';
 

@@ -12,8 +12,8 @@
  *
  * ServerHello (TLS ≤ 1.2) and EncryptedExtensions carry it empty.
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { ExtensionContext, ExtensionValue } from './types.js';
 
 /** Decodes status_request by context: request, OCSP response (TLS 1.3 Certificate entry) or empty acknowledgement. */

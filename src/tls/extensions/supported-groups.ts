@@ -3,8 +3,8 @@
  *
  *   struct { NamedGroup named_group_list<2..2^16-1>; } NamedGroupList;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { readU16s } from './read-lists.js';
 import type { ExtensionValue } from './types.js';
 

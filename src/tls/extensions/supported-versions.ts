@@ -8,8 +8,8 @@
  *       };
  *   } SupportedVersions;
  */
-import type { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import type { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { readU16s } from './read-lists.js';
 import type { ExtensionContext, ExtensionValue } from './types.js';
 

@@ -6,7 +6,7 @@
  *       opaque extension_data<0..2^16-1>;
  *   } Extension;
  */
-import type { DecodeIssue } from '../decoded.js';
+import type { DecodeIssue } from '../../util/decoded.js';
 
 /** The message an extension block belongs to; it selects the variant of context-dependent extensions (RFC 8446 §4.2 table). */
 export type ExtensionContext =

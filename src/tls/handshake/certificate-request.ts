@@ -21,8 +21,8 @@
  *
  *   opaque DistinguishedName<1..2^16-1>;   // DER X.501 Name
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded, type DecodeIssue } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded, type DecodeIssue } from '../../util/decoded.js';
 import { decodeCertificateAuthorities, readDistinguishedNames, type CertificateAuthorityName } from '../extensions/certificate-authorities.js';
 import { decodeExtensions } from '../extensions/index.js';
 import { readU8s } from '../extensions/read-lists.js';

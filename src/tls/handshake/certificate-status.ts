@@ -11,8 +11,8 @@
  *       } response;
  *   } CertificateStatus;
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 
 /** A decoded CertificateStatus. */
 export interface CertificateStatus {

@@ -8,8 +8,8 @@
  * SSL 3.0 – TLS 1.1 (RFC 4346 §7.4.8): struct { opaque signature<0..2^16-1>; } — the
  *   algorithm is implied by the certificate's key (RSA: MD5+SHA-1, DSA/ECDSA: SHA-1).
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 
 /** Decoding context. */
 export interface CertificateVerifyContext {

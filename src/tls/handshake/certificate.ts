@@ -23,8 +23,8 @@
  * An empty certificate_list is the client's "I have no certificate for you" in mutual TLS
  * (RFC 5246 §7.4.6, RFC 8446 §4.4.2.4); it is reported as `isEmpty`, not as an error.
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded, type DecodeIssue } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded, type DecodeIssue } from '../../util/decoded.js';
 import { decodeExtensions } from '../extensions/index.js';
 import type { Extension } from '../extensions/types.js';
 

@@ -10,8 +10,8 @@
  *       Extension extensions<8..2^16-1>;                    // absent in some TLS ≤ 1.2 hellos
  *   } ClientHello;
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { decodeExtensions, ExtensionType } from '../extensions/index.js';
 import type { CertificateAuthorityName, Extension, ExtensionValue } from '../extensions/types.js';
 import { readU16s, readU8s } from '../extensions/read-lists.js';

@@ -14,8 +14,8 @@
  *
  * An empty body with a static DH/ECDH suite is the "implicit" encoding (client certificate carries the key).
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import type { KeyExchangeKind } from './server-key-exchange.js';
 
 /** Decoding context. */

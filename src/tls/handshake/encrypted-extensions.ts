@@ -2,8 +2,8 @@
  * EncryptedExtensions (TLS 1.3, RFC 8446 §4.3.1):
  *   struct { Extension extensions<0..2^16-1>; } EncryptedExtensions;
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { decodeExtensions } from '../extensions/index.js';
 import type { Extension } from '../extensions/types.js';
 

@@ -8,7 +8,7 @@
  *
  * Only the length is checked: verifying it needs the session keys.
  */
-import { ok, type Decoded, type DecodeIssue } from '../decoded.js';
+import { ok, type Decoded, type DecodeIssue } from '../../util/decoded.js';
 
 /** Decoding context: the negotiated version (0x0300 … 0x0304), when known. */
 export interface FinishedContext {

@@ -2,7 +2,7 @@
  * HelloRequest (TLS ≤ 1.2, RFC 5246 §7.4.1.1): struct { } HelloRequest;
  * The server asks the client to renegotiate.
  */
-import { fail, ok, type Decoded } from '../decoded.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 
 /** A decoded HelloRequest (it has no fields). */
 export type HelloRequest = Record<string, never>;

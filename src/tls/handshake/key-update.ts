@@ -3,7 +3,7 @@
  *   enum { update_not_requested(0), update_requested(1), (255) } KeyUpdateRequest;
  *   struct { KeyUpdateRequest request_update; } KeyUpdate;
  */
-import { fail, ok, type Decoded } from '../decoded.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 
 /** A decoded KeyUpdate. */
 export interface KeyUpdate {

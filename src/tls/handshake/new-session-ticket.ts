@@ -12,8 +12,8 @@
  *       Extension extensions<0..2^16-2>;      // early_data: uint32 max_early_data_size
  *   } NewSessionTicket;
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded, type DecodeIssue } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded, type DecodeIssue } from '../../util/decoded.js';
 import { decodeExtensions } from '../extensions/index.js';
 import type { Extension } from '../extensions/types.js';
 

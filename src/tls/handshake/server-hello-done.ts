@@ -1,7 +1,7 @@
 /**
  * ServerHelloDone (TLS ≤ 1.2, RFC 5246 §7.4.5): struct { } ServerHelloDone;
  */
-import { fail, ok, type Decoded } from '../decoded.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 
 /** A decoded ServerHelloDone (it has no fields). */
 export type ServerHelloDone = Record<string, never>;

@@ -13,8 +13,8 @@
  * TLS 1.3 drafts before -22 (version 0x7f00 + n, n < 22) had no session id echo and no compression method:
  *   struct { ProtocolVersion version; Random random; CipherSuite cipher_suite; Extension extensions<0..2^16-1>; } ServerHello;
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { decodeExtensions, ExtensionType } from '../extensions/index.js';
 import type { Extension } from '../extensions/types.js';
 import { extensionValue } from './client-hello.js';

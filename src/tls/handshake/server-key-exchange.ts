@@ -23,8 +23,8 @@
  *     case psk: opaque psk_identity_hint<0..2^16-1>; …
  * } ServerKeyExchange;
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 
 /**
  * The key exchange of a TLS ≤ 1.2 cipher suite, as far as the handshake messages' shape goes.

@@ -13,8 +13,8 @@
  *
  * The body given here is the message after the 2-byte SSLv2 record length.
  */
-import { ByteReader } from '../byte-reader.js';
-import { fail, ok, type Decoded } from '../decoded.js';
+import { ByteReader } from '../../util/byte-reader.js';
+import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { buildClientHello, type ClientHello } from './client-hello.js';
 
 /** Decodes an SSLv2-format CLIENT-HELLO into the common ClientHello shape (`isSslv2Format: true`, no extensions). */

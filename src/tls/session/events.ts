@@ -1,7 +1,7 @@
 import type { Anomaly } from '../../util/anomaly.js';
 import type { Timestamp } from '../../util/time.js';
 import type { Direction, GapReason } from '../../flow/types.js';
-import type { DecodeIssue } from '../decoded.js';
+import type { DecodeIssue } from '../../util/decoded.js';
 import type { HandshakeMessage } from './handshake-message.js';
 import type { StarttlsProtocol } from './starttls.js';
 import type { DecryptionStatus } from '../../decrypt/connection-decryptor.js';

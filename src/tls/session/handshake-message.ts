@@ -5,7 +5,7 @@
  * from what was negotiated, never by trial parsing.
  */
 import type { Direction } from '../../flow/types.js';
-import type { DecodeIssue, Decoded } from '../decoded.js';
+import type { DecodeIssue, Decoded } from '../../util/decoded.js';
 import { decodeClientHello } from '../handshake/client-hello.js';
 import type { ClientHello } from '../handshake/client-hello.js';
 import { decodeServerHello } from '../handshake/server-hello.js';

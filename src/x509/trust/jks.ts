@@ -17,7 +17,7 @@
  * the reading; what was read before it is kept.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ByteReader } from '../../tls/byte-reader.js';
+import { ByteReader } from '../../util/byte-reader.js';
 import { TlsAutopsyError } from '../../util/errors.js';
 import { DEFAULT_MAX_STORE_ENTRIES, type RawStore, type RawStoreEntry, type StoreLimits } from './raw-store.js';
 

@@ -14,7 +14,7 @@
 import { X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { basename } from 'node:path';
-import { decodeDistinguishedName } from '../../tls/distinguished-name.js';
+import { decodeDistinguishedName } from '../distinguished-name.js';
 import { certificateFacts, type CertificateSummary } from '../certificate-summary.js';
 import { locateTbsParts } from '../tbs.js';
 import { storeNames } from './load.js';

@@ -20,8 +20,8 @@
  * Values keep non-ASCII characters; `, + " \ < > ;` are escaped with a backslash,
  * as are a leading `#` or space and a trailing space; control characters become `\XX`.
  */
-import type { DecodeIssue } from './decoded.js';
-import { DER, decodeOid, readDer, readDerChildren } from '../x509/der.js';
+import type { DecodeIssue } from '../util/decoded.js';
+import { DER, decodeOid, readDer, readDerChildren } from './der.js';
 
 /** One attribute of an RDN. */
 export interface DnAttribute {
