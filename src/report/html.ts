@@ -17,28 +17,28 @@ import { starttlsText } from './model.js';
 import { escapeHtml } from './sanitize.js';
 import {
   captureCounts,
-  count,
-  listingNote,
-  unlistedFailuresLine,
-  certificateView,
+  CAPTURE_NOTES_MAX,
   clientCertText,
+  count,
   countsLine,
+  detailLabel,
   endpointText,
   evidenceGaps,
   failureGroups,
+  findingDetail,
   hygieneWarnings,
   idList,
+  inferredNote,
+  listingNote,
+  needsDetails,
   shortCipher,
   statusWord,
+  unlistedFailuresLine,
   verdictLine,
   versionText,
   whyText,
-  CAPTURE_NOTES_MAX,
-  detailLabel,
-  findingDetail,
-  needsDetails,
-  inferredNote,
-} from './text.js';
+} from './view.js';
+import { certificateView } from './view-certificates.js';
 import type { CertificateSummary } from '../x509/index.js';
 
 const e = escapeHtml;

@@ -12,31 +12,30 @@
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
 import { starttlsText } from './model.js';
 import { escapeMarkdown, sanitizeText } from './sanitize.js';
+import { textLadder } from './text-ladder.js';
 import {
-  certificateView,
+  CAPTURE_NOTES_MAX,
   clientCertText,
   countsLine,
+  detailLabel,
   endpointText,
   evidenceGaps,
   failureGroups,
+  findingDetail,
   hygieneWarnings,
   idList,
-  isFatalEntry,
-  ladderEntries,
+  inferredNote,
+  listingNote,
+  needsDetails,
   shortCipher,
   statusWord,
-  textLadder,
+  unlistedFailuresLine,
   verdictLine,
   versionText,
   whyText,
-  CAPTURE_NOTES_MAX,
-  detailLabel,
-  findingDetail,
-  needsDetails,
-  inferredNote,
-  listingNote,
-  unlistedFailuresLine,
-} from './text.js';
+} from './view.js';
+import { certificateView } from './view-certificates.js';
+import { isFatalEntry, ladderEntries } from './view-ladder.js';
 import type { CertificateSummary } from '../x509/index.js';
 
 /** What the Markdown and HTML reports add to the model so a ticket can be reproduced. */

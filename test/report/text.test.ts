@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderText, textLadder, certificateView, wrapText } from '../../src/report/text.js';
+import { renderText } from '../../src/report/text.js';
+import { textLadder } from '../../src/report/text-ladder.js';
+import { certificateView } from '../../src/report/view-certificates.js';
+import { wrapText } from '../../src/report/wrap.js';
 import { buildReport } from '../../src/report/model.js';
 import type { Report } from '../../src/report/model.js';
 import { certificate, connection, factoryCapture, factoryReport, FACTORY_META, HOSTILE } from './report-factory.js';
