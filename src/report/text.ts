@@ -37,6 +37,7 @@ import {
 } from './view.js';
 import { certificateView } from './view-certificates.js';
 import { len, TEXT_DEFAULT_WIDTH, wrapParts, wrapText } from './wrap.js';
+import type { ServerNameMatch } from '../analysis/rules/host-name.js';
 import type { CertificateSummary } from '../x509/index.js';
 
 export interface TextOptions {
@@ -50,10 +51,10 @@ export interface TextOptions {
 /** Narrowest width the layout is computed for; a narrower terminal wraps the lines itself. */
 export const TEXT_MIN_WIDTH = 72;
 
-function certificateLines(role: 'Server' | 'Client', certs: readonly CertificateSummary[], sni: string | null, width: number): string[] {
+function certificateLines(role: 'Server' | 'Client', certs: readonly CertificateSummary[], nameMatch: ServerNameMatch | null, width: number): string[] {
   const out: string[] = [];
   certs.forEach((cert, i) => {
-    const f = certificateView(cert, role === 'Server' && i === 0 ? sni : null);
+    const f = certificateView(cert, role === 'Server' && i === 0 ? nameMatch : null);
     const parts: string[] = [];
     if (f.parseError !== null) {
       parts.push(`unreadable certificate: ${f.parseError}`, `SHA-256 ${f.sha256}`);
@@ -63,9 +64,9 @@ function certificateLines(role: 'Server' | 'Client', certs: readonly Certificate
       if (f.sans.length > 0) {
         const more = f.sans.length - 3 + f.moreSans;
         const shown = f.sans.slice(0, 3).join(', ') + (more > 0 ? ` +${more}` : '');
-        parts.push(`SAN ${shown}${f.sniMatch === null ? '' : f.sniMatch ? ' ✔ SNI' : ' ✘ SNI'}`);
-      } else if (f.sniMatch !== null) {
-        parts.push(f.sniMatch ? 'CN ✔ SNI' : 'no SAN ✘ SNI');
+        parts.push(`SAN ${shown}${f.sniMark !== '' ? ` ${f.sniMark}` : ''}`);
+      } else if (f.sniMark !== '') {
+        parts.push(f.sniMark);
       }
     }
     const label = i === 0 ? `${role} certificate` : `  ↳ chain [${i}]`;
@@ -106,7 +107,7 @@ function details(c: ConnectionReport, color: boolean, width: number): string[] {
     out.push(...wrapText(sanitizeText(text), width, '  Decryption     ', 17));
   }
   out.push('', ...textLadder(c, width, color));
-  const certs = [...certificateLines('Server', c.certificates.server, c.sni, width), ...certificateLines('Client', c.certificates.client, null, width)];
+  const certs = [...certificateLines('Server', c.certificates.server, c.nameMatch, width), ...certificateLines('Client', c.certificates.client, null, width)];
   if (certs.length > 0) out.push('', ...certs);
   return out;
 }

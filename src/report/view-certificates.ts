@@ -1,6 +1,7 @@
 /**
  * Certificates as the reports show them: one fact per field, the same in every format.
  */
+import type { ServerNameMatch } from '../analysis/rules/host-name.js';
 import type { CertificateSummary } from '../x509/index.js';
 import { plural } from './view.js';
 
@@ -21,21 +22,17 @@ export interface CertificateView {
   readonly sans: readonly string[];
   /** Names not listed (other kinds, or past the summary's bound). */
   readonly moreSans: number;
-  /** Does a DNS SAN (or the subject CN without SANs) cover the SNI? null: no SNI or not the leaf. */
+  /** Does the certificate cover the SNI (the analysis's answer)? null: no SNI or not the leaf. */
   readonly sniMatch: boolean | null;
+  /**
+   * The SNI check as every format prints it: "✔ SNI" (a SAN), "CN ✔ SNI" (the subject CN of a
+   * certificate without DNS SANs), "✘ SNI" ("no SAN ✘ SNI" when no SAN is listed), "" unchecked.
+   */
+  readonly sniMark: string;
   readonly signature: string;
   readonly weakSignature: boolean;
   readonly sha256: string;
   readonly parseError: string | null;
-}
-
-/** RFC 6125 §6.4.3: a wildcard stands for exactly one left-most label. */
-function hostMatches(pattern: string, host: string): boolean {
-  const p = pattern.toLowerCase().replace(/\.$/, '');
-  const h = host.toLowerCase().replace(/\.$/, '');
-  if (!p.startsWith('*.')) return p === h;
-  const dot = h.indexOf('.');
-  return dot > 0 && h.slice(dot + 1) === p.slice(2);
 }
 
 function keyText(cert: CertificateSummary): string {
@@ -46,17 +43,22 @@ function keyText(cert: CertificateSummary): string {
   return k.algorithm;
 }
 
-/** The facts of one certificate for display; `sni` is given for the leaf of the server chain. */
-export function certificateView(cert: CertificateSummary, sni: string | null = null): CertificateView {
+function sniMarkText(match: ServerNameMatch | null, sansListed: boolean): string {
+  if (match === null) return '';
+  if (match.matched) return match.via === 'cn' ? 'CN ✔ SNI' : '✔ SNI';
+  return sansListed ? '✘ SNI' : 'no SAN ✘ SNI';
+}
+
+/**
+ * The facts of one certificate for display. `nameMatch` is the model's SNI check
+ * (`ConnectionReport.nameMatch`), given for the leaf of the server chain only: the view shows
+ * the analysis's answer and never matches names itself.
+ */
+export function certificateView(cert: CertificateSummary, nameMatch: ServerNameMatch | null = null): CertificateView {
   const san = cert.subjectAltNames;
-  const dns = san.dns;
-  const sans = [...dns, ...san.ip, ...san.uri, ...san.email];
+  const sans = [...san.dns, ...san.ip, ...san.uri, ...san.email];
   const moreSans = san.other + san.omitted;
-  let sniMatch: boolean | null = null;
-  if (sni !== null && cert.parseError === null) {
-    const cn = cert.subjectCommonName;
-    sniMatch = dns.length > 0 ? dns.some((d) => hostMatches(d, sni)) : cn !== null && hostMatches(cn, sni);
-  }
+  const match = cert.parseError === null ? nameMatch : null;
   let validityNote = '';
   const days = cert.daysToExpiry;
   switch (cert.validAtCapture) {
@@ -84,7 +86,8 @@ export function certificateView(cert: CertificateSummary, sni: string | null = n
     outOfValidity: cert.validAtCapture === 'expired' || cert.validAtCapture === 'not-yet-valid',
     sans,
     moreSans,
-    sniMatch,
+    sniMatch: match === null ? null : match.matched,
+    sniMark: sniMarkText(match, sans.length > 0),
     signature: cert.signatureAlgorithm ?? '?',
     weakSignature: cert.weakSignature,
     sha256: cert.sha256,
