@@ -1,7 +1,13 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { summarizeCertificate } from '../../src/x509/index.js';
 import { dnsNameMatches, ipAddressMatches, matchHostName } from '../../src/x509/host-name.js';
 import type { HostNameVia } from '../../src/x509/host-name.js';
+import { x509 } from '../../src/x509/peculiar.js';
+import { readTrustStore, verifyChain } from '../../src/x509/trust/index.js';
+import type { LoadedTrustStore } from '../../src/x509/trust/index.js';
+import { CAPTURE_TIME, makeCert } from './trust-pki.js';
+import type { TestCert } from './trust-pki.js';
 
 /** The parts of a certificate summary the matcher reads. */
 function cert(dns: readonly string[], ip: readonly string[] = [], cn: string | null = null, parseError: string | null = null) {
@@ -92,5 +98,33 @@ describe('host names: one matcher (RFC 6125, CN only without DNS SANs)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('the trust check gives the same answer', () => {
+  let issuing: TestCert;
+  let roots: LoadedTrustStore;
+  beforeAll(async () => {
+    const root = await makeCert({ subject: 'CN=Names Root, O=Corp', ca: true });
+    issuing = await makeCert({ subject: 'CN=Names CA, O=Corp', issuer: root, ca: true });
+    roots = readTrustStore(Buffer.from(root.pem), 'roots.pem');
+  });
+
+  const leafWith = (cn: string, san: x509.JsonGeneralNames | undefined): Promise<TestCert> =>
+    makeCert({ subject: `CN=${cn}, O=Corp`, issuer: issuing, eku: [x509.ExtendedKeyUsage.serverAuth], ...(san !== undefined ? { san } : {}) });
+
+  it.each([
+    // Node's checkHost, used before, accepted the partial-label wildcard; the matcher refuses it.
+    ['partial-label wildcard', 'hr.example.com', [{ type: 'dns', value: 'h*.example.com' }], 'hr.example.com', false],
+    ['CN without SANs', 'hr.example.com', undefined, 'hr.example.com', true],
+    ['CN beside a DNS SAN', 'hr.example.com', [{ type: 'dns', value: 'www.example.com' }], 'hr.example.com', false],
+    ['*.com', 'example.com', [{ type: 'dns', value: '*.com' }], 'example.com', false],
+    ['IPv6 SAN in another spelling', 'web', [{ type: 'ip', value: '2001:db8::5' }], '2001:0db8:0:0::5', true],
+  ] as const)('%s', async (_what, cn, san, host, matched) => {
+    const leaf = await leafWith(cn, san === undefined ? undefined : [...san]);
+    const r = verifyChain([leaf.der, issuing.der], [roots], { purpose: 'server', at: CAPTURE_TIME, hostname: host });
+    expect(r.verdict).toBe(matched ? 'trusted' : 'untrusted');
+    if (!matched) expect(r.reason).toBe('name-mismatch');
+    expect(matchHostName(host, summarizeCertificate(leaf.der)).matched).toBe(matched);
   });
 });
