@@ -5,7 +5,8 @@
  */
 import type { CaptureReport, ConnectionReport, TimelineJson } from './model.js';
 import { escapeHtml } from './sanitize.js';
-import { clockTime, endpointText, formatDelta, isFatalEntry, ladderEntries } from './text.js';
+import { endpointText } from './view.js';
+import { clockTime, formatDelta, isFatalEntry, ladderEntries } from './view-ladder.js';
 
 /** Hosts drawn per side of the map; the rest share one "… more" node. */
 export const MAP_MAX_HOSTS = 30;

@@ -17,28 +17,29 @@ import { starttlsText } from './model.js';
 import { escapeHtml } from './sanitize.js';
 import {
   captureCounts,
-  count,
-  listingNote,
-  unlistedFailuresLine,
-  certificateView,
+  CAPTURE_NOTES_MAX,
   clientCertText,
+  count,
   countsLine,
+  detailLabel,
   endpointText,
   evidenceGaps,
   failureGroups,
+  findingDetail,
   hygieneWarnings,
   idList,
+  inferredNote,
+  listingNote,
+  needsDetails,
   shortCipher,
   statusWord,
+  unlistedFailuresLine,
   verdictLine,
   versionText,
   whyText,
-  CAPTURE_NOTES_MAX,
-  detailLabel,
-  findingDetail,
-  needsDetails,
-  inferredNote,
-} from './text.js';
+} from './view.js';
+import { certificateView } from './view-certificates.js';
+import type { ServerNameMatch } from '../analysis/rules/host-name.js';
 import type { CertificateSummary } from '../x509/index.js';
 
 const e = escapeHtml;
@@ -76,25 +77,28 @@ function badge(c: ConnectionReport): string {
 
 function certificatesTable(c: ConnectionReport): string {
   const rows: string[] = [];
-  const add = (role: string, certs: readonly CertificateSummary[], sni: string | null): void => {
+  const add = (role: string, certs: readonly CertificateSummary[], nameMatch: ServerNameMatch | null): void => {
     certs.forEach((cert, i) => {
-      const f = certificateView(cert, i === 0 ? sni : null);
+      const f = certificateView(cert, i === 0 ? nameMatch : null);
       const who = i === 0 ? role : `${role} chain [${i}]`;
       if (f.parseError !== null) {
         rows.push(`<tr><td>${e(who)}</td><td colspan="4" class="bad">unreadable: ${e(f.parseError)}</td><td class="mono">${e(f.sha256)}</td></tr>`);
         return;
       }
+      const mark = f.sniMark === '' ? '' : f.sniMatch === true ? e(f.sniMark) : `<span class="bad">${e(f.sniMark)}</span>`;
       const sans =
         f.sans.length > 0
-          ? `<br><span class="muted">SAN ${e(f.sans.slice(0, 8).join(', '))}${f.sans.length + f.moreSans > 8 ? ' …' : ''}</span>${f.sniMatch === null ? '' : f.sniMatch ? ' ✔ SNI' : ' <span class="bad">✘ SNI</span>'}`
-          : '';
+          ? `<br><span class="muted">SAN ${e(f.sans.slice(0, 8).join(', '))}${f.sans.length + f.moreSans > 8 ? ' …' : ''}</span>${mark !== '' ? ` ${mark}` : ''}`
+          : mark !== ''
+            ? `<br>${mark}`
+            : '';
       const validity = `${e(f.validity)}${f.validityNote !== '' ? ` ${e(f.validityNote)}` : ''}`;
       rows.push(
         `<tr><td>${e(who)}</td><td>${e(f.subject)}${sans}</td><td>${e(f.issuer)}</td><td${f.outOfValidity ? ' class="bad"' : ''}>${validity}</td><td class="key">${e(f.key)}${f.weakSignature ? `<br><span class="bad">weak signature ${e(f.signature)}</span>` : ''}</td><td class="mono">${e(f.sha256)}</td></tr>`,
       );
     });
   };
-  add('Server', c.certificates.server, c.sni);
+  add('Server', c.certificates.server, c.nameMatch);
   add('Client', c.certificates.client, null);
   if (rows.length === 0) return '';
   return `<h4>Certificates</h4>\n<table class="certs"><thead><tr><th>Role</th><th>Subject</th><th>Issuer</th><th>Validity</th><th>Key</th><th>SHA-256</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;

@@ -12,31 +12,31 @@
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
 import { starttlsText } from './model.js';
 import { escapeMarkdown, sanitizeText } from './sanitize.js';
+import { textLadder } from './text-ladder.js';
 import {
-  certificateView,
+  CAPTURE_NOTES_MAX,
   clientCertText,
   countsLine,
+  detailLabel,
   endpointText,
   evidenceGaps,
   failureGroups,
+  findingDetail,
   hygieneWarnings,
   idList,
-  isFatalEntry,
-  ladderEntries,
+  inferredNote,
+  listingNote,
+  needsDetails,
   shortCipher,
   statusWord,
-  textLadder,
+  unlistedFailuresLine,
   verdictLine,
   versionText,
   whyText,
-  CAPTURE_NOTES_MAX,
-  detailLabel,
-  findingDetail,
-  needsDetails,
-  inferredNote,
-  listingNote,
-  unlistedFailuresLine,
-} from './text.js';
+} from './view.js';
+import { certificateView } from './view-certificates.js';
+import { isFatalEntry, ladderEntries } from './view-ladder.js';
+import type { ServerNameMatch } from '../analysis/rules/host-name.js';
 import type { CertificateSummary } from '../x509/index.js';
 
 /** What the Markdown and HTML reports add to the model so a ticket can be reproduced. */
@@ -123,21 +123,22 @@ function mermaidStep(e: TimelineJson): string {
 
 function certificateTable(c: ConnectionReport): string[] {
   const rows: string[] = [];
-  const add = (role: string, certs: readonly CertificateSummary[], sni: string | null): void => {
+  const add = (role: string, certs: readonly CertificateSummary[], nameMatch: ServerNameMatch | null): void => {
     certs.forEach((cert, i) => {
-      const f = certificateView(cert, i === 0 ? sni : null);
+      const f = certificateView(cert, i === 0 ? nameMatch : null);
       const who = i === 0 ? role : `${role} chain [${i}]`;
       if (f.parseError !== null) {
         rows.push(row([who, `unreadable: ${md(f.parseError)}`, '', '', '', code(f.sha256)]));
         return;
       }
       const validity = `${f.validity}${f.validityNote !== '' ? ` ${f.validityNote}` : ''}`;
-      const sans = f.sans.length > 0 ? `<br>SAN ${md(f.sans.slice(0, 5).join(', '))}${f.sans.length + f.moreSans > 5 ? ' …' : ''}${f.sniMatch === null ? '' : f.sniMatch ? ' ✔ SNI' : ' ✘ SNI'}` : '';
+      const mark = f.sniMark !== '' ? ` ${f.sniMark}` : '';
+      const sans = f.sans.length > 0 ? `<br>SAN ${md(f.sans.slice(0, 5).join(', '))}${f.sans.length + f.moreSans > 5 ? ' …' : ''}${mark}` : mark !== '' ? `<br>${f.sniMark}` : '';
       const key = `${md(f.key)}${f.weakSignature ? `<br>**weak signature** ${md(f.signature)}` : ''}`;
       rows.push(row([who, `${md(f.subject)}${sans}`, md(f.issuer), f.outOfValidity ? `**${md(validity)}**` : md(validity), key, code(f.sha256)]));
     });
   };
-  add('Server', c.certificates.server, c.sni);
+  add('Server', c.certificates.server, c.nameMatch);
   add('Client', c.certificates.client, null);
   if (rows.length === 0) return [];
   return [row(['Role', 'Subject', 'Issuer', 'Validity', 'Key', 'SHA-256']), row(['---', '---', '---', '---', '---', '---']), ...rows];

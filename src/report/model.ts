@@ -9,6 +9,7 @@ import type { Connection } from '../analysis/connection.js';
 import { captureContext, judgeConnection } from '../analysis/verdict.js';
 import type { Finding, MtlsState, Stage, Status, Verdict } from '../analysis/verdict-types.js';
 import type { CaptureContext } from '../analysis/rules/types.js';
+import { serverNameMatch, type ServerNameMatch } from '../analysis/rules/host-name.js';
 import { alertName, cipherSuiteName, isGrease, versionName } from '../tls/registry/names.js';
 import type { Anomaly } from '../util/anomaly.js';
 import { NO_KEY_LOG } from '../decrypt/connection-decryptor.js';
@@ -90,6 +91,12 @@ export interface ConnectionReport {
     readonly evidence: string | null;
   };
   readonly certificates: { readonly server: readonly CertificateSummary[]; readonly client: readonly CertificateSummary[] };
+  /**
+   * The server certificate against the SNI, matched once in the analysis (RFC 6125; the
+   * subject CN only when the certificate has no DNS SAN, then `via` is `cn`); null without
+   * an SNI or a readable server certificate.
+   */
+  readonly nameMatch: ServerNameMatch | null;
   readonly alerts: readonly AlertJson[];
   readonly tcpEnd: { readonly how: string; readonly from: 'client' | 'server' | null; readonly frame: number | null };
   readonly ja3: string | null;
@@ -207,6 +214,7 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
     stage: verdict.stage,
     mtls: verdict.mtls,
     certificates: { server: hs?.serverCertificates ?? [], client: hs?.clientCertificates ?? [] },
+    nameMatch: serverNameMatch(hs),
     alerts: c.alerts.map((a) => ({
       from: a.from,
       level: a.level === 1 ? 'warning' : a.level === 2 ? 'fatal' : null,

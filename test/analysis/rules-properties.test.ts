@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chainShape, certificateView, validityAt } from '../../src/analysis/rules/certificate-view.js';
 import { firstBytesText } from '../../src/analysis/rules/evidence.js';
-import { MAX_HOSTS_PER_NAME_LIST, dnsNameMatches, hostCovered } from '../../src/analysis/rules/host-name.js';
+import { MAX_HOSTS_PER_NAME_LIST, dnsNameMatches, hostCovered } from '../../src/x509/host-name.js';
 import { RULES } from '../../src/analysis/rules/index.js';
 import { firstSentence } from '../../src/analysis/summary.js';
 import type { Connection } from '../../src/analysis/connection.js';

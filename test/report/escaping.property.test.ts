@@ -23,6 +23,9 @@ function reportWith(s: string, t: string): Report {
     summary: t,
     mtls: { state: 'requested-not-sent', certificateRequested: true, clientCertificates: 0, acceptableCAs: [s, t], inferred: false, evidence: t },
     certificates: { server: [certificate({ subject: s, issuer: t, subjectAltNames: { dns: [s], ip: [], uri: [t], email: [], other: 0, omitted: 0 } })], client: [] },
+    // The model's SNI answer, fixed: whether a wire string is a valid host name is the
+    // matcher's business (test/x509/host-name.test.ts), not the escaping's.
+    nameMatch: { sni: s, matched: true, via: 'san' },
     findings: [{ code: 'x', severity: 'error', title: s, detail: t, fix: s, frames: [1] }],
     timeline: [
       { frame: 1, time: '2026-11-20T14:02:11.201000Z', offsetMs: 0, from: 'client', kind: 'handshake', label: s },

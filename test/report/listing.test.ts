@@ -11,7 +11,8 @@ import { CaptureListing, listingOrder, RunListing } from '../../src/report/listi
 import { buildReport } from '../../src/report/model.js';
 import type { CaptureReport, ConnectionReport } from '../../src/report/model.js';
 import type { Finding, MtlsState, Status } from '../../src/analysis/verdict-types.js';
-import { captureCounts, hygieneWarnings, renderText, verdictLine } from '../../src/report/text.js';
+import { renderText } from '../../src/report/text.js';
+import { captureCounts, hygieneWarnings, verdictLine } from '../../src/report/view.js';
 import { connection, factoryCapture } from './report-factory.js';
 
 const STATUSES: readonly Status[] = ['ok', 'failed', 'incomplete', 'not-tls'];

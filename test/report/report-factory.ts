@@ -6,6 +6,7 @@
 import type { AlertJson, CaptureReport, ConnectionReport, Report, TimelineJson } from '../../src/report/model.js';
 import { buildReport } from '../../src/report/model.js';
 import type { Finding } from '../../src/analysis/verdict-types.js';
+import { nameMatchOf } from '../../src/analysis/rules/host-name.js';
 import type { CertificateSummary } from '../../src/x509/index.js';
 
 /** Wire strings that try to escape each output format. */
@@ -69,9 +70,12 @@ function finding(code: string, severity: Finding['severity'], title: string, det
   return { code, severity, title, detail, fix, frames };
 }
 
-/** A connection with defaults of a successful TLS 1.2 handshake; override what differs. */
+/**
+ * A connection with defaults of a successful TLS 1.2 handshake; override what differs. The
+ * name match is the analysis's answer for the final SNI and server certificate unless given.
+ */
 export function connection(overrides: Partial<ConnectionReport> & Pick<ConnectionReport, 'id'>): ConnectionReport {
-  const base: ConnectionReport = {
+  const base: Omit<ConnectionReport, 'nameMatch'> = {
     id: overrides.id,
     client: { ip: '10.20.4.17', port: 51544 + overrides.id },
     server: { ip: '10.20.9.5', port: 8443 },
@@ -124,7 +128,8 @@ export function connection(overrides: Partial<ConnectionReport> & Pick<Connectio
     ],
     anomalies: [],
   };
-  return { ...base, ...overrides };
+  const merged = { ...base, ...overrides };
+  return { ...merged, nameMatch: overrides.nameMatch !== undefined ? overrides.nameMatch : nameMatchOf(merged.sni, merged.certificates.server[0]) };
 }
 
 /** The main capture: one of each kind of connection, hostile strings on #6. */

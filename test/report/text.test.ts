@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderText, textLadder, certificateView, wrapText } from '../../src/report/text.js';
+import { renderText } from '../../src/report/text.js';
+import { textLadder } from '../../src/report/text-ladder.js';
+import { certificateView } from '../../src/report/view-certificates.js';
+import { nameMatchOf } from '../../src/analysis/rules/host-name.js';
+import { wrapText } from '../../src/report/wrap.js';
 import { buildReport } from '../../src/report/model.js';
 import type { Report } from '../../src/report/model.js';
 import { certificate, connection, factoryCapture, factoryReport, FACTORY_META, HOSTILE } from './report-factory.js';
@@ -93,13 +97,17 @@ describe('text report', () => {
     expect(out).toContain('unreadable certificate: The certificate is not valid DER');
   });
 
-  it('checks the SNI against SAN wildcards one label deep', () => {
+  it("shows the analysis's SNI check, never one of its own", () => {
     const wild = certificate({ subjectAltNames: { dns: ['*.example.com'], ip: [], uri: [], email: [], other: 0, omitted: 0 } });
-    expect(certificateView(wild, 'hr.example.com').sniMatch).toBe(true);
-    expect(certificateView(wild, 'a.hr.example.com').sniMatch).toBe(false);
-    expect(certificateView(wild, 'example.com').sniMatch).toBe(false);
-    expect(certificateView(certificate(), 'other.example.com').sniMatch).toBe(false);
-    expect(certificateView(certificate(), null).sniMatch).toBeNull();
+    expect(certificateView(wild, nameMatchOf('hr.example.com', wild))).toMatchObject({ sniMatch: true, sniMark: '✔ SNI' });
+    expect(certificateView(wild, nameMatchOf('a.hr.example.com', wild))).toMatchObject({ sniMatch: false, sniMark: '✘ SNI' });
+    expect(certificateView(wild, nameMatchOf('example.com', wild))).toMatchObject({ sniMatch: false, sniMark: '✘ SNI' });
+    // The view repeats the model even where a matcher would answer otherwise.
+    expect(certificateView(wild, { sni: 'hr.example.com', matched: false, via: null }).sniMark).toBe('✘ SNI');
+    const cnOnly = certificate({ subjectAltNames: { dns: [], ip: [], uri: [], email: [], other: 0, omitted: 0 } });
+    expect(certificateView(cnOnly, nameMatchOf('hr.example.com', cnOnly))).toMatchObject({ sniMatch: true, sniMark: 'CN ✔ SNI' });
+    expect(certificateView(cnOnly, nameMatchOf('other.example.com', cnOnly))).toMatchObject({ sniMatch: false, sniMark: 'no SAN ✘ SNI' });
+    expect(certificateView(certificate(), null)).toMatchObject({ sniMatch: null, sniMark: '' });
   });
 
   it('groups hygiene warnings one line each and lists the evidence gaps', () => {

@@ -1,48 +1,31 @@
 /**
- * Does a certificate cover the name the client asked for (SNI)? RFC 6125 §6.4: DNS names
- * compare case-insensitively, a trailing dot is ignored, and a wildcard is only `*` as the
- * whole leftmost label, matching exactly one label (so `*.example.com` covers
- * `a.example.com`, not `example.com` nor `a.b.example.com`). Wildcards over a single label
- * (`*.com`) match nothing. Partial-label wildcards (`f*.example.com`) are refused, as
- * browsers and current TLS libraries do.
+ * The server certificate against the name the client asked for (SNI), computed once here
+ * with the project's one matcher (x509/host-name.ts): the `server-cert-name-mismatch` rule
+ * reads it, and the report model carries it to every renderer, so a certificate line and a
+ * finding can never disagree.
  */
-import { ClearingCache } from '../../util/clearing-cache.js';
+import type { Handshake } from '../connection.js';
+import { matchHostName, type HostNameVia } from '../../x509/host-name.js';
+import type { CertificateSummary } from '../../x509/index.js';
 
-function labels(name: string): string[] {
-  return name.toLowerCase().replace(/\.$/, '').split('.');
+/** Does the server certificate cover the SNI, and by what. */
+export interface ServerNameMatch {
+  /** The name the client asked for (server_name extension). */
+  readonly sni: string;
+  readonly matched: boolean;
+  /** `san` (a subject alternative name), `cn` (the subject CN of a certificate without DNS SANs), null when not matched. */
+  readonly via: HostNameVia;
 }
 
-export function dnsNameMatches(pattern: string, host: string): boolean {
-  const p = labels(pattern);
-  const h = labels(host);
-  if (p.length !== h.length || p.some((l) => l === '') || h.some((l) => l === '')) return false;
-  for (let i = 0; i < p.length; i++) {
-    const pl = p[i] as string;
-    const hl = h[i] as string;
-    if (pl === '*' && i === 0 && p.length >= 3) continue;
-    if (pl.includes('*')) return false;
-    if (pl !== hl) return false;
-  }
-  return true;
+/** The match of a leaf certificate against an SNI; null without an SNI or a readable leaf. */
+export function nameMatchOf(sni: string | null, leaf: CertificateSummary | undefined): ServerNameMatch | null {
+  if (sni === null || leaf === undefined || leaf.parseError !== null) return null;
+  const m = matchHostName(sni, leaf);
+  return { sni, matched: m.matched, via: m.via };
 }
 
-/**
- * Answers remembered per SAN list: certificate summaries are shared between the connections
- * that carry the same certificate, so the same list meets the same few host names thousands of
- * times. Weakly held (a list no longer in use takes its answers with it), and bounded per list.
- */
-const coveredMemo = new WeakMap<readonly string[], ClearingCache<string, boolean>>();
-/** Host names remembered per SAN list; when full the list's answers are cleared. */
-export const MAX_HOSTS_PER_NAME_LIST = 256;
-
-/** True when one of the SANs covers `host` (an IP literal matches the IP SANs only). */
-export function hostCovered(host: string, dnsNames: readonly string[], ipAddresses: readonly string[]): boolean {
-  const isIp = /^[0-9.]+$/.test(host) || host.includes(':');
-  if (isIp) return ipAddresses.some((ip) => ip.toLowerCase() === host.toLowerCase());
-  let memo = coveredMemo.get(dnsNames);
-  if (memo === undefined) {
-    memo = new ClearingCache(MAX_HOSTS_PER_NAME_LIST);
-    coveredMemo.set(dnsNames, memo);
-  }
-  return memo.getOrCompute(host, () => dnsNames.some((n) => dnsNameMatches(n, host)));
+/** The server certificate of a handshake against its SNI; null when either is missing. */
+export function serverNameMatch(hs: Pick<Handshake, 'clientHello' | 'serverCertificates'> | null): ServerNameMatch | null {
+  if (hs === null) return null;
+  return nameMatchOf(hs.clientHello?.sni ?? null, hs.serverCertificates?.[0]);
 }

@@ -4,6 +4,7 @@
  * explains the client's alert it carries that alert and the generic `server-cert-rejected`
  * finding stays silent (see certificate-problems.ts).
  */
+import { isIP } from 'node:net';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { SERVER_CERT_ALERTS, alertOwner } from './alert-meanings.js';
@@ -12,7 +13,7 @@ import { expiryText, problemFinding, weakKey } from './certificate-problems.js';
 import { chainShape, chainView } from './certificate-view.js';
 import type { CertificateView } from './certificate-view.js';
 import { alertText, delayText, firstCloseBy, frameTime, frames, theServer } from './evidence.js';
-import { hostCovered } from './host-name.js';
+import { serverNameMatch } from './host-name.js';
 
 const explainsAlerts = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
 
@@ -41,6 +42,14 @@ export function serverRefusal(input: RuleInput): Refusal | null {
   return { alert: null, close, by: 'client', sentAt };
 }
 
+/** What the leaf names instead of `sni`, for the mismatch sentence ("covers …"). */
+function coveredNames(leaf: CertificateView, cn: string | null, sni: string): string {
+  const list = (names: readonly string[]): string => `${names.slice(0, 5).map((n) => `'${n}'`).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
+  if (isIP(sni) !== 0) return leaf.ipAddresses.length === 0 ? 'no IP address in its subject alternative names (an address is never matched against DNS names or the CN)' : `only the addresses ${list(leaf.ipAddresses)}`;
+  if (leaf.dnsNames.length > 0) return `only ${list(leaf.dnsNames)}`;
+  return `no DNS names in its subject alternative names, and its subject CN${cn === null ? ' is absent' : ` '${cn}' does not match either`}`;
+}
+
 export function serverCertificateProblems(input: RuleInput): CertificateProblem[] {
   const hs = input.facts.hs;
   const chain = serverChain(input);
@@ -65,9 +74,10 @@ export function serverCertificateProblems(input: RuleInput): CertificateProblem[
     });
   }
 
-  const sni = hs.clientHello?.sni ?? null;
-  if (sni !== null && !hostCovered(sni, leaf.dnsNames, leaf.ipAddresses)) {
-    const names = leaf.dnsNames.length === 0 ? 'no DNS names in its subject alternative names (current clients ignore the CN)' : `only ${leaf.dnsNames.slice(0, 5).map((n) => `'${n}'`).join(', ')}${leaf.dnsNames.length > 5 ? ` and ${leaf.dnsNames.length - 5} more` : ''}`;
+  const nameMatch = serverNameMatch(hs);
+  if (nameMatch !== null && !nameMatch.matched) {
+    const sni = nameMatch.sni;
+    const names = coveredNames(leaf, hs.serverCertificates?.[0]?.subjectCommonName ?? null, sni);
     out.push({
       code: 'server-cert-name-mismatch',
       title: 'Server certificate does not cover the requested name',

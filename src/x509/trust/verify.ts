@@ -16,6 +16,7 @@ import { isIP } from 'node:net';
 import { basename } from 'node:path';
 import { decodeDistinguishedName } from '../distinguished-name.js';
 import { certificateFacts, type CertificateSummary } from '../certificate-summary.js';
+import { matchHostName } from '../host-name.js';
 import { locateTbsParts } from '../tbs.js';
 import { storeNames } from './load.js';
 import { TRUST_REASONS, type LoadedTrustStore, type TrustCertificate, type TrustProblem, type TrustPurpose, type TrustResult } from './types.js';
@@ -224,13 +225,14 @@ function checkPath(path: readonly Candidate[], options: VerifyOptions): TrustPro
   }
   const host = options.hostname ?? null;
   if (purpose === 'server' && host !== null && host !== '') {
-    const n = nodeCert(path[0] as Candidate);
-    const matched = n === null ? false : isIP(host) !== 0 ? n.checkIP(host) !== undefined : n.checkHost(host) !== undefined;
-    if (!matched) {
+    // The analysis's matcher, so the trust verdict and the name finding agree (Node's
+    // checkHost would also accept partial-label wildcards).
+    if (!matchHostName(host, leaf).matched) {
       const names = [...leaf.subjectAltNames.dns, ...leaf.subjectAltNames.ip];
+      const cn = leaf.subjectAltNames.dns.length === 0 && isIP(host) === 0 && leaf.subjectCommonName !== null ? `, and its subject CN '${leaf.subjectCommonName}' does not match either` : '';
       problems.push({
         reason: 'name-mismatch',
-        detail: `The server certificate ${q(leaf.subject)} does not cover the name '${host}' the client asked for (it names ${names.length > 0 ? names.slice(0, 5).join(', ') : 'no DNS or IP subject alternative name'}).`,
+        detail: `The server certificate ${q(leaf.subject)} does not cover the name '${host}' the client asked for (it names ${names.length > 0 ? names.slice(0, 5).join(', ') : 'no DNS or IP subject alternative name'}${cn}).`,
       });
     }
   }

@@ -1,0 +1,287 @@
+/**
+ * The report's view: what the text, Markdown and HTML renderers say about a capture and its
+ * connections (endpoint text, counts and verdict lines, failure groups, hygiene warnings,
+ * evidence gaps, finding labels), so the three formats say the same thing in the same words.
+ *
+ * Every function returns raw (unescaped) strings: each renderer escapes them for its medium
+ * (sanitizeText, escapeMarkdown, escapeHtml). Certificates are in view-certificates.ts and
+ * ladder entries in view-ladder.ts.
+ */
+import { tallyOf } from './connection-tally.js';
+import type { ConnectionTally } from './connection-tally.js';
+import { failureTitle } from './cause.js';
+import type { CaptureReport, ConnectionReport } from './model.js';
+import { endpointText as formatEndpoint } from '../util/endpoint.js';
+
+/** Capture-level anomalies listed by name; the rest are counted. */
+export const CAPTURE_NOTES_MAX = 10;
+
+/** `10.0.0.1:443`, `[2001:db8::1]:443`. */
+export function endpointText(e: { readonly ip: string; readonly port: number }): string {
+  return formatEndpoint(e.ip, e.port);
+}
+
+/** `hr.example.com (10.20.9.5:8443)` or the bare endpoint. */
+export function serverText(c: ConnectionReport): string {
+  return c.sni !== null ? `${c.sni} (${endpointText(c.server)})` : endpointText(c.server);
+}
+
+/** Display word of a status. */
+export function statusWord(c: ConnectionReport): string {
+  switch (c.status) {
+    case 'ok':
+      return 'ok';
+    case 'failed':
+      return 'FAILED';
+    case 'incomplete':
+      return 'incomplete';
+    default:
+      return 'not TLS';
+  }
+}
+
+/** The client-certificate column: what happened to mutual TLS, in a few words. */
+export function clientCertText(c: ConnectionReport): string {
+  if (!c.tls) return '–';
+  const m = c.mtls;
+  switch (m.state) {
+    case 'not-requested':
+      return 'not requested';
+    case 'requested-not-sent':
+      return m.clientCertificates === 0 ? 'requested, empty sent' : 'requested, none sent';
+    case 'sent-accepted':
+      return 'sent, accepted';
+    case 'sent-rejected':
+      return 'sent, rejected';
+    case 'optional-not-sent':
+      return 'optional, not sent';
+    case 'unknown-encrypted':
+      if (m.inferred && m.certificateRequested === false) return 'encrypted (likely not requested)';
+      if (m.inferred && m.clientCertificates === 0) return 'encrypted (likely requested, none sent)';
+      if (m.inferred && m.certificateRequested === true) return 'encrypted (likely sent)';
+      return 'encrypted';
+    default:
+      return '–';
+  }
+}
+
+export { failureTitle, whyText } from './cause.js';
+
+/** `ECDHE_RSA AES_256_GCM_SHA384` from the IANA name: shorter, same facts. */
+export function shortCipher(name: string | null): string {
+  if (name === null) return '–';
+  return name.replace(/^TLS_/, '').replace('_WITH_', ' ');
+}
+
+/** Negotiated version, else the highest offered in parentheses. */
+export function versionText(c: ConnectionReport): string {
+  return c.versions.negotiated ?? (c.versions.offered[0] !== undefined ? `(${c.versions.offered[0]})` : '–');
+}
+
+/** Counts of one capture (listed and unlisted connections), for the big numbers and the counts line. */
+export type CaptureCounts = ConnectionTally;
+
+export function captureCounts(cap: CaptureReport): CaptureCounts {
+  return tallyOf(cap.connections, cap.unlisted);
+}
+
+/** A count as the reports print it: "1,234". */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** "1 day", "3 days". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "12 TLS connections: 9 ok, 3 failed · client certificates: sent on 9, missing on 2". */
+export function countsLine(cap: CaptureReport): string {
+  const n = captureCounts(cap);
+  const parts = [`${n.ok} ok`];
+  if (n.failed > 0) parts.push(`${n.failed} failed`);
+  if (n.incomplete > 0) parts.push(`${n.incomplete} incomplete`);
+  const certParts: string[] = [];
+  if (n.certSent > 0) certParts.push(`sent on ${n.certSent}`);
+  if (n.certMissing > 0) certParts.push(`missing on ${n.certMissing}`);
+  if (n.certRejected > 0) certParts.push(`rejected on ${n.certRejected}`);
+  if (n.certEncrypted > 0) certParts.push(`encrypted on ${n.certEncrypted}`);
+  return `${plural(n.tls, 'TLS connection')}: ${parts.join(', ')}${certParts.length > 0 ? ` · client certificates: ${certParts.join(', ')}` : ''}${n.notTls > 0 ? ` · ${plural(n.notTls, 'other TCP connection')}` : ''}`;
+}
+
+/** Failed connections grouped by cause and server. */
+export interface FailureGroup {
+  readonly count: number;
+  readonly title: string;
+  readonly code: string | null;
+  readonly clients: readonly string[];
+  readonly server: string;
+  readonly ids: readonly number[];
+}
+
+export function failureGroups(cap: CaptureReport): FailureGroup[] {
+  const groups = new Map<string, { count: number; title: string; code: string | null; clients: Set<string>; server: string; ids: number[] }>();
+  for (const c of cap.connections) {
+    if (c.status !== 'failed') continue;
+    const top = c.findings.find((f) => f.severity === 'error');
+    const title = failureTitle(c);
+    const server = serverText(c);
+    const key = `${title}\u0000${server}`;
+    const g = groups.get(key) ?? { count: 0, title, code: top?.code ?? null, clients: new Set<string>(), server, ids: [] };
+    g.count++;
+    g.clients.add(c.client.ip);
+    g.ids.push(c.id);
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .map((g) => ({ count: g.count, title: g.title, code: g.code, clients: [...g.clients], server: g.server, ids: g.ids }))
+    .sort((a, b) => b.count - a.count);
+}
+
+/** Failed connections the report counts but does not list, by cause; null when there are none. */
+export function unlistedFailuresLine(cap: CaptureReport): string | null {
+  const u = cap.unlisted;
+  if (u == null || u.failed === 0) return null;
+  const causes = [...u.failures].sort((a, b) => b.connections - a.connections);
+  const list = causes.slice(0, 5).map((f) => `${f.title} (${count(f.connections)}×)`);
+  const more = cap.connections.some((c) => c.status === 'failed') ? ' more' : '';
+  return `${u.failed === 1 ? `1${more} failed connection is` : `${count(u.failed)}${more} failed connections are`} not listed: ${list.join('; ')}${causes.length > 5 ? '; …' : ''}.`;
+}
+
+/** One line a person reads first: "3 of 12 TLS connections failed: client certificate missing (2×), …". */
+export function verdictLine(cap: CaptureReport): string {
+  if (cap.error !== null) return 'could not be read';
+  const n = captureCounts(cap);
+  if (n.connections === 0) return 'no TCP connections found';
+  if (n.tls === 0) return `no TLS found in ${plural(n.connections, 'TCP connection')}`;
+  if (n.failed > 0) {
+    const causes = new Map<string, number>();
+    for (const g of failureGroups(cap)) causes.set(g.title, (causes.get(g.title) ?? 0) + g.count);
+    for (const f of cap.unlisted?.failures ?? []) causes.set(f.title, (causes.get(f.title) ?? 0) + f.connections);
+    const list = [...causes].map(([t, k]) => (causes.size > 1 ? `${t} (${k}×)` : t)).slice(0, 3);
+    return `${n.failed} of ${plural(n.tls, 'TLS connection')} failed: ${list.join('; ')}${causes.size > 3 ? '; …' : ''}`;
+  }
+  if (n.incomplete > 0) return `no failures seen; ${n.incomplete} of ${plural(n.tls, 'TLS connection')} incomplete in the capture`;
+  return n.tls === 1 ? 'the TLS connection succeeded' : `all ${n.tls} TLS connections succeeded`;
+}
+
+/** One line per capture header: file, format, link types, packets, time span. */
+export function captureHeader(cap: CaptureReport): string {
+  const parts = [cap.file];
+  if (cap.format !== null) parts.push(`${cap.format}${cap.gzip ? ' (gzip)' : ''}${cap.linkTypes.length > 0 ? `, ${cap.linkTypes.join(', ')}` : ''}`);
+  if (cap.error === null) parts.push(`${cap.packets.toLocaleString('en-US')} packets`);
+  if (cap.firstTime !== null && cap.lastTime !== null) parts.push(`${cap.firstTime.slice(0, 19).replace('T', ' ')} – ${cap.lastTime.slice(11, 19)} UTC`);
+  return parts.join(' · ');
+}
+
+/** Hygiene warnings, one per distinct finding, with the connections it was seen on. */
+export interface WarningLine {
+  readonly code: string;
+  readonly title: string;
+  readonly ids: readonly number[];
+  /** Connections with the warning that the report does not list. */
+  readonly unlisted: number;
+}
+
+export function hygieneWarnings(cap: CaptureReport): WarningLine[] {
+  const byKey = new Map<string, { code: string; title: string; ids: number[]; unlisted: number }>();
+  const line = (code: string, title: string) => {
+    const key = `${code}\u0000${title}`;
+    const w = byKey.get(key) ?? { code, title, ids: [], unlisted: 0 };
+    byKey.set(key, w);
+    return w;
+  };
+  for (const c of cap.connections) {
+    for (const f of c.findings) {
+      if (f.severity !== 'warning') continue;
+      const w = line(f.code, f.title);
+      if (!w.ids.includes(c.id)) w.ids.push(c.id);
+    }
+  }
+  for (const u of cap.unlisted?.warnings ?? []) line(u.code, u.title).unlisted += u.connections;
+  return [...byKey.values()];
+}
+
+/** "#1, #2, #5" (at most eight, then a count), with `unlisted` more that have no listed id. */
+export function idList(ids: readonly number[], unlisted = 0): string {
+  const shown = ids.slice(0, 8).map((id) => `#${id}`);
+  const more = Math.max(0, ids.length - 8) + unlisted;
+  if (shown.length === 0) return `${count(more)} not listed`;
+  return more > 0 ? `${shown.join(', ')} and ${count(more)} more` : shown.join(', ');
+}
+
+/**
+ * When the report lists fewer connections than it analyzed: which ones, and how to see the
+ * rest. One sentence; null when every connection is listed.
+ */
+export function listingNote(cap: CaptureReport): string | null {
+  const u = cap.unlisted;
+  if (u == null || u.connections === 0) return null;
+  const listed = cap.connections.length;
+  const all = listed + u.connections;
+  return (
+    `Listed ${count(listed)} of ${count(all)} connections (failed first, then incomplete, then the rest, each in capture order); ` +
+    `${u.connections === 1 ? 'the other one is' : `the other ${count(u.connections)} are`} counted above but not shown — raise the limit with --max-report-connections N, or use --format ndjson to list every connection in constant memory.`
+  );
+}
+
+/** What the capture could not show and what would reveal it; one sentence each. */
+export function evidenceGaps(cap: CaptureReport): string[] {
+  const out: string[] = [];
+  const u = cap.unlisted;
+  const encrypted = cap.connections.filter((c) => c.tls && c.mtls.state === 'unknown-encrypted');
+  const encryptedCount = encrypted.length + (u?.certEncrypted ?? 0);
+  if (encryptedCount > 0) {
+    const likelySent = encrypted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === true && c.mtls.clientCertificates !== 0);
+    const likelyNone = encrypted.filter((c) => c.mtls.inferred && c.mtls.clientCertificates === 0);
+    const likelyNotRequested = encrypted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === false);
+    const hints: string[] = [];
+    if (likelySent.length > 0) hints.push(`the client almost certainly sent a certificate on ${idList(likelySent.map((c) => c.id))}`);
+    if (likelyNone.length > 0) hints.push(`a certificate was likely requested and none sent on ${idList(likelyNone.map((c) => c.id))}`);
+    if (likelyNotRequested.length > 0) hints.push(`no certificate was likely requested on ${idList(likelyNotRequested.map((c) => c.id))}`);
+    out.push(
+      `${encryptedCount === 1 ? '1 connection is' : `${count(encryptedCount)} connections are`} TLS 1.3: the certificate exchange is encrypted — run again with --keylog FILE to see it${hints.length > 0 ? `; from record sizes ${hints.join(', ')}` : ''}.`,
+    );
+  }
+  const incomplete = cap.connections.filter((c) => c.status === 'incomplete');
+  const incompleteCount = incomplete.length + (u?.incomplete ?? 0);
+  if (incompleteCount > 0) {
+    out.push(`${incompleteCount === 1 ? '1 connection' : `${count(incompleteCount)} connections`} (${idList(incomplete.map((c) => c.id), u?.incomplete)}) did not finish inside the capture: capture longer, or start it before the client connects.`);
+  }
+  const gaps = cap.connections.filter((c) => c.timeline.some((e) => e.kind === 'gap'));
+  if (gaps.length + (u?.withGaps ?? 0) > 0) {
+    out.push(`Bytes are missing from ${idList(gaps.map((c) => c.id), u?.withGaps)}: capture with a full snap length (tcpdump -s 0) and a larger buffer (-B 8192).`);
+  }
+  // An interrupted read says so in its own capture note.
+  if (cap.stoppedEarly && !cap.anomalies.some((a) => a.code === 'capture.interrupted')) out.push('The capture ended early (truncated file or a limit reached): the last connections may be incomplete.');
+  if (cap.udp.dtlsFlows + cap.udp.quicFlows > 0) {
+    out.push(`Also present and not analyzed: ${cap.udp.dtlsFlows} DTLS and ${cap.udp.quicFlows} QUIC flow(s) over UDP.`);
+  }
+  return out;
+}
+
+/** Connections a report explains in full: failed ones, and any other with an error finding (e.g. plaintext to a TLS port). */
+export function needsDetails(c: ConnectionReport): boolean {
+  return c.status === 'failed' || c.findings.some((f) => f.severity === 'error');
+}
+
+/** Label of a finding's detail: for an error it names the likely cause, else it is the detail. */
+export function detailLabel(severity: string): string {
+  return severity === 'error' ? 'Likely cause' : 'Detail';
+}
+
+/**
+ * A finding's detail as shown under the connection's summary: the summary is the detail's
+ * first sentence, so it is not printed twice — what follows it is the likely cause.
+ */
+export function findingDetail(summary: string, detail: string): string {
+  if (!detail.startsWith(summary)) return detail;
+  const rest = detail.slice(summary.length).trim();
+  return rest === '' ? detail : rest;
+}
+
+/** " (inferred)" unless the title says so already. */
+export function inferredNote(f: { readonly title: string; readonly inferred?: boolean }): string {
+  return f.inferred === true && !/inferred/i.test(f.title) ? ' (inferred)' : '';
+}
+
