@@ -8,9 +8,9 @@ import { escapeHtml } from './sanitize.js';
 import { clockTime, endpointText, formatDelta, isFatalEntry, ladderEntries } from './text.js';
 
 /** Hosts drawn per side of the map; the rest share one "… more" node. */
-export const MAP_MAX_HOSTS = 30;
+const MAP_MAX_HOSTS = 30;
 /** Characters of a label drawn in a ladder row; the whole label is in its tooltip. */
-export const LADDER_LABEL_CHARS = 64;
+const LADDER_LABEL_CHARS = 64;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 

@@ -33,7 +33,7 @@ export interface HandshakeFrame {
 }
 
 /** A message passed over by its length: it exceeded `maxHandshakeMessageBytes`, or the capture-wide held budget could not hold it. */
-export interface SkippedHandshakeMessage {
+interface SkippedHandshakeMessage {
   readonly msgType: number;
   /** The length its header claims. */
   readonly length: number;
@@ -44,7 +44,7 @@ export interface SkippedHandshakeMessage {
 }
 
 /** Default of `maxHandshakeMessageBytes`: large certificate chains fit, a hostile length does not allocate. */
-export const DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES = 256 * 1024;
+const DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES = 256 * 1024;
 
 const HEADER_LENGTH = 4;
 const EMPTY = new Uint8Array(0);

@@ -62,7 +62,7 @@ export function fromBytes(bytes: Uint8Array): AsyncIterable<Uint8Array> {
 }
 
 /** The project root and the shared capture corpus next to it. */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED_CAPTURES = resolve(PROJECT_ROOT, '../shared/captures');
 export const SHARED_MANIFEST = resolve(SHARED_CAPTURES, 'MANIFEST.json');
 export const HAVE_SHARED = existsSync(SHARED_MANIFEST);

@@ -7,10 +7,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CAPTURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/captures');
-export const MANIFEST_PATH = join(CAPTURES_DIR, 'MANIFEST.json');
+const MANIFEST_PATH = join(CAPTURES_DIR, 'MANIFEST.json');
 export const HAVE_CAPTURES = existsSync(MANIFEST_PATH);
 
-export interface ExpectedAlert {
+interface ExpectedAlert {
   readonly sender: 'client' | 'server';
   readonly level?: string;
   readonly description?: string;

@@ -25,7 +25,7 @@ export function serverChain(input: RuleInput): CertificateView[] {
 }
 
 /** How the client refused the server's certificate: an alert after it, or a close before answering. */
-export function serverRefusal(input: RuleInput): Refusal | null {
+function serverRefusal(input: RuleInput): Refusal | null {
   const { facts, status } = input;
   const hs = facts.hs;
   if (hs === null || status !== 'failed' || hs.serverCertificateFrame === null) return null;
@@ -41,7 +41,7 @@ export function serverRefusal(input: RuleInput): Refusal | null {
   return { alert: null, close, by: 'client', sentAt };
 }
 
-export function serverCertificateProblems(input: RuleInput): CertificateProblem[] {
+function serverCertificateProblems(input: RuleInput): CertificateProblem[] {
   const hs = input.facts.hs;
   const chain = serverChain(input);
   const leaf = chain[0];
@@ -144,7 +144,7 @@ export function serverCertificateProblems(input: RuleInput): CertificateProblem[
   return out;
 }
 
-export function serverRefusalExplained(input: RuleInput): boolean {
+function serverRefusalExplained(input: RuleInput): boolean {
   const r = serverRefusal(input);
   if (r === null) return false;
   const code = r.alert === null || r.alert.encrypted ? null : r.alert.description;
