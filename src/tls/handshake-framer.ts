@@ -112,8 +112,8 @@ export class HandshakeFramer {
     this.skipped = 0;
   }
 
-  /** Feed the body of one cleartext handshake record. (`endTime` is accepted for symmetry with the record sink; a frame carries the time of its first record.) */
-  push(recordBody: Uint8Array, header: RecordHeader, endFrame: number, endTime: Timestamp): FramerResult {
+  /** Feed the body of one cleartext handshake record (a message carries the time of its first record). */
+  push(recordBody: Uint8Array, header: RecordHeader, endFrame: number): FramerResult {
     // Lists are made only when something is found: one record usually yields one or two messages and nothing else.
     let frames: HandshakeFrame[] | null = null;
     let anomalies: Anomaly[] | null = null;
