@@ -138,7 +138,7 @@ export interface RoleCounters {
   readonly firstApplicationDataFrame: number | null;
 }
 
-export interface TcpFacts {
+interface TcpFacts {
   readonly synFrame: number | null;
   readonly synAckFrame: number | null;
   readonly ackFrame: number | null;

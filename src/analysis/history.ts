@@ -38,7 +38,6 @@ export function handshakeLetter(msgType: number, hrr = false): string {
 export const CCS_LETTER = 'I';
 export const ALERT_LETTER = 'L';
 export const HEARTBEAT_LETTER = 'B';
-export const UNKNOWN_CONTENT_LETTER = 'Q';
 export const DIRECTION_FLIPPED = '^';
 
 /** Cases a letter for its sender. */

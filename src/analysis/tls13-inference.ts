@@ -23,7 +23,7 @@ function suiteSizes(cipherSuite: number): { tag: number; hash: number } {
   }
 }
 
-export interface Tls13Sizes {
+interface Tls13Sizes {
   /** Finished: 4-byte header + Hash.length, + inner type + tag. */
   readonly finished: number;
   /** Empty client Certificate: 4 + 1 (context) + 3 (list), + inner type + tag. */
@@ -34,7 +34,7 @@ export interface Tls13Sizes {
   readonly alert: number;
 }
 
-export function tls13Sizes(cipherSuite: number): Tls13Sizes {
+function tls13Sizes(cipherSuite: number): Tls13Sizes {
   const { tag, hash } = suiteSizes(cipherSuite);
   return {
     finished: 4 + hash + 1 + tag,
@@ -55,7 +55,7 @@ function padded(s: Tls13Sizes, padding: number): Tls13Sizes {
   return { finished: s.finished + padding, emptyCertificate: s.emptyCertificate + padding, emptyCertificateAndFinished: s.emptyCertificateAndFinished + padding, alert: s.alert + padding };
 }
 
-export type ClientFlightReading =
+type ClientFlightReading =
   /** Only Finished: no certificate was requested (or the handshake was resumed with PSK). */
   | 'finished-only'
   /** An empty Certificate: a certificate was requested and the client had none to send. */
@@ -69,7 +69,7 @@ export type ClientFlightReading =
   /** Sizes that match none of the patterns (padding, an unusual stack). */
   | 'unclear';
 
-export type ServerAnswerReading =
+type ServerAnswerReading =
   /** NewSessionTicket or application data after the client's flight: the server accepted it. */
   | 'accepted'
   /** A lone alert-sized record (then the connection closed): the server refused. */

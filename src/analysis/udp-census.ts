@@ -38,7 +38,7 @@ function looksLikeQuic(p: Uint8Array): boolean {
 }
 
 /** Default of `maxUdpFlows`: a key of about 100 bytes each, so 10–20 MB at most. */
-export const DEFAULT_MAX_UDP_FLOWS = 100_000;
+const DEFAULT_MAX_UDP_FLOWS = 100_000;
 
 export class UdpCensus {
   private datagrams = 0;

@@ -104,7 +104,7 @@ function startsWithPcapPrefix(head: Uint8Array): boolean {
 }
 
 /** "looks like text: 'GET / HTTP'", "looks like a ZIP archive", or the hex of the first 8 bytes. */
-export function describeBytes(head: Uint8Array): string {
+function describeBytes(head: Uint8Array): string {
   for (const sig of KNOWN_SIGNATURES) if (startsWith(head, sig.bytes)) return `looks like ${sig.name}`;
   const text = printablePrefix(head);
   if (text !== undefined) return `looks like text: '${text}'`;

@@ -28,8 +28,8 @@ export interface TsResolution {
 }
 
 /** Largest exponents accepted in `if_tsresol`: beyond them one unit is below 2^-64 s, which no clock has. */
-export const MAX_TSRESOL_DECIMAL_EXPONENT = 19;
-export const MAX_TSRESOL_BINARY_EXPONENT = 64;
+const MAX_TSRESOL_DECIMAL_EXPONENT = 19;
+const MAX_TSRESOL_BINARY_EXPONENT = 64;
 
 /**
  * Decodes an `if_tsresol` byte: the high bit selects a power of two, the rest is the

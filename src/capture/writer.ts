@@ -74,13 +74,13 @@ export interface PcapngWriteOptions {
 }
 
 /** Default snap length of both writers (tcpdump's). */
-export const DEFAULT_WRITE_SNAP_LENGTH = 262_144;
+const DEFAULT_WRITE_SNAP_LENGTH = 262_144;
 
 const PCAP_MAGIC_US = 0xa1b2c3d4;
 const PCAP_MAGIC_NS = 0xa1b23c4d;
 
 /** pcapng block types written here (pcapng draft, section 4). */
-export const PCAPNG_BLOCK = {
+const PCAPNG_BLOCK = {
   sectionHeader: 0x0a0d0d0a,
   interfaceDescription: 0x00000001,
   packetObsolete: 0x00000002,
@@ -92,7 +92,7 @@ export const PCAPNG_BLOCK = {
 } as const;
 
 /** Byte-order magic of the pcapng Section Header Block. */
-export const PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+const PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
 function checkU32(value: number, what: string): number {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
@@ -150,7 +150,7 @@ export class PcapWriter {
 }
 
 /** Timestamp units per second for a raw `if_tsresol` byte, as a BigInt (exact). */
-export function tsResolutionUnits(tsResolution: number): bigint {
+function tsResolutionUnits(tsResolution: number): bigint {
   const exponent = BigInt(tsResolution & 0x7f);
   return (tsResolution & 0x80) !== 0 ? 1n << exponent : 10n ** exponent;
 }

@@ -10,7 +10,7 @@ import { TlsAutopsyError } from '../util/errors.js';
 import { describeTrustStore, loadTrustSetup, readCertificateFile, verifyChain } from '../x509/trust/index.js';
 import type { TrustPurpose, TrustResult } from '../x509/trust/index.js';
 
-export const CHECK_CERT_HELP = `Usage: tlsautopsy check-cert --trust <store> [options] <cert.pem> [chain.pem...]
+const CHECK_CERT_HELP = `Usage: tlsautopsy check-cert --trust <store> [options] <cert.pem> [chain.pem...]
 
 Verifies a certificate (PEM, with its chain after it, or DER) against trust stores, offline:
 signatures, validity, CA constraints, extended key usage and, for servers, the name.

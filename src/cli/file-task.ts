@@ -27,12 +27,12 @@ export interface FileOutcome {
 }
 
 /** The label of an input in reports: `(stdin)` for `-`. */
-export function fileLabel(path: string): string {
+function fileLabel(path: string): string {
   return path === '-' ? '(stdin)' : path;
 }
 
 /** One sentence for an error that is not a TlsAutopsyError. */
-export function errorSentence(path: string, err: unknown): string {
+function errorSentence(path: string, err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return `There is no file '${path}'; check the path.`;
   if (code === 'EACCES' || code === 'EPERM') return `The file '${path}' cannot be read (permission denied); run with access to it.`;

@@ -58,7 +58,7 @@ const RUN_LIMITS = {
 } as const satisfies Record<string, LimitSpec>;
 
 export type AnalysisLimitName = keyof typeof ANALYSIS_LIMITS;
-export type RunLimitName = keyof typeof RUN_LIMITS;
+type RunLimitName = keyof typeof RUN_LIMITS;
 export type LimitName = AnalysisLimitName | RunLimitName;
 
 // Every analysis limit is an option of analyzeCapture (a renamed option fails to compile here).

@@ -57,7 +57,7 @@ export interface CliIo {
 }
 
 /** How long standard input may still deliver after Ctrl-C (the producer, e.g. tcpdump, got it too and is closing the pipe). */
-export const STDIN_GRACE_MS = 2000;
+const STDIN_GRACE_MS = 2000;
 
 /** A signal that fires `ms` after `signal` does. */
 function afterGrace(signal: AbortSignal, ms: number): AbortSignal {
@@ -69,9 +69,9 @@ function afterGrace(signal: AbortSignal, ms: number): AbortSignal {
   return delayed.signal;
 }
 
-export const EXIT_OK = 0;
-export const EXIT_FAIL_ON = 1;
-export const EXIT_USAGE = 2;
+const EXIT_OK = 0;
+const EXIT_FAIL_ON = 1;
+const EXIT_USAGE = 2;
 
 function formatFromExtension(path: string): OutputFormat | null {
   switch (extname(path).toLowerCase()) {

@@ -52,7 +52,7 @@ export function formatIpv6(bytes: Uint8Array, offset: number): string {
 }
 
 /** Default number of slots in each `AddressCache` table. */
-export const ADDRESS_CACHE_SLOTS = 4096;
+const ADDRESS_CACHE_SLOTS = 4096;
 
 /**
  * Direct-mapped caches of address text keyed by the address bytes. A hit costs a hash and a

@@ -19,7 +19,7 @@ import { ETHERTYPE, NO_VLANS, type LinkHeader } from './link-header.js';
 export const MAX_VLAN_TAGS = 8;
 
 /** True for the TPIDs that introduce a VLAN tag. */
-export function isVlanTpid(etherType: number): boolean {
+function isVlanTpid(etherType: number): boolean {
   return etherType === ETHERTYPE.VLAN || etherType === ETHERTYPE.QINQ || etherType === ETHERTYPE.QINQ_OLD;
 }
 

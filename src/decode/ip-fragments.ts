@@ -14,7 +14,7 @@
 import type { Anomaly } from '../util/anomaly.js';
 
 /** Defaults for the reassembly limits (see `DecoderOptions`). */
-export const FRAGMENT_DEFAULTS = {
+const FRAGMENT_DEFAULTS = {
   /** Bytes held across all incomplete datagrams: 4 MiB. */
   maxFragmentBytes: 4 * 1024 * 1024,
   /** Incomplete datagrams held at once. */
@@ -24,7 +24,7 @@ export const FRAGMENT_DEFAULTS = {
 } as const;
 
 /** Largest reassembled payload: the 16-bit length fields allow no more. */
-export const MAX_REASSEMBLED_BYTES = 65535;
+const MAX_REASSEMBLED_BYTES = 65535;
 
 /** Reassembly limits; the fields and defaults are those of `DecoderOptions`. */
 export interface FragmentLimits {

@@ -49,11 +49,6 @@ export interface Ipv4Header {
   readonly weird?: DecodeIssue;
 }
 
-/** True when this header belongs to a fragment (not a whole datagram). */
-export function isIpv4Fragment(h: Ipv4Header): boolean {
-  return h.moreFragments || h.fragmentOffset !== 0;
-}
-
 /**
  * Decodes an IPv4 header at `offset`; the captured packet ends at `bytes.length`.
  * @param addresses formats the addresses (pass an `AddressCache` on hot paths)

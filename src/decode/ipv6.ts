@@ -45,7 +45,7 @@ export const IPPROTO = {
 } as const;
 
 /** What an IPv6 Fragment header says. */
-export interface Ipv6Fragment {
+interface Ipv6Fragment {
   /** Fragment offset in bytes. */
   readonly offset: number;
   readonly moreFragments: boolean;

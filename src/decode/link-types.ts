@@ -5,15 +5,15 @@
  */
 
 /** Name and description of one LINKTYPE value. */
-export interface LinkTypeInfo {
+interface LinkTypeInfo {
   /** LINKTYPE_ name without the prefix, e.g. "LINUX_SLL2". */
   readonly name: string;
   /** What it is, in plain words. */
   readonly description: string;
 }
 
-/** The link types seen in practice (those this project decodes are marked in `DECODED_LINK_TYPES`). */
-export const LINK_TYPES: ReadonlyMap<number, LinkTypeInfo> = new Map<number, LinkTypeInfo>([
+/** The link types seen in practice (`PacketDecoder` decodes only some of them down to IP). */
+const LINK_TYPES: ReadonlyMap<number, LinkTypeInfo> = new Map<number, LinkTypeInfo>([
   [0, { name: 'NULL', description: 'BSD loopback (host byte order)' }],
   [1, { name: 'ETHERNET', description: 'Ethernet' }],
   [6, { name: 'IEEE802_5', description: 'Token Ring' }],
@@ -57,9 +57,6 @@ export const LINK_TYPES: ReadonlyMap<number, LinkTypeInfo> = new Map<number, Lin
   [274, { name: 'ETW', description: 'Event Tracing for Windows' }],
   [276, { name: 'LINUX_SLL2', description: 'Linux cooked v2 (tcpdump -i any)' }],
 ]);
-
-/** Link types `PacketDecoder` decodes down to IP. */
-export const DECODED_LINK_TYPES: ReadonlySet<number> = new Set([0, 1, 9, 12, 14, 50, 101, 108, 113, 228, 229, 276]);
 
 /** `LINKTYPE_` name without the prefix, e.g. "ETHERNET", or `unknown(N)`. */
 export function linkTypeName(linkType: number): string {

@@ -10,7 +10,7 @@ import { fail, ok, type Decoded } from '../util/decoded.js';
 import { ETHERTYPE, type LinkHeader } from './link-header.js';
 
 /** Most label stack entries read before the packet is called malformed. */
-export const MAX_MPLS_LABELS = 8;
+const MAX_MPLS_LABELS = 8;
 
 /** Decodes an MPLS label stack at `offset`. */
 export function decodeMpls(bytes: Uint8Array, offset: number, vlans: readonly number[]): Decoded<LinkHeader> {

@@ -20,7 +20,7 @@ export interface NullHeader extends LinkHeader {
 }
 
 /** EtherType for a BSD address family, or -1 when it is not IPv4/IPv6. */
-export function familyToEtherType(family: number): number {
+function familyToEtherType(family: number): number {
   switch (family) {
     case 2:
       return ETHERTYPE.IPV4;

@@ -38,7 +38,7 @@ const ETHERTYPE_MPLS = 0x8847;
 const ETHERTYPE_MPLS_MULTICAST = 0x8848;
 
 /** PPPoE/MPLS layers followed between the link header and IP. */
-export const MAX_INNER_ENCAPSULATIONS = 4;
+const MAX_INNER_ENCAPSULATIONS = 4;
 
 function toAnomaly(issue: DecodeIssue, severity: Anomaly['severity'], frame: number, withOffset: boolean): Anomaly {
   return withOffset && issue.offset !== undefined

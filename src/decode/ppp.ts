@@ -30,7 +30,7 @@ const PPP_NAMES = new Map<number, string>([
 const pppCache = new Map<number, string>();
 
 /** Name of a PPP protocol that is not IP, e.g. "ppp lcp", or "ppp 0x8281" (16-bit key space bounds the cache). */
-export function pppProtocolName(protocol: number): string {
+function pppProtocolName(protocol: number): string {
   const known = PPP_NAMES.get(protocol);
   if (known !== undefined) return known;
   const key = protocol & 0xffff;

@@ -8,9 +8,6 @@
 import { fail, ok, type Decoded } from '../util/decoded.js';
 import { ETHERTYPE, NO_VLANS, type LinkHeader } from './link-header.js';
 
-/** Link types whose frames are bare IP packets. */
-export const RAW_IP_LINK_TYPES: readonly number[] = [12, 14, 101, 228, 229];
-
 const V4: Decoded<LinkHeader> = ok({ etherType: ETHERTYPE.IPV4, payloadOffset: 0, vlans: NO_VLANS });
 const V6: Decoded<LinkHeader> = ok({ etherType: ETHERTYPE.IPV6, payloadOffset: 0, vlans: NO_VLANS });
 

@@ -26,7 +26,7 @@ import { fail, ok, type Decoded, type DecodeIssue } from '../util/decoded.js';
 import type { TcpOptions } from './types.js';
 
 /** The options of a segment that carries none, shared so such segments allocate nothing for them. */
-export const NO_TCP_OPTIONS: TcpOptions = Object.freeze({});
+const NO_TCP_OPTIONS: TcpOptions = Object.freeze({});
 
 /** A decoded TCP header. */
 export interface TcpHeader {

@@ -10,7 +10,7 @@ import { DEFAULT_MAX_KEY_LOG_ENTRIES } from './keylog.js';
 import type { KeyLogOptions } from './keylog.js';
 
 /** Largest key log file read: a line per secret is ~180 bytes, so this holds ~300 000 connections. Default 64 MiB. */
-export const DEFAULT_MAX_KEY_LOG_FILE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_KEY_LOG_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Key log files read into one store, with one warning line per skipped line (bounded by the store's `maxIssues`). */
 export interface KeyLogFiles {
@@ -44,7 +44,7 @@ async function readBounded(path: string, max: number): Promise<Uint8Array> {
 }
 
 /** Reads every file into one key log. Throws a usage `TlsAutopsyError` for a file that cannot be read. */
-export async function readKeyLogFiles(paths: readonly string[], options: KeyLogOptions & { readonly maxFileBytes?: number } = {}): Promise<KeyLogFiles> {
+async function readKeyLogFiles(paths: readonly string[], options: KeyLogOptions & { readonly maxFileBytes?: number } = {}): Promise<KeyLogFiles> {
   const keyLog = new KeyLog(options);
   for (const path of paths) keyLog.addBytes(await readBounded(path, options.maxFileBytes ?? DEFAULT_MAX_KEY_LOG_FILE_BYTES), path);
   const warnings = keyLog.issues.map((i) => `${i.source}:${i.line}: skipped: ${i.message}`);

@@ -92,7 +92,7 @@ function concat(...parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /** AEAD open; null when the tag does not verify (or the inputs do not fit the cipher). */
-export function aeadOpen(suite: AeadSuite, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
+function aeadOpen(suite: AeadSuite, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
   if (sealed.length < suite.tagLength || key.length !== suite.keyLength) return null;
   const ciphertext = sealed.subarray(0, sealed.length - suite.tagLength);
   const tag = sealed.subarray(sealed.length - suite.tagLength);
@@ -117,7 +117,7 @@ export function aeadOpen(suite: AeadSuite, key: Uint8Array, nonce: Uint8Array, a
 }
 
 /** AEAD seal: ciphertext ‖ tag. Throws only on programmer errors (wrong key or nonce length). */
-export function aeadSeal(suite: AeadSuite, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+function aeadSeal(suite: AeadSuite, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
   if (suite.cipher.endsWith('-ccm')) {
     const c = createCipheriv(suite.cipher as 'aes-128-ccm', key, nonce, { authTagLength: suite.tagLength });
     c.setAAD(aad, { plaintextLength: plaintext.length });

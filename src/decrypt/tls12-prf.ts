@@ -24,7 +24,7 @@ function concat(...parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /** P_hash(secret, seed) truncated to `length` bytes (RFC 5246 §5). */
-export function pHash(hash: 'sha1' | 'md5' | 'sha256' | 'sha384', secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
+function pHash(hash: 'sha1' | 'md5' | 'sha256' | 'sha384', secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
   const out = new Uint8Array(length);
   let a: Uint8Array = seed;
   let filled = 0;

@@ -30,7 +30,7 @@ import type {
 } from './types.js';
 
 /** Anomalies kept per connection; more are only counted (AnomalyLog). */
-export const MAX_CONNECTION_ANOMALIES = 32;
+const MAX_CONNECTION_ANOMALIES = 32;
 
 const SYN_FIN_RST = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
 

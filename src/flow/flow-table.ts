@@ -81,7 +81,7 @@ export class SweepSchedule {
  * Map key of a segment's connection, the same for both directions: the lower endpoint first.
  * Addresses are textual (dotted IPv4, RFC 5952 IPv6), so a space cannot occur in them.
  */
-export function flowKey(seg: TcpSegment): string {
+function flowKey(seg: TcpSegment): string {
   const a = seg.src;
   const b = seg.dst;
   if (a < b || (a === b && seg.srcPort <= seg.dstPort)) return `${a} ${seg.srcPort} ${b} ${seg.dstPort}`;

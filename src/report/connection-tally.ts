@@ -11,17 +11,17 @@ import { failureTitle } from './cause.js';
  * a new kind are still counted everywhere else. Titles come from the rules' fixed wording, so
  * real captures stay far below it.
  */
-export const MAX_TALLY_KINDS = 256;
+const MAX_TALLY_KINDS = 256;
 
 /** How many failed connections share one cause (the title they are grouped under). */
-export interface FailureCount {
+interface FailureCount {
   readonly code: string | null;
   readonly title: string;
   readonly connections: number;
 }
 
 /** How many connections carried one warning finding (code and title as the finding gives them). */
-export interface WarningCount {
+interface WarningCount {
   readonly code: string;
   readonly title: string;
   readonly connections: number;

@@ -9,9 +9,9 @@ import { endpointText } from './view.js';
 import { clockTime, formatDelta, isFatalEntry, ladderEntries } from './view-ladder.js';
 
 /** Hosts drawn per side of the map; the rest share one "… more" node. */
-export const MAP_MAX_HOSTS = 30;
+const MAP_MAX_HOSTS = 30;
 /** Characters of a label drawn in a ladder row; the whole label is in its tooltip. */
-export const LADDER_LABEL_CHARS = 64;
+const LADDER_LABEL_CHARS = 64;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 

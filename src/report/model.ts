@@ -25,7 +25,7 @@ const pkg = require('../../package.json') as { name: string; version: string };
 export const SCHEMA_VERSION = 1;
 export const TOOL = { name: pkg.name, version: pkg.version } as const;
 
-export interface EndpointJson {
+interface EndpointJson {
   readonly ip: string;
   readonly port: number;
 }
@@ -44,7 +44,7 @@ export interface AlertJson {
 }
 
 /** Key log decryption of one connection (see `DecryptionStatus`). */
-export interface DecryptionJson {
+interface DecryptionJson {
   readonly status: 'decrypted' | 'no-secrets' | 'failed' | 'not-attempted';
   /** Frame of the first record that failed to decrypt. */
   readonly frame?: number;
@@ -149,7 +149,7 @@ export interface CaptureReport {
   readonly unlisted?: UnlistedConnections;
 }
 
-export interface ReportSummary {
+interface ReportSummary {
   readonly connections: number;
   readonly tls: number;
   readonly ok: number;

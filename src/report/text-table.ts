@@ -9,7 +9,7 @@ import Table from 'cli-table3';
 import type { TableConstructorOptions } from 'cli-table3';
 
 /** Rows per block: small enough that the quadratic layout stays cheap. */
-export const TABLE_BLOCK_ROWS = 256;
+const TABLE_BLOCK_ROWS = 256;
 
 export interface FixedTableOptions {
   readonly head: readonly string[];

@@ -24,7 +24,7 @@ export interface Alert {
 }
 
 /** Smallest encrypted alert record: 2 bytes of alert + a 16-byte tag (ChaCha20-Poly1305) or HMAC-MD5. */
-export const MIN_ENCRYPTED_ALERT_LENGTH = 18;
+const MIN_ENCRYPTED_ALERT_LENGTH = 18;
 
 /** What an alert record of this length most plausibly is. */
 export function classifyAlertLength(length: number): 'plaintext' | 'encrypted' | 'garbage' {

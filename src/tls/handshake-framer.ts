@@ -33,7 +33,7 @@ export interface HandshakeFrame {
 }
 
 /** A message passed over by its length: it exceeded `maxHandshakeMessageBytes`, or the capture-wide held budget could not hold it. */
-export interface SkippedHandshakeMessage {
+interface SkippedHandshakeMessage {
   readonly msgType: number;
   /** The length its header claims. */
   readonly length: number;
@@ -44,7 +44,7 @@ export interface SkippedHandshakeMessage {
 }
 
 /** Default of `maxHandshakeMessageBytes`: large certificate chains fit, a hostile length does not allocate. */
-export const DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES = 256 * 1024;
+const DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES = 256 * 1024;
 
 const HEADER_LENGTH = 4;
 const EMPTY = new Uint8Array(0);
@@ -112,8 +112,8 @@ export class HandshakeFramer {
     this.skipped = 0;
   }
 
-  /** Feed the body of one cleartext handshake record. (`endTime` is accepted for symmetry with the record sink; a frame carries the time of its first record.) */
-  push(recordBody: Uint8Array, header: RecordHeader, endFrame: number, endTime: Timestamp): FramerResult {
+  /** Feed the body of one cleartext handshake record (a message carries the time of its first record). */
+  push(recordBody: Uint8Array, header: RecordHeader, endFrame: number): FramerResult {
     // Lists are made only when something is found: one record usually yields one or two messages and nothing else.
     let frames: HandshakeFrame[] | null = null;
     let anomalies: Anomaly[] | null = null;

@@ -58,7 +58,7 @@ export interface RecordStreamOptions {
 }
 
 /** Default of `maxRecordLength`: 2^14 plus the 2048 bytes of expansion TLS ≤ 1.2 allows for ciphertext (RFC 5246 §6.2.3). */
-export const DEFAULT_MAX_RECORD_LENGTH = 16384 + 2048;
+const DEFAULT_MAX_RECORD_LENGTH = 16384 + 2048;
 
 /**
  * Bytes the TLS layer holds between packets, summed over every connection of a capture:

@@ -8,7 +8,7 @@
 export type AnomalySeverity = 'weird' | 'violation';
 
 /** Which side of a connection an anomaly belongs to: 0 = initiator, 1 = responder. */
-export type AnomalyDirection = 0 | 1;
+type AnomalyDirection = 0 | 1;
 
 export interface Anomaly {
   /** Stable dotted snake_case code, e.g. `capture.truncated_file`, `tcp.gap`, `tls.record.too_long`. */

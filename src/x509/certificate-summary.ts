@@ -15,10 +15,10 @@ import { summarizePublicKey, type PublicKeySummary } from './public-key.js';
 import { locateTbsParts, type AlgorithmIdentifier } from './tbs.js';
 
 /** Validity of a certificate at the capture time. */
-export type ValidityAtCapture = 'valid' | 'expired' | 'not-yet-valid' | 'unknown';
+type ValidityAtCapture = 'valid' | 'expired' | 'not-yet-valid' | 'unknown';
 
 /** Subject alternative names by kind (RFC 5280 §4.2.1.6). */
-export interface SubjectAltNames {
+interface SubjectAltNames {
   readonly dns: readonly string[];
   readonly ip: readonly string[];
   readonly uri: readonly string[];
@@ -91,7 +91,7 @@ export interface SummaryOptions {
 }
 
 /** Default of `maxSubjectAltNames`: big multi-domain certificates have a few hundred names. */
-export const DEFAULT_MAX_SUBJECT_ALT_NAMES = 256;
+const DEFAULT_MAX_SUBJECT_ALT_NAMES = 256;
 
 const NOT_DECODABLE = '(not decodable)';
 const CN_OID = '2.5.4.3';
@@ -106,11 +106,6 @@ export interface CertificateFacts {
 
 function fingerprint(algorithm: 'sha256' | 'sha1', der: Uint8Array): string {
   return createHash(algorithm).update(der).digest('hex');
-}
-
-/** SHA-256 of the bytes, lower-case hex. */
-export function sha256Hex(der: Uint8Array): string {
-  return fingerprint('sha256', der);
 }
 
 function commonName(dn: DistinguishedName): string | null {
@@ -331,7 +326,7 @@ export function summarizeCertificate(der: Uint8Array, captureTime?: Timestamp, o
 }
 
 /** One link of a chain: certificate `index` and the one after it. */
-export interface ChainLink {
+interface ChainLink {
   readonly index: number;
   /** The certificate's issuer equals the next certificate's subject; null when either did not parse. */
   readonly issuerMatchesNext: boolean | null;

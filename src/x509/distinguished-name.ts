@@ -24,7 +24,7 @@ import type { DecodeIssue } from '../util/decoded.js';
 import { DER, decodeOid, readDer, readDerChildren } from './der.js';
 
 /** One attribute of an RDN. */
-export interface DnAttribute {
+interface DnAttribute {
   /** Dotted OID of the attribute type. */
   readonly oid: string;
   /** Short name (`CN`, `O`, …) when the type is known. */
@@ -76,11 +76,6 @@ const ATTRIBUTE_NAMES: ReadonlyMap<string, string> = new Map([
 ]);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Short name of an attribute type OID, when known. */
-export function attributeName(oid: string): string | undefined {
-  return ATTRIBUTE_NAMES.get(oid);
-}
 
 function upperHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
@@ -154,7 +149,7 @@ function renderAttribute(a: DnAttribute): string {
 }
 
 /** Renders RDNs (given in wire order) in RFC 4514 order: last RDN first. */
-export function renderDistinguishedName(rdns: readonly (readonly DnAttribute[])[]): string {
+function renderDistinguishedName(rdns: readonly (readonly DnAttribute[])[]): string {
   const parts: string[] = [];
   for (let i = rdns.length - 1; i >= 0; i--) {
     parts.push((rdns[i] ?? []).map(renderAttribute).join('+'));
@@ -245,7 +240,7 @@ export function distinguishedNamesMatch(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** A comparison key for a decoded name (RFC 5280 §7.1-like, simplified). */
-export function normalizedKey(dn: DistinguishedName): string {
+function normalizedKey(dn: DistinguishedName): string {
   return dn.rdns
     .map((rdn) =>
       rdn

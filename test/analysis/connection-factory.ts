@@ -114,7 +114,7 @@ export function clientHello(over: Partial<ClientHelloInfo> = {}): ClientHelloInf
   };
 }
 
-export function serverHello(over: Partial<ServerHelloInfo> = {}): ServerHelloInfo {
+function serverHello(over: Partial<ServerHelloInfo> = {}): ServerHelloInfo {
   return {
     legacyVersion: 0x0303,
     version: 0x0303,
@@ -138,15 +138,15 @@ export function serverHello(over: Partial<ServerHelloInfo> = {}): ServerHelloInf
   };
 }
 
-export function certificateRequest(over: Partial<CertificateRequestInfo> = {}): CertificateRequestInfo {
+function certificateRequest(over: Partial<CertificateRequestInfo> = {}): CertificateRequestInfo {
   return { tls13: false, certificateTypes: [1, 64], signatureAlgorithms: [0x0403, 0x0804], certificateAuthorities: [ISSUING_CA, ROOT_CA], ...over };
 }
 
 /** How far the handshake gets, in order. */
 export const STEPS = ['tcp', 'client-hello', 'server-hello', 'server-flight', 'client-flight', 'server-finished', 'app-data'] as const;
-export type Step = (typeof STEPS)[number];
+type Step = (typeof STEPS)[number];
 
-export interface AlertSpec {
+interface AlertSpec {
   readonly from: Role;
   readonly description: number | null;
   readonly level?: number;
@@ -155,7 +155,7 @@ export interface AlertSpec {
   readonly length?: number;
 }
 
-export interface CloseSpec {
+interface CloseSpec {
   readonly how: 'fin' | 'rst' | 'open' | 'idle';
   readonly by: Role | null;
 }

@@ -1,9 +1,6 @@
 /** Shared helpers of the capture tests: byte sources, packet collection, the reference parser. */
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
 import type { EventEmitter } from 'node:events';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readCapture } from '../../src/capture/index.js';
 import type { CaptureReaderOptions, CaptureResult, CaptureSource, DecryptionSecrets } from '../../src/capture/index.js';
 import type { Timestamp } from '../../src/util/time.js';
@@ -60,12 +57,6 @@ export async function* splitAt(bytes: Uint8Array, cuts: readonly number[]): Asyn
 export function fromBytes(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   return chunksOf(bytes, Math.max(1, bytes.length));
 }
-
-/** The project root and the shared capture corpus next to it. */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED_CAPTURES = resolve(PROJECT_ROOT, '../shared/captures');
-export const SHARED_MANIFEST = resolve(SHARED_CAPTURES, 'MANIFEST.json');
-export const HAVE_SHARED = existsSync(SHARED_MANIFEST);
 
 /** One packet as pcap-parser reports it. */
 export interface ReferencePacket {

@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodePcap } from '../../src/capture/index.js';
 import type { PacketRecord } from '../../src/capture/index.js';
-import { HAVE_SHARED, SHARED_CAPTURES, SHARED_MANIFEST, readAll, readWithReference, sameBytes } from './helpers.js';
+import { readAll, readWithReference, sameBytes } from './helpers.js';
+import { SHARED_CORPUS } from '../conformance/corpus.js';
 import type { Read } from './helpers.js';
 
 interface ManifestEntry {
@@ -19,11 +20,11 @@ interface ManifestEntry {
 }
 
 function manifest(): ManifestEntry[] {
-  return (JSON.parse(readFileSync(SHARED_MANIFEST, 'utf8')) as { captures: ManifestEntry[] }).captures;
+  return (JSON.parse(readFileSync(SHARED_CORPUS.manifestPath, 'utf8')) as { captures: ManifestEntry[] }).captures;
 }
 
 function pathOf(entry: ManifestEntry): string {
-  return resolve(SHARED_CAPTURES, entry.file ?? entry.id);
+  return resolve(SHARED_CORPUS.dir, entry.file ?? entry.id);
 }
 
 /** First four bytes: is this a classic microsecond pcap (what pcap-parser can read)? */
@@ -55,9 +56,9 @@ async function compareWithReference(path: string, ours: Read): Promise<void> {
   }
 }
 
-if (!HAVE_SHARED) console.log(`capture reference tests skipped: ${SHARED_MANIFEST} is absent`);
+if (!SHARED_CORPUS.present) console.log(`capture reference tests skipped: ${SHARED_CORPUS.skipReason}`);
 
-describe.skipIf(!HAVE_SHARED)('shared corpus', () => {
+describe.skipIf(!SHARED_CORPUS.present)('shared corpus', () => {
   it('every file listed in MANIFEST.json has the packet count tshark reported, without anomalies', async () => {
     const entries = manifest();
     expect(entries.length).toBeGreaterThan(0);

@@ -26,6 +26,11 @@ const pcapng = encodePcapng(packets, { interfaces: [{ linkType: 1, tsResolution:
 const path = join(dir, 'capture.pcapng');
 writeFileSync(path, pcapng);
 
+/** The whole packets in `bytes`, read from a source that ends: what an interrupted read of them must have delivered. */
+async function packetsIn(bytes: Uint8Array): Promise<number> {
+  return (await readCapture(Readable.from([Buffer.from(bytes)]), () => undefined)).packets;
+}
+
 describe('sources', () => {
   it('a file, a Readable (fs stream), a Readable.from of Buffers and an iterable of 1-byte chunks agree', async () => {
     const fromFile = await readAll(path);
@@ -94,14 +99,14 @@ describe('abort', () => {
     expect(result.anomalies.map((a) => [a.code, a.severity, a.message])).toEqual([['capture.interrupted', 'weird', 'Reading was interrupted after 3 packets; the rest of the input was not read.']]);
   });
 
-  it('aborting while the source is idle returns at once', async () => {
+  it('aborting while the source is idle returns what was read (a source that never ends: a hang fails on the test timeout)', async () => {
     const controller = new AbortController();
     const stalled = new PassThrough();
     stalled.write(pcapng.subarray(0, 300));
     setTimeout(() => controller.abort(), 30);
-    const started = Date.now();
     const result = await readCapture(stalled, () => undefined, { signal: controller.signal });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.bytesRead).toBe(300);
+    expect(result.packets).toBe(await packetsIn(pcapng.subarray(0, 300)));
     expect(result.stoppedEarly).toBe(true);
     expect(result.info.format).toBe('pcapng');
     expect(result.anomalies.map((a) => a.code)).toEqual(['capture.interrupted']);
@@ -181,15 +186,15 @@ describe('named pipes', () => {
     await writerDone;
   });
 
-  it('an abort while the pipe is silent returns at once, with what was read', async () => {
+  it('an abort while the pipe is silent returns what was read (a writer that never closes: a hang fails on the test timeout)', async () => {
     const p = fifo('silent.pcapng');
     const fd = openSync(p, 'r+'); // a writer that never writes more and never closes
     writeSync(fd, pcapng.subarray(0, 300));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const started = Date.now();
     const result = await readCapture(p, () => undefined, { signal: controller.signal });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.bytesRead).toBe(300);
+    expect(result.packets).toBe(await packetsIn(pcapng.subarray(0, 300)));
     expect(result.stoppedEarly).toBe(true);
     expect(result.info.format).toBe('pcapng');
     expect(result.anomalies.map((a) => a.code)).toEqual(['capture.interrupted']);

@@ -2,7 +2,9 @@
  * Ctrl-C: the first one ends the reading and the report is still printed, made of what was
  * read (`tcpdump -U -w - | tlsautopsy -` is stopped that way); files not started are reported
  * as not analyzed; a second Ctrl-C quits at once. Runs the built command in a child process,
- * since only a process receives signals.
+ * since only a process receives signals. The sources never end, so a command that did not stop
+ * would fail on the test timeout; what is checked is the work done (every packet written was
+ * read, and the reports say after how many), never how long it took.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -22,7 +24,6 @@ interface Finished {
   readonly code: number | null;
   readonly out: string;
   readonly err: string;
-  readonly ms: number;
 }
 
 function start(args: string[]): { child: ChildProcessWithoutNullStreams; done: Promise<Finished> } {
@@ -31,18 +32,11 @@ function start(args: string[]): { child: ChildProcessWithoutNullStreams; done: P
   let err = '';
   child.stdout.on('data', (d: Buffer) => void (out += d.toString('utf8')));
   child.stderr.on('data', (d: Buffer) => void (err += d.toString('utf8')));
-  let interruptedAt = 0;
-  const kill = child.kill.bind(child);
-  child.kill = (signal?: NodeJS.Signals | number) => {
-    interruptedAt ||= Date.now();
-    return kill(signal);
-  };
   const ended = (stream: NodeJS.ReadableStream) => new Promise<void>((r) => stream.on('end', r));
   const outputs = Promise.all([ended(child.stdout), ended(child.stderr)]);
   const done = new Promise<Finished>((resolveDone) =>
     child.on('exit', (code) => {
-      const ms = Date.now() - interruptedAt;
-      void outputs.then(() => resolveDone({ code, out, err, ms }));
+      void outputs.then(() => resolveDone({ code, out, err }));
     }),
   );
   return { child, done };
@@ -113,7 +107,6 @@ describe.skipIf(!BUILT)('Ctrl-C', () => {
     child.kill('SIGINT');
     const r = await done;
     expect(r.code).toBe(1);
-    expect(r.ms).toBeLessThan(6000);
     expect(r.out).toContain('Client certificate missing');
     expect(r.out).toContain('capture.interrupted: Reading was interrupted after 11 packets');
     expect(r.out).not.toContain('The capture ended early');
@@ -160,7 +153,6 @@ describe.skipIf(!BUILT)('Ctrl-C', () => {
       const r = await done;
       // The sample's one connection, ended where reading stopped and judged as usual.
       expect(r.code).toBe(1);
-      expect(r.ms).toBeLessThan(4000);
       const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { file: string; id: number; status: string; findings: { code: string }[] });
       expect(lines.map((l) => [l.file, l.id, l.status])).toEqual([[fifo.path, 1, 'failed']]);
       expect(lines[0]?.findings.map((f) => f.code)).toContain('client-cert-missing');
@@ -180,12 +172,11 @@ describe.skipIf(!BUILT)('Ctrl-C', () => {
         child.kill('SIGINT');
         const r = await done;
         expect(r.code).toBe(2);
-        expect(r.ms).toBeLessThan(4000);
-        const report = JSON.parse(r.out) as { captures: { file: string; error: string | null; anomalies: { code: string }[]; connections: unknown[] }[] };
+        const report = JSON.parse(r.out) as { captures: { file: string; error: string | null; anomalies: { code: string; message: string }[]; connections: unknown[] }[] };
         expect(report.captures.map((c) => c.file)).toEqual([...fifos.map((f) => f.path), SAMPLE]);
         for (const cap of report.captures.slice(0, fifos.length)) {
           expect(cap.error).toBeNull();
-          expect(cap.anomalies.map((a) => a.code)).toContain('capture.interrupted');
+          expect(cap.anomalies.find((a) => a.code === 'capture.interrupted')?.message).toContain('Reading was interrupted after 11 packets');
           expect(cap.connections).toHaveLength(1);
         }
         expect(report.captures.at(-1)?.error).toBe('The run was interrupted before this file was read; run again to analyze it.');

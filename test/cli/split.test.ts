@@ -21,7 +21,7 @@ import type { TcpOptions, TcpSegment } from '../../src/decode/types.js';
 import { F, PcapStream, ROOT, SAMPLES, ip } from '../hostile/support.js';
 import type { Seg } from '../hostile/support.js';
 import { clientHelloRecord, concat, connection, handshakeMessage, inRecords, serverHelloRecord } from '../hostile/tls-bytes.js';
-import { CAPTURES_DIR, HAVE_CAPTURES } from '../conformance/manifest.js';
+import { CAPTURES_DIR, CAPTURES_SKIP_REASON, HAVE_CAPTURES } from '../conformance/manifest.js';
 
 const arbSegment: fc.Arbitrary<TcpSegment> = fc
   .record({
@@ -186,7 +186,7 @@ describe.skipIf(!BUILT)('split analysis writes what one thread writes', () => {
     }
     expect(lines).toBeGreaterThan(100);
   }, 300_000);
-  if (!HAVE_CAPTURES) console.log('Skipping the split comparison on shared captures: ../shared/captures is not there.');
+  if (!HAVE_CAPTURES) console.log(`Skipping the split comparison on shared captures: ${CAPTURES_SKIP_REASON}.`);
 
   it('on generated traffic: interleaved, idle for longer than the timeout, reused ports, resets, left open, plaintext beside TLS', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'split-'));

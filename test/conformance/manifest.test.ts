@@ -14,11 +14,11 @@ import type { Connection } from '../../src/analysis/connection.js';
 import { captureContext, judgeConnection } from '../../src/analysis/verdict.js';
 import { connectionFacts } from '../../src/analysis/judge.js';
 import { alertName, cipherSuiteName, versionShortName } from '../../src/tls/registry/names.js';
-import { CAPTURES_DIR, HAVE_CAPTURES, loadManifest, parseEndpoint } from './manifest.js';
+import { CAPTURES_DIR, CAPTURES_SKIP_REASON, HAVE_CAPTURES, loadManifest, parseEndpoint } from './manifest.js';
 import type { ExpectedConnection, ManifestCapture } from './manifest.js';
 import { commonName } from './common-name.js';
 
-if (!HAVE_CAPTURES) console.log(`conformance: skipped — ${CAPTURES_DIR}/MANIFEST.json is not present (the shared captures are not available here).`);
+if (!HAVE_CAPTURES) console.log(`conformance: skipped — ${CAPTURES_SKIP_REASON}.`);
 
 /**
  * Known disagreements, each with its evidence. Key: `<capture id>#<client>#<fact>`.

@@ -1,16 +1,17 @@
 /**
- * Reads ../shared/captures/MANIFEST.json (third-party captures with expected facts from
- * other projects' baselines or tshark). Absent in some environments: callers skip then.
+ * Reads the shared corpus's MANIFEST.json (third-party captures with expected facts from
+ * other projects' baselines or tshark). Absent in some environments: callers skip then,
+ * except in CI (see corpus.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { SHARED_CORPUS } from './corpus.js';
 
-export const CAPTURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/captures');
-export const MANIFEST_PATH = join(CAPTURES_DIR, 'MANIFEST.json');
-export const HAVE_CAPTURES = existsSync(MANIFEST_PATH);
+export const CAPTURES_DIR = SHARED_CORPUS.dir;
+export const HAVE_CAPTURES = SHARED_CORPUS.present;
+/** Why the corpus tests skip here; null when the corpus is present. */
+export const CAPTURES_SKIP_REASON = SHARED_CORPUS.skipReason;
 
-export interface ExpectedAlert {
+interface ExpectedAlert {
   readonly sender: 'client' | 'server';
   readonly level?: string;
   readonly description?: string;
@@ -56,7 +57,7 @@ export interface ManifestCapture {
 }
 
 export function loadManifest(): readonly ManifestCapture[] {
-  const m = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as { captures: ManifestCapture[] };
+  const m = JSON.parse(readFileSync(SHARED_CORPUS.manifestPath, 'utf8')) as { captures: ManifestCapture[] };
   return m.captures;
 }
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analyze.js';
 import { identifyStarttls } from '../../src/tls/session/starttls.js';
 import { UdpCensus } from '../../src/analysis/udp-census.js';
-import { CAPTURES_DIR, HAVE_CAPTURES } from './manifest.js';
+import { CAPTURES_DIR, CAPTURES_SKIP_REASON, HAVE_CAPTURES } from './manifest.js';
 
 const te = new TextEncoder();
 
@@ -52,7 +52,7 @@ describe('UDP census', () => {
   });
 });
 
-if (!HAVE_CAPTURES) console.log(`starttls/udp conformance: skipped — ${CAPTURES_DIR}/MANIFEST.json is not present.`);
+if (!HAVE_CAPTURES) console.log(`starttls/udp conformance: skipped — ${CAPTURES_SKIP_REASON}.`);
 
 describe.skipIf(!HAVE_CAPTURES)('on the shared captures', () => {
   const expected: [string, string][] = [

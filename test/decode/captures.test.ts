@@ -1,13 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/index.js';
 import { PacketDecoder } from '../../src/decode/index.js';
+import { SHARED_CORPUS } from '../conformance/corpus.js';
 
-const corpus = resolve(process.cwd(), '../shared/captures');
-const manifestPath = resolve(corpus, 'MANIFEST.json');
-const present = existsSync(manifestPath);
-if (!present) console.log(`Skipping the capture corpus decode tests: ${manifestPath} is absent.`);
+const { dir: corpus, manifestPath, present, skipReason } = SHARED_CORPUS;
+if (!present) console.log(`Skipping the capture corpus decode tests: ${skipReason}.`);
 
 interface ManifestConnection {
   readonly expected: { readonly transport: string; readonly client: string; readonly server: string };

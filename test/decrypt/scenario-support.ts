@@ -11,7 +11,7 @@ import { parseKeyLog } from '../../src/decrypt/keylog.js';
 import { buildScenario } from '../fixtures/scenarios.js';
 import type { ExpectedConnection, Scenario, ScenarioName } from '../fixtures/scenarios.js';
 
-export interface Pair {
+interface Pair {
   readonly expected: ExpectedConnection;
   readonly connection: Connection | undefined;
   readonly verdict: Verdict | undefined;

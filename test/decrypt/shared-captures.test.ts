@@ -10,9 +10,9 @@ import { analyzeCapture } from '../../src/analyze.js';
 import { captureContext, judgeConnection } from '../../src/analysis/verdict.js';
 import { parseKeyLog } from '../../src/decrypt/keylog.js';
 import { alertName } from '../../src/tls/registry/names.js';
-import { CAPTURES_DIR, HAVE_CAPTURES, loadManifest, parseEndpoint } from '../conformance/manifest.js';
+import { CAPTURES_DIR, CAPTURES_SKIP_REASON, HAVE_CAPTURES, loadManifest, parseEndpoint } from '../conformance/manifest.js';
 
-if (!HAVE_CAPTURES) console.log(`decrypt/shared-captures: skipped — ${CAPTURES_DIR}/MANIFEST.json is not present.`);
+if (!HAVE_CAPTURES) console.log(`decrypt/shared-captures: skipped — ${CAPTURES_SKIP_REASON}.`);
 
 const normalize = (s: string): string => s.toLowerCase().replace(/[\s_-]/g, '');
 

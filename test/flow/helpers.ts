@@ -36,7 +36,7 @@ export interface SegSpec {
   readonly server?: { readonly ip: string; readonly port: number };
 }
 
-export function flagBits(letters: string): number {
+function flagBits(letters: string): number {
   let f = 0;
   for (const c of letters) {
     if (c === 'S') f |= TcpFlag.SYN;
@@ -49,7 +49,7 @@ export function flagBits(letters: string): number {
   return f;
 }
 
-export function bytesOf(data: string | Uint8Array | undefined): Uint8Array {
+function bytesOf(data: string | Uint8Array | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
   return typeof data === 'string' ? new TextEncoder().encode(data) : data;
 }

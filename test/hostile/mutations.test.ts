@@ -3,8 +3,10 @@
  * `analyzeCapture`: bit flips, truncations, inserted and deleted bytes, duplicated and
  * reordered records, lying length fields, zero-length records, bogus link types,
  * nanosecond/microsecond mix-ups. For every input: no throw other than the documented
- * `TlsAutopsyError` for "not a capture", bounded time, and a JSON report that is valid
- * against docs/report.schema.json. Mutated inputs also go through the split analysis
+ * `TlsAutopsyError` for "not a capture", work linear in the input (packets read, segments,
+ * connections, TLS records, timeline entries; counted, not timed, so a loaded machine cannot
+ * make it flaky; a hang fails on the test timeout), and a JSON report that is valid against
+ * docs/report.schema.json. Mutated inputs also go through the split analysis
  * (`--jobs N` on one capture), which must write exactly what one thread writes.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analyze.js';
+import type { CaptureAnalysis } from '../../src/analyze.js';
 import { runCli } from '../../src/cli/run.js';
 import { renderJson } from '../../src/report/json.js';
 import { buildReport, captureReport, failedCaptureReport } from '../../src/report/model.js';
@@ -33,12 +36,37 @@ const inputs = files.map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(j
 const validate = await loadSchemaValidator();
 if (validate === null) console.log('Skipping the schema checks of the mutation campaign: the dev dependency ajv is not installed.');
 
-/** Per-input bound: these captures are a few KiB; anything near this means a loop. */
-const MAX_MS_PER_INPUT = 2000;
+/**
+ * The work an analysis did is linear in its input, each bound following from the smallest unit
+ * of a format: a packet costs at least a 12-byte pcapng block (a pcap record header is 16), a
+ * TLS record a 5-byte header (an SSLv2-format hello 2, once per connection), a handshake
+ * message a 4-byte header. A loop that re-reads or multiplies its input breaks one of them.
+ */
+function expectLinearWork(inputBytes: number, a: CaptureAnalysis): void {
+  expect(a.bytesRead).toBeLessThanOrEqual(inputBytes);
+  expect(a.packets).toBeLessThanOrEqual(Math.floor(inputBytes / 12) + 1);
+  // One packet decodes to at most one segment or datagram (reassembled fragments: one for several).
+  expect(a.decode.packets).toBe(a.packets);
+  expect(a.decode.tcp + a.decode.udp).toBeLessThanOrEqual(a.packets);
+  // Every connection starts with a segment and counts only the segments it was given.
+  expect(a.connectionCount).toBeLessThanOrEqual(a.decode.tcp);
+  let segments = 0;
+  let records = 0;
+  let timeline = 0;
+  for (const c of a.connections) {
+    segments += c.counters.client.packets + c.counters.server.packets;
+    records += c.counters.client.tlsRecords + c.counters.server.tlsRecords;
+    timeline += c.timeline.length;
+  }
+  expect(segments).toBeLessThanOrEqual(a.decode.tcp);
+  expect(records).toBeLessThanOrEqual(Math.floor(inputBytes / 5) + a.connectionCount);
+  // At most a TCP event (SYN, FIN, RST, gap) per segment, an entry per record or handshake
+  // message, and the start of TLS or of another protocol per connection.
+  expect(timeline).toBeLessThanOrEqual(2 * segments + Math.floor(inputBytes / 4) + 2 * a.connectionCount);
+}
 
 /** Analyzes bytes as the CLI would and checks the outcome. */
 async function check(bytes: Uint8Array): Promise<void> {
-  const t0 = performance.now();
   let report;
   try {
     const analysis = await analyzeCapture((async function* () {
@@ -47,14 +75,13 @@ async function check(bytes: Uint8Array): Promise<void> {
       yield bytes.slice(0, cut);
       yield bytes.slice(cut);
     })());
+    expectLinearWork(bytes.length, analysis);
     report = buildReport([captureReport('mutated.pcap', analysis)]);
   } catch (err) {
     if (!(err instanceof TlsAutopsyError) || (err.code !== 'not-a-capture' && err.code !== 'unsupported-capture')) throw err;
     expect(err.message.length).toBeGreaterThan(10);
     report = buildReport([failedCaptureReport('mutated.pcap', err.message)]);
   }
-  const ms = performance.now() - t0;
-  expect(ms).toBeLessThan(MAX_MS_PER_INPUT);
   const errors = validate === null ? null : validate(JSON.parse(renderJson(report)));
   if (errors !== null && process.env['HOSTILE_DEBUG'] !== undefined) console.log(JSON.stringify(errors, null, 1), renderJson(report).slice(0, 4000));
   expect(errors).toBeNull();
@@ -194,7 +221,7 @@ describe('mutation campaigns over the sample captures', () => {
   });
 
   for (const [name, mutate] of Object.entries(MUTATIONS)) {
-    it(`${name}: no throw, no hang, a valid report`, async () => {
+    it(`${name}: no throw, linear work, a valid report`, async () => {
       await fc.assert(
         fc.asyncProperty(fc.nat({ max: inputs.length - 1 }), draws, async (which, r) => {
           const input = inputs[which];
@@ -237,6 +264,14 @@ describe('mutation campaigns over the sample captures', () => {
       { numRuns: 15, seed: 0x5b117 },
     );
   }, 120_000);
+
+  it('the work bounds hold on every sample and fail when the same counts come from a tenth of the input', async () => {
+    for (const input of inputs) {
+      const analysis = await analyzeCapture((async function* () { yield input.bytes; })());
+      expectLinearWork(input.bytes.length, analysis);
+      expect(() => expectLinearWork(Math.floor(input.bytes.length / 10), analysis), input.name).toThrow();
+    }
+  });
 
   it('random bytes after a valid pcap header and random bytes alone', async () => {
     const header = inputs.find((i) => !isPcapng(i.bytes))?.bytes.subarray(0, 24) ?? new Uint8Array(24);

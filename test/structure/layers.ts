@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Layers from the bottom up; a layer may import those at or below its rank. */
-export const LAYERS: readonly string[] = [
+const LAYERS: readonly string[] = [
   'util',
   'x509',
   'javalog',

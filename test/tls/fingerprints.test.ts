@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeClientHello } from '../../src/tls/handshake/client-hello.js';
@@ -7,6 +7,7 @@ import { ja3, ja3s } from '../../src/tls/fingerprints/ja3.js';
 import { ja4, ja4Alpn } from '../../src/tls/fingerprints/ja4.js';
 import { alpnExtension, encodeClientHello, ext, sniExtension, u16list, vec16, vec8 } from './hello-encoder.js';
 import { extractHellos } from './pcap-hellos.js';
+import { SHARED_CORPUS } from '../conformance/corpus.js';
 
 function mustDecode(body: Uint8Array) {
   const d = decodeClientHello(body);
@@ -93,10 +94,8 @@ describe('JA3 vectors', () => {
   });
 });
 
-const capturesDir = resolve(process.cwd(), '../shared/captures');
-const manifestPath = resolve(capturesDir, 'MANIFEST.json');
-const haveCaptures = existsSync(manifestPath);
-if (!haveCaptures) console.log(`skipping capture fingerprint tests: ${manifestPath} not found`);
+const { dir: capturesDir, manifestPath, present: haveCaptures, skipReason } = SHARED_CORPUS;
+if (!haveCaptures) console.log(`skipping capture fingerprint tests: ${skipReason}`);
 
 interface ManifestConnection {
   expected: { transport?: string; client?: string; server?: string; ja3?: string; ja3s?: string; ja4?: string };

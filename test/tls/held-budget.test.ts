@@ -21,7 +21,7 @@ import { readCapture } from '../../src/capture/index.js';
 import { KeyLog } from '../../src/decrypt/keylog.js';
 import type { Anomaly } from '../../src/util/anomaly.js';
 import type { Connection } from '../../src/analysis/connection.js';
-import { CAPTURES_DIR, HAVE_CAPTURES } from '../conformance/manifest.js';
+import { CAPTURES_DIR, CAPTURES_SKIP_REASON, HAVE_CAPTURES } from '../conformance/manifest.js';
 import { SAMPLES } from '../hostile/support.js';
 import { clientHelloRecord, concat, handshakeMessage, inRecords, serverHelloRecord } from '../hostile/tls-bytes.js';
 
@@ -159,7 +159,7 @@ describe('HandshakeFramer over the budget', () => {
     const skipped: { msgType: number; length: number; why: string }[] = [];
     const codes: string[] = [];
     for (let at = 0; at < bytes.length; at += 1000) {
-      const r = framer.push(bytes.subarray(at, Math.min(bytes.length, at + 1000)), header(at), at + 1, T);
+      const r = framer.push(bytes.subarray(at, Math.min(bytes.length, at + 1000)), header(at), at + 1);
       frames.push(...r.frames.map((f) => f.msgType));
       skipped.push(...r.skipped.map(({ msgType, length, why }) => ({ msgType, length, why })));
       codes.push(...r.anomalies.map((a) => a.code));
@@ -175,12 +175,12 @@ describe('HandshakeFramer over the budget', () => {
     const budget = new TlsHeldBudget(1 << 20);
     const framer = new HandshakeFramer({ budget });
     const m = handshakeMessage(11, new Uint8Array(3000));
-    framer.push(m.subarray(0, 1000), header(0), 1, T);
+    framer.push(m.subarray(0, 1000), header(0), 1);
     expect(budget.bytes).toBeGreaterThan(0);
-    const done = framer.push(m.subarray(1000), header(1000), 2, T);
+    const done = framer.push(m.subarray(1000), header(1000), 2);
     expect(done.frames.map((f) => f.length)).toEqual([3000]);
     expect(budget.bytes).toBe(0);
-    framer.push(m.subarray(0, 1000), header(0), 3, T);
+    framer.push(m.subarray(0, 1000), header(0), 3);
     framer.reset();
     expect(budget.bytes).toBe(0);
   });
@@ -353,6 +353,6 @@ describe('the pipeline on real captures', () => {
       // hold no message or record large enough to straddle 5,000 bytes, the shared captures do.
       if (max < 5000 || HAVE_CAPTURES) expect(degraded, `budget ${max}`).toBeGreaterThan(0);
     }
-    if (!HAVE_CAPTURES) console.log('The 5,000-byte budget is not checked to be reached: ../shared/captures is not there (only the samples were read).');
+    if (!HAVE_CAPTURES) console.log(`The 5,000-byte budget is not checked to be reached (only the samples were read): ${CAPTURES_SKIP_REASON}.`);
   }, 120_000);
 });

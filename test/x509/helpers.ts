@@ -27,9 +27,9 @@ export function concat(...parts: (Uint8Array | readonly number[])[]): Uint8Array
   return out;
 }
 
-export const u8 = (n: number): number[] => [n & 0xff];
+const u8 = (n: number): number[] => [n & 0xff];
 export const u16 = (n: number): number[] => [(n >> 8) & 0xff, n & 0xff];
-export const u24 = (n: number): number[] => [(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+const u24 = (n: number): number[] => [(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
 export const u32 = (n: number): number[] => [(n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
 export const vec8 = (...p: (Uint8Array | readonly number[])[]): Uint8Array => {
   const b = concat(...p);
@@ -85,9 +85,9 @@ export function derName(rdns: readonly (readonly (readonly [string, Uint8Array])
 
 // ---- certificates --------------------------------------------------------------------
 
-export type KeyKind = 'rsa2048' | 'p256' | 'p384' | 'ed25519';
+type KeyKind = 'rsa2048' | 'p256' | 'p384' | 'ed25519';
 
-export function algorithmFor(kind: KeyKind, hash = 'SHA-256'): RsaHashedKeyGenParams | EcKeyGenParams | Algorithm {
+function algorithmFor(kind: KeyKind, hash = 'SHA-256'): RsaHashedKeyGenParams | EcKeyGenParams | Algorithm {
   switch (kind) {
     case 'rsa2048':
       return { name: 'RSASSA-PKCS1-v1_5', hash, publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as RsaHashedKeyGenParams;
@@ -100,7 +100,7 @@ export function algorithmFor(kind: KeyKind, hash = 'SHA-256'): RsaHashedKeyGenPa
   }
 }
 
-export async function generateKeys(kind: KeyKind, hash = 'SHA-256'): Promise<{ keys: CryptoKeyPair; alg: Algorithm }> {
+async function generateKeys(kind: KeyKind, hash = 'SHA-256'): Promise<{ keys: CryptoKeyPair; alg: Algorithm }> {
   const alg = algorithmFor(kind, hash);
   const keys = (await webcrypto.subtle.generateKey(alg as RsaHashedKeyGenParams, true, ['sign', 'verify'])) as CryptoKeyPair;
   return { keys, alg };

@@ -5,7 +5,7 @@
  * carries the alert and the generic "rejected" finding is not emitted, so one cause gives
  * one finding.
  */
-import type { AlertRecord, Connection } from '../connection.js';
+import type { AlertRecord } from '../connection.js';
 import type { Finding, Severity } from '../verdict-types.js';
 import type { CertificateView } from './certificate-view.js';
 import { day } from './certificate-view.js';
@@ -13,7 +13,7 @@ import { alertText, delayText } from './evidence.js';
 import type { Timestamp } from '../../util/time.js';
 
 /** Alert descriptions a problem explains; null stands for "closed without an alert" and encrypted alerts. */
-export type Explains = ReadonlySet<number | null>;
+type Explains = ReadonlySet<number | null>;
 
 export interface CertificateProblem {
   readonly code: string;
@@ -38,13 +38,13 @@ export interface Refusal {
   readonly sentAt: Timestamp | null;
 }
 
-export function refusalExplained(p: CertificateProblem, r: Refusal | null): boolean {
+function refusalExplained(p: CertificateProblem, r: Refusal | null): boolean {
   if (r === null) return false;
   const code = r.alert === null || r.alert.encrypted ? null : r.alert.description;
   return p.explains.has(code);
 }
 
-export function refusalText(r: Refusal): string {
+function refusalText(r: Refusal): string {
   if (r.alert !== null) return `the ${r.by} answered with ${alertText(r.alert)} at frame ${r.alert.frame}${delayText(r.sentAt, r.alert.time)}`;
   if (r.close !== null) return `the ${r.by} ${r.close.kind === 'rst' ? 'reset' : 'closed'} the connection without an alert at frame ${r.close.frame}${delayText(r.sentAt, r.close.time)}`;
   return `the ${r.by} ended the handshake`;
@@ -79,16 +79,8 @@ export function weakKey(v: CertificateView): string | null {
 
 /** "expired on 2025-01-01 (12 days before the capture)". */
 export function expiryText(v: CertificateView): string {
-  if (v.validity === 'not-yet-valid') return `is not valid before ${day(v.notBefore)}${v.notBefore !== null ? '' : ''}`;
+  if (v.validity === 'not-yet-valid') return `is not valid before ${day(v.notBefore)}`;
   const ago = v.daysToExpiry !== null && v.daysToExpiry < 0 ? ` (${-v.daysToExpiry} day${v.daysToExpiry === -1 ? '' : 's'} before the capture)` : '';
   return `expired on ${day(v.notAfter)}${ago}`;
 }
 
-/** The role name in prose. */
-export function chainOwner(role: 'client' | 'server'): string {
-  return role === 'client' ? "the client's" : "the server's";
-}
-
-export function seenTime(c: Connection, at: Timestamp | null): Timestamp {
-  return at ?? c.startTime;
-}

@@ -101,12 +101,12 @@ export function sameName(a: string, b: string): boolean {
  * The same few issuer and subject names come back on every connection to a server: their normal
  * forms are remembered. Bounded; when full it is cleared (stays correct, only slower).
  */
-export const MAX_NORMALIZED_NAME_CACHE = 4096;
+const MAX_NORMALIZED_NAME_CACHE = 4096;
 /** Longer names are normalised each time, so the cache holds at most ~4096 × 1 KiB characters. */
-export const MAX_CACHED_NAME_LENGTH = 1024;
+const MAX_CACHED_NAME_LENGTH = 1024;
 const normalizedNames = new ClearingCache<string, string>(MAX_NORMALIZED_NAME_CACHE);
 
-export function normalizeName(n: string): string {
+function normalizeName(n: string): string {
   const hit = normalizedNames.get(n);
   if (hit !== undefined) return hit;
   const normal = n

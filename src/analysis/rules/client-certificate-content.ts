@@ -15,7 +15,7 @@ import { firstCloseBy, frames, listCas, theServer } from './evidence.js';
 const explainsAlerts = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
 
 /** The O= attribute of a distinguished name, lower-cased, or null. */
-export function organization(dn: string): string | null {
+function organization(dn: string): string | null {
   const m = /(?:^|,)\s*O\s*=\s*((?:\\,|[^,])+)/i.exec(dn);
   return m?.[1] === undefined ? null : m[1].trim().toLowerCase();
 }
@@ -43,7 +43,7 @@ export function clientRefusal(input: RuleInput): Refusal | null {
 }
 
 /** Every problem of the client chain, causes first. */
-export function clientCertificateProblems(input: RuleInput): CertificateProblem[] {
+function clientCertificateProblems(input: RuleInput): CertificateProblem[] {
   const hs = input.facts.hs;
   const chain = clientChain(input);
   const leaf = chain[0];

@@ -61,15 +61,6 @@ export function frames(...list: readonly (number | null | undefined)[]): number[
   return [...set].sort((a, b) => a - b);
 }
 
-/** How the TCP connection ended, in words, when a side closed or reset it. */
-export function closeText(c: Connection): string | null {
-  const end = c.tcp.end;
-  if (end.how !== 'fin' && end.how !== 'rst') return null;
-  const who = end.by ?? 'one side';
-  const verb = end.how === 'rst' ? 'reset' : 'closed';
-  return `the ${who} ${verb} the connection${end.frame !== null ? ` at frame ${end.frame}` : ''}`;
-}
-
 /** The first FIN or RST sent by `role` at or after `frame`. */
 export function firstCloseBy(c: Connection, role: Role, afterFrame: number): { kind: 'fin' | 'rst'; frame: number; time: Timestamp } | null {
   for (const e of c.tcp.events) {
@@ -80,11 +71,6 @@ export function firstCloseBy(c: Connection, role: Role, afterFrame: number): { k
     return { kind: end.how, frame: end.frame, time: end.time };
   }
   return null;
-}
-
-/** Alerts sent by `role` at or after `frame`, in order. */
-export function alertsFrom(c: Connection, role: Role, afterFrame: number): AlertRecord[] {
-  return c.alerts.filter((a) => a.from === role && a.frame >= afterFrame);
 }
 
 /** Printable form of the first bytes another protocol sent (ASCII kept, the rest as hex). */

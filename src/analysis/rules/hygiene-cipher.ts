@@ -6,7 +6,7 @@ import { frames } from './evidence.js';
 import { ClearingCache, listsKey } from '../../util/clearing-cache.js';
 
 /** Why a suite is weak, or null. */
-export function cipherWeakness(code: number): string | null {
+function cipherWeakness(code: number): string | null {
   if (isGrease(code)) return null;
   const row = cipherSuiteInfo(code);
   if (row === undefined) return null;
@@ -26,9 +26,9 @@ type WeakSuites = readonly { readonly s: number; readonly why: string }[] | null
  * Weak suites per offered list, remembered by the list itself (one char per 16-bit value):
  * captures repeat a few client stacks. Bounded in entries and list length; when full it is cleared.
  */
-export const MAX_WEAK_SUITES_CACHE = 1024;
+const MAX_WEAK_SUITES_CACHE = 1024;
 const weakByList = new ClearingCache<string, WeakSuites>(MAX_WEAK_SUITES_CACHE);
-export const MAX_WEAK_SUITES_CACHE_LIST = 512;
+const MAX_WEAK_SUITES_CACHE_LIST = 512;
 
 function weakSuites(suites: readonly number[]): WeakSuites {
   // One pass that allocates only for weak suites: most ClientHellos offer none.

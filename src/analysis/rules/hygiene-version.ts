@@ -5,7 +5,7 @@ import type { Rule, RuleInput } from './types.js';
 import { frames } from './evidence.js';
 
 /** SSL 2.0/3.0, TLS 1.0, TLS 1.1. */
-export function isLegacyVersion(v: number): boolean {
+function isLegacyVersion(v: number): boolean {
   return v === 0x0002 || v === 0x0300 || v === 0x0301 || v === 0x0302;
 }
 

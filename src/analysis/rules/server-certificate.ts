@@ -26,7 +26,7 @@ export function serverChain(input: RuleInput): CertificateView[] {
 }
 
 /** How the client refused the server's certificate: an alert after it, or a close before answering. */
-export function serverRefusal(input: RuleInput): Refusal | null {
+function serverRefusal(input: RuleInput): Refusal | null {
   const { facts, status } = input;
   const hs = facts.hs;
   if (hs === null || status !== 'failed' || hs.serverCertificateFrame === null) return null;
@@ -50,7 +50,7 @@ function coveredNames(leaf: CertificateView, cn: string | null, sni: string): st
   return `no DNS names in its subject alternative names, and its subject CN${cn === null ? ' is absent' : ` '${cn}' does not match either`}`;
 }
 
-export function serverCertificateProblems(input: RuleInput): CertificateProblem[] {
+function serverCertificateProblems(input: RuleInput): CertificateProblem[] {
   const hs = input.facts.hs;
   const chain = serverChain(input);
   const leaf = chain[0];
@@ -154,7 +154,7 @@ export function serverCertificateProblems(input: RuleInput): CertificateProblem[
   return out;
 }
 
-export function serverRefusalExplained(input: RuleInput): boolean {
+function serverRefusalExplained(input: RuleInput): boolean {
   const r = serverRefusal(input);
   if (r === null) return false;
   const code = r.alert === null || r.alert.encrypted ? null : r.alert.description;

@@ -21,7 +21,7 @@ function at(frame: number | null, time: Timestamp | null): { frame: number; time
   return frame === null || time === null ? null : { frame, time };
 }
 
-export function handshakeSteps(input: RuleInput): Step[] {
+function handshakeSteps(input: RuleInput): Step[] {
   const { facts } = input;
   const hs = facts.hs;
   if (hs === null) return [];

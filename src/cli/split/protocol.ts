@@ -18,7 +18,7 @@ export interface SplitInit {
   readonly maxTotalTlsHeldBytes: number;
 }
 
-export interface SplitBatch {
+interface SplitBatch {
   readonly type: 'batch';
   readonly round: number;
   /** Records written by `BatchWriter` (transferred). */
@@ -26,7 +26,7 @@ export interface SplitBatch {
   readonly length: number;
 }
 
-export interface SplitFinish {
+interface SplitFinish {
   readonly type: 'finish';
   readonly round: number;
 }

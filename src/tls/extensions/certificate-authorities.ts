@@ -29,9 +29,9 @@ export interface CertificateAuthorityName {
  * Decoded names remembered by their DER: a server sends the same CA list in every
  * CertificateRequest. Bounded in entries and name size; when full it is cleared.
  */
-export const MAX_DECODED_NAME_CACHE = 1024;
+const MAX_DECODED_NAME_CACHE = 1024;
 const decodedNames = new ClearingCache<string, ReturnType<typeof decodeDistinguishedName>>(MAX_DECODED_NAME_CACHE);
-export const MAX_CACHED_NAME_DER_LENGTH = 1024;
+const MAX_CACHED_NAME_DER_LENGTH = 1024;
 
 function decodeNameCached(der: Uint8Array): ReturnType<typeof decodeDistinguishedName> {
   if (der.length > MAX_CACHED_NAME_DER_LENGTH) return decodeDistinguishedName(der);

@@ -35,7 +35,7 @@ import { decodeSupportedVersions } from './supported-versions.js';
 import { decodeCertificateAuthoritiesExtension } from './certificate-authorities-value.js';
 import type { Extension, ExtensionContext, ExtensionValue } from './types.js';
 
-export type { CertificateAuthorityName, Extension, ExtensionContext, ExtensionValue } from './types.js';
+export type { Extension, ExtensionContext } from './types.js';
 
 /** Extension type codes this module decodes or refers to. */
 export const ExtensionType = {
@@ -99,7 +99,7 @@ const DECODERS = new Map<number, ExtensionDecoder>([
 ]);
 
 /** Decodes one extension's data in its context. Unknown types give an extension with only raw data. */
-export function decodeExtension(type: number, data: Uint8Array, context: ExtensionContext): Extension {
+function decodeExtension(type: number, data: Uint8Array, context: ExtensionContext): Extension {
   const decoder = DECODERS.get(type);
   if (decoder === undefined) return { type, length: data.length, data };
   const r = new ByteReader(data);
@@ -142,9 +142,4 @@ export function decodeExtensions(reader: ByteReader, context: ExtensionContext):
     }
   }
   return ok(out);
-}
-
-/** The first extension of a type, if present. */
-export function findExtension(extensions: readonly Extension[], type: number): Extension | undefined {
-  return extensions.find((e) => e.type === type);
 }

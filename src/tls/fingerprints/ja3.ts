@@ -21,9 +21,9 @@ export interface Fingerprint {
  * JA3/JA3S input strings repeat across connections from the same stacks: remember their hashes.
  * Bounded; when full it is cleared (stays correct, only slower).
  */
-export const MAX_JA3_HASH_CACHE = 4096;
+const MAX_JA3_HASH_CACHE = 4096;
 /** Longer inputs are hashed each time, so the cache holds at most ~4096 × 2 KiB characters. */
-export const MAX_JA3_HASH_CACHE_INPUT_LENGTH = 2048;
+const MAX_JA3_HASH_CACHE_INPUT_LENGTH = 2048;
 const md5Cache = new ClearingCache<string, string>(MAX_JA3_HASH_CACHE);
 
 function md5(text: string): string {
@@ -53,9 +53,9 @@ function join(values: readonly number[]): string {
  * stacks, and a key of one char per 16-bit value is cheaper than the decimal text. Bounded in
  * entries and in values per key; when full the map is cleared.
  */
-export const MAX_JA3_RESULT_CACHE = 4096;
+const MAX_JA3_RESULT_CACHE = 4096;
 /** Most list values (ciphers, extensions, groups, point formats) of a cached hello. */
-export const MAX_JA3_RESULT_CACHE_VALUES = 512;
+const MAX_JA3_RESULT_CACHE_VALUES = 512;
 const resultCache = new ClearingCache<string, Fingerprint>(MAX_JA3_RESULT_CACHE);
 
 /** JA3 of a ClientHello. SSLv2-format hellos have no JA3 (the reference computes it from TLS records only): null. */

@@ -52,9 +52,9 @@ function hex4(n: number): string {
  * Most captures repeat a handful of client stacks, so the same list strings come back connection after
  * connection: remember their hashes. Bounded; when full it is cleared (stays correct, only slower).
  */
-export const MAX_JA4_HASH_CACHE = 4096;
+const MAX_JA4_HASH_CACHE = 4096;
 /** Longer inputs are hashed each time, so the cache holds at most ~4096 × 2 KiB characters. */
-export const MAX_JA4_HASH_CACHE_INPUT_LENGTH = 2048;
+const MAX_JA4_HASH_CACHE_INPUT_LENGTH = 2048;
 const sha12Cache = new ClearingCache<string, string>(MAX_JA4_HASH_CACHE);
 
 function sha12(text: string): string {
@@ -117,9 +117,9 @@ const ascending = (x: number, y: number): number => x - y;
  * the key is cheaper than building and hashing the lists again. Bounded in entries and in the
  * size of each key (longer hellos are computed each time); when full the map is cleared.
  */
-export const MAX_JA4_RESULT_CACHE = 4096;
+const MAX_JA4_RESULT_CACHE = 4096;
 /** Most list values (ciphers + extensions + signature algorithms) of a cached hello. */
-export const MAX_JA4_RESULT_CACHE_VALUES = 512;
+const MAX_JA4_RESULT_CACHE_VALUES = 512;
 const resultCache = new ClearingCache<string, Ja4Result>(MAX_JA4_RESULT_CACHE);
 
 /** JA4 of a ClientHello. `protocol` is `t` for TLS over TCP (the default), `q` for QUIC, `d` for DTLS. */

@@ -45,17 +45,17 @@ interface CertificateRequestCommon {
 }
 
 /** SSL 3.0 – TLS 1.1 CertificateRequest (no signature algorithms field). */
-export interface CertificateRequestLegacy extends CertificateRequestCommon {
+interface CertificateRequestLegacy extends CertificateRequestCommon {
   readonly variant: 'tls10';
 }
 
 /** TLS 1.2 CertificateRequest. */
-export interface CertificateRequest12 extends CertificateRequestCommon {
+interface CertificateRequest12 extends CertificateRequestCommon {
   readonly variant: 'tls12';
 }
 
 /** TLS 1.3 CertificateRequest. */
-export interface CertificateRequest13 extends CertificateRequestCommon {
+interface CertificateRequest13 extends CertificateRequestCommon {
   readonly variant: 'tls13';
   readonly requestContext: Uint8Array;
   readonly extensions: readonly Extension[];
@@ -69,7 +69,7 @@ export type CertificateRequest = CertificateRequestLegacy | CertificateRequest12
 const P = 'tls.handshake.certificate_request';
 
 /** True for TLS 1.3 and its drafts (0x7f00 + n). */
-export function isTls13Version(version: number): boolean {
+function isTls13Version(version: number): boolean {
   return version === 0x0304 || version >> 8 === 0x7f;
 }
 

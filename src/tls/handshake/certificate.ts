@@ -29,7 +29,7 @@ import { decodeExtensions } from '../extensions/index.js';
 import type { Extension } from '../extensions/types.js';
 
 /** Default of `maxCertificatesPerChain`: real chains have 1–5 certificates; 32 leaves room for odd servers. */
-export const DEFAULT_MAX_CERTIFICATES_PER_CHAIN = 32;
+const DEFAULT_MAX_CERTIFICATES_PER_CHAIN = 32;
 
 /** Options of {@link decodeCertificate}. */
 export interface CertificateOptions {
@@ -47,7 +47,7 @@ export interface CertificateContext {
 }
 
 /** One certificate of a TLS ≤ 1.2 chain. */
-export interface CertificateEntry12 {
+interface CertificateEntry12 {
   /** DER of the certificate (a view into the message body). */
   readonly der: Uint8Array;
   /** Offset of the DER within the message body. */
@@ -55,7 +55,7 @@ export interface CertificateEntry12 {
 }
 
 /** One CertificateEntry of a TLS 1.3 chain. */
-export interface CertificateEntry13 extends CertificateEntry12 {
+interface CertificateEntry13 extends CertificateEntry12 {
   /** The entry's extensions (status_request with an OCSP response, signed_certificate_timestamp, …). */
   readonly extensions: readonly Extension[];
   /** The raw extensions block (contents of the vector), kept when the block did not decode. */
@@ -74,13 +74,13 @@ interface CertificateCommon {
 }
 
 /** TLS ≤ 1.2 Certificate. */
-export interface Certificate12 extends CertificateCommon {
+interface Certificate12 extends CertificateCommon {
   readonly variant: 'tls12';
   readonly entries: readonly CertificateEntry12[];
 }
 
 /** TLS 1.3 Certificate. */
-export interface Certificate13 extends CertificateCommon {
+interface Certificate13 extends CertificateCommon {
   readonly variant: 'tls13';
   /** certificate_request_context: empty in the server's Certificate, echoes the CertificateRequest's in the client's. */
   readonly requestContext: Uint8Array;

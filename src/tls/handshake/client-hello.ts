@@ -17,7 +17,7 @@ import type { CertificateAuthorityName, Extension, ExtensionValue } from '../ext
 import { readU16s, readU8s } from '../extensions/read-lists.js';
 
 /** What an ECH extension in a ClientHello shows without keys. */
-export interface EchOffer {
+interface EchOffer {
   /** 0 outer, 1 inner; null when the extension did not decode. */
   readonly echType: number | null;
   readonly configId: number | null;

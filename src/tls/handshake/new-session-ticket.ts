@@ -23,7 +23,7 @@ export interface NewSessionTicketContext {
 }
 
 /** TLS 1.2 NewSessionTicket. */
-export interface NewSessionTicket12 {
+interface NewSessionTicket12 {
   readonly variant: 'tls12';
   /** Seconds; 0 = unspecified. */
   readonly lifetimeHint: number;
@@ -32,7 +32,7 @@ export interface NewSessionTicket12 {
 }
 
 /** TLS 1.3 NewSessionTicket. */
-export interface NewSessionTicket13 {
+interface NewSessionTicket13 {
   readonly variant: 'tls13';
   /** Seconds, at most 604800 (7 days). */
   readonly lifetime: number;

@@ -78,14 +78,14 @@ export interface ServerKeyExchangeContext {
 }
 
 /** The server's signature over the parameters. */
-export interface KeyExchangeSignature {
+interface KeyExchangeSignature {
   /** SignatureAndHashAlgorithm as a 16-bit SignatureScheme code (TLS 1.2), or null (TLS ≤ 1.1: implied by the certificate). */
   readonly scheme: number | null;
   readonly length: number;
 }
 
 /** ECDHE parameters (RFC 8422 §5.4). */
-export interface EcdheParams {
+interface EcdheParams {
   readonly kind: 'ecdhe';
   /** ECCurveType: 3 named_curve; 1 explicit_prime and 2 explicit_char2 are deprecated and not decoded further. */
   readonly curveType: number;
@@ -96,7 +96,7 @@ export interface EcdheParams {
 }
 
 /** Finite-field DHE parameters (RFC 5246 §7.4.3). */
-export interface DheParams {
+interface DheParams {
   readonly kind: 'dhe';
   /** Size of the prime p in bits (leading zero bits not counted): the DH group size. */
   readonly primeBits: number;
@@ -110,7 +110,7 @@ export interface DheParams {
 }
 
 /** Temporary RSA key of an RSA_EXPORT suite (RFC 4346 §7.4.3). */
-export interface RsaParams {
+interface RsaParams {
   readonly kind: 'rsa';
   readonly modulusBits: number;
   readonly exponentLength: number;

@@ -15,7 +15,7 @@ import { VERSION_ROWS } from './versions.js';
 export type { CipherSuiteRow } from './cipher-suites.js';
 
 /** `0x0a0a` style, four lower-case hex digits. */
-export function hex16(n: number): string {
+function hex16(n: number): string {
   return `0x${(n & 0xffff).toString(16).padStart(4, '0')}`;
 }
 

@@ -4,7 +4,6 @@
  * exchange of the cipher suite (ServerKeyExchange, ClientKeyExchange). Variants are chosen
  * from what was negotiated, never by trial parsing.
  */
-import type { Direction } from '../../flow/types.js';
 import type { DecodeIssue, Decoded } from '../../util/decoded.js';
 import { decodeClientHello } from '../handshake/client-hello.js';
 import type { ClientHello } from '../handshake/client-hello.js';
@@ -96,7 +95,7 @@ function wrap<T, M extends HandshakeMessage>(d: Decoded<T>, make: (v: T) => M): 
 }
 
 /** Decodes one handshake message and updates the context from hellos. */
-export function decodeHandshakeMessage(msgType: number, body: Uint8Array, ctx: NegotiationContext, _direction: Direction): DecodedMessage {
+export function decodeHandshakeMessage(msgType: number, body: Uint8Array, ctx: NegotiationContext): DecodedMessage {
   switch (msgType) {
     case 1: {
       const d = wrap(decodeClientHello(body), (value) => ({ type: 'client_hello' as const, value }));

@@ -713,7 +713,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
 
   private onHandshakeRecord(direction: Direction, h: RecordHeader, body: Uint8Array, endFrame: number, endTime: Timestamp, decrypted = false): void {
     const d = this.dirs[direction];
-    const { frames, anomalies, skipped } = d.framer.push(body, h, endFrame, endTime);
+    const { frames, anomalies, skipped } = d.framer.push(body, h, endFrame);
     for (const a of anomalies) this.sink.event({ kind: 'anomaly', anomaly: a });
     for (const m of skipped) {
       this.sink.event({
@@ -736,7 +736,7 @@ export class TlsConnectionTracker implements ConnectionHandler {
       });
     }
     for (const f of frames) {
-      const decoded = decodeHandshakeMessage(f.msgType, f.body, this.context, direction);
+      const decoded = decodeHandshakeMessage(f.msgType, f.body, this.context);
       const event: TlsEvent = { kind: 'handshake', direction, msgType: f.msgType, length: f.length, message: decoded.message, issue: decoded.issue, frame: f.firstFrame, lastFrame: f.lastFrame, time: f.time };
       // The flag is added only to decrypted messages' events: no conditional spread per message.
       this.sink.event(decrypted ? { ...event, decrypted: true } : event);

@@ -19,9 +19,9 @@ export interface BerElement {
 }
 
 /** Nesting of indefinite-length elements followed at most; real stores nest fewer than ten. */
-export const MAX_BER_DEPTH = 24;
+const MAX_BER_DEPTH = 24;
 /** Elements read per constructed value at most (a store with more entries is refused). */
-export const MAX_BER_CHILDREN = 100_000;
+const MAX_BER_CHILDREN = 100_000;
 
 /** Universal and context tags the key store readers use. */
 export const BER = {

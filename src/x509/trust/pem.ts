@@ -17,7 +17,7 @@ export interface CertificateFileContents {
 
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE']);
 /** PEM blocks read per file at most (the Mozilla bundle holds about 150). */
-export const MAX_PEM_BLOCKS = 10_000;
+const MAX_PEM_BLOCKS = 10_000;
 
 /** Does the input look like PEM text (a `-----BEGIN ` line near the start)? */
 export function looksLikePem(bytes: Uint8Array): boolean {
@@ -25,7 +25,7 @@ export function looksLikePem(bytes: Uint8Array): boolean {
 }
 
 /** Is the input exactly one DER certificate (SEQUENCE { SEQUENCE tbs, … })? */
-export function looksLikeDerCertificate(bytes: Uint8Array): boolean {
+function looksLikeDerCertificate(bytes: Uint8Array): boolean {
   const outer = readDer(bytes);
   if (outer?.tag !== DER.SEQUENCE || outer.end !== bytes.length) return false;
   return readDer(outer.value)?.tag === DER.SEQUENCE;

@@ -55,7 +55,7 @@ export interface TrustSetup {
 }
 
 /** Outcome of a chain verification. */
-export type TrustVerdict = 'trusted' | 'untrusted' | 'not-checked';
+type TrustVerdict = 'trusted' | 'untrusted' | 'not-checked';
 
 /**
  * Why a chain is not trusted (documented codes of the JSON report):

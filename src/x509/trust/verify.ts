@@ -37,11 +37,11 @@ export interface VerifyOptions {
 }
 
 /** Default of `maxPathLength`: real chains hold 2–4 certificates. */
-export const DEFAULT_MAX_PATH_LENGTH = 8;
+const DEFAULT_MAX_PATH_LENGTH = 8;
 /** Default of `maxSignatureChecks`. */
-export const DEFAULT_MAX_SIGNATURE_CHECKS = 64;
+const DEFAULT_MAX_SIGNATURE_CHECKS = 64;
 /** Signature results remembered across chains (the same links recur on every connection of a capture). */
-export const SIGNATURE_CACHE_ENTRIES = 4096;
+const SIGNATURE_CACHE_ENTRIES = 4096;
 
 const OFFLINE = 'Checked offline: revocation (OCSP, CRL) was not checked and no missing certificate was fetched (AIA).';
 const OID_O = '2.5.4.10';
