@@ -13,9 +13,9 @@ import { isGrease } from '../tls/registry/names.js';
 import type { ClientHelloInfo, ServerHelloInfo } from './handshake-info.js';
 
 /** Stable identifiers of the stacks this module tells apart. */
-export type StackName = 'java' | 'openssl' | 'nodejs' | 'curl' | 'go' | 'schannel' | 'chromium' | 'firefox' | 'safari';
+type StackName = 'java' | 'openssl' | 'nodejs' | 'curl' | 'go' | 'schannel' | 'chromium' | 'firefox' | 'safari';
 
-export type StackConfidence = 'high' | 'medium' | 'low';
+type StackConfidence = 'high' | 'medium' | 'low';
 
 export interface StackIdentity {
   readonly name: StackName;

@@ -17,7 +17,7 @@ export interface LoggedChain {
 }
 
 /** A TLS alert the logging JVM sent or received. */
-export interface LoggedAlert {
+interface LoggedAlert {
   /** Which peer sent it: the logging side (`sent`) or the other (`received`). */
   readonly direction: 'sent' | 'received';
   readonly level: 'fatal' | 'warning' | null;
