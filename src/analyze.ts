@@ -17,6 +17,7 @@ import type { Anomaly } from './util/anomaly.js';
 import type { Timestamp } from './util/time.js';
 import type { TrustSetup } from './x509/trust/index.js';
 import type { KeyLogLookup } from './decrypt/keylog.js';
+import type { DecryptorOptions } from './decrypt/connection-decryptor.js';
 import { ConnectionPipeline } from './pipeline.js';
 
 /** Every limit and hook of every stage, in one object. */
@@ -24,7 +25,8 @@ export interface AnalyzeOptions
   extends Omit<CaptureReaderOptions, 'onInfo'>,
     DecoderOptions,
     FlowTableOptions,
-    TlsTrackerOptions,
+    Omit<TlsTrackerOptions, 'decryption'>,
+    DecryptorOptions,
     ConnectionBuilderOptions {
   /** Called with each connection as soon as it ends (for streaming output). */
   readonly onConnection?: (connection: Connection) => void;
