@@ -9,8 +9,10 @@
 import type { Timestamp } from '../../util/time.js';
 import type { Direction } from '../../flow/types.js';
 import { HandshakeFramer } from '../handshake-framer.js';
+import type { HandshakeFrame } from '../handshake-framer.js';
 import type { RecordHeader, TlsHeldBudget } from '../record-stream.js';
 import { ContentType } from '../registry/content-types.js';
+import { handshakeTypeName } from '../registry/names.js';
 import { decodeHandshakeMessage, decodeSslv2Hello } from './handshake-message.js';
 import type { NegotiationContext } from './handshake-message.js';
 import type { DecryptionRoute } from './decryption-route.js';
@@ -209,6 +211,35 @@ export class RecordDispatcher {
     }
   }
 
+  /**
+   * RFC 8446 §5.1: a TLS 1.3 ServerHello must end its record ("handshake messages … MUST NOT span
+   * key changes"), since everything after it is encrypted. What followed it in the record is
+   * dropped undecoded and named in a violation; a partial message is forgotten too, so that it is
+   * never joined to decrypted handshake bytes.
+   */
+  private afterServerHello(direction: Direction, h: RecordHeader, dropped: readonly HandshakeFrame[]): void {
+    const framer = this.framer(direction);
+    const partial = framer.pending;
+    framer.reset();
+    const parts: string[] = [];
+    if (dropped.length > 0) {
+      const names = dropped.map((m) => handshakeTypeName(m.msgType)).join(', ');
+      parts.push(`${dropped.length} handshake message${dropped.length === 1 ? '' : 's'} (${names})`);
+    }
+    if (partial > 0) parts.push(`the first ${partial} byte${partial === 1 ? '' : 's'} of another`);
+    this.sink.event({
+      kind: 'anomaly',
+      anomaly: {
+        code: 'tls.handshake.after_server_hello_in_record',
+        severity: 'violation',
+        message: `The TLS 1.3 ServerHello record also carries ${parts.join(' and ')} after the ServerHello, which RFC 8446 §5.1 forbids; ${dropped.length + (partial > 0 ? 1 : 0) === 1 ? 'it was' : 'they were'} dropped without being decoded.`,
+        frame: dropped[0]?.firstFrame ?? h.frame,
+        direction,
+        offset: h.offset,
+      },
+    });
+  }
+
   private onHandshakeRecord(direction: Direction, h: RecordHeader, body: Uint8Array, endFrame: number, endTime: Timestamp, decrypted = false): void {
     const { frames, anomalies, skipped } = this.framer(direction).push(body, h, endFrame, endTime);
     for (const a of anomalies) this.sink.event({ kind: 'anomaly', anomaly: a });
@@ -232,7 +263,8 @@ export class RecordDispatcher {
         time: m.time,
       });
     }
-    for (const f of frames) {
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i] as HandshakeFrame;
       const decoded = decodeHandshakeMessage(f.msgType, f.body, this.context, direction);
       const event: TlsEvent = { kind: 'handshake', direction, msgType: f.msgType, length: f.length, message: decoded.message, issue: decoded.issue, frame: f.firstFrame, lastFrame: f.lastFrame, time: f.time };
       // The flag is added only to decrypted messages' events: no conditional spread per message.
@@ -251,8 +283,9 @@ export class RecordDispatcher {
         // RFC 8446 §2: everything after ServerHello is encrypted, both ways (bar the compatibility CCS).
         this.stats[0].encrypted = true;
         this.stats[1].encrypted = true;
-        // Handshake bytes already framed after the ServerHello in this record are ciphertext-free
-        // only in theory; a TLS 1.3 server never puts more cleartext after it.
+        // Handshake bytes after the ServerHello in its record would be cleartext that RFC 8446
+        // forbids: they are not decoded (they cannot be trusted as the handshake's), only named.
+        if (i + 1 < frames.length || this.framer(direction).pending > 0) this.afterServerHello(direction, h, frames.slice(i + 1));
         return;
       }
     }
