@@ -11,6 +11,7 @@ import type { TlsTrackerOptions } from './tls/session/tracker.js';
 import type { ConnectionBuilderOptions } from './analysis/connection-builder.js';
 import type { Connection } from './analysis/connection.js';
 import { UdpCensus } from './analysis/udp-census.js';
+import { ANALYSIS_DEFAULTS } from './analysis/defaults.js';
 import type { UdpSummary } from './analysis/udp-census.js';
 import { AnomalyLog } from './util/anomaly.js';
 import type { Anomaly } from './util/anomaly.js';
@@ -78,7 +79,7 @@ export interface CaptureAnalysis {
 /** Analyzes one capture (a path, a Readable such as stdin, or an async iterable of bytes). */
 export async function analyzeCapture(source: CaptureSource, options: AnalyzeOptions = {}): Promise<CaptureAnalysis> {
   const decoder = new PacketDecoder(options);
-  const anomalies = new AnomalyLog(options.maxCaptureAnomalies ?? 1000);
+  const anomalies = new AnomalyLog(options.maxCaptureAnomalies ?? ANALYSIS_DEFAULTS.maxCaptureAnomalies);
   const retain = options.retainConnections ?? true;
   const finished: Connection[] = [];
   let connectionCount = 0;

@@ -13,6 +13,7 @@ import type { StarttlsProtocol } from '../tls/session/starttls.js';
 import type { DecryptionStatus } from '../decrypt/connection-decryptor.js';
 import { alertName, handshakeTypeName } from '../tls/registry/names.js';
 import { ContentType } from '../tls/registry/content-types.js';
+import { ANALYSIS_DEFAULTS } from './defaults.js';
 import type { CertificateSummary } from '../x509/index.js';
 import { CertificateCache } from '../x509/index.js';
 import { ByteSlab } from '../util/bytes.js';
@@ -150,9 +151,9 @@ export class ConnectionBuilder implements TlsEventSink {
     readonly info: ConnectionInfo,
     options: ConnectionBuilderOptions = {},
   ) {
-    this.maxEntries = options.maxTimelineEntries ?? 256;
-    this.maxEncrypted = options.maxEncryptedRecordsPerHandshake ?? 32;
-    this.anomalies = new AnomalyLog(options.maxConnectionAnomalies ?? 100);
+    this.maxEntries = options.maxTimelineEntries ?? ANALYSIS_DEFAULTS.maxTimelineEntries;
+    this.maxEncrypted = options.maxEncryptedRecordsPerHandshake ?? ANALYSIS_DEFAULTS.maxEncryptedRecordsPerHandshake;
+    this.anomalies = new AnomalyLog(options.maxConnectionAnomalies ?? ANALYSIS_DEFAULTS.maxConnectionAnomalies);
     this.cache = options.certificateCache ?? defaultCache;
   }
 
