@@ -11,6 +11,3 @@ export const ContentType = Object.freeze({
   heartbeat: 24,
   tls12Cid: 25,
 } as const);
-
-/** One of the content types named in {@link ContentType}. */
-export type KnownContentType = (typeof ContentType)[keyof typeof ContentType];

@@ -20,7 +20,7 @@ const HANDSHAKE_CLIENT_HELLO = 1;
 const HANDSHAKE_SERVER_HELLO = 2;
 
 /** Bytes of a not-TLS direction's start kept for the report (`notTlsEvent`). */
-export const NOT_TLS_SAMPLE = 64;
+const NOT_TLS_SAMPLE = 64;
 /** Never written to: `held` is replaced, not filled, so directions share one empty array. */
 const EMPTY = new Uint8Array(0);
 
