@@ -11,12 +11,14 @@ import type { TlsTrackerOptions } from './tls/session/tracker.js';
 import type { ConnectionBuilderOptions } from './analysis/connection-builder.js';
 import type { Connection } from './analysis/connection.js';
 import { UdpCensus } from './analysis/udp-census.js';
+import { ANALYSIS_DEFAULTS } from './analysis/defaults.js';
 import type { UdpSummary } from './analysis/udp-census.js';
 import { AnomalyLog } from './util/anomaly.js';
 import type { Anomaly } from './util/anomaly.js';
 import type { Timestamp } from './util/time.js';
 import type { TrustSetup } from './x509/trust/index.js';
 import type { KeyLogLookup } from './decrypt/keylog.js';
+import type { DecryptorOptions } from './decrypt/connection-decryptor.js';
 import { ConnectionPipeline } from './pipeline.js';
 
 /** Every limit and hook of every stage, in one object. */
@@ -24,7 +26,8 @@ export interface AnalyzeOptions
   extends Omit<CaptureReaderOptions, 'onInfo'>,
     DecoderOptions,
     FlowTableOptions,
-    TlsTrackerOptions,
+    Omit<TlsTrackerOptions, 'decryption'>,
+    DecryptorOptions,
     ConnectionBuilderOptions {
   /** Called with each connection as soon as it ends (for streaming output). */
   readonly onConnection?: (connection: Connection) => void;
@@ -76,7 +79,7 @@ export interface CaptureAnalysis {
 /** Analyzes one capture (a path, a Readable such as stdin, or an async iterable of bytes). */
 export async function analyzeCapture(source: CaptureSource, options: AnalyzeOptions = {}): Promise<CaptureAnalysis> {
   const decoder = new PacketDecoder(options);
-  const anomalies = new AnomalyLog(options.maxCaptureAnomalies ?? 1000);
+  const anomalies = new AnomalyLog(options.maxCaptureAnomalies ?? ANALYSIS_DEFAULTS.maxCaptureAnomalies);
   const retain = options.retainConnections ?? true;
   const finished: Connection[] = [];
   let connectionCount = 0;

@@ -19,7 +19,7 @@ import type { CaptureReport, ConnectionReport } from './report/model.js';
  * capture so that their verdict knows whether another connection to the same server spoke TLS;
  * past this many, they are judged at once with what is known so far (as NDJSON always does).
  */
-const DEFAULT_MAX_PENDING_NOT_TLS = 4_096;
+export const DEFAULT_MAX_PENDING_NOT_TLS = 4_096;
 
 export interface ListedReportOptions extends AnalyzeOptions {
   /** Warn about certificates expiring within this many days (default 30). */

@@ -17,11 +17,13 @@ import type { Connection } from './analysis/connection.js';
 import type { Anomaly } from './util/anomaly.js';
 import { KeyLog, combineKeyLogs } from './decrypt/keylog.js';
 import type { KeyLogLookup } from './decrypt/keylog.js';
+import { keyLogDecryption } from './decrypt/connection-decryptor.js';
+import type { DecryptorOptions } from './decrypt/connection-decryptor.js';
 
 /** pcapng DSB secrets type of a TLS key log ("TLSK", pcapng spec §4.7). */
 const SECRETS_TYPE_TLS_KEY_LOG = 0x544c534b;
 
-export interface PipelineOptions extends FlowTableOptions, TlsTrackerOptions, ConnectionBuilderOptions {
+export interface PipelineOptions extends FlowTableOptions, Omit<TlsTrackerOptions, 'decryption'>, DecryptorOptions, ConnectionBuilderOptions {
   /** Key log secrets given by the user; merged with those embedded in the capture. */
   readonly keyLog?: KeyLogLookup;
 }
@@ -50,7 +52,7 @@ export class ConnectionPipeline {
     const { onConnection, onOpen } = hooks;
     // Secrets embedded in the capture: a DSB precedes the packets it serves, so it is read before their ServerHello.
     const keyLog = combineKeyLogs(options.keyLog === undefined ? [this.embedded] : [this.embedded, options.keyLog]);
-    const trackerOptions: TlsTrackerOptions = { ...options, keyLog };
+    const trackerOptions: TlsTrackerOptions = { ...options, decryption: keyLogDecryption(keyLog, options) };
     const tlsHeld = (this.tlsHeld = tlsHeldBudget(options));
     const certificateCache = certificateCacheFor(options);
     const builderOptions: ConnectionBuilderOptions = certificateCache === undefined ? options : { ...options, certificateCache };

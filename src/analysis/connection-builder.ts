@@ -12,6 +12,8 @@ import type { TlsDirectionStats, TlsEvent, TlsEventSink } from '../tls/session/e
 import type { StarttlsProtocol } from '../tls/session/starttls.js';
 import type { DecryptionStatus } from '../decrypt/connection-decryptor.js';
 import { alertName, handshakeTypeName } from '../tls/registry/names.js';
+import { ContentType } from '../tls/registry/content-types.js';
+import { ANALYSIS_DEFAULTS } from './defaults.js';
 import type { CertificateSummary } from '../x509/index.js';
 import { CertificateCache } from '../x509/index.js';
 import { ByteSlab } from '../util/bytes.js';
@@ -149,9 +151,9 @@ export class ConnectionBuilder implements TlsEventSink {
     readonly info: ConnectionInfo,
     options: ConnectionBuilderOptions = {},
   ) {
-    this.maxEntries = options.maxTimelineEntries ?? 256;
-    this.maxEncrypted = options.maxEncryptedRecordsPerHandshake ?? 32;
-    this.anomalies = new AnomalyLog(options.maxConnectionAnomalies ?? 100);
+    this.maxEntries = options.maxTimelineEntries ?? ANALYSIS_DEFAULTS.maxTimelineEntries;
+    this.maxEncrypted = options.maxEncryptedRecordsPerHandshake ?? ANALYSIS_DEFAULTS.maxEncryptedRecordsPerHandshake;
+    this.anomalies = new AnomalyLog(options.maxConnectionAnomalies ?? ANALYSIS_DEFAULTS.maxConnectionAnomalies);
     this.cache = options.certificateCache ?? defaultCache;
   }
 
@@ -216,7 +218,7 @@ export class ConnectionBuilder implements TlsEventSink {
       }
       case 'encrypted-record': {
         this.keepEncrypted(this.current(), e.direction, 'application-data', e.length, e.frame, e.time);
-        if (e.innerType === 23 && e.index < 4) {
+        if (e.innerType === ContentType.applicationData && e.index < 4) {
           this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Application data (${e.length} bytes)`, length: e.length });
         } else if (e.innerType === undefined && e.index < 4) {
           this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Encrypted record (${e.length} bytes)`, length: e.length });

@@ -4,6 +4,7 @@
  * Flows are counted by 4-tuple, with a bound so a UDP flood cannot grow memory.
  */
 import type { UdpDatagram } from '../decode/types.js';
+import { ANALYSIS_DEFAULTS } from './defaults.js';
 
 export interface UdpSummary {
   readonly datagrams: number;
@@ -37,8 +38,8 @@ function looksLikeQuic(p: Uint8Array): boolean {
   return version === 1 || version === 0x6b3343cf || (version & 0xffffff00) >>> 0 === 0xff000000;
 }
 
-/** Default of `maxUdpFlows`: a key of about 100 bytes each, so 10–20 MB at most. */
-const DEFAULT_MAX_UDP_FLOWS = 100_000;
+/** Default of `maxUdpFlows`. */
+const DEFAULT_MAX_UDP_FLOWS: number = ANALYSIS_DEFAULTS.maxUdpFlows;
 
 export class UdpCensus {
   private datagrams = 0;

@@ -10,6 +10,7 @@ import type { CaptureContext } from './rules/types.js';
 import { summarize } from './summary.js';
 import { connectionTrust } from './rules/trust.js';
 import type { Finding, Severity, Verdict } from './verdict-types.js';
+import { ANALYSIS_DEFAULTS } from './defaults.js';
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -37,7 +38,7 @@ export function captureContext(connections: readonly Connection[], options: Part
 }
 
 /** Distinct TLS servers a capture context filled as connections end remembers; past it, new ones are not added. */
-export const MAX_CONTEXT_TLS_SERVERS = 65_536;
+export const MAX_CONTEXT_TLS_SERVERS: number = ANALYSIS_DEFAULTS.maxTlsServers;
 
 /** Adds a server (`serverKey`) that spoke TLS to a context's set, within `max` (default MAX_CONTEXT_TLS_SERVERS). */
 export function rememberTlsServer(tlsServers: Set<string>, key: string, max = MAX_CONTEXT_TLS_SERVERS): void {

@@ -8,7 +8,7 @@ import type { Timestamp } from '../util/time.js';
 import type { CaptureInfo, CaptureInterface, CaptureReaderOptions, DecryptionSecrets, PacketSink } from './types.js';
 
 /** Defaults of every reader limit (see {@link CaptureReaderOptions}). */
-export const CAPTURE_DEFAULTS = {
+export const CAPTURE_DEFAULTS = Object.freeze({
   /** tcpdump's default snap length: no real capture has longer records. */
   maxPacketBytes: 262_144,
   /** Largest pcapng block: a packet of maxPacketBytes plus generous room for options. */
@@ -21,7 +21,7 @@ export const CAPTURE_DEFAULTS = {
   maxAnomaliesPerCode: 20,
   /** Longest if_name / if_description kept, in characters. */
   maxInterfaceNameChars: 256,
-} as const;
+} as const);
 
 /** Where a unit parser is asked to look: `buf[start..end)` begins at file offset `base`. */
 export interface UnitParser {

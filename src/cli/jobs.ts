@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { notAnalyzed } from './file-task.js';
 import type { FileOutcome } from './file-task.js';
 import type { FilterOptions } from './filters.js';
+import { CLI_DEFAULTS } from './limits.js';
 
 /** One file for a worker. */
 export interface JobRequest {
@@ -35,7 +36,7 @@ export interface JobAck {
  * past this, its worker waits, so the memory of held output stays bounded (about 2 bytes per
  * character at most, per worker).
  */
-export const MAX_UNWRITTEN_CHARS = 128 * 1024 * 1024;
+export const MAX_UNWRITTEN_CHARS: number = CLI_DEFAULTS.maxHeldOutputChars;
 
 /** Told to a worker when the run is interrupted: it stops reading its file and reports what it read. */
 export interface JobStop {

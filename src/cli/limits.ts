@@ -4,6 +4,18 @@
  * itself (TLS servers remembered, connections without TLS held to the end).
  */
 import type { AnalyzeOptions } from '../analyze.js';
+import { CAPTURE_DEFAULTS } from '../capture/context.js';
+import { FRAGMENT_DEFAULTS } from '../decode/ip-fragments.js';
+import { FLOW_DEFAULTS } from '../flow/flow-table.js';
+import { TLS_DEFAULTS } from '../tls/defaults.js';
+import { ANALYSIS_DEFAULTS } from '../analysis/defaults.js';
+import { DEFAULT_MAX_SUBJECT_ALT_NAMES } from '../x509/certificate-summary.js';
+import { DEFAULT_CERTIFICATE_CACHE_ENTRIES } from '../x509/certificate-cache.js';
+import { DEFAULT_MAX_DIRECTORY_FILES, DEFAULT_MAX_TRUST_FILE_BYTES } from '../x509/trust/load.js';
+import { DEFAULT_MAX_STORE_ENTRIES } from '../x509/trust/raw-store.js';
+import { DEFAULT_MAX_KEY_LOG_FILE_BYTES } from '../decrypt/keylog-files.js';
+import { DEFAULT_MAX_KEY_LOG_ENTRIES } from '../decrypt/keylog.js';
+import { DEFAULT_MAX_PENDING_NOT_TLS } from '../listed-report.js';
 
 /** How a limit's value is written: bytes take binary suffixes (64MiB), seconds take decimals. */
 type LimitUnit = 'bytes' | 'count' | 'seconds';
@@ -12,49 +24,60 @@ interface LimitSpec {
   readonly unit: LimitUnit;
   /** Smallest value the stage takes as given (0 where "none" makes sense; a stage reads 0 as its default where it does not). */
   readonly min: number;
+  /** The value used when the limit is not set: read from the defaults object of the stage that applies it. */
+  readonly default: number;
 }
+
+/** Defaults of the limits the command line applies itself. */
+export const CLI_DEFAULTS = Object.freeze({
+  /**
+   * NDJSON characters a worker may have sent and not yet seen written (`--jobs N` over several
+   * files): about 2 bytes per character at most, per worker.
+   */
+  maxHeldOutputChars: 128 * 1024 * 1024,
+} as const);
 
 /** The limits of the analysis itself (passed to `analyzeCapture`). */
 const ANALYSIS_LIMITS = {
-  maxPacketBytes: { unit: 'bytes', min: 64 },
-  maxBlockBytes: { unit: 'bytes', min: 64 },
-  maxInterfaces: { unit: 'count', min: 1 },
-  chunkBytes: { unit: 'bytes', min: 1 },
-  maxFragmentBytes: { unit: 'bytes', min: 0 },
-  maxFragmentedDatagrams: { unit: 'count', min: 1 },
-  fragmentTimeoutSeconds: { unit: 'seconds', min: 0 },
-  maxOutOfOrderBytes: { unit: 'bytes', min: 1 },
-  maxTotalOutOfOrderBytes: { unit: 'bytes', min: 1 },
-  maxConnections: { unit: 'count', min: 1 },
-  idleTimeoutSeconds: { unit: 'seconds', min: 1 },
-  closedLingerSeconds: { unit: 'seconds', min: 0 },
-  maxClosedConnections: { unit: 'count', min: 0 },
-  maxEventsPerConnection: { unit: 'count', min: 0 },
-  maxStarttlsScanBytes: { unit: 'bytes', min: 0 },
-  maxRecordLength: { unit: 'bytes', min: 1 },
-  maxHandshakeMessageBytes: { unit: 'bytes', min: 0 },
-  maxTotalTlsHeldBytes: { unit: 'bytes', min: 0 },
-  maxCertificatesPerChain: { unit: 'count', min: 0 },
-  maxSubjectAltNames: { unit: 'count', min: 0 },
-  certificateCacheEntries: { unit: 'count', min: 1 },
-  maxRecordedEncryptedRecords: { unit: 'count', min: 0 },
-  maxEncryptedRecordsPerHandshake: { unit: 'count', min: 0 },
-  maxTimelineEntries: { unit: 'count', min: 0 },
-  maxConnectionAnomalies: { unit: 'count', min: 0 },
-  maxCaptureAnomalies: { unit: 'count', min: 0 },
-  maxUdpFlows: { unit: 'count', min: 0 },
+  maxPacketBytes: { unit: 'bytes', min: 64, default: CAPTURE_DEFAULTS.maxPacketBytes },
+  maxBlockBytes: { unit: 'bytes', min: 64, default: CAPTURE_DEFAULTS.maxBlockBytes },
+  maxInterfaces: { unit: 'count', min: 1, default: CAPTURE_DEFAULTS.maxInterfaces },
+  chunkBytes: { unit: 'bytes', min: 1, default: CAPTURE_DEFAULTS.chunkBytes },
+  maxFragmentBytes: { unit: 'bytes', min: 0, default: FRAGMENT_DEFAULTS.maxFragmentBytes },
+  maxFragmentedDatagrams: { unit: 'count', min: 1, default: FRAGMENT_DEFAULTS.maxFragmentedDatagrams },
+  fragmentTimeoutSeconds: { unit: 'seconds', min: 0, default: FRAGMENT_DEFAULTS.fragmentTimeoutSeconds },
+  maxOutOfOrderBytes: { unit: 'bytes', min: 1, default: FLOW_DEFAULTS.maxOutOfOrderBytes },
+  maxTotalOutOfOrderBytes: { unit: 'bytes', min: 1, default: FLOW_DEFAULTS.maxTotalOutOfOrderBytes },
+  maxConnections: { unit: 'count', min: 1, default: FLOW_DEFAULTS.maxConnections },
+  idleTimeoutSeconds: { unit: 'seconds', min: 1, default: FLOW_DEFAULTS.idleTimeoutSeconds },
+  closedLingerSeconds: { unit: 'seconds', min: 0, default: FLOW_DEFAULTS.closedLingerSeconds },
+  maxClosedConnections: { unit: 'count', min: 0, default: FLOW_DEFAULTS.maxClosedConnections },
+  maxEventsPerConnection: { unit: 'count', min: 0, default: FLOW_DEFAULTS.maxEventsPerConnection },
+  maxStarttlsScanBytes: { unit: 'bytes', min: 0, default: TLS_DEFAULTS.maxStarttlsScanBytes },
+  maxRecordLength: { unit: 'bytes', min: 1, default: TLS_DEFAULTS.maxRecordLength },
+  maxHandshakeMessageBytes: { unit: 'bytes', min: 0, default: TLS_DEFAULTS.maxHandshakeMessageBytes },
+  maxTotalTlsHeldBytes: { unit: 'bytes', min: 0, default: TLS_DEFAULTS.maxTotalTlsHeldBytes },
+  maxCertificatesPerChain: { unit: 'count', min: 0, default: TLS_DEFAULTS.maxCertificatesPerChain },
+  maxSubjectAltNames: { unit: 'count', min: 0, default: DEFAULT_MAX_SUBJECT_ALT_NAMES },
+  certificateCacheEntries: { unit: 'count', min: 1, default: DEFAULT_CERTIFICATE_CACHE_ENTRIES },
+  maxRecordedEncryptedRecords: { unit: 'count', min: 0, default: TLS_DEFAULTS.maxRecordedEncryptedRecords },
+  maxEncryptedRecordsPerHandshake: { unit: 'count', min: 0, default: ANALYSIS_DEFAULTS.maxEncryptedRecordsPerHandshake },
+  maxTimelineEntries: { unit: 'count', min: 0, default: ANALYSIS_DEFAULTS.maxTimelineEntries },
+  maxConnectionAnomalies: { unit: 'count', min: 0, default: ANALYSIS_DEFAULTS.maxConnectionAnomalies },
+  maxCaptureAnomalies: { unit: 'count', min: 0, default: ANALYSIS_DEFAULTS.maxCaptureAnomalies },
+  maxUdpFlows: { unit: 'count', min: 0, default: ANALYSIS_DEFAULTS.maxUdpFlows },
 } as const satisfies Record<string, LimitSpec>;
 
 /** The limits the command line applies around the analysis, and on the files given with --keylog and --trust. */
 const RUN_LIMITS = {
-  maxTlsServers: { unit: 'count', min: 0 },
-  maxPendingNotTls: { unit: 'count', min: 0 },
-  maxKeyLogFileBytes: { unit: 'bytes', min: 1 },
-  maxKeyLogEntries: { unit: 'count', min: 1 },
-  maxTrustFileBytes: { unit: 'bytes', min: 1 },
-  maxTrustDirectoryFiles: { unit: 'count', min: 1 },
-  maxTrustStoreEntries: { unit: 'count', min: 1 },
-  maxHeldOutputChars: { unit: 'count', min: 0 },
+  maxTlsServers: { unit: 'count', min: 0, default: ANALYSIS_DEFAULTS.maxTlsServers },
+  maxPendingNotTls: { unit: 'count', min: 0, default: DEFAULT_MAX_PENDING_NOT_TLS },
+  maxKeyLogFileBytes: { unit: 'bytes', min: 1, default: DEFAULT_MAX_KEY_LOG_FILE_BYTES },
+  maxKeyLogEntries: { unit: 'count', min: 1, default: DEFAULT_MAX_KEY_LOG_ENTRIES },
+  maxTrustFileBytes: { unit: 'bytes', min: 1, default: DEFAULT_MAX_TRUST_FILE_BYTES },
+  maxTrustDirectoryFiles: { unit: 'count', min: 1, default: DEFAULT_MAX_DIRECTORY_FILES },
+  maxTrustStoreEntries: { unit: 'count', min: 1, default: DEFAULT_MAX_STORE_ENTRIES },
+  maxHeldOutputChars: { unit: 'count', min: 0, default: CLI_DEFAULTS.maxHeldOutputChars },
 } as const satisfies Record<string, LimitSpec>;
 
 export type AnalysisLimitName = keyof typeof ANALYSIS_LIMITS;
@@ -73,6 +96,11 @@ export const ANALYSIS_LIMIT_NAMES = Object.keys(ANALYSIS_LIMITS) as readonly Ana
 
 /** Every limit name, in the order of the README's table. */
 export const LIMIT_NAMES = Object.keys(SPECS) as readonly LimitName[];
+
+/** The value a limit has when it is not set (the README's Limits table states the same). */
+export function limitDefault(name: LimitName): number {
+  return SPECS[name].default;
+}
 
 /** The smallest value `--limit` accepts for a limit. */
 export function limitMinimum(name: LimitName): number {

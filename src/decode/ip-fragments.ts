@@ -14,14 +14,14 @@
 import type { Anomaly } from '../util/anomaly.js';
 
 /** Defaults for the reassembly limits (see `DecoderOptions`). */
-const FRAGMENT_DEFAULTS = {
+export const FRAGMENT_DEFAULTS = Object.freeze({
   /** Bytes held across all incomplete datagrams: 4 MiB. */
   maxFragmentBytes: 4 * 1024 * 1024,
   /** Incomplete datagrams held at once. */
   maxFragmentedDatagrams: 1024,
   /** Capture-time span after which an incomplete datagram is dropped. */
   fragmentTimeoutSeconds: 30,
-} as const;
+} as const);
 
 /** Largest reassembled payload: the 16-bit length fields allow no more. */
 const MAX_REASSEMBLED_BYTES = 65535;

@@ -17,42 +17,15 @@ import { decryptableSuite } from './suite-params.js';
 import type { AeadSuite, DecryptableSuite } from './suite-params.js';
 import { keyBlock } from './tls12-prf.js';
 import { hashLength, nextTrafficSecret, trafficKeys } from './tls13-key-schedule.js';
+import { ContentType } from '../tls/registry/content-types.js';
+import type { DecryptionStatus, RecordDecryptor, RecordDecryptorFactory, RecordDecryptorSetup, TlsRole } from '../tls/session/decryption.js';
 
-/** A side of the TLS connection. */
-export type TlsRole = 'client' | 'server';
+// The status types are the TLS layer's (it reports them); named here too for decrypt's users.
+export { NO_KEY_LOG } from '../tls/session/decryption.js';
+export type { DecryptionStatus } from '../tls/session/decryption.js';
 
-/** Per-connection decryption outcome, as the report shows it. */
-export interface DecryptionStatus {
-  /**
-   * decrypted: records were decrypted and none failed; no-secrets: the key log has nothing for
-   * this connection; failed: secrets present but a record did not decrypt; not-attempted: no key
-   * log, nothing encrypted, or a version/suite this tool does not decrypt.
-   */
-  readonly status: 'decrypted' | 'no-secrets' | 'failed' | 'not-attempted';
-  /** Frame of the first record that failed to decrypt. */
-  readonly frame?: number;
-  /** Why, in one sentence. */
-  readonly reason?: string;
-}
-
-/** The status of (nearly) every connection without a key log: one shared read-only object. */
-export const NO_KEY_LOG: DecryptionStatus = { status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' };
-
-/** What the decryptor needs to know about the connection. */
-export interface DecryptorSetup {
-  readonly clientRandom: Uint8Array;
-  readonly serverRandom: Uint8Array;
-  /** Negotiated version (supported_versions for TLS 1.3). */
-  readonly version: number;
-  readonly tls13: boolean;
-  readonly cipherSuite: number;
-  /** RFC 7366 encrypt_then_mac in the ServerHello (CBC suites only). */
-  readonly encryptThenMac: boolean;
-  /** The ClientHello offered early data (TLS 1.3 0-RTT): undecryptable client records before its handshake flight are 0-RTT. */
-  readonly earlyDataOffered: boolean;
-  /** application_data records the client sent before the ServerHello (0-RTT), for the early-data sequence number. */
-  readonly clientRecordsBeforeServerHello: number;
-}
+/** What the decryptor needs to know about the connection (the tracker's view of it). */
+export type DecryptorSetup = RecordDecryptorSetup;
 
 /** Which records are decrypted; each limit has a default. */
 export interface DecryptorOptions {
@@ -66,7 +39,7 @@ export interface DecryptorOptions {
 export type DecryptorCreation = { readonly ok: true; readonly decryptor: ConnectionDecryptor } | { readonly ok: false; readonly status: DecryptionStatus };
 
 /** An opened record; `early` marks a TLS 1.3 0-RTT record (its plaintext is application data). */
-export type RecordOutcome = (OpenResult & { readonly early?: boolean }) | { readonly ok: false; readonly reason: string; readonly skippedEarly: true };
+type RecordOutcome = (OpenResult & { readonly early?: boolean }) | { readonly ok: false; readonly reason: string; readonly skippedEarly: true };
 
 type Opener = (seq: number, header: RecordHeaderFields, body: Uint8Array) => OpenResult;
 
@@ -136,8 +109,19 @@ export function createConnectionDecryptor(keyLog: KeyLogLookup, setup: Decryptor
   return { ok: true, decryptor: new ConnectionDecryptor(setup, suite, secrets, options) };
 }
 
+/**
+ * The decryption the TLS tracker asks for, from a key log: at each ServerHello the connection is
+ * looked up in `keyLog` (read then, so secrets added while the capture is read still serve it).
+ */
+export function keyLogDecryption(keyLog: KeyLogLookup, options: DecryptorOptions = {}): RecordDecryptorFactory {
+  return {
+    hasSecrets: () => keyLog.size > 0,
+    create: (setup) => createConnectionDecryptor(keyLog, setup, options),
+  };
+}
+
 /** Keys and sequence numbers of one connection; see the module comment. */
-export class ConnectionDecryptor {
+class ConnectionDecryptor implements RecordDecryptor {
   readonly tls13: boolean;
   private readonly dirs: Record<TlsRole, DirectionState> = { client: new DirectionState(), server: new DirectionState() };
   private readonly maxPostHandshake: number;
@@ -178,12 +162,12 @@ export class ConnectionDecryptor {
     const d = this.dirs[role];
     if (d.opener === null || (d.phase !== 'handshake' && d.phase !== 'application')) return false;
     if (this.tls13) {
-      if (contentType !== 23) return false;
+      if (contentType !== ContentType.applicationData) return false;
       if (d.phase === 'handshake') return true;
       return d.applicationRecords < this.maxPostHandshake || length <= this.maxSmall;
     }
-    if (contentType === 21) return true;
-    if (contentType === 22) return d.phase === 'handshake';
+    if (contentType === ContentType.alert) return true;
+    if (contentType === ContentType.handshake) return d.phase === 'handshake';
     return false;
   }
 

@@ -10,7 +10,7 @@ import { DEFAULT_MAX_KEY_LOG_ENTRIES } from './keylog.js';
 import type { KeyLogOptions } from './keylog.js';
 
 /** Largest key log file read: a line per secret is ~180 bytes, so this holds ~300 000 connections. Default 64 MiB. */
-const DEFAULT_MAX_KEY_LOG_FILE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_KEY_LOG_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Key log files read into one store, with one warning line per skipped line (bounded by the store's `maxIssues`). */
 export interface KeyLogFiles {

@@ -26,7 +26,7 @@ import type { HeldBudget } from './half-stream.js';
 import type { ConnectionHandlerFactory, FlowStats, FlowTableOptions } from './types.js';
 
 /** Defaults of `FlowTableOptions`, with what each costs. */
-export const FLOW_DEFAULTS = {
+export const FLOW_DEFAULTS = Object.freeze({
   /** Per direction; memory for out-of-order data of one stream. */
   maxOutOfOrderBytes: 4 * 1024 * 1024,
   /** Across all connections; the hard memory bound of reassembly. */
@@ -38,7 +38,7 @@ export const FLOW_DEFAULTS = {
   closedLingerSeconds: 60,
   /** A tombstone is ~150 bytes with its map entry. */
   maxClosedConnections: 16_384,
-} as const;
+} as const);
 
 /** What is remembered of a connection that ended by FIN or RST (flat: one small object each). */
 interface Tombstone {

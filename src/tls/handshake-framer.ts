@@ -15,6 +15,7 @@ import { ZERO_TIME } from '../util/time.js';
 import type { Timestamp } from '../util/time.js';
 import { unlimitedTlsBudget } from './record-stream.js';
 import type { RecordHeader, TlsHeldBudget } from './record-stream.js';
+import { TLS_DEFAULTS } from './defaults.js';
 
 /** Handshake header (RFC 8446 §4): HandshakeType msg_type; uint24 length; body. Messages may span records and one record may hold many messages. */
 export interface HandshakeFrame {
@@ -43,8 +44,6 @@ interface SkippedHandshakeMessage {
   readonly time: Timestamp;
 }
 
-/** Default of `maxHandshakeMessageBytes`: large certificate chains fit, a hostile length does not allocate. */
-const DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES = 256 * 1024;
 
 const HEADER_LENGTH = 4;
 const EMPTY = new Uint8Array(0);
@@ -91,7 +90,7 @@ export class HandshakeFramer {
       budget?: TlsHeldBudget;
     } = {},
   ) {
-    this.maxMessage = options.maxHandshakeMessageBytes ?? DEFAULT_MAX_HANDSHAKE_MESSAGE_BYTES;
+    this.maxMessage = options.maxHandshakeMessageBytes ?? TLS_DEFAULTS.maxHandshakeMessageBytes;
     this.budget = options.budget ?? unlimitedTlsBudget();
   }
 

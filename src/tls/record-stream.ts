@@ -17,6 +17,8 @@ import { ZERO_TIME } from '../util/time.js';
 import type { Timestamp } from '../util/time.js';
 import type { StreamChunk, StreamGap } from '../flow/types.js';
 import { ByteSlab } from '../util/bytes.js';
+import { TLS_DEFAULTS } from './defaults.js';
+import { ContentType } from './registry/content-types.js';
 
 /** TLSPlaintext header (RFC 8446 §5.1): ContentType type; ProtocolVersion legacy_record_version; uint16 length (≤ 2^14 + 2048 accepted). */
 export interface RecordHeader {
@@ -32,7 +34,7 @@ export interface RecordHeader {
 
 /** The consumer of a record stream. */
 export interface RecordSink {
-  /** Called when a header is complete. Return true to receive the body (bounded: ≤ 18432 bytes), false to have it skipped without buffering (application data, encrypted records). */
+  /** Called when a header is complete. Return true to receive the body (bounded by `maxRecordLength`), false to have it skipped without buffering (application data, encrypted records). */
   wantBody(header: RecordHeader): boolean;
   /** A record: body is an owned copy when wanted (safe to keep), null when skipped. endFrame/endTime = frame where the record's last byte arrived. */
   record(header: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp): void;
@@ -51,14 +53,11 @@ export interface RecordSink {
 
 /** Limits of a record stream. */
 export interface RecordStreamOptions {
-  /** Largest record length accepted; a longer header means the bytes are not TLS (or sync is lost). Default 16384 + 2048. */
-  readonly maxRecordLength?: number /* default 16384 + 2048 */;
+  /** Largest record length accepted; a longer header means the bytes are not TLS (or sync is lost). Default `TLS_DEFAULTS.maxRecordLength` (2^14 + 2048). */
+  readonly maxRecordLength?: number;
   /** Where the capacity of partial bodies is charged (shared by a capture's streams). Default: unlimited. */
   readonly budget?: TlsHeldBudget;
 }
-
-/** Default of `maxRecordLength`: 2^14 plus the 2048 bytes of expansion TLS ≤ 1.2 allows for ciphertext (RFC 5246 §6.2.3). */
-const DEFAULT_MAX_RECORD_LENGTH = 16384 + 2048;
 
 /**
  * Bytes the TLS layer holds between packets, summed over every connection of a capture:
@@ -114,10 +113,10 @@ export function unlimitedTlsBudget(): TlsHeldBudget {
 }
 
 const HEADER_LENGTH = 5;
-const CONTENT_CCS = 20;
-const CONTENT_HEARTBEAT = 24;
-const CONTENT_TLS12_CID = 25;
-const CONTENT_APPLICATION_DATA = 23;
+const CONTENT_CCS = ContentType.changeCipherSpec;
+const CONTENT_HEARTBEAT = ContentType.heartbeat;
+const CONTENT_TLS12_CID = ContentType.tls12Cid;
+const CONTENT_APPLICATION_DATA = ContentType.applicationData;
 /** Bytes handed to `notTls` for the report. */
 const NOT_TLS_SAMPLE = 16;
 /** Never written to: `body` is replaced by a grown buffer before any byte is set. */
@@ -149,8 +148,9 @@ function isFirstRecordHeader(type: number, major: number, minor: number, length:
 /**
  * Sniffs the first bytes of a stream: a TLS record header, an SSLv2-format ClientHello, neither,
  * or too few bytes to say. Decided on the header alone (5 bytes), so it costs nothing per flow.
+ * A first record longer than `maxRecordLength` is not TLS, as the record stream would refuse it.
  */
-export function looksLikeTlsStart(bytes: Uint8Array): 'tls' | 'sslv2' | 'no' | 'need-more' {
+export function looksLikeTlsStart(bytes: Uint8Array, maxRecordLength: number = TLS_DEFAULTS.maxRecordLength): 'tls' | 'sslv2' | 'no' | 'need-more' {
   const n = bytes.length;
   if (n === 0) return 'need-more';
   const b0 = bytes[0] as number;
@@ -168,7 +168,7 @@ export function looksLikeTlsStart(bytes: Uint8Array): 'tls' | 'sslv2' | 'no' | '
   if (n >= 3 && (bytes[2] as number) > 4) return 'no';
   if (n < HEADER_LENGTH) return 'need-more';
   const length = ((bytes[3] as number) << 8) | (bytes[4] as number);
-  return isFirstRecordHeader(b0, 3, bytes[2] as number, length, DEFAULT_MAX_RECORD_LENGTH) ? 'tls' : 'no';
+  return isFirstRecordHeader(b0, 3, bytes[2] as number, length, maxRecordLength) ? 'tls' : 'no';
 }
 
 type State =
@@ -221,7 +221,7 @@ export class RecordStream {
     private readonly sink: RecordSink,
     options: RecordStreamOptions = {},
   ) {
-    this.maxRecordLength = options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH;
+    this.maxRecordLength = options.maxRecordLength ?? TLS_DEFAULTS.maxRecordLength;
     this.budget = options.budget ?? unlimitedTlsBudget();
   }
 

@@ -9,7 +9,7 @@ import type { Timestamp } from '../util/time.js';
 import { atCaptureTime, certificateFacts, type CertificateFacts, type CertificateSummary, type SummaryOptions } from './certificate-summary.js';
 
 /** Default of `maxEntries`: about 1–3 KB of strings and DER per entry, so a few MB at most. */
-const DEFAULT_CERTIFICATE_CACHE_ENTRIES = 1024;
+export const DEFAULT_CERTIFICATE_CACHE_ENTRIES = 1024;
 
 /**
  * DERs up to this size are found by a short key (their length and last bytes: the end of the

@@ -91,7 +91,7 @@ export interface SummaryOptions {
 }
 
 /** Default of `maxSubjectAltNames`: big multi-domain certificates have a few hundred names. */
-const DEFAULT_MAX_SUBJECT_ALT_NAMES = 256;
+export const DEFAULT_MAX_SUBJECT_ALT_NAMES = 256;
 
 const NOT_DECODABLE = '(not decodable)';
 const CN_OID = '2.5.4.3';

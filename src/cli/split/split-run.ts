@@ -20,7 +20,7 @@ import type { CaptureSource } from '../../capture/types.js';
 import { PacketDecoder } from '../../decode/index.js';
 import type { TcpSegment } from '../../decode/types.js';
 import { FLOW_DEFAULTS, SweepSchedule, segmentSeconds } from '../../flow/flow-table.js';
-import { DEFAULT_MAX_TOTAL_TLS_HELD_BYTES } from '../../tls/session/tracker.js';
+import { TLS_DEFAULTS } from '../../tls/defaults.js';
 import type { FilterOptions } from '../filters.js';
 import { analysisLimits } from '../limits.js';
 import type { NdjsonStreamResult } from '../ndjson-stream.js';
@@ -178,7 +178,7 @@ export async function streamNdjsonSplit(
     // At least 1: the flow table reads 0 as its default.
     const maxTotalOutOfOrderBytes = Math.max(1, Math.floor((limits.maxTotalOutOfOrderBytes ?? FLOW_DEFAULTS.maxTotalOutOfOrderBytes) / n));
     const maxClosedConnections = Math.ceil((limits.maxClosedConnections ?? FLOW_DEFAULTS.maxClosedConnections) / n);
-    const maxTotalTlsHeldBytes = Math.floor((limits.maxTotalTlsHeldBytes ?? DEFAULT_MAX_TOTAL_TLS_HELD_BYTES) / n);
+    const maxTotalTlsHeldBytes = Math.floor((limits.maxTotalTlsHeldBytes ?? TLS_DEFAULTS.maxTotalTlsHeldBytes) / n);
     for (const lane of lanes) post(lane, { type: 'init', file, filters, maxConnections, maxTotalOutOfOrderBytes, maxClosedConnections, maxTotalTlsHeldBytes });
     await Promise.all(ready);
     if (failure !== null) throw failure;

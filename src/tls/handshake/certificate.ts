@@ -27,9 +27,8 @@ import { ByteReader } from '../../util/byte-reader.js';
 import { fail, ok, type Decoded, type DecodeIssue } from '../../util/decoded.js';
 import { decodeExtensions } from '../extensions/index.js';
 import type { Extension } from '../extensions/types.js';
+import { TLS_DEFAULTS } from '../defaults.js';
 
-/** Default of `maxCertificatesPerChain`: real chains have 1–5 certificates; 32 leaves room for odd servers. */
-const DEFAULT_MAX_CERTIFICATES_PER_CHAIN = 32;
 
 /** Options of {@link decodeCertificate}. */
 export interface CertificateOptions {
@@ -99,7 +98,7 @@ export function certificateDerList(message: CertificateMessage): Uint8Array[] {
 
 /** Decodes a Certificate message body (the bytes after the 4-byte handshake header). */
 export function decodeCertificate(body: Uint8Array, ctx: CertificateContext, options: CertificateOptions = {}): Decoded<CertificateMessage> {
-  const max = Math.max(0, options.maxCertificatesPerChain ?? DEFAULT_MAX_CERTIFICATES_PER_CHAIN);
+  const max = Math.max(0, options.maxCertificatesPerChain ?? TLS_DEFAULTS.maxCertificatesPerChain);
   const r = new ByteReader(body);
   let requestContext: Uint8Array | undefined;
   if (ctx.tls13) {

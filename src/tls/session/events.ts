@@ -4,7 +4,7 @@ import type { Direction, GapReason } from '../../flow/types.js';
 import type { DecodeIssue } from '../../util/decoded.js';
 import type { HandshakeMessage } from './handshake-message.js';
 import type { StarttlsProtocol } from './starttls.js';
-import type { DecryptionStatus } from '../../decrypt/connection-decryptor.js';
+import type { DecryptionStatus } from './decryption.js';
 
 /**
  * What the TLS layer saw on one connection, in stream order per direction.

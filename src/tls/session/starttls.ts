@@ -5,6 +5,8 @@
  * Each recogniser looks only at the first bytes of the plaintext (bounded by the caller),
  * so a non-TLS flow costs a few string comparisons and nothing more.
  */
+import { TLS_DEFAULTS } from '../defaults.js';
+import { ContentType } from '../registry/content-types.js';
 
 /** How TLS began after plaintext: a protocol's STARTTLS, or an HTTP CONNECT tunnel through a proxy (RFC 9110 §9.3.6). */
 export type StarttlsProtocol = 'smtp' | 'imap' | 'pop3' | 'ftp' | 'ldap' | 'xmpp' | 'postgresql' | 'mysql' | 'irc' | 'nntp' | 'http-connect' | 'unknown';
@@ -90,16 +92,17 @@ export const PLAIN_PROTOCOL_PREFIX = 8;
 
 /**
  * Finds where a TLS handshake record carrying the given handshake type starts in plaintext
- * that may precede it: `16 03 0x LL LL tt`, with a plausible length. Returns -1 when absent.
- * `from` lets a caller resume a scan without re-reading bytes.
+ * that may precede it: `16 03 0x LL LL tt`, with a plausible length (at most `maxRecordLength`,
+ * the record stream's limit). Returns -1 when absent. `from` lets a caller resume a scan
+ * without re-reading bytes.
  */
-export function findHandshakeRecordStart(bytes: Uint8Array, handshakeType: number, from = 0): number {
+export function findHandshakeRecordStart(bytes: Uint8Array, handshakeType: number, from = 0, maxRecordLength: number = TLS_DEFAULTS.maxRecordLength): number {
   for (let i = Math.max(0, from); i + 6 <= bytes.length; i++) {
-    if (bytes[i] !== 0x16 || bytes[i + 1] !== 0x03) continue;
+    if (bytes[i] !== ContentType.handshake || bytes[i + 1] !== 0x03) continue;
     const minor = bytes[i + 2] as number;
     if (minor > 0x04) continue;
     const length = ((bytes[i + 3] as number) << 8) | (bytes[i + 4] as number);
-    if (length < 4 || length > 16384 + 2048) continue;
+    if (length < 4 || length > maxRecordLength) continue;
     if (bytes[i + 5] !== handshakeType) continue;
     return i;
   }

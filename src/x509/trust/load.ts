@@ -24,9 +24,9 @@ export interface TrustLoadOptions extends StoreLimits {
 }
 
 /** Default of `maxFileBytes`: the largest real trust bundles are a few hundred KB. */
-const DEFAULT_MAX_TRUST_FILE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_TRUST_FILE_BYTES = 64 * 1024 * 1024;
 /** Default of `maxDirectoryFiles`. */
-const DEFAULT_MAX_DIRECTORY_FILES = 10_000;
+export const DEFAULT_MAX_DIRECTORY_FILES = 10_000;
 
 function summarize(entry: RawStoreEntry, source: string): TrustCertificate | null {
   const facts = certificateFacts(entry.der);

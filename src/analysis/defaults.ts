@@ -1,0 +1,19 @@
+/**
+ * Defaults of every limit of the analysis stage (README, "Limits"): the one place their values
+ * are written. The connection builder, the UDP census, the capture context and `analyzeCapture`
+ * read them here, as do the command line's `--limit` table and the test of the README's table.
+ */
+export const ANALYSIS_DEFAULTS = Object.freeze({
+  /** Timeline entries kept per connection (the history string and counters stay complete). */
+  maxTimelineEntries: 256,
+  /** Encrypted records kept per handshake on the connection record. */
+  maxEncryptedRecordsPerHandshake: 32,
+  /** Anomalies listed per connection; the rest are counted. */
+  maxConnectionAnomalies: 100,
+  /** Anomalies listed per capture; the rest are counted. */
+  maxCaptureAnomalies: 1000,
+  /** UDP flows told apart for the DTLS/QUIC count: a key of about 100 bytes each, so 10–20 MB at most. */
+  maxUdpFlows: 100_000,
+  /** Distinct servers that spoke TLS remembered when judging a connection that did not. */
+  maxTlsServers: 65_536,
+} as const);
