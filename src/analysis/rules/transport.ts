@@ -148,10 +148,13 @@ const notTlsReply: Rule = {
   id: 'not-tls-reply',
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const c = facts.connection;
+    const hs = facts.hs;
+    // Only a client that spoke TLS was answered in the wrong protocol: plain HTTP both ways
+    // (`curl http://…`) is simply not TLS (plaintext-to-tls-port covers plaintext to a TLS port).
+    if (hs?.clientHelloFrame == null || c.notTls.some((n) => n.from === 'client')) return [];
     const reply = c.notTls.find((n) => n.from === 'server' && n.atStart);
     if (reply === undefined) return [];
-    const hs = facts.hs;
-    const sentHello = hs?.clientHelloFrame != null ? ` to the ClientHello (frame ${hs.clientHelloFrame})` : '';
+    const sentHello = ` to the ClientHello (frame ${hs.clientHelloFrame})`;
     return [
       {
         code: 'not-tls-reply',
@@ -159,7 +162,7 @@ const notTlsReply: Rule = {
         title: 'Server answered with another protocol',
         detail: `${theServer(c, hs?.clientHello?.sni ?? null)} replied${sentHello} with ${firstBytesText(reply.firstBytes)} at frame ${reply.frame}, which is ${protocolHint(reply.firstBytes)}.`,
         fix: 'Point the client at the TLS port of the service (e.g. 443 rather than 80), or enable TLS on this port; for mail and FTP ports, configure the client for STARTTLS.',
-        frames: frames(hs?.clientHelloFrame, reply.frame),
+        frames: frames(hs.clientHelloFrame, reply.frame),
       },
     ];
   },
