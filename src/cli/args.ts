@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { TlsAutopsyError } from '../util/errors.js';
 import { DEFAULT_MAX_REPORT_CONNECTIONS } from '../report/listing.js';
 import { parseLimit } from './limits.js';
+import { failOnTermError } from './fail-on-terms.js';
 import type { LimitName, Limits } from './limits.js';
 
 export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown' | 'html';
@@ -161,6 +162,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     limits[parsedLimit.name] = parsedLimit.value;
   }
   const failOn = (v['fail-on'] ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const term of failOn) {
+    const error = failOnTermError(term);
+    if (error !== null) throw usage(error);
+  }
   const trustFor = v['trust-for'] ?? 'client';
   if (trustFor !== 'client' && trustFor !== 'server') throw usage(`--trust-for takes client or server, not '${trustFor}'.`);
   const help = v.help === true;

@@ -17,6 +17,7 @@ function serverAddress(c: Connection): string {
 
 const tcpConnectFailed: Rule = {
   id: 'tcp-connect-failed',
+  codes: ['tcp-connection-refused', 'tcp-no-answer'],
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     if (c.tcp.synFrame === null || c.tcp.synAckFrame !== null || c.tls === true) return [];
@@ -52,6 +53,7 @@ const tcpConnectFailed: Rule = {
 
 const closedBeforeHello: Rule = {
   id: 'closed-before-client-hello',
+  codes: ['client-closed-before-hello', 'server-closed-before-hello'],
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     if (c.tls !== null || c.tcp.synAckFrame === null || c.notTls.length > 0) return [];
@@ -88,6 +90,7 @@ const closedBeforeHello: Rule = {
 
 const afterClientHello: Rule = {
   id: 'server-after-client-hello',
+  codes: ['server-reset-after-client-hello', 'server-closed-after-client-hello', 'server-silent-after-client-hello'],
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     const hs = facts.hs;
@@ -146,6 +149,7 @@ function protocolHint(bytes: Uint8Array): string {
 
 const notTlsReply: Rule = {
   id: 'not-tls-reply',
+  codes: ['not-tls-reply'],
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     const hs = facts.hs;
@@ -186,6 +190,7 @@ const TLS_PORTS: ReadonlyMap<number, string> = new Map([
 
 const plaintextToTlsPort: Rule = {
   id: 'plaintext-to-tls-port',
+  codes: ['plaintext-to-tls-port'],
   evaluate({ facts, context }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     const sent = c.notTls.find((n) => n.from === 'client' && n.atStart);
@@ -217,6 +222,7 @@ const plaintextToTlsPort: Rule = {
  */
 const closedAfterClientFinished: Rule = {
   id: 'server-closed-after-client-finished',
+  codes: ['server-closed-after-client-finished'],
   evaluate(input: RuleInput): readonly Finding[] {
     const { facts, status, mtls } = input;
     const c = facts.connection;
