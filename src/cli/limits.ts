@@ -51,6 +51,7 @@ const RUN_LIMITS = {
   maxPendingNotTls: { unit: 'count', min: 0 },
   maxKeyLogFileBytes: { unit: 'bytes', min: 1 },
   maxKeyLogEntries: { unit: 'count', min: 1 },
+  maxKeyLogWarnings: { unit: 'count', min: 0 },
   maxTrustFileBytes: { unit: 'bytes', min: 1 },
   maxTrustDirectoryFiles: { unit: 'count', min: 1 },
   maxTrustStoreEntries: { unit: 'count', min: 1 },
@@ -116,10 +117,11 @@ function example(spec: LimitSpec): string {
 }
 
 /** The limits of reading --keylog files, as `readKeyLogFiles` options. */
-export function keyLogLimits(limits: Limits | undefined): { maxFileBytes?: number; maxEntries?: number } {
+export function keyLogLimits(limits: Limits | undefined): { maxFileBytes?: number; maxEntries?: number; maxWarnings?: number } {
   return {
     ...(limits?.maxKeyLogFileBytes !== undefined ? { maxFileBytes: limits.maxKeyLogFileBytes } : {}),
     ...(limits?.maxKeyLogEntries !== undefined ? { maxEntries: limits.maxKeyLogEntries } : {}),
+    ...(limits?.maxKeyLogWarnings !== undefined ? { maxWarnings: limits.maxKeyLogWarnings } : {}),
   };
 }
 
