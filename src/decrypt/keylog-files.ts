@@ -80,13 +80,14 @@ export async function readKeyLogFiles(paths: readonly string[], options: KeyLogF
   const keyLog = new KeyLog({ ...options, maxIssues: options.maxWarnings ?? DEFAULT_MAX_KEY_LOG_WARNINGS });
   for (const path of paths) {
     const bytes = await readBounded(path, options.maxFileBytes ?? DEFAULT_MAX_KEY_LOG_FILE_BYTES);
-    const issuesBefore = keyLog.issues.length;
     const pastLimitBefore = keyLog.dropped.entries;
     const added = keyLog.addBytes(bytes, path);
     // Lines skipped only because maxKeyLogEntries was reached are valid; any other file without one secret is a mistake.
     if (added.secrets === 0 && keyLog.dropped.entries === pastLimitBefore) {
-      const firstIssue = keyLog.issues.length > issuesBefore ? keyLog.issues[issuesBefore] : added.skipped > 0 ? { line: 0, source: path, message: 'no line is a key log line' } : undefined;
-      throw noSecretsError(path, bytes, firstIssue);
+      // Read again on its own: the shared store may have used up its listed issues on earlier files.
+      const alone = new KeyLog({ ...options, maxIssues: 1 });
+      alone.addBytes(bytes, path);
+      throw noSecretsError(path, bytes, alone.issues[0]);
     }
   }
   const warnings = keyLog.issues.map((i) => `${escapeFileText(i.source)}:${i.line}: skipped: ${i.message}`);

@@ -46,6 +46,17 @@ describe('a --keylog file with no key log line', () => {
   });
 });
 
+describe('a garbage --keylog file after one whose bad lines used up the warnings', () => {
+  it('still names its own first bad line', async () => {
+    const good = readFileSync(join(SAMPLES, 'tls13-mtls-client-cert-missing.keys'), 'utf8');
+    const noisy = file('noisy.keys', `${good}${'BAD x y\n'.repeat(20)}`);
+    const garbage = file('second.keys', 'not a key log\n');
+    const r = await runInProcess(['--keylog', noisy, '--keylog', garbage, CAPTURE]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`The key log '${garbage}' holds no key log line (line 1: unknown label 'not'`);
+  });
+});
+
 describe('a partly valid --keylog file', () => {
   it('is used, with at most maxKeyLogWarnings bad lines told and the rest counted, escaped', async () => {
     const good = readFileSync(join(SAMPLES, 'tls13-mtls-client-cert-missing.keys'), 'utf8');
