@@ -15,7 +15,7 @@ import { ConnectionBuilder, certificateCacheFor } from './analysis/connection-bu
 import type { ConnectionBuilderOptions } from './analysis/connection-builder.js';
 import type { Connection } from './analysis/connection.js';
 import type { Anomaly } from './util/anomaly.js';
-import { KeyLog, combineKeyLogs } from './decrypt/keylog.js';
+import { KeyLog, KeyLogMatchCounter, combineKeyLogs } from './decrypt/keylog.js';
 import type { KeyLogLookup } from './decrypt/keylog.js';
 import { keyLogDecryption } from './decrypt/connection-decryptor.js';
 import type { DecryptorOptions } from './decrypt/connection-decryptor.js';
@@ -45,13 +45,16 @@ export class ConnectionPipeline {
   private readonly tlsHeld: TlsHeldBudget;
 
   private readonly onAnomaly: (anomaly: Anomaly) => void;
+  /** The key log given by the user, counting its matches (a capture it serves not at all is told once). */
+  private readonly userKeyLog: KeyLogMatchCounter | null;
 
   /** @param sweep see `FlowTable`: 'external' when the caller calls `sweep` itself. */
   constructor(options: PipelineOptions, hooks: PipelineHooks, sweep: 'internal' | 'external' = 'internal') {
     this.onAnomaly = hooks.onAnomaly;
     const { onConnection, onOpen } = hooks;
     // Secrets embedded in the capture: a DSB precedes the packets it serves, so it is read before their ServerHello.
-    const keyLog = combineKeyLogs(options.keyLog === undefined ? [this.embedded] : [this.embedded, options.keyLog]);
+    this.userKeyLog = options.keyLog === undefined ? null : new KeyLogMatchCounter(options.keyLog);
+    const keyLog = combineKeyLogs(this.userKeyLog === null ? [this.embedded] : [this.embedded, this.userKeyLog]);
     const trackerOptions: TlsTrackerOptions = { ...options, decryption: keyLogDecryption(keyLog, options) };
     const tlsHeld = (this.tlsHeld = tlsHeldBudget(options));
     const certificateCache = certificateCacheFor(options);
@@ -98,5 +101,7 @@ export class ConnectionPipeline {
   /** End of capture: ends every open connection, least recently active first. */
   finish(): void {
     this.flows.finish();
+    const unmatched = this.userKeyLog?.unmatchedAnomaly() ?? null;
+    if (unmatched !== null) this.onAnomaly(unmatched);
   }
 }

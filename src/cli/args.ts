@@ -1,8 +1,15 @@
 /** Command-line arguments → options, with one-sentence usage errors. */
+import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+
+/** The option table `parseArgs` takes. */
+export type ParseArgsOptions = NonNullable<ParseArgsConfig['options']>;
 import { TlsAutopsyError } from '../util/errors.js';
 import { DEFAULT_MAX_REPORT_CONNECTIONS } from '../report/listing.js';
 import { parseLimit } from './limits.js';
+import { failOnTermError } from './fail-on-terms.js';
+import { closestTerm } from './closest-term.js';
 import type { LimitName, Limits } from './limits.js';
 
 export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown' | 'html';
@@ -47,7 +54,7 @@ client certificate was requested and sent, and where and why a handshake failed.
 Options:
   --format <f>        text (default), json, ndjson, markdown, html
   -o, --output <file> write the report to a file (format from its extension:
-                      .txt, .json, .ndjson, .md, .html)
+                      .txt, .json, .ndjson, .md, .html; or give --format)
   --only <which>      all (default), failed, mtls (connections where a client certificate was requested)
   --host <ip>         only connections with this client or server address (repeatable)
   --port <n>          only connections with this server port (repeatable)
@@ -103,6 +110,65 @@ function usage(message: string): TlsAutopsyError {
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson', 'markdown', 'html'];
 
+/** Report file extensions (-o) and the format each one means. */
+const OUTPUT_EXTENSIONS: ReadonlyMap<string, OutputFormat> = new Map([
+  ['.txt', 'text'],
+  ['.json', 'json'],
+  ['.ndjson', 'ndjson'],
+  ['.jsonl', 'ndjson'],
+  ['.md', 'markdown'],
+  ['.markdown', 'markdown'],
+  ['.html', 'html'],
+  ['.htm', 'html'],
+]);
+
+/** The format an -o file's extension names; null for an extension that names none. */
+export function formatFromExtension(path: string): OutputFormat | null {
+  return OUTPUT_EXTENSIONS.get(extname(path).toLowerCase()) ?? null;
+}
+
+const CLI_OPTIONS = {
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  only: { type: 'string' },
+  host: { type: 'string', multiple: true },
+  port: { type: 'string', multiple: true },
+  sni: { type: 'string', multiple: true },
+  'fail-on': { type: 'string', multiple: true },
+  'expiry-days': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  jobs: { type: 'string', short: 'j' },
+  'max-report-connections': { type: 'string' },
+  limit: { type: 'string', multiple: true },
+  keylog: { type: 'string', multiple: true },
+  trust: { type: 'string', multiple: true },
+  'trust-password': { type: 'string' },
+  'trust-for': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} satisfies ParseArgsOptions;
+
+/**
+ * A `parseArgs` error as one sentence. Node's own text for an unknown option goes on about
+ * positionals with an unbalanced quote (`as in '-- "-V"`), so it is replaced.
+ */
+export function parseArgsErrorText(err: unknown, options: ParseArgsOptions): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== null) {
+    const given = unknown[1] as string;
+    const longNames = Object.keys(options).map((name) => `--${name}`);
+    // -V is the version elsewhere; here -v is --verbose, so say where the version is.
+    const near = given === '-V' && 'version' in options ? '--version' : given.startsWith('--') ? closestTerm(given, longNames) : null;
+    return `Unknown option '${given}'${near !== null ? `; did you mean '${near}'?` : '.'}`;
+  }
+  return `${message.replace(/\.$/, '')}.`;
+}
+
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   let parsed;
   try {
@@ -110,37 +176,19 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: {
-        format: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        only: { type: 'string' },
-        host: { type: 'string', multiple: true },
-        port: { type: 'string', multiple: true },
-        sni: { type: 'string', multiple: true },
-        'fail-on': { type: 'string', multiple: true },
-        'expiry-days': { type: 'string' },
-        verbose: { type: 'boolean', short: 'v' },
-        quiet: { type: 'boolean', short: 'q' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        jobs: { type: 'string', short: 'j' },
-        'max-report-connections': { type: 'string' },
-        limit: { type: 'string', multiple: true },
-        keylog: { type: 'string', multiple: true },
-        trust: { type: 'string', multiple: true },
-        'trust-password': { type: 'string' },
-        'trust-for': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
+      options: CLI_OPTIONS,
     });
   } catch (err) {
-    const message = err instanceof Error ? err.message.replace(/\.$/, '') : String(err);
-    throw usage(`${message}.`);
+    throw usage(parseArgsErrorText(err, CLI_OPTIONS));
   }
   const v = parsed.values;
   const format = v.format ?? null;
   if (format !== null && !FORMATS.includes(format as OutputFormat)) throw usage(`Unknown format '${format}'; use one of ${FORMATS.join(', ')}.`);
+  const output = v.output ?? null;
+  // Without --format the extension decides; one that names no format would silently give text.
+  if (output !== null && format === null && formatFromExtension(output) === null) {
+    throw usage(`Cannot tell the report format from the name '${output}'; end it in ${[...OUTPUT_EXTENSIONS.keys()].join(', ')}, or give --format.`);
+  }
   const only = v.only ?? 'all';
   if (only !== 'all' && only !== 'failed' && only !== 'mtls') throw usage(`Unknown --only value '${only}'; use all, failed or mtls.`);
   const ports = (v.port ?? []).map((p) => {
@@ -161,6 +209,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     limits[parsedLimit.name] = parsedLimit.value;
   }
   const failOn = (v['fail-on'] ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const term of failOn) {
+    const error = failOnTermError(term);
+    if (error !== null) throw usage(error);
+  }
   const trustFor = v['trust-for'] ?? 'client';
   if (trustFor !== 'client' && trustFor !== 'server') throw usage(`--trust-for takes client or server, not '${trustFor}'.`);
   const help = v.help === true;
@@ -169,7 +221,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   return {
     inputs: parsed.positionals,
     format: format as OutputFormat | null,
-    output: v.output ?? null,
+    output,
     only,
     hosts: v.host ?? [],
     ports,

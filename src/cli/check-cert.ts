@@ -7,6 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TlsAutopsyError } from '../util/errors.js';
+import { parseArgsErrorText } from './args.js';
+import type { ParseArgsOptions } from './args.js';
 import { describeTrustStore, loadTrustSetup, readCertificateFile, verifyChain } from '../x509/trust/index.js';
 import type { TrustPurpose, TrustResult } from '../x509/trust/index.js';
 
@@ -35,6 +37,16 @@ export interface CheckCertIo {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+const CHECK_CERT_OPTIONS = {
+  trust: { type: 'string', multiple: true },
+  'trust-password': { type: 'string' },
+  'trust-for': { type: 'string' },
+  name: { type: 'string' },
+  at: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsOptions;
+
 function usage(message: string): TlsAutopsyError {
   return new TlsAutopsyError('usage', `${message} Run 'tlsautopsy check-cert --help' for the options.`);
 }
@@ -57,18 +69,10 @@ export async function runCheckCert(argv: readonly string[], io: CheckCertIo): Pr
         args: [...argv],
         allowPositionals: true,
         strict: true,
-        options: {
-          trust: { type: 'string', multiple: true },
-          'trust-password': { type: 'string' },
-          'trust-for': { type: 'string' },
-          name: { type: 'string' },
-          at: { type: 'string' },
-          format: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
+        options: CHECK_CERT_OPTIONS,
       });
     } catch (err) {
-      throw usage(`${(err instanceof Error ? err.message : String(err)).replace(/\.$/, '')}.`);
+      throw usage(parseArgsErrorText(err, CHECK_CERT_OPTIONS));
     }
     const v = parsed.values;
     if (v.help === true) {
@@ -105,7 +109,9 @@ export async function runCheckCert(argv: readonly string[], io: CheckCertIo): Pr
       if (contents.certificates.length === 0) throw new TlsAutopsyError('usage', `'${f}' holds no PEM or DER certificate.`);
       chain.push(...contents.certificates);
     }
-    const result = verifyChain(chain, setup.stores, { purpose: purpose as TrustPurpose, at, hostname: v.name ?? null });
+    // Without a capture the time checked is now, or the one given with --at.
+    const atName = v.at === undefined ? 'now,' : 'the time given with --at,';
+    const result = verifyChain(chain, setup.stores, { purpose: purpose as TrustPurpose, at, atName, hostname: v.name ?? null });
     io.stdout(format === 'json' ? `${JSON.stringify({ file: certFile, purpose, at: at.toISOString(), ...result }, null, 2)}\n` : renderResult(certFile, result));
     return result.verdict === 'trusted' ? 0 : result.verdict === 'untrusted' ? 1 : 2;
   } catch (err) {

@@ -3,6 +3,7 @@ import type { ConnectionReport } from '../report/model.js';
 import type { CliOptions } from './args.js';
 import type { TrustRequest } from '../x509/trust/index.js';
 import { trustLimits } from './limits.js';
+import { FAIL_ON_SEVERITIES, FAIL_ON_STATUSES } from './fail-on-terms.js';
 import type { Limits } from './limits.js';
 
 /** The part of the options the filters read (what a worker thread is given). */
@@ -29,11 +30,10 @@ export function keep(c: ConnectionReport, o: FilterOptions): boolean {
 
 /** Does a connection match a --fail-on term (a finding code, a severity, or a status)? */
 export function matchesFailOn(c: ConnectionReport, term: string): boolean {
-  if (term === 'failed' || term === 'incomplete') return c.status === term;
-  if (term === 'error' || term === 'warning' || term === 'info') {
-    const rank = { error: 0, warning: 1, info: 2 } as const;
-    return c.findings.some((f) => rank[f.severity] <= rank[term]);
-  }
+  if (FAIL_ON_STATUSES.some((s) => s === term)) return c.status === term;
+  const rank = FAIL_ON_SEVERITIES.findIndex((s) => s === term);
+  // FAIL_ON_SEVERITIES runs from the worst: a finding matches at that severity or worse.
+  if (rank >= 0) return c.findings.some((f) => FAIL_ON_SEVERITIES.indexOf(f.severity) <= rank);
   return c.findings.some((f) => f.code === term);
 }
 

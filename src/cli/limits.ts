@@ -13,7 +13,7 @@ import { DEFAULT_MAX_SUBJECT_ALT_NAMES } from '../x509/certificate-summary.js';
 import { DEFAULT_CERTIFICATE_CACHE_ENTRIES } from '../x509/certificate-cache.js';
 import { DEFAULT_MAX_DIRECTORY_FILES, DEFAULT_MAX_TRUST_FILE_BYTES } from '../x509/trust/load.js';
 import { DEFAULT_MAX_STORE_ENTRIES } from '../x509/trust/raw-store.js';
-import { DEFAULT_MAX_KEY_LOG_FILE_BYTES } from '../decrypt/keylog-files.js';
+import { DEFAULT_MAX_KEY_LOG_FILE_BYTES, DEFAULT_MAX_KEY_LOG_WARNINGS } from '../decrypt/keylog-files.js';
 import { DEFAULT_MAX_KEY_LOG_ENTRIES } from '../decrypt/keylog.js';
 import { DEFAULT_MAX_PENDING_NOT_TLS } from '../listed-report.js';
 
@@ -74,6 +74,7 @@ const RUN_LIMITS = {
   maxPendingNotTls: { unit: 'count', min: 0, default: DEFAULT_MAX_PENDING_NOT_TLS },
   maxKeyLogFileBytes: { unit: 'bytes', min: 1, default: DEFAULT_MAX_KEY_LOG_FILE_BYTES },
   maxKeyLogEntries: { unit: 'count', min: 1, default: DEFAULT_MAX_KEY_LOG_ENTRIES },
+  maxKeyLogWarnings: { unit: 'count', min: 0, default: DEFAULT_MAX_KEY_LOG_WARNINGS },
   maxTrustFileBytes: { unit: 'bytes', min: 1, default: DEFAULT_MAX_TRUST_FILE_BYTES },
   maxTrustDirectoryFiles: { unit: 'count', min: 1, default: DEFAULT_MAX_DIRECTORY_FILES },
   maxTrustStoreEntries: { unit: 'count', min: 1, default: DEFAULT_MAX_STORE_ENTRIES },
@@ -144,10 +145,11 @@ function example(spec: LimitSpec): string {
 }
 
 /** The limits of reading --keylog files, as `readKeyLogFiles` options. */
-export function keyLogLimits(limits: Limits | undefined): { maxFileBytes?: number; maxEntries?: number } {
+export function keyLogLimits(limits: Limits | undefined): { maxFileBytes?: number; maxEntries?: number; maxWarnings?: number } {
   return {
     ...(limits?.maxKeyLogFileBytes !== undefined ? { maxFileBytes: limits.maxKeyLogFileBytes } : {}),
     ...(limits?.maxKeyLogEntries !== undefined ? { maxEntries: limits.maxKeyLogEntries } : {}),
+    ...(limits?.maxKeyLogWarnings !== undefined ? { maxWarnings: limits.maxKeyLogWarnings } : {}),
   };
 }
 

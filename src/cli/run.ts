@@ -16,7 +16,7 @@ import { renderHtml, renderHtmlPieces } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { ReportMeta } from '../report/markdown.js';
 import { TlsAutopsyError } from '../util/errors.js';
-import { HELP, parseCliArgs } from './args.js';
+import { HELP, formatFromExtension, parseCliArgs } from './args.js';
 import type { CliOptions, OutputFormat } from './args.js';
 import { expandInputs } from './inputs.js';
 import type { InputFile } from './inputs.js';
@@ -29,6 +29,7 @@ import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { describeTrustStore, loadTrustSetupCached } from '../x509/trust/index.js';
 import { runCheckCert } from './check-cert.js';
 import { keyLogLimits, trustLimits } from './limits.js';
+import { cannotWriteText, outputFileProblem } from './output-file.js';
 
 export interface CliIo {
   readonly stdin: Readable;
@@ -72,26 +73,6 @@ function afterGrace(signal: AbortSignal, ms: number): AbortSignal {
 const EXIT_OK = 0;
 const EXIT_FAIL_ON = 1;
 const EXIT_USAGE = 2;
-
-function formatFromExtension(path: string): OutputFormat | null {
-  switch (extname(path).toLowerCase()) {
-    case '.json':
-      return 'json';
-    case '.ndjson':
-    case '.jsonl':
-      return 'ndjson';
-    case '.md':
-    case '.markdown':
-      return 'markdown';
-    case '.html':
-    case '.htm':
-      return 'html';
-    case '.txt':
-      return 'text';
-    default:
-      return null;
-  }
-}
 
 /** POSIX-shell quoting of one argument, only when it needs it. */
 export function shellQuote(arg: string): string {
@@ -166,6 +147,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_OK;
   }
 
+  if (o.output !== null) {
+    const problem = outputFileProblem(o.output);
+    if (problem !== null) {
+      io.stderr(`tlsautopsy: ${problem}\n`);
+      return EXIT_USAGE;
+    }
+  }
   const files = await expandInputs(o.inputs);
   if (files.length === 0) {
     io.stderr('tlsautopsy: No capture files were found in the given directories; name pcap or pcapng files directly.\n');
@@ -239,7 +227,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     throw err;
   }
-  if (o.output !== null) await writePieces(o.output, pieces);
+  if (o.output !== null) {
+    try {
+      await writePieces(o.output, pieces);
+    } catch (err) {
+      if (err instanceof TlsAutopsyError) throw err;
+      io.stderr(`tlsautopsy: ${cannotWriteText(o.output, err)}\n`);
+      return EXIT_USAGE;
+    }
+  }
   else if (!o.quiet) {
     for (const piece of pieces) {
       io.stdout(piece);
@@ -316,7 +312,7 @@ async function runNdjson(o: CliOptions, files: readonly InputFile[], io: CliIo):
     try {
       fd = openSync(o.output, 'w');
     } catch (err) {
-      io.stderr(`tlsautopsy: Cannot write ${o.output}: ${err instanceof Error ? err.message : String(err)}.\n`);
+      io.stderr(`tlsautopsy: ${cannotWriteText(o.output, err)}\n`);
       return EXIT_USAGE;
     }
   }

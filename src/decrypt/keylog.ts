@@ -19,6 +19,16 @@
  */
 
 import { toHex } from '../util/bytes.js';
+import type { Anomaly } from '../util/anomaly.js';
+
+/**
+ * Text from a key log file, made safe to print: control characters (ESC, BEL, CR, …) become
+ * `\xNN`, as strings from the wire do in reports, so a wrong file cannot drive the terminal.
+ */
+export function escapeFileText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
 
 /** The secrets a key log holds for one client random. Absent fields were not logged. */
 export interface SessionSecrets {
@@ -111,6 +121,7 @@ export class KeyLog {
   private readonly maxEntries: number;
   private readonly maxIssues: number;
   private readonly maxLineLength: number;
+  private readonly sourceList: string[] = [];
 
   constructor(options: KeyLogOptions = {}) {
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_KEY_LOG_ENTRIES;
@@ -121,6 +132,11 @@ export class KeyLog {
   /** Client randoms with at least one secret. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Where the lines came from (file names, `pcapng DSB …`), in the order they were added. */
+  get sources(): readonly string[] {
+    return this.sourceList;
   }
 
   /** Skipped lines, in order (bounded by `maxIssues`). */
@@ -146,6 +162,7 @@ export class KeyLog {
 
   /** Adds the lines of a key log; later lines for the same client random and label win. */
   addText(text: string, source: string): KeyLogAddResult {
+    if (!this.sourceList.includes(source)) this.sourceList.push(source);
     let secrets = 0;
     let skipped = 0;
     let lineNo = 0;
@@ -176,7 +193,7 @@ export class KeyLog {
     const field = LABELS.get(label);
     if (field === undefined) {
       if (KNOWN_UNUSED.has(label)) return `${label} lines cannot be matched to a connection by client random; skipped`;
-      return `unknown label '${label.slice(0, 40)}'; expected CLIENT_RANDOM or a TLS 1.3 *_SECRET label`;
+      return `unknown label '${escapeFileText(label.slice(0, 40))}'; expected CLIENT_RANDOM or a TLS 1.3 *_SECRET label`;
     }
     if (parts.length !== 3) return `${label} needs a client random and a secret, found ${parts.length - 1} field${parts.length === 2 ? '' : 's'}`;
     const random = parts[1] as string;
@@ -218,6 +235,8 @@ export function parseKeyLog(text: string, source = 'key log', options: KeyLogOpt
 export interface KeyLogLookup {
   /** Client randoms with at least one secret. */
   readonly size: number;
+  /** Where its secrets came from (file names), to name them in the report; absent when unknown. */
+  readonly sources?: readonly string[];
   get(clientRandom: Uint8Array | string): SessionSecrets | undefined;
 }
 
@@ -243,4 +262,45 @@ export function combineKeyLogs(logs: readonly KeyLogLookup[]): KeyLogLookup {
       return merged;
     },
   };
+}
+
+/**
+ * A key log given by the user, counting how many connections looked it up and found secrets,
+ * so that a capture none of whose connections it serves says so (`keylog.unmatched`) instead
+ * of leaving each connection to say "no secrets" as if no key log had been given.
+ */
+export class KeyLogMatchCounter implements KeyLogLookup {
+  private lookups = 0;
+  private hits = 0;
+
+  constructor(private readonly log: KeyLogLookup) {}
+
+  get size(): number {
+    return this.log.size;
+  }
+
+  get sources(): readonly string[] | undefined {
+    return this.log.sources;
+  }
+
+  get(clientRandom: Uint8Array | string): SessionSecrets | undefined {
+    const secrets = this.log.get(clientRandom);
+    this.lookups++;
+    if (secrets !== undefined) this.hits++;
+    return secrets;
+  }
+
+  /** The capture note when connections looked for secrets and none found any; else null. */
+  unmatchedAnomaly(): Anomaly | null {
+    if (this.lookups === 0 || this.hits > 0 || this.log.size === 0) return null;
+    const sources = this.log.sources ?? [];
+    const named = sources.length === 0 ? 'the key log' : `the key log${sources.length === 1 ? '' : 's'} ${sources.map((s) => escapeFileText(s)).join(', ')}`;
+    const n = this.log.size;
+    const connections = `${n.toLocaleString('en-US')} connection${n === 1 ? '' : 's'}`;
+    return {
+      code: 'keylog.unmatched',
+      severity: 'weird',
+      message: `${named.charAt(0).toUpperCase()}${named.slice(1)} ${sources.length > 1 ? 'hold' : 'holds'} secrets for ${connections}, none of them in this capture (no ClientHello random matches): it was written by another client or at another time; use the key log the client wrote while this capture was taken.`,
+    };
+  }
 }

@@ -11,6 +11,7 @@ import { delayText, frames, theServer } from './evidence.js';
 export function abandonedHandshake(causes: readonly Rule[]): Rule {
   return {
     id: 'handshake-abandoned',
+    codes: ['handshake-abandoned'],
     evaluate(input: RuleInput): readonly Finding[] {
       if (input.status !== 'failed') return [];
       const hs = input.facts.hs;

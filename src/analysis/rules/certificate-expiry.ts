@@ -18,6 +18,7 @@ function expiring(chain: readonly CertificateView[], within: number): { cert: Ce
 
 const certificateExpiry: Rule = {
   id: 'certificate-expiring',
+  codes: ['server-cert-expiring', 'client-cert-expiring'],
   evaluate(input: RuleInput): readonly Finding[] {
     const hs = input.facts.hs;
     if (hs === null) return [];

@@ -151,6 +151,7 @@ export function clientRefusalExplained(input: RuleInput): boolean {
 
 const clientCertificateContent: Rule = {
   id: 'client-certificate-content',
+  codes: ['client-cert-expired', 'client-cert-not-yet-valid', 'client-cert-no-client-auth', 'client-cert-weak-key', 'client-cert-weak-signature', 'client-chain-incomplete', 'client-cert-issuer-not-requested'],
   evaluate(input: RuleInput): readonly Finding[] {
     const problems = clientCertificateProblems(input);
     if (problems.length === 0) return [];

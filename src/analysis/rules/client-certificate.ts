@@ -13,6 +13,7 @@ import { alertText, delayText, firstCloseBy, frames, listCas, theServer } from '
 
 const clientCertificateMissing: Rule = {
   id: 'client-cert-missing',
+  codes: ['client-cert-missing'],
   evaluate(input: RuleInput): readonly Finding[] {
     const { facts, status, mtls } = input;
     const hs = facts.hs;
@@ -49,6 +50,7 @@ const clientCertificateMissing: Rule = {
 
 const clientCertificateRejected: Rule = {
   id: 'client-cert-rejected',
+  codes: ['client-cert-rejected', 'client-cert-rejected-silently'],
   evaluate(input: RuleInput): readonly Finding[] {
     const { facts, status, mtls } = input;
     const hs = facts.hs;

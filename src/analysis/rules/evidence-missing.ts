@@ -11,6 +11,7 @@ import { encryptedTls13 } from './tls13-inferred.js';
 
 const captureGaps: Rule = {
   id: 'capture-gaps',
+  codes: ['snap-length-truncated', 'capture-gap'],
   evaluate({ facts, status }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     const out: Finding[] = [];
@@ -46,6 +47,7 @@ const captureGaps: Rule = {
 
 const captureBounds: Rule = {
   id: 'capture-bounds',
+  codes: ['handshake-not-captured', 'capture-ended-mid-handshake'],
   evaluate({ facts, status }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     const hs = facts.hs;
@@ -79,6 +81,7 @@ const captureBounds: Rule = {
 
 const encryptedHandshake: Rule = {
   id: 'encrypted-handshake',
+  codes: ['encrypted-handshake'],
   evaluate(input: RuleInput): readonly Finding[] {
     const inf = encryptedTls13(input);
     if (inf === null || inf.clientFlight === 'empty-certificate' || inf.clientFlight === 'certificate-sent' || inf.clientFlight === 'client-alert') return [];

@@ -48,6 +48,7 @@ function offeredWeakSuites(suites: readonly number[]): WeakSuites {
 
 const weakCipher: Rule = {
   id: 'weak-cipher',
+  codes: ['weak-cipher-negotiated', 'weak-cipher-offered'],
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const hs = facts.hs;
     const ch = hs?.clientHello ?? null;

@@ -11,6 +11,7 @@ function isLegacyVersion(v: number): boolean {
 
 const legacyVersion: Rule = {
   id: 'legacy-version',
+  codes: ['legacy-version-negotiated', 'legacy-version-offered'],
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const hs = facts.hs;
     const ch = hs?.clientHello ?? null;

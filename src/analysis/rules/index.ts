@@ -46,3 +46,6 @@ export const RULES: readonly Rule[] = [
   ...SLOW_HANDSHAKE_RULES,
   ...EVIDENCE_RULES,
 ];
+
+/** Every finding code a rule can emit, sorted (docs/diagnoses.md explains each). */
+export const FINDING_CODES: readonly string[] = [...new Set(RULES.flatMap((r) => r.codes))].sort();

@@ -36,6 +36,7 @@ function who(input: RuleInput, a: AlertRecord): string {
 
 const versionMismatch: Rule = {
   id: 'protocol-version-mismatch',
+  codes: ['protocol-version-mismatch'],
   evaluate(input: RuleInput): readonly Finding[] {
     const { facts } = input;
     const hs = facts.hs;
@@ -81,6 +82,7 @@ const versionMismatch: Rule = {
 
 const noCommonCipher: Rule = {
   id: 'no-common-cipher-suite',
+  codes: ['no-common-cipher-suite', 'insufficient-security'],
   evaluate(input: RuleInput): readonly Finding[] {
     const hs = input.facts.hs;
     const ch = hs?.clientHello ?? null;
@@ -173,6 +175,7 @@ const SIMPLE: readonly SimpleAlert[] = [
 
 const simpleAlerts: Rule = {
   id: 'negotiation-alerts',
+  codes: SIMPLE.map((s) => s.findingCode),
   evaluate(input: RuleInput): readonly Finding[] {
     const a = ownedAlert(input, ...SIMPLE.map((s) => s.code));
     const entry = SIMPLE.find((s) => s.code === a?.description);

@@ -43,6 +43,7 @@ const FIXES: ReadonlyMap<number, string> = new Map([
 
 const otherAlert: Rule = {
   id: 'handshake-alert',
+  codes: ['handshake-alert'],
   evaluate(input: RuleInput): readonly Finding[] {
     const { facts, status } = input;
     const a = facts.failureAlert;

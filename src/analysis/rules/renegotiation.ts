@@ -6,6 +6,7 @@ import { frames } from './evidence.js';
 
 const insecureRenegotiation: Rule = {
   id: 'insecure-renegotiation',
+  codes: ['insecure-renegotiation'],
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const hs = facts.hs;
     const ch = hs?.clientHello ?? null;

@@ -163,6 +163,7 @@ function serverRefusalExplained(input: RuleInput): boolean {
 
 const serverCertificateContent: Rule = {
   id: 'server-certificate-content',
+  codes: ['server-cert-expired', 'server-cert-not-yet-valid', 'server-cert-name-mismatch', 'server-cert-no-server-auth', 'server-cert-weak-key', 'server-cert-weak-signature', 'server-chain-out-of-order', 'server-chain-incomplete'],
   evaluate(input: RuleInput): readonly Finding[] {
     const problems = serverCertificateProblems(input);
     if (problems.length === 0) return [];
@@ -178,6 +179,7 @@ const serverCertificateContent: Rule = {
 
 const serverCertificateRejected: Rule = {
   id: 'server-cert-rejected',
+  codes: ['server-cert-rejected', 'server-cert-rejected-silently'],
   evaluate(input: RuleInput): readonly Finding[] {
     const hs = input.facts.hs;
     const refusal = serverRefusal(input);

@@ -53,6 +53,7 @@ function handshakeSteps(input: RuleInput): Step[] {
 
 const slowHandshake: Rule = {
   id: 'slow-handshake',
+  codes: ['slow-handshake'],
   evaluate(input: RuleInput): readonly Finding[] {
     const limit = input.context.slowHandshakeMs;
     const slow = handshakeSteps(input)

@@ -33,6 +33,7 @@ function cleartextAlert(input: RuleInput): boolean {
 
 const clientCertInferred: Rule = {
   id: 'tls13-client-cert-inferred',
+  codes: ['tls13-client-cert-inferred'],
   evaluate(input: RuleInput): readonly Finding[] {
     const inf = encryptedTls13(input);
     if (inf === null || (inf.clientFlight !== 'empty-certificate' && inf.clientFlight !== 'certificate-sent')) return [];
@@ -58,6 +59,7 @@ const clientCertInferred: Rule = {
 
 const serverAlertInferred: Rule = {
   id: 'tls13-server-alert-inferred',
+  codes: ['tls13-server-alert-inferred', 'client-cert-missing', 'client-cert-rejected'],
   evaluate(input: RuleInput): readonly Finding[] {
     const inf = encryptedTls13(input);
     if (inf === null || inf.serverAnswer !== 'alert' || cleartextAlert(input) || input.status === 'ok') return [];
@@ -110,6 +112,7 @@ const serverAlertInferred: Rule = {
 
 const serverClosedSilently: Rule = {
   id: 'tls13-server-closed-after-client-flight',
+  codes: ['client-cert-missing', 'client-cert-rejected-silently'],
   evaluate(input: RuleInput): readonly Finding[] {
     const inf = encryptedTls13(input);
     if (inf === null || inf.serverAnswer !== 'nothing' || cleartextAlert(input) || input.status !== 'failed') return [];
@@ -150,6 +153,7 @@ const serverClosedSilently: Rule = {
 
 const clientAlertInferred: Rule = {
   id: 'tls13-client-alert-inferred',
+  codes: ['server-cert-rejected'],
   evaluate(input: RuleInput): readonly Finding[] {
     const inf = encryptedTls13(input);
     if (inf === null || inf.clientFlight !== 'client-alert' || cleartextAlert(input) || input.status === 'ok') return [];
@@ -172,6 +176,7 @@ const clientAlertInferred: Rule = {
 
 const clientClosedSilently: Rule = {
   id: 'tls13-client-closed-after-server-flight',
+  codes: ['server-cert-rejected-silently'],
   evaluate(input: RuleInput): readonly Finding[] {
     const inf = encryptedTls13(input);
     if (inf === null || inf.clientFlight !== 'none' || inf.serverFlightRecordSizes.length === 0 || cleartextAlert(input) || input.status !== 'failed') return [];

@@ -17,6 +17,7 @@ function serverAddress(c: Connection): string {
 
 const tcpConnectFailed: Rule = {
   id: 'tcp-connect-failed',
+  codes: ['tcp-connection-refused', 'tcp-no-answer'],
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     if (c.tcp.synFrame === null || c.tcp.synAckFrame !== null || c.tls === true) return [];
@@ -52,6 +53,7 @@ const tcpConnectFailed: Rule = {
 
 const closedBeforeHello: Rule = {
   id: 'closed-before-client-hello',
+  codes: ['client-closed-before-hello', 'server-closed-before-hello'],
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     if (c.tls !== null || c.tcp.synAckFrame === null || c.notTls.length > 0) return [];
@@ -88,6 +90,7 @@ const closedBeforeHello: Rule = {
 
 const afterClientHello: Rule = {
   id: 'server-after-client-hello',
+  codes: ['server-reset-after-client-hello', 'server-closed-after-client-hello', 'server-silent-after-client-hello'],
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     const hs = facts.hs;
@@ -146,12 +149,16 @@ function protocolHint(bytes: Uint8Array): string {
 
 const notTlsReply: Rule = {
   id: 'not-tls-reply',
+  codes: ['not-tls-reply'],
   evaluate({ facts }: RuleInput): readonly Finding[] {
     const c = facts.connection;
+    const hs = facts.hs;
+    // Only a client that spoke TLS was answered in the wrong protocol: plain HTTP both ways
+    // (`curl http://…`) is simply not TLS (plaintext-to-tls-port covers plaintext to a TLS port).
+    if (hs?.clientHelloFrame == null || c.notTls.some((n) => n.from === 'client')) return [];
     const reply = c.notTls.find((n) => n.from === 'server' && n.atStart);
     if (reply === undefined) return [];
-    const hs = facts.hs;
-    const sentHello = hs?.clientHelloFrame != null ? ` to the ClientHello (frame ${hs.clientHelloFrame})` : '';
+    const sentHello = ` to the ClientHello (frame ${hs.clientHelloFrame})`;
     return [
       {
         code: 'not-tls-reply',
@@ -159,7 +166,7 @@ const notTlsReply: Rule = {
         title: 'Server answered with another protocol',
         detail: `${theServer(c, hs?.clientHello?.sni ?? null)} replied${sentHello} with ${firstBytesText(reply.firstBytes)} at frame ${reply.frame}, which is ${protocolHint(reply.firstBytes)}.`,
         fix: 'Point the client at the TLS port of the service (e.g. 443 rather than 80), or enable TLS on this port; for mail and FTP ports, configure the client for STARTTLS.',
-        frames: frames(hs?.clientHelloFrame, reply.frame),
+        frames: frames(hs.clientHelloFrame, reply.frame),
       },
     ];
   },
@@ -183,6 +190,7 @@ const TLS_PORTS: ReadonlyMap<number, string> = new Map([
 
 const plaintextToTlsPort: Rule = {
   id: 'plaintext-to-tls-port',
+  codes: ['plaintext-to-tls-port'],
   evaluate({ facts, context }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     const sent = c.notTls.find((n) => n.from === 'client' && n.atStart);
@@ -214,6 +222,7 @@ const plaintextToTlsPort: Rule = {
  */
 const closedAfterClientFinished: Rule = {
   id: 'server-closed-after-client-finished',
+  codes: ['server-closed-after-client-finished'],
   evaluate(input: RuleInput): readonly Finding[] {
     const { facts, status, mtls } = input;
     const c = facts.connection;

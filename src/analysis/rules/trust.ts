@@ -121,6 +121,7 @@ function statement(r: TrustResult): string {
 function trustRule(purpose: TrustPurpose): Rule {
   return {
     id: `trust-${purpose}`,
+    codes: ['trust-not-checked', 'trust-store-disagrees', `trust-${purpose}-untrusted`, `trust-${purpose}-trusted`],
     evaluate(input: RuleInput): readonly Finding[] {
       const setup = input.context.trust;
       if (setup === undefined || setup.purpose !== purpose) return [];

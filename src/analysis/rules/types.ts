@@ -31,5 +31,7 @@ export interface RuleInput {
 /** A diagnosis rule: a small pure function with a stable id. */
 export interface Rule {
   readonly id: string;
+  /** Every finding code it can emit: the registry of codes (`FINDING_CODES`) that `--fail-on` checks its terms against. */
+  readonly codes: readonly string[];
   evaluate(input: RuleInput): readonly Finding[];
 }

@@ -28,6 +28,8 @@ export interface VerifyOptions {
   readonly purpose: TrustPurpose;
   /** When validity is checked (the capture time); null: dates are not checked. */
   readonly at: Date | null;
+  /** What `at` is called in the problems' wording (default "the capture time"; check-cert has no capture). */
+  readonly atName?: string;
   /** The name the client asked for (SNI), for server chains; null or absent: not checked. */
   readonly hostname?: string | null;
   /** Certificates per path at most, anchor included (default 8). */
@@ -182,18 +184,19 @@ function checkPath(path: readonly Candidate[], options: VerifyOptions): TrustPro
   const problems: TrustProblem[] = [];
   const { purpose, at } = options;
   const atMs = at === null ? null : at.getTime();
+  const atName = options.atName ?? 'the capture time';
   const last = path.length - 1;
   path.forEach((c, i) => {
     const s = c.summary;
     if (atMs !== null && c.notAfterMs !== null && atMs > c.notAfterMs) {
       problems.push({
         reason: 'expired',
-        detail: `${capitalize(who(path, i, purpose))} expired on ${iso(c.notAfterMs)}, before the capture time ${iso(atMs)}; ${i === 0 ? 'renew it' : 'replace it with its renewed certificate'}.`,
+        detail: `${capitalize(who(path, i, purpose))} expired on ${iso(c.notAfterMs)}, before ${atName} ${iso(atMs)}; ${i === 0 ? 'renew it' : 'replace it with its renewed certificate'}.`,
       });
     } else if (atMs !== null && c.notBeforeMs !== null && atMs < c.notBeforeMs) {
       problems.push({
         reason: 'not-yet-valid',
-        detail: `${capitalize(who(path, i, purpose))} is valid only from ${iso(c.notBeforeMs)}, after the capture time ${iso(atMs)}; check the clocks or wait for its start date.`,
+        detail: `${capitalize(who(path, i, purpose))} is valid only from ${iso(c.notBeforeMs)}, after ${atName} ${iso(atMs)}; check the clocks or wait for its start date.`,
       });
     }
     if (i === 0) return;
