@@ -92,7 +92,7 @@ function concat(...parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /** AEAD open; null when the tag does not verify (or the inputs do not fit the cipher). */
-function aeadOpen(suite: AeadSuite, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
+export function aeadOpen(suite: AeadSuite, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
   if (sealed.length < suite.tagLength || key.length !== suite.keyLength) return null;
   const ciphertext = sealed.subarray(0, sealed.length - suite.tagLength);
   const tag = sealed.subarray(sealed.length - suite.tagLength);
