@@ -18,6 +18,7 @@
  */
 import { TlsAutopsyError } from '../util/errors.js';
 import type { Timestamp } from '../util/time.js';
+import { u8At } from '../util/wire-read.js';
 import { CAPTURE_DEFAULTS } from './context.js';
 import type { CutUnit, ReaderContext, UnitParser } from './context.js';
 import { MICROSECONDS, decodeTsResolution, makeTimeConverter } from './timestamp.js';
@@ -242,9 +243,9 @@ export class PcapngParser implements UnitParser {
         case IF_DESCRIPTION:
           description = utf8.decode(buf.subarray(value, value + size)).slice(0, CAPTURE_DEFAULTS.maxInterfaceNameChars);
           break;
-        case IF_TSRESOL:
-          if (size >= 1) {
-            const byte = buf[value] ?? 6;
+        case IF_TSRESOL: {
+          const byte = size >= 1 ? u8At(buf, value, stop) : undefined;
+          if (byte !== undefined) {
             const decoded = decodeTsResolution(byte);
             if (decoded === undefined) {
               ctx.note('capture.bad_tsresol', 'weird', `Interface ${id} has the timestamp resolution byte 0x${byte.toString(16)}, which is finer than a 64-bit timestamp can count; microseconds were assumed.`, undefined, offset);
@@ -253,9 +254,12 @@ export class PcapngParser implements UnitParser {
             }
           }
           break;
-        case IF_FCSLEN:
-          if (size >= 1) fcsLength = Math.floor((buf[value] ?? 0) / 8);
+        }
+        case IF_FCSLEN: {
+          const bits = size >= 1 ? u8At(buf, value, stop) : undefined;
+          if (bits !== undefined) fcsLength = Math.floor(bits / 8);
           break;
+        }
         case IF_TSOFFSET:
           if (size >= 8) offsetSeconds = Number(view.getBigInt64(value, le));
           break;

@@ -117,13 +117,12 @@ function printablePrefix(head: Uint8Array): string | undefined {
   // A UTF-8 byte-order mark still means text.
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) start = 3;
   let out = '';
-  for (let i = start; i < head.length; i++) {
-    const c = head[i] ?? 0;
+  for (const [i, c] of head.subarray(start).entries()) {
     if (c === 0x09 || c === 0x0a || c === 0x0d) {
       out += ' ';
     } else if (c >= 0x20 && c < 0x7f) {
       out += String.fromCharCode(c);
-    } else if (c >= 0x80 && i > start) {
+    } else if (c >= 0x80 && i > 0) {
       // Non-ASCII UTF-8 after some text: stop the excerpt here rather than misjudge it.
       break;
     } else {

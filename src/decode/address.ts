@@ -8,21 +8,30 @@
  * Flow keys are built from these strings for every packet, so `AddressCache` returns the same
  * string instance for the same bytes without allocating on a hit.
  */
+import { u16At, u32At, u8At } from '../util/wire-read.js';
 
-/** Dotted-quad text of the 4 bytes at `offset`. */
-export function formatIpv4(bytes: Uint8Array, offset: number): string {
-  return `${bytes[offset] ?? 0}.${bytes[offset + 1] ?? 0}.${bytes[offset + 2] ?? 0}.${bytes[offset + 3] ?? 0}`;
+/** Dotted-quad text of the 4 bytes at `offset`, or `undefined` when they are not all there. */
+export function formatIpv4(bytes: Uint8Array, offset: number): string | undefined {
+  const high = u16At(bytes, offset);
+  const low = u16At(bytes, offset + 2);
+  if (high === undefined || low === undefined) return undefined;
+  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
 }
 
-/** RFC 5952 text of the 16 bytes at `offset`. */
-export function formatIpv6(bytes: Uint8Array, offset: number): string {
+/** RFC 5952 text of the 16 bytes at `offset`, or `undefined` when they are not all there. */
+export function formatIpv6(bytes: Uint8Array, offset: number): string | undefined {
+  const groups: number[] = [];
+  for (let g = 0; g < 8; g++) {
+    const group = u16At(bytes, offset + 2 * g);
+    if (group === undefined) return undefined;
+    groups.push(group);
+  }
   // Find the longest run of zero groups (ties: the first), per RFC 5952 §4.2.3.
   let bestStart = -1;
   let bestLen = 0;
   let runStart = -1;
-  for (let g = 0; g < 8; g++) {
-    const zero = (bytes[offset + 2 * g] ?? 0) === 0 && (bytes[offset + 2 * g + 1] ?? 0) === 0;
-    if (zero) {
+  for (const [g, group] of groups.entries()) {
+    if (group === 0) {
       if (runStart < 0) runStart = g;
       const len = g - runStart + 1;
       if (len > bestLen) {
@@ -34,21 +43,13 @@ export function formatIpv6(bytes: Uint8Array, offset: number): string {
     }
   }
   // IPv4-mapped ::ffff:a.b.c.d (RFC 5952 §5, RFC 4291 §2.5.5.2).
-  if (bestStart === 0 && bestLen === 5 && bytes[offset + 10] === 0xff && bytes[offset + 11] === 0xff) {
-    return `::ffff:${formatIpv4(bytes, offset + 12)}`;
+  if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) {
+    const v4 = formatIpv4(bytes, offset + 12);
+    return v4 === undefined ? undefined : `::ffff:${v4}`;
   }
-  if (bestLen < 2) bestStart = -1;
-  let out = '';
-  for (let g = 0; g < 8; g++) {
-    if (g === bestStart) {
-      out += '::';
-      g += bestLen - 1;
-      continue;
-    }
-    if (out.length > 0 && !out.endsWith(':')) out += ':';
-    out += (((bytes[offset + 2 * g] ?? 0) << 8) | (bytes[offset + 2 * g + 1] ?? 0)).toString(16);
-  }
-  return out;
+  const parts = groups.map((group) => group.toString(16));
+  if (bestLen < 2) return parts.join(':');
+  return `${parts.slice(0, bestStart).join(':')}::${parts.slice(bestStart + bestLen).join(':')}`;
 }
 
 /** Default number of slots in each `AddressCache` table. */
@@ -77,24 +78,29 @@ export class AddressCache {
     this.v6Text = new Array<string | undefined>(n).fill(undefined);
   }
 
-  /** Dotted-quad text of the 4 bytes at `offset` (caller guarantees they are present). */
-  ipv4(bytes: Uint8Array, offset: number): string {
-    const key =
-      (((bytes[offset] as number) << 24) | ((bytes[offset + 1] as number) << 16) | ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number)) >>> 0;
+  /** Dotted-quad text of the 4 bytes at `offset`, or `undefined` when they are not all there. */
+  ipv4(bytes: Uint8Array, offset: number): string | undefined {
+    const key = u32At(bytes, offset);
+    if (key === undefined) return undefined;
     const slot = (Math.imul(key, 0x9e3779b1) >>> 12) & this.mask;
     const hit = this.v4Text[slot];
     if (hit !== undefined && this.v4Keys[slot] === key) return hit;
     const text = formatIpv4(bytes, offset);
+    if (text === undefined) return undefined;
     this.v4Keys[slot] = key;
     this.v4Text[slot] = text;
     return text;
   }
 
-  /** RFC 5952 text of the 16 bytes at `offset` (caller guarantees they are present). */
-  ipv6(bytes: Uint8Array, offset: number): string {
+  /** RFC 5952 text of the 16 bytes at `offset`, or `undefined` when they are not all there. */
+  ipv6(bytes: Uint8Array, offset: number): string | undefined {
     // FNV-1a over the 16 bytes.
     let h = 0x811c9dc5;
-    for (let i = 0; i < 16; i++) h = Math.imul(h ^ (bytes[offset + i] as number), 0x01000193);
+    for (let i = 0; i < 16; i++) {
+      const b = u8At(bytes, offset + i);
+      if (b === undefined) return undefined;
+      h = Math.imul(h ^ b, 0x01000193);
+    }
     const slot = (h >>> 0) & this.mask;
     const base = slot * 16;
     const keys = this.v6Keys;
@@ -110,7 +116,8 @@ export class AddressCache {
       if (same) return hit;
     }
     const text = formatIpv6(bytes, offset);
-    for (let i = 0; i < 16; i++) keys[base + i] = bytes[offset + i] as number;
+    if (text === undefined) return undefined;
+    keys.set(bytes.subarray(offset, offset + 16), base);
     this.v6Text[slot] = text;
     return text;
   }
@@ -118,8 +125,10 @@ export class AddressCache {
 
 /** Formats addresses; `AddressCache` is one, plain formatting is the other. */
 export interface AddressFormatter {
-  ipv4(bytes: Uint8Array, offset: number): string;
-  ipv6(bytes: Uint8Array, offset: number): string;
+  /** Text of the 4 bytes at `offset`, or `undefined` when they are not all there. */
+  ipv4(bytes: Uint8Array, offset: number): string | undefined;
+  /** Text of the 16 bytes at `offset`, or `undefined` when they are not all there. */
+  ipv6(bytes: Uint8Array, offset: number): string | undefined;
 }
 
 /** Formatter without a cache (for one-off use and tests). */

@@ -13,6 +13,7 @@
  *   802.2 LLC: u8 dsap; u8 ssap; u8 control;  SNAP (dsap = ssap = 0xaa, control 3): u8 oui[3]; u16 ether_type;
  */
 import { fail, ok, type Decoded } from '../util/decoded.js';
+import { u16At, u8At } from '../util/wire-read.js';
 import { ETHERTYPE, NO_VLANS, type LinkHeader } from './link-header.js';
 
 /** Most VLAN tags read before the frame is called malformed (real stacks use 1–2). */
@@ -36,11 +37,13 @@ export function decodeVlanTags(bytes: Uint8Array, offset: number, etherType: num
     if (vlans.length >= MAX_VLAN_TAGS) {
       return fail('ethernet.too_many_vlan_tags', `More than ${MAX_VLAN_TAGS} stacked VLAN tags.`, o);
     }
-    if (bytes.length - o < 4) {
+    const tci = u16At(bytes, o);
+    const inner = u16At(bytes, o + 2);
+    if (tci === undefined || inner === undefined) {
       return fail('decode.truncated_header', `VLAN tag truncated: ${Math.max(0, bytes.length - o)} of 4 bytes captured.`, o);
     }
-    vlans.push((((bytes[o] as number) << 8) | (bytes[o + 1] as number)) & 0x0fff);
-    type = ((bytes[o + 2] as number) << 8) | (bytes[o + 3] as number);
+    vlans.push(tci & 0x0fff);
+    type = inner;
     o += 4;
   }
   return ok({ etherType: type, payloadOffset: o, vlans });
@@ -48,26 +51,29 @@ export function decodeVlanTags(bytes: Uint8Array, offset: number, etherType: num
 
 /** Decodes an Ethernet header at `offset` (0 for LINKTYPE_ETHERNET). */
 export function decodeEthernet(bytes: Uint8Array, offset = 0): Decoded<LinkHeader> {
-  if (bytes.length - offset < 14) {
+  // The addresses (bytes 0..12) are not used; the type field ends the header.
+  const typeOrLength = u16At(bytes, offset + 12);
+  if (typeOrLength === undefined) {
     return fail('decode.truncated_header', `Ethernet header truncated: ${Math.max(0, bytes.length - offset)} of 14 bytes captured.`, offset);
   }
-  const typeOrLength = ((bytes[offset + 12] as number) << 8) | (bytes[offset + 13] as number);
   const tagged = decodeVlanTags(bytes, offset + 14, typeOrLength);
   if (!tagged.ok) return tagged;
   const h = tagged.value;
   if (h.etherType >= 0x0600) return tagged;
   // IEEE 802.3 length field: an 802.2 LLC header follows.
   const o = h.payloadOffset;
-  if (bytes.length - o < 3) {
+  const dsap = u8At(bytes, o);
+  const ssap = u8At(bytes, o + 1);
+  const control = u8At(bytes, o + 2);
+  if (dsap === undefined || ssap === undefined || control === undefined) {
     return fail('decode.truncated_header', `802.2 LLC header truncated: ${Math.max(0, bytes.length - o)} of 3 bytes captured.`, o);
   }
-  const dsap = bytes[o] as number;
-  const ssap = bytes[o + 1] as number;
-  if (dsap === 0xaa && ssap === 0xaa && bytes[o + 2] === 0x03) {
-    if (bytes.length - o < 8) {
+  if (dsap === 0xaa && ssap === 0xaa && control === 0x03) {
+    const snapType = u16At(bytes, o + 6);
+    if (snapType === undefined) {
       return fail('decode.truncated_header', `SNAP header truncated: ${Math.max(0, bytes.length - o)} of 8 bytes captured.`, o);
     }
-    return ok({ etherType: ((bytes[o + 6] as number) << 8) | (bytes[o + 7] as number), payloadOffset: o + 8, vlans: h.vlans });
+    return ok({ etherType: snapType, payloadOffset: o + 8, vlans: h.vlans });
   }
   return ok({ etherType: -1, payloadOffset: o + 3, vlans: h.vlans, other: dsap === 0x42 ? 'stp' : 'llc' });
 }

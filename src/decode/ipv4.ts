@@ -21,6 +21,7 @@
  * to 60 bytes and some captures keep the FCS, and both must not become payload.
  */
 import { fail, ok, type Decoded, type DecodeIssue } from '../util/decoded.js';
+import { u16At, u8At } from '../util/wire-read.js';
 import { plainAddressFormatter, type AddressFormatter } from './address.js';
 
 /** A decoded IPv4 header, with where its payload lies in the input. */
@@ -55,17 +56,33 @@ export interface Ipv4Header {
  */
 export function decodeIpv4(bytes: Uint8Array, offset: number, addresses: AddressFormatter = plainAddressFormatter): Decoded<Ipv4Header> {
   const captured = bytes.length - offset;
-  if (captured < 20) {
+  const b0 = u8At(bytes, offset);
+  const declaredTotal = u16At(bytes, offset + 2);
+  const id = u16At(bytes, offset + 4);
+  const ff = u16At(bytes, offset + 6);
+  const ttl = u8At(bytes, offset + 8);
+  const protocol = u8At(bytes, offset + 9);
+  const src = addresses.ipv4(bytes, offset + 12);
+  const dst = addresses.ipv4(bytes, offset + 16);
+  if (
+    b0 === undefined ||
+    declaredTotal === undefined ||
+    id === undefined ||
+    ff === undefined ||
+    ttl === undefined ||
+    protocol === undefined ||
+    src === undefined ||
+    dst === undefined
+  ) {
     return fail('decode.truncated_header', `IPv4 header truncated: ${Math.max(0, captured)} of 20 bytes captured.`, offset);
   }
-  const b0 = bytes[offset] as number;
   if (b0 >> 4 !== 4) return fail('ipv4.bad_version', `IPv4 header has version ${b0 >> 4}.`, offset);
   const headerLength = (b0 & 0x0f) * 4;
   if (headerLength < 20) return fail('ipv4.bad_header_length', `IPv4 header length ${headerLength} is below 20.`, offset);
   if (captured < headerLength) {
     return fail('decode.truncated_header', `IPv4 header truncated: ${captured} of ${headerLength} bytes captured.`, offset);
   }
-  let totalLength = ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number);
+  let totalLength = declaredTotal;
   let weird: DecodeIssue | undefined;
   if (totalLength === 0) {
     // Segmentation offload: the stack hands the capture a packet before the NIC splits it and
@@ -75,7 +92,6 @@ export function decodeIpv4(bytes: Uint8Array, offset: number, addresses: Address
   } else if (totalLength < headerLength) {
     return fail('ipv4.bad_total_length', `IPv4 total length ${totalLength} is below the header length ${headerLength}.`, offset);
   }
-  const ff = ((bytes[offset + 6] as number) << 8) | (bytes[offset + 7] as number);
   const payloadOffset = offset + headerLength;
   const declaredEnd = offset + totalLength;
   const payloadEnd = declaredEnd < bytes.length ? declaredEnd : bytes.length;
@@ -83,14 +99,14 @@ export function decodeIpv4(bytes: Uint8Array, offset: number, addresses: Address
     version: 4,
     headerLength,
     totalLength,
-    id: ((bytes[offset + 4] as number) << 8) | (bytes[offset + 5] as number),
+    id,
     dontFragment: (ff & 0x4000) !== 0,
     moreFragments: (ff & 0x2000) !== 0,
     fragmentOffset: (ff & 0x1fff) * 8,
-    ttl: bytes[offset + 8] as number,
-    protocol: bytes[offset + 9] as number,
-    src: addresses.ipv4(bytes, offset + 12),
-    dst: addresses.ipv4(bytes, offset + 16),
+    ttl,
+    protocol,
+    src,
+    dst,
     optionsOffset: offset + 20,
     payloadOffset,
     payloadEnd,

@@ -23,6 +23,7 @@
  *   MAX_EXTENSION_HEADERS headers.
  */
 import { fail, ok, type Decoded, type DecodeIssue } from '../util/decoded.js';
+import { u16At, u32At, u8At } from '../util/wire-read.js';
 import { plainAddressFormatter, type AddressFormatter } from './address.js';
 
 /** Longest extension header chain walked before the packet is called malformed. */
@@ -113,19 +114,15 @@ export function walkExtensionHeaders(
     if (count >= MAX_EXTENSION_HEADERS) {
       return fail('ip.too_many_extension_headers', `More than ${MAX_EXTENSION_HEADERS} extension headers.`, o);
     }
-    const need = next === IPPROTO.FRAGMENT ? 8 : 2;
-    if (end - o < need) return shortExtension(o, need, end, declaredEnd);
-    const len = generic ? ((bytes[o + 1] as number) + 1) * 8 : next === IPPROTO.AH ? ((bytes[o + 1] as number) + 2) * 4 : 8;
-    if (end - o < len) return shortExtension(o, len, end, declaredEnd);
-    count++;
+    // Every extension header starts { u8 next_header; u8 length; … }.
+    const nextInChain = u8At(bytes, o, end);
     if (next === IPPROTO.FRAGMENT) {
-      const v = ((bytes[o + 2] as number) << 8) | (bytes[o + 3] as number);
-      const fragment: Ipv6Fragment = {
-        offset: v & 0xfff8,
-        moreFragments: (v & 1) !== 0,
-        id: (bytes[o + 4] as number) * 0x1000000 + (((bytes[o + 5] as number) << 16) | ((bytes[o + 6] as number) << 8) | (bytes[o + 7] as number)),
-        nextHeader: bytes[o] as number,
-      };
+      // { u8 next_header; u8 reserved; u16 offset_and_flags; u32 id; }, 8 bytes whatever the reserved byte says.
+      const v = u16At(bytes, o + 2, end);
+      const id = u32At(bytes, o + 4, end);
+      if (nextInChain === undefined || v === undefined || id === undefined) return shortExtension(o, 8, end, declaredEnd);
+      count++;
+      const fragment: Ipv6Fragment = { offset: v & 0xfff8, moreFragments: (v & 1) !== 0, id, nextHeader: nextInChain };
       // An atomic fragment (offset 0, no more fragments; RFC 6946) is a whole datagram.
       if (fragment.offset === 0 && !fragment.moreFragments) {
         next = fragment.nextHeader;
@@ -134,7 +131,12 @@ export function walkExtensionHeaders(
       }
       return ok({ protocol: fragment.nextHeader, offset: o + 8, count, fragment, weird });
     }
-    next = bytes[o] as number;
+    const lengthByte = u8At(bytes, o + 1, end);
+    if (nextInChain === undefined || lengthByte === undefined) return shortExtension(o, 2, end, declaredEnd);
+    const len = generic ? (lengthByte + 1) * 8 : (lengthByte + 2) * 4;
+    if (end - o < len) return shortExtension(o, len, end, declaredEnd);
+    count++;
+    next = nextInChain;
     o += len;
   }
 }
@@ -177,13 +179,25 @@ export interface Ipv6Header {
  */
 export function decodeIpv6(bytes: Uint8Array, offset: number, addresses: AddressFormatter = plainAddressFormatter): Decoded<Ipv6Header> {
   const captured = bytes.length - offset;
-  if (captured < 40) {
+  const versionClassFlow = u32At(bytes, offset);
+  const declaredPayload = u16At(bytes, offset + 4);
+  const nextHeader = u8At(bytes, offset + 6);
+  const hopLimit = u8At(bytes, offset + 7);
+  const src = addresses.ipv6(bytes, offset + 8);
+  const dst = addresses.ipv6(bytes, offset + 24);
+  if (
+    versionClassFlow === undefined ||
+    declaredPayload === undefined ||
+    nextHeader === undefined ||
+    hopLimit === undefined ||
+    src === undefined ||
+    dst === undefined
+  ) {
     return fail('decode.truncated_header', `IPv6 header truncated: ${Math.max(0, captured)} of 40 bytes captured.`, offset);
   }
-  const b0 = bytes[offset] as number;
-  if (b0 >> 4 !== 6) return fail('ipv6.bad_version', `IPv6 header has version ${b0 >> 4}.`, offset);
-  let payloadLength = ((bytes[offset + 4] as number) << 8) | (bytes[offset + 5] as number);
-  const nextHeader = bytes[offset + 6] as number;
+  const version = versionClassFlow >>> 28;
+  if (version !== 6) return fail('ipv6.bad_version', `IPv6 header has version ${version}.`, offset);
+  let payloadLength = declaredPayload;
   let weird: DecodeIssue | undefined;
   if (payloadLength === 0 && nextHeader !== IPPROTO.NO_NEXT_HEADER && captured > 40) {
     payloadLength = captured - 40;
@@ -196,12 +210,12 @@ export function decodeIpv6(bytes: Uint8Array, offset: number, addresses: Address
   const c = chain.value;
   const h: Ipv6Header = {
     version: 6,
-    trafficClass: ((b0 & 0x0f) << 4) | ((bytes[offset + 1] as number) >> 4),
-    flowLabel: (((bytes[offset + 1] as number) & 0x0f) << 16) | ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number),
+    trafficClass: (versionClassFlow >>> 20) & 0xff,
+    flowLabel: versionClassFlow & 0xfffff,
     payloadLength,
-    hopLimit: bytes[offset + 7] as number,
-    src: addresses.ipv6(bytes, offset + 8),
-    dst: addresses.ipv6(bytes, offset + 24),
+    hopLimit,
+    src,
+    dst,
     protocol: c.protocol,
     extensionHeaders: c.count,
     fragment: c.fragment,

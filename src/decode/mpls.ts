@@ -7,6 +7,7 @@
  * decides: 4 IPv4, 6 IPv6, anything else (pseudowire control word, Ethernet) is named "mpls payload".
  */
 import { fail, ok, type Decoded } from '../util/decoded.js';
+import { u32At, u8At } from '../util/wire-read.js';
 import { ETHERTYPE, type LinkHeader } from './link-header.js';
 
 /** Most label stack entries read before the packet is called malformed. */
@@ -17,14 +18,16 @@ export function decodeMpls(bytes: Uint8Array, offset: number, vlans: readonly nu
   let o = offset;
   for (let n = 0; ; n++) {
     if (n >= MAX_MPLS_LABELS) return fail('mpls.too_many_labels', `More than ${MAX_MPLS_LABELS} MPLS labels.`, o);
-    if (bytes.length - o < 4) {
+    const entry = u32At(bytes, o);
+    if (entry === undefined) {
       return fail('decode.truncated_header', `MPLS label truncated: ${Math.max(0, bytes.length - o)} of 4 bytes captured.`, o);
     }
-    const bottom = ((bytes[o + 2] as number) & 1) === 1;
+    const bottom = ((entry >>> 8) & 1) === 1;
     o += 4;
     if (bottom) break;
   }
-  const nibble = o < bytes.length ? (bytes[o] as number) >> 4 : -1;
+  const first = u8At(bytes, o);
+  const nibble = first === undefined ? -1 : first >> 4;
   if (nibble === 4) return ok({ etherType: ETHERTYPE.IPV4, payloadOffset: o, vlans });
   if (nibble === 6) return ok({ etherType: ETHERTYPE.IPV6, payloadOffset: o, vlans });
   return ok({ etherType: -1, payloadOffset: o, vlans, other: 'mpls payload' });

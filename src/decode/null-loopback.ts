@@ -11,6 +11,7 @@
  * known family read little-endian wins, then big-endian.
  */
 import { fail, ok, type Decoded } from '../util/decoded.js';
+import { u32At } from '../util/wire-read.js';
 import { ETHERTYPE, NO_VLANS, type LinkHeader } from './link-header.js';
 
 /** A decoded NULL/LOOP header. */
@@ -48,6 +49,11 @@ function familyName(family: number): string {
   return name;
 }
 
+/** The unsigned 32-bit value with its bytes in the other order. */
+function byteSwap32(v: number): number {
+  return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+}
+
 function header(family: number, offset: number): NullHeader {
   const etherType = familyToEtherType(family);
   return etherType < 0
@@ -57,16 +63,13 @@ function header(family: number, offset: number): NullHeader {
 
 /** Decodes a LINKTYPE_NULL header (family in either byte order). */
 export function decodeNull(bytes: Uint8Array, offset = 0): Decoded<NullHeader> {
-  if (bytes.length - offset < 4) {
+  const be = u32At(bytes, offset);
+  if (be === undefined) {
     return fail('decode.truncated_header', `Loopback header truncated: ${Math.max(0, bytes.length - offset)} of 4 bytes captured.`, offset);
   }
-  const b0 = bytes[offset] as number;
-  const b1 = bytes[offset + 1] as number;
-  const b2 = bytes[offset + 2] as number;
-  const b3 = bytes[offset + 3] as number;
-  const le = (b0 | (b1 << 8) | (b2 << 16)) + b3 * 0x1000000;
+  // The family is in the capturing host's byte order, which the file does not record.
+  const le = byteSwap32(be);
   if (familyToEtherType(le) >= 0) return ok(header(le, offset));
-  const be = b0 * 0x1000000 + ((b1 << 16) | (b2 << 8) | b3);
   if (familyToEtherType(be) >= 0) return ok(header(be, offset));
   // Unknown family: report it in the order that gives the smaller (more plausible) value.
   return ok(header(Math.min(le, be), offset));
@@ -74,10 +77,9 @@ export function decodeNull(bytes: Uint8Array, offset = 0): Decoded<NullHeader> {
 
 /** Decodes a LINKTYPE_LOOP header (family big-endian). */
 export function decodeLoop(bytes: Uint8Array, offset = 0): Decoded<NullHeader> {
-  if (bytes.length - offset < 4) {
+  const family = u32At(bytes, offset);
+  if (family === undefined) {
     return fail('decode.truncated_header', `Loopback header truncated: ${Math.max(0, bytes.length - offset)} of 4 bytes captured.`, offset);
   }
-  const family =
-    (bytes[offset] as number) * 0x1000000 + (((bytes[offset + 1] as number) << 16) | ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number));
   return ok(header(family, offset));
 }

@@ -16,6 +16,7 @@
  *   } PppoeSession;               // 8 bytes
  */
 import { fail, ok, type Decoded } from '../util/decoded.js';
+import { u16At, u8At } from '../util/wire-read.js';
 import { ETHERTYPE, type LinkHeader } from './link-header.js';
 
 const PPP_NAMES = new Map<number, string>([
@@ -52,21 +53,24 @@ function fromProtocol(protocol: number, payloadOffset: number, vlans: readonly n
 export function decodePpp(bytes: Uint8Array, offset: number, vlans: readonly number[]): Decoded<LinkHeader> {
   let o = offset;
   if (bytes.length - o >= 2 && bytes[o] === 0xff && bytes[o + 1] === 0x03) o += 2;
-  if (bytes.length - o < 1) return fail('decode.truncated_header', 'PPP header truncated: no protocol field captured.', o);
-  const first = bytes[o] as number;
+  const first = u8At(bytes, o);
+  if (first === undefined) return fail('decode.truncated_header', 'PPP header truncated: no protocol field captured.', o);
   if ((first & 1) === 1) return ok(fromProtocol(first, o + 1, vlans));
-  if (bytes.length - o < 2) return fail('decode.truncated_header', 'PPP header truncated: 1 of 2 protocol bytes captured.', o);
-  return ok(fromProtocol((first << 8) | (bytes[o + 1] as number), o + 2, vlans));
+  const second = u8At(bytes, o + 1);
+  if (second === undefined) return fail('decode.truncated_header', 'PPP header truncated: 1 of 2 protocol bytes captured.', o);
+  return ok(fromProtocol((first << 8) | second, o + 2, vlans));
 }
 
 /** Decodes a PPPoE session header and the PPP protocol after it. */
 export function decodePppoeSession(bytes: Uint8Array, offset: number, vlans: readonly number[]): Decoded<LinkHeader> {
-  if (bytes.length - offset < 8) {
+  const versionType = u8At(bytes, offset);
+  const code = u8At(bytes, offset + 1);
+  const protocol = u16At(bytes, offset + 6);
+  if (versionType === undefined || code === undefined || protocol === undefined) {
     return fail('decode.truncated_header', `PPPoE header truncated: ${Math.max(0, bytes.length - offset)} of 8 bytes captured.`, offset);
   }
-  if (bytes[offset] !== 0x11 || bytes[offset + 1] !== 0) {
-    return fail('pppoe.bad_header', `PPPoE session header has version/type 0x${(bytes[offset] as number).toString(16)} and code ${bytes[offset + 1] as number}.`, offset);
+  if (versionType !== 0x11 || code !== 0) {
+    return fail('pppoe.bad_header', `PPPoE session header has version/type 0x${versionType.toString(16)} and code ${code}.`, offset);
   }
-  const protocol = ((bytes[offset + 6] as number) << 8) | (bytes[offset + 7] as number);
   return ok(fromProtocol(protocol, offset + 8, vlans));
 }

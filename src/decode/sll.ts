@@ -10,6 +10,7 @@
  *   } SllHeader;            // 16 bytes, all big-endian
  */
 import { fail, ok, type Decoded } from '../util/decoded.js';
+import { u16At } from '../util/wire-read.js';
 import { decodeVlanTags } from './ethernet.js';
 import { NO_VLANS, type LinkHeader } from './link-header.js';
 
@@ -41,12 +42,13 @@ export function cookedPayload(
 
 /** Decodes a Linux cooked v1 header at `offset`. */
 export function decodeSll(bytes: Uint8Array, offset = 0): Decoded<SllHeader> {
-  if (bytes.length - offset < 16) {
+  const packetType = u16At(bytes, offset);
+  const arphrd = u16At(bytes, offset + 2);
+  // The link-layer address (bytes 4..14) is not used; the protocol field ends the header.
+  const protocol = u16At(bytes, offset + 14);
+  if (packetType === undefined || arphrd === undefined || protocol === undefined) {
     return fail('decode.truncated_header', `Linux cooked header truncated: ${Math.max(0, bytes.length - offset)} of 16 bytes captured.`, offset);
   }
-  const packetType = ((bytes[offset] as number) << 8) | (bytes[offset + 1] as number);
-  const arphrd = ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number);
-  const protocol = ((bytes[offset + 14] as number) << 8) | (bytes[offset + 15] as number);
   const payload = cookedPayload(bytes, offset + 16, protocol, arphrd);
   if (!payload.ok) return payload;
   const p = payload.value;

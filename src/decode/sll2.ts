@@ -12,6 +12,7 @@
  *   } Sll2Header;            // 20 bytes, all big-endian
  */
 import { fail, ok, type Decoded } from '../util/decoded.js';
+import { u16At, u32At, u8At } from '../util/wire-read.js';
 import type { LinkHeader } from './link-header.js';
 import { cookedPayload } from './sll.js';
 
@@ -24,14 +25,15 @@ export interface Sll2Header extends LinkHeader {
 
 /** Decodes a Linux cooked v2 header at `offset`. */
 export function decodeSll2(bytes: Uint8Array, offset = 0): Decoded<Sll2Header> {
-  if (bytes.length - offset < 20) {
+  const protocol = u16At(bytes, offset);
+  const interfaceIndex = u32At(bytes, offset + 4);
+  const arphrd = u16At(bytes, offset + 8);
+  const packetType = u8At(bytes, offset + 10);
+  // The last 8 bytes hold the link-layer address, which is not used; the header is whole with them.
+  const addressTail = u32At(bytes, offset + 16);
+  if (protocol === undefined || interfaceIndex === undefined || arphrd === undefined || packetType === undefined || addressTail === undefined) {
     return fail('decode.truncated_header', `Linux cooked v2 header truncated: ${Math.max(0, bytes.length - offset)} of 20 bytes captured.`, offset);
   }
-  const protocol = ((bytes[offset] as number) << 8) | (bytes[offset + 1] as number);
-  const interfaceIndex =
-    (bytes[offset + 4] as number) * 0x1000000 + (((bytes[offset + 5] as number) << 16) | ((bytes[offset + 6] as number) << 8) | (bytes[offset + 7] as number));
-  const arphrd = ((bytes[offset + 8] as number) << 8) | (bytes[offset + 9] as number);
-  const packetType = bytes[offset + 10] as number;
   const payload = cookedPayload(bytes, offset + 20, protocol, arphrd);
   if (!payload.ok) return payload;
   const p = payload.value;

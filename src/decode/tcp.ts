@@ -23,6 +23,7 @@
  *   and noted.
  */
 import { fail, ok, type Decoded, type DecodeIssue } from '../util/decoded.js';
+import { u16At, u32At, u8At } from '../util/wire-read.js';
 import type { TcpOptions } from './types.js';
 
 /** The options of a segment that carries none, shared so such segments allocate nothing for them. */
@@ -52,10 +53,6 @@ interface MutableOptions {
   timestamp?: readonly [number, number];
 }
 
-function u32(b: Uint8Array, o: number): number {
-  return (b[o] as number) * 0x1000000 + (((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number));
-}
-
 /**
  * Decodes the options in `bytes[start, end)`. Returns what was read; `issue` is set when an
  * option was malformed.
@@ -65,50 +62,64 @@ export function decodeTcpOptions(bytes: Uint8Array, start: number, end: number):
   const opts: MutableOptions = {};
   let o = start;
   let issue: DecodeIssue | undefined;
-  while (o < end) {
-    const kind = bytes[o] as number;
-    if (kind === 0) break;
+  for (;;) {
+    const kind = u8At(bytes, o, end);
+    if (kind === undefined || kind === 0) break;
     if (kind === 1) {
       o++;
       continue;
     }
-    if (end - o < 2) {
+    const len = u8At(bytes, o + 1, end);
+    if (len === undefined) {
       issue = { code: 'tcp.option.malformed', message: `TCP option ${kind} has no length byte.`, offset: o };
       break;
     }
-    const len = bytes[o + 1] as number;
     if (len < 2 || len > end - o) {
       issue = { code: 'tcp.option.malformed', message: `TCP option ${kind} has length ${len}, which does not fit the header.`, offset: o };
       break;
     }
+    // Reads below stay inside the option, which the check above put inside `end`.
+    const optionEnd = o + len;
     let sizeOk = true;
     switch (kind) {
-      case 2:
-        if ((sizeOk = len === 4)) opts.mss = ((bytes[o + 2] as number) << 8) | (bytes[o + 3] as number);
+      case 2: {
+        const mss = len === 4 ? u16At(bytes, o + 2, optionEnd) : undefined;
+        if ((sizeOk = mss !== undefined)) opts.mss = mss;
         break;
-      case 3:
-        if ((sizeOk = len === 3)) opts.windowScale = bytes[o + 2] as number;
+      }
+      case 3: {
+        const shift = len === 3 ? u8At(bytes, o + 2, optionEnd) : undefined;
+        if ((sizeOk = shift !== undefined)) opts.windowScale = shift;
         break;
+      }
       case 4:
         if ((sizeOk = len === 2)) opts.sackPermitted = true;
         break;
       case 5:
         if ((sizeOk = (len - 2) % 8 === 0 && len > 2)) {
           const blocks: (readonly [number, number])[] = [];
-          for (let p = o + 2; p + 8 <= o + len; p += 8) blocks.push([u32(bytes, p), u32(bytes, p + 4)]);
+          for (let p = o + 2; ; p += 8) {
+            const left = u32At(bytes, p, optionEnd);
+            const right = u32At(bytes, p + 4, optionEnd);
+            if (left === undefined || right === undefined) break;
+            blocks.push([left, right]);
+          }
           opts.sack = blocks;
         }
         break;
-      case 8:
-        if ((sizeOk = len === 10)) opts.timestamp = [u32(bytes, o + 2), u32(bytes, o + 6)];
+      case 8: {
+        const value = len === 10 ? u32At(bytes, o + 2, optionEnd) : undefined;
+        const echo = u32At(bytes, o + 6, optionEnd);
+        if ((sizeOk = value !== undefined && echo !== undefined)) opts.timestamp = [value, echo];
         break;
+      }
       default:
         break;
     }
     if (!sizeOk && issue === undefined) {
       issue = { code: 'tcp.option.bad_length', message: `TCP option ${kind} has length ${len}; it was ignored.`, offset: o };
     }
-    o += len;
+    o = optionEnd;
   }
   return issue === undefined ? { options: opts } : { options: opts, issue };
 }
@@ -120,12 +131,29 @@ export function decodeTcpOptions(bytes: Uint8Array, start: number, end: number):
  */
 export function decodeTcp(bytes: Uint8Array, offset: number, end: number, declaredLength: number): Decoded<TcpHeader> {
   const captured = end - offset;
-  if (captured < 20) {
+  const srcPort = u16At(bytes, offset, end);
+  const dstPort = u16At(bytes, offset + 2, end);
+  const seq = u32At(bytes, offset + 4, end);
+  const ack = u32At(bytes, offset + 8, end);
+  const offsetAndNs = u8At(bytes, offset + 12, end);
+  const flagBits = u8At(bytes, offset + 13, end);
+  const window = u16At(bytes, offset + 14, end);
+  const urgentPointer = u16At(bytes, offset + 18, end);
+  if (
+    srcPort === undefined ||
+    dstPort === undefined ||
+    seq === undefined ||
+    ack === undefined ||
+    offsetAndNs === undefined ||
+    flagBits === undefined ||
+    window === undefined ||
+    urgentPointer === undefined
+  ) {
     return declaredLength >= 20
       ? fail('decode.truncated_header', `TCP header truncated: ${Math.max(0, captured)} of 20 bytes captured.`, offset)
       : fail('tcp.too_short', `TCP segment of ${declaredLength} bytes is shorter than a TCP header.`, offset);
   }
-  const headerLength = ((bytes[offset + 12] as number) >> 4) * 4;
+  const headerLength = (offsetAndNs >> 4) * 4;
   if (headerLength < 20 || headerLength > declaredLength) {
     return fail('tcp.bad_data_offset', `TCP data offset gives a header of ${headerLength} bytes in a segment of ${declaredLength}.`, offset);
   }
@@ -134,13 +162,13 @@ export function decodeTcp(bytes: Uint8Array, offset: number, end: number, declar
   }
   const parsed = decodeTcpOptions(bytes, offset + 20, offset + headerLength);
   const h: TcpHeader = {
-    srcPort: ((bytes[offset] as number) << 8) | (bytes[offset + 1] as number),
-    dstPort: ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number),
-    seq: u32(bytes, offset + 4),
-    ack: u32(bytes, offset + 8),
-    flags: (bytes[offset + 13] as number) | (((bytes[offset + 12] as number) & 1) << 8),
-    window: ((bytes[offset + 14] as number) << 8) | (bytes[offset + 15] as number),
-    urgentPointer: ((bytes[offset + 18] as number) << 8) | (bytes[offset + 19] as number),
+    srcPort,
+    dstPort,
+    seq,
+    ack,
+    flags: flagBits | ((offsetAndNs & 1) << 8),
+    window,
+    urgentPointer,
     headerLength,
     options: parsed.options,
     weird: parsed.issue,

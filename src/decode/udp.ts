@@ -9,6 +9,7 @@
  *   } UdpHeader;
  */
 import { fail, ok, type Decoded, type DecodeIssue } from '../util/decoded.js';
+import { u16At } from '../util/wire-read.js';
 
 /** A decoded UDP header. */
 export interface UdpHeader {
@@ -26,13 +27,17 @@ export interface UdpHeader {
  * @param declaredLength datagram length the IP header declares
  */
 export function decodeUdp(bytes: Uint8Array, offset: number, end: number, declaredLength: number): Decoded<UdpHeader> {
-  const captured = end - offset;
-  if (captured < 8) {
+  const srcPort = u16At(bytes, offset, end);
+  const dstPort = u16At(bytes, offset + 2, end);
+  const length = u16At(bytes, offset + 4, end);
+  // The checksum (bytes 6..8) is not used, but a header is only whole with it.
+  const checksum = u16At(bytes, offset + 6, end);
+  if (srcPort === undefined || dstPort === undefined || length === undefined || checksum === undefined) {
+    const captured = end - offset;
     return declaredLength >= 8
       ? fail('decode.truncated_header', `UDP header truncated: ${Math.max(0, captured)} of 8 bytes captured.`, offset)
       : fail('udp.too_short', `UDP datagram of ${declaredLength} bytes is shorter than a UDP header.`, offset);
   }
-  const length = ((bytes[offset + 4] as number) << 8) | (bytes[offset + 5] as number);
   let weird: DecodeIssue | undefined;
   let usable = length;
   if (length === 0 && declaredLength > 0xffff) {
@@ -47,8 +52,8 @@ export function decodeUdp(bytes: Uint8Array, offset: number, end: number, declar
   }
   const want = offset + usable;
   const h: UdpHeader = {
-    srcPort: ((bytes[offset] as number) << 8) | (bytes[offset + 1] as number),
-    dstPort: ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number),
+    srcPort,
+    dstPort,
     length,
     payloadEnd: want < end ? want : end,
     weird,

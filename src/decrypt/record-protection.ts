@@ -22,6 +22,7 @@
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AeadSuite, CbcSuite } from './suite-params.js';
 import { concatBytes } from '../util/bytes.js';
+import { u8At } from '../util/wire-read.js';
 
 /** The 5-byte record header fields that enter the additional data. */
 export interface RecordHeaderFields {
@@ -73,13 +74,10 @@ function seqBytes(seq: number): Uint8Array {
 
 /** iv XOR the sequence number, left-padded to the IV length (RFC 8446 §5.3, RFC 7905 §2). */
 export function perRecordNonce(iv: Uint8Array, seq: number): Uint8Array {
-  const nonce = new Uint8Array(iv);
   const s = seqBytes(seq);
-  for (let i = 0; i < 8; i++) {
-    const at = nonce.length - 8 + i;
-    nonce[at] = (nonce[at] as number) ^ (s[i] as number);
-  }
-  return nonce;
+  const padding = iv.length - s.length;
+  // Left of the 8 sequence bytes, the padded sequence number is zeros.
+  return iv.map((b, i) => b ^ (s[i - padding] ?? 0));
 }
 
 function header5(h: RecordHeaderFields): Uint8Array {
@@ -137,9 +135,10 @@ export function openTls13Record(keys: AeadKeys, seq: number, header: RecordHeade
   if (inner === null) return { ok: false, reason: 'the authentication tag does not verify' };
   let end = inner.length;
   while (end > 0 && inner[end - 1] === 0) end--;
-  if (end === 0) return { ok: false, reason: 'the decrypted record is all padding: no content type' };
+  const contentType = u8At(inner, end - 1);
+  if (contentType === undefined) return { ok: false, reason: 'the decrypted record is all padding: no content type' };
   if (end - 1 > MAX_INNER_PLAINTEXT) return { ok: false, reason: 'the decrypted record is longer than 2^14 bytes' };
-  return { ok: true, contentType: inner[end - 1] as number, plaintext: inner.subarray(0, end - 1) };
+  return { ok: true, contentType, plaintext: inner.subarray(0, end - 1) };
 }
 
 /** Seals a TLS 1.3 record body (for tests): content ‖ type ‖ zeros, encrypted under the 5-byte header. */
@@ -207,15 +206,15 @@ export function openCbcRecord(keys: CbcKeys, seq: number, header: RecordHeaderFi
     if (!sameBytes(mac, expected)) return { ok: false, reason: 'the record MAC does not verify' };
     const plain = cbcDecrypt(s, keys.key, sealed.subarray(0, b), sealed.subarray(b));
     if (plain === null) return { ok: false, reason: 'the block cipher could not decrypt the record' };
-    const pad = plain[plain.length - 1] as number;
-    if (pad + 1 > plain.length) return { ok: false, reason: 'the CBC padding is longer than the record' };
+    const pad = u8At(plain, plain.length - 1);
+    if (pad === undefined || pad + 1 > plain.length) return { ok: false, reason: 'the CBC padding is longer than the record' };
     return { ok: true, contentType: header.contentType, plaintext: plain.subarray(0, plain.length - pad - 1) };
   }
   if (body.length < b + Math.max(b, s.macLength + 1) || body.length % b !== 0) return { ok: false, reason: `a ${body.length}-byte record does not fit the block and MAC sizes` };
   const plain = cbcDecrypt(s, keys.key, body.subarray(0, b), body.subarray(b));
   if (plain === null) return { ok: false, reason: 'the block cipher could not decrypt the record' };
-  const pad = plain[plain.length - 1] as number;
-  if (pad + 1 + s.macLength > plain.length) return { ok: false, reason: 'the CBC padding or MAC does not fit: wrong keys' };
+  const pad = u8At(plain, plain.length - 1);
+  if (pad === undefined || pad + 1 + s.macLength > plain.length) return { ok: false, reason: 'the CBC padding or MAC does not fit: wrong keys' };
   for (let i = plain.length - 1 - pad; i < plain.length - 1; i++) {
     if (plain[i] !== pad) return { ok: false, reason: 'the CBC padding bytes are wrong: wrong keys' };
   }

@@ -45,6 +45,7 @@ export function prf(name: PrfName, secret: Uint8Array, label: string, seed: Uint
   const half = Math.ceil(secret.length / 2);
   const md5 = pHash('md5', secret.subarray(0, half), labelSeed, length);
   const sha1 = pHash('sha1', secret.subarray(secret.length - half), labelSeed, length);
+  // Both outputs are `length` bytes made by pHash above: the indexed reads cannot miss.
   for (let i = 0; i < length; i++) md5[i] = (md5[i] as number) ^ (sha1[i] as number);
   return md5;
 }

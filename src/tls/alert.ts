@@ -9,6 +9,7 @@
  * (2 + a 16-byte Poly1305/GCM tag or HMAC-MD5), shorter odd lengths are garbage.
  * TLS 1.2 allows several alerts in one record; TLS 1.3 forbids it (RFC 8446 §5.1).
  */
+import { ByteReader } from '../util/byte-reader.js';
 import { fail, ok, type Decoded, type DecodeIssue } from '../util/decoded.js';
 
 /** A decoded alert. */
@@ -37,20 +38,29 @@ function validLevel(level: number): boolean {
   return level === 1 || level === 2;
 }
 
+/** The (level, description) pairs of the body, in order; a lone last byte is left out. */
+function alertPairs(body: Uint8Array): { level: number; description: number }[] {
+  const r = new ByteReader(body);
+  const pairs: { level: number; description: number }[] = [];
+  for (;;) {
+    const level = r.u8();
+    const description = r.u8();
+    if (level === undefined || description === undefined) return pairs;
+    pairs.push({ level, description });
+  }
+}
+
 /**
  * Decodes an alert record body. Fails with `tls.alert.encrypted` when the length fits
  * an encrypted alert, or `tls.alert.malformed` when it fits nothing.
  */
 export function decodeAlert(body: Uint8Array): Decoded<Alert> {
   const n = body.length;
-  if (n >= 2 && n % 2 === 0 && n < MIN_ENCRYPTED_ALERT_LENGTH) {
-    let allPlausible = true;
-    for (let i = 0; i < n; i += 2) if (!validLevel(body[i] as number)) allPlausible = false;
-    if (n === 2 || allPlausible) {
-      const level = body[0] as number;
-      const description = body[1] as number;
-      const following: { level: number; description: number }[] = [];
-      for (let i = 2; i < n; i += 2) following.push({ level: body[i] as number, description: body[i + 1] as number });
+  if (n % 2 === 0 && n < MIN_ENCRYPTED_ALERT_LENGTH) {
+    const pairs = alertPairs(body);
+    const [first, ...following] = pairs;
+    if (first !== undefined && (following.length === 0 || pairs.every((a) => validLevel(a.level)))) {
+      const { level, description } = first;
       const issues: DecodeIssue[] = [];
       if (!validLevel(level)) issues.push({ code: 'tls.alert.bad_level', message: `Alert level ${level} is neither warning(1) nor fatal(2).`, offset: 0 });
       if (following.length > 0) issues.push({ code: 'tls.alert.coalesced', message: `${following.length + 1} alerts share one record.`, offset: 2 });

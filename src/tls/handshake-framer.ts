@@ -13,6 +13,7 @@
 import type { Anomaly } from '../util/anomaly.js';
 import { ZERO_TIME } from '../util/time.js';
 import type { Timestamp } from '../util/time.js';
+import { u8At } from '../util/wire-read.js';
 import { unlimitedTlsBudget } from './record-stream.js';
 import type { RecordHeader, TlsHeldBudget } from './record-stream.js';
 import { TLS_DEFAULTS } from './defaults.js';
@@ -158,8 +159,10 @@ export class HandshakeFramer {
         this.firstTime = header.time;
         this.recordOffset = header.offset;
       }
-      while (this.headerFill < HEADER_LENGTH && i < n) {
-        const b = recordBody[i++] as number;
+      while (this.headerFill < HEADER_LENGTH) {
+        const b = u8At(recordBody, i, n);
+        if (b === undefined) break;
+        i++;
         if (this.headerFill === 0) {
           this.msgType = b;
           this.headerLength = 0;

@@ -19,6 +19,7 @@ import type { StreamChunk, StreamGap } from '../flow/types.js';
 import { ByteSlab } from '../util/bytes.js';
 import { TLS_DEFAULTS } from './defaults.js';
 import { ContentType } from './registry/content-types.js';
+import { u32At, u8At } from '../util/wire-read.js';
 
 /** TLSPlaintext header (RFC 8446 §5.1): ContentType type; ProtocolVersion legacy_record_version; uint16 length (≤ 2^14 + 2048 accepted). */
 export interface RecordHeader {
@@ -195,8 +196,11 @@ export class RecordStream {
   /** The next header is the first of the stream (SSLv2 hello allowed, stricter check, `atStart`). */
   private atStart = true;
 
-  /** Made only for a header that straddles chunks (most headers are read in place). */
-  private headerBuf: Uint8Array | null = null;
+  /**
+   * The bytes so far of a header that straddles chunks (most headers are read in place), as a
+   * number: 5 bytes fit a double exactly, and nothing is copied or allocated.
+   */
+  private headerSoFar = 0;
   private headerFill = 0;
   private headerOffset = 0;
   private headerFrame = 0;
@@ -236,6 +240,7 @@ export class RecordStream {
     this.pos = offset;
     this.state = 'header';
     this.headerFill = 0;
+    this.headerSoFar = 0;
     this.current = null;
     this.sslv2 = false;
     this.dropBody();
@@ -373,15 +378,15 @@ export class RecordStream {
 
   /** Consumes header bytes from `bytes[i..]`; returns the new index. */
   private onHeaderBytes(bytes: Uint8Array, i: number, chunk: StreamChunk): number {
-    let b0: number, b1: number, b2: number, b3: number, b4: number;
+    // struct { u8 type; u16 version; u16 length; }: `rest` holds version and length.
+    let b0: number, rest: number;
     let next: number;
-    if (this.headerFill === 0 && bytes.length - i >= HEADER_LENGTH) {
-      // Fast path: the whole header is in this chunk, no copy.
-      b0 = bytes[i] as number;
-      b1 = bytes[i + 1] as number;
-      b2 = bytes[i + 2] as number;
-      b3 = bytes[i + 3] as number;
-      b4 = bytes[i + 4] as number;
+    const type = this.headerFill === 0 ? u8At(bytes, i) : undefined;
+    const tail = type === undefined ? undefined : u32At(bytes, i + 1);
+    if (type !== undefined && tail !== undefined) {
+      // Fast path: the whole header is in this chunk.
+      b0 = type;
+      rest = tail;
       this.headerOffset = chunk.offset + i;
       this.headerFrame = chunk.frame;
       this.headerTime = chunk.time;
@@ -393,19 +398,20 @@ export class RecordStream {
         this.headerTime = chunk.time;
       }
       const take = Math.min(HEADER_LENGTH - this.headerFill, bytes.length - i);
-      const h = (this.headerBuf ??= new Uint8Array(HEADER_LENGTH));
-      h.set(bytes.subarray(i, i + take), this.headerFill);
+      for (const b of bytes.subarray(i, i + take)) this.headerSoFar = this.headerSoFar * 256 + b;
       this.headerFill += take;
       next = i + take;
       if (this.headerFill < HEADER_LENGTH) return next;
-      b0 = h[0] as number;
-      b1 = h[1] as number;
-      b2 = h[2] as number;
-      b3 = h[3] as number;
-      b4 = h[4] as number;
+      rest = this.headerSoFar % 0x100000000;
+      b0 = (this.headerSoFar - rest) / 0x100000000;
+      this.headerSoFar = 0;
     }
     this.headerFill = 0;
-    const length = (b3 << 8) | b4;
+    const b1 = rest >>> 24;
+    const b2 = (rest >>> 16) & 0xff;
+    const b3 = (rest >>> 8) & 0xff;
+    const b4 = rest & 0xff;
+    const length = rest & 0xffff;
 
     if (this.atStart && isSslv2HelloHeader(b0, b1, b2, b3, b4)) {
       this.atStart = false;

@@ -1,3 +1,5 @@
+import { u16At, u24At, u32At } from './wire-read.js';
+
 /**
  * A cursor over bytes whose every read reports success, in the manner of Go's
  * cryptobyte.String: reads return `undefined` on short input and never throw.
@@ -41,28 +43,20 @@ export class ByteReader {
   }
 
   u16(): number | undefined {
-    if (this.end - this.pos < 2) return undefined;
-    const b = this.bytes;
-    const v = ((b[this.pos] as number) << 8) | (b[this.pos + 1] as number);
-    this.pos += 2;
+    const v = u16At(this.bytes, this.pos, this.end);
+    if (v !== undefined) this.pos += 2;
     return v;
   }
 
   u24(): number | undefined {
-    if (this.end - this.pos < 3) return undefined;
-    const b = this.bytes;
-    const v = ((b[this.pos] as number) << 16) | ((b[this.pos + 1] as number) << 8) | (b[this.pos + 2] as number);
-    this.pos += 3;
+    const v = u24At(this.bytes, this.pos, this.end);
+    if (v !== undefined) this.pos += 3;
     return v;
   }
 
   u32(): number | undefined {
-    if (this.end - this.pos < 4) return undefined;
-    const b = this.bytes;
-    const v =
-      (b[this.pos] as number) * 0x1000000 +
-      (((b[this.pos + 1] as number) << 16) | ((b[this.pos + 2] as number) << 8) | (b[this.pos + 3] as number));
-    this.pos += 4;
+    const v = u32At(this.bytes, this.pos, this.end);
+    if (v !== undefined) this.pos += 4;
     return v;
   }
 

@@ -119,7 +119,8 @@ function commonName(dn: DistinguishedName): string | null {
 
 function serialHex(serial: Uint8Array): string {
   // DER INTEGERs carry a 0x00 sign byte before a high bit; certificate tools omit it.
-  const bytes = serial.length > 1 && serial[0] === 0 && ((serial[1] as number) & 0x80) !== 0 ? serial.subarray(1) : serial;
+  const second = serial[1];
+  const bytes = serial[0] === 0 && second !== undefined && (second & 0x80) !== 0 ? serial.subarray(1) : serial;
   return toHex(bytes);
 }
 

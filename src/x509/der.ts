@@ -10,6 +10,7 @@
  */
 
 import { toHex } from '../util/bytes.js';
+import { u8At } from '../util/wire-read.js';
 
 /** One decoded TLV; `value` and `tlv` are views into the input. */
 export interface DerElement {
@@ -62,31 +63,33 @@ const MAX_TAG_OCTETS = 4;
 export function readDer(bytes: Uint8Array, offset = 0, end = bytes.length): DerElement | undefined {
   const limit = Math.min(end, bytes.length);
   let p = offset;
-  if (p < 0 || p >= limit) return undefined;
-  const tag = bytes[p++] as number;
+  const tag = u8At(bytes, p++, limit);
+  if (tag === undefined) return undefined;
   let tagNumber = tag & 0x1f;
   if (tagNumber === 0x1f) {
     tagNumber = 0;
-    let octets = 0;
-    for (;;) {
-      if (p >= limit || octets >= MAX_TAG_OCTETS) return undefined;
-      const b = bytes[p++] as number;
-      octets++;
+    for (let octets = 0; ; octets++) {
+      const b = octets < MAX_TAG_OCTETS ? u8At(bytes, p++, limit) : undefined;
+      if (b === undefined) return undefined;
       tagNumber = tagNumber * 128 + (b & 0x7f);
       if ((b & 0x80) === 0) break;
     }
   }
-  if (p >= limit) return undefined;
-  const first = bytes[p++] as number;
+  const first = u8At(bytes, p++, limit);
+  if (first === undefined) return undefined;
   let length: number;
   if (first < 0x80) {
     length = first;
   } else {
     const n = first & 0x7f;
     // n = 0 is BER's indefinite form; more than 4 octets cannot describe anything in memory.
-    if (n === 0 || n > 4 || limit - p < n) return undefined;
+    if (n === 0 || n > 4) return undefined;
     length = 0;
-    for (let i = 0; i < n; i++) length = length * 256 + (bytes[p++] as number);
+    for (let i = 0; i < n; i++) {
+      const b = u8At(bytes, p++, limit);
+      if (b === undefined) return undefined;
+      length = length * 256 + b;
+    }
   }
   if (limit - p < length) return undefined;
   const valueEnd = p + length;
@@ -126,8 +129,7 @@ export function decodeOid(value: Uint8Array): string | undefined {
   let acc = 0n;
   let first = true;
   let inArc = false;
-  for (let i = 0; i < value.length; i++) {
-    const b = value[i] as number;
+  for (const b of value) {
     // A leading 0x80 is a non-minimal encoding, which DER forbids.
     if (!inArc && b === 0x80) return undefined;
     acc = (acc << 7n) | BigInt(b & 0x7f);

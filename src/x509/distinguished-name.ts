@@ -21,6 +21,7 @@
  * as are a leading `#` or space and a trailing space; control characters become `\XX`.
  */
 import type { DecodeIssue } from '../util/decoded.js';
+import { u16At, u32At } from '../util/wire-read.js';
 import { DER, decodeOid, readDer, readDerChildren } from './der.js';
 
 /** One attribute of an RDN. */
@@ -87,19 +88,23 @@ function latin1(bytes: Uint8Array): string {
   return s;
 }
 
+/** BMPString text; undefined for an odd byte count. */
 function utf16be(bytes: Uint8Array): string | undefined {
-  if (bytes.length % 2 !== 0) return undefined;
   let s = '';
-  for (let i = 0; i < bytes.length; i += 2) s += String.fromCharCode(((bytes[i] as number) << 8) | (bytes[i + 1] as number));
+  for (let i = 0; i < bytes.length; i += 2) {
+    const unit = u16At(bytes, i);
+    if (unit === undefined) return undefined;
+    s += String.fromCharCode(unit);
+  }
   return s;
 }
 
+/** UniversalString text; undefined for a byte count that is not a multiple of 4, or a value that is no code point. */
 function utf32be(bytes: Uint8Array): string | undefined {
-  if (bytes.length % 4 !== 0) return undefined;
   let s = '';
   for (let i = 0; i < bytes.length; i += 4) {
-    const cp = (bytes[i] as number) * 0x1000000 + (((bytes[i + 1] as number) << 16) | ((bytes[i + 2] as number) << 8) | (bytes[i + 3] as number));
-    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+    const cp = u32At(bytes, i);
+    if (cp === undefined || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
     s += String.fromCodePoint(cp);
   }
   return s;

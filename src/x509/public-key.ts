@@ -38,8 +38,7 @@ const FIXED_BITS: ReadonlyMap<string, number> = new Map([
 ]);
 
 function integerBits(value: Uint8Array): number {
-  for (let i = 0; i < value.length; i++) {
-    const b = value[i] as number;
+  for (const [i, b] of value.entries()) {
     if (b !== 0) return (value.length - i - 1) * 8 + (32 - Math.clz32(b));
   }
   return 0;

@@ -70,7 +70,7 @@ describe('formatIpv6 (RFC 5952)', () => {
   it('round-trips through two parsers and is lowercase without leading zeros', () => {
     fc.assert(
       fc.property(ipv6Bytes, (b) => {
-        const text = formatIpv6(b, 0);
+        const text = formatIpv6(b, 0) ?? '';
         expect(parseIpv6(text)).toEqual(b);
         expect(parseNaive(text)).toEqual(b);
         expect(text).toBe(text.toLowerCase());
@@ -92,6 +92,22 @@ describe('formatIpv4', () => {
     expect(formatIpv4(Uint8Array.of(9, 192, 168, 17, 58), 1)).toBe('192.168.17.58');
     expect(formatIpv4(Uint8Array.of(0, 0, 0, 0), 0)).toBe('0.0.0.0');
     expect(formatIpv4(Uint8Array.of(255, 255, 255, 255), 0)).toBe('255.255.255.255');
+  });
+});
+
+describe('short input', () => {
+  it('gives no text when the address runs past the bytes, in the formatters and in the cache', () => {
+    const cache = new AddressCache(16);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.integer({ min: -2, max: 40 }), (b, offset) => {
+        const v4Whole = offset >= 0 && offset + 4 <= b.length;
+        const v6Whole = offset >= 0 && offset + 16 <= b.length;
+        expect(formatIpv4(b, offset) !== undefined).toBe(v4Whole);
+        expect(formatIpv6(b, offset) !== undefined).toBe(v6Whole);
+        expect(cache.ipv4(b, offset)).toBe(formatIpv4(b, offset));
+        expect(cache.ipv6(b, offset)).toBe(formatIpv6(b, offset));
+      }),
+    );
   });
 });
 

@@ -264,6 +264,17 @@ describe('decodeAlert', () => {
     expect(v).toMatchObject({ level: 1, description: 0, following: [{ level: 2, description: 40 }] });
     expect(v.issues.map((i) => i.code)).toEqual(['tls.alert.coalesced']);
   });
+  it('reads every pair of a coalesced record, and a record cut inside a pair is not an alert', () => {
+    const pair = fc.tuple(fc.constantFrom(1, 2), fc.integer({ min: 0, max: 255 }));
+    fc.assert(
+      fc.property(fc.array(pair, { minLength: 1, maxLength: 8 }), (pairs) => {
+        const body = Uint8Array.from(pairs.flat());
+        const [first, ...rest] = pairs.map(([level, description]) => ({ level, description }));
+        expect(value(decodeAlert(body))).toMatchObject({ ...first, following: rest });
+        for (let n = 1; n < body.length; n += 2) expect(code(decodeAlert(body.subarray(0, n)))).toBe('tls.alert.malformed');
+      }),
+    );
+  });
   it('says which other lengths are plausibly encrypted and which are garbage', () => {
     expect(code(decodeAlert(fill(26)))).toBe('tls.alert.encrypted'); // AES-GCM: 8 nonce + 2 + 16 tag
     expect(code(decodeAlert(fill(18)))).toBe('tls.alert.encrypted'); // ChaCha20-Poly1305: 2 + 16

@@ -191,6 +191,25 @@ describe('RecordStream', () => {
     expect(seen.records[0]?.offset).toBe(plain.length);
   });
 
+  it('startAt forgets the part of a header read before it', () => {
+    const { sink, seen } = collector();
+    const rs = new RecordStream(sink);
+    // Two bytes of a header, then STARTTLS-style restart at the real first record.
+    rs.push({ bytes: Uint8Array.of(0x17, 0x03), offset: 0, frame: 1, time: T });
+    rs.startAt(2);
+    rs.push({ bytes: STREAM.subarray(0, 3), offset: 2, frame: 2, time: T });
+    rs.push({ bytes: STREAM.subarray(3), offset: 5, frame: 3, time: T });
+    expect(seen.records.map((r) => [r.type, r.version, r.length])).toEqual([
+      [22, 0x0301, 7],
+      [22, 0x0303, 300],
+      [20, 0x0303, 1],
+      [23, 0x0303, 1000],
+      [23, 0x0303, 0],
+      [21, 0x0303, 2],
+      [23, 0x0303, 40],
+    ]);
+  });
+
   describe('gaps', () => {
     const gap = (offset: number, length: number): StreamGap => ({ offset, length, reason: 'not-captured', frame: 9, time: T });
 

@@ -81,9 +81,9 @@ function isAlnum(b: number): boolean {
  * (JA4.md; e.g. 0xAB → `ab`, 0x30 0xAB → `3b`). A one-character value gives that character twice.
  */
 export function ja4Alpn(first: Uint8Array | undefined): string {
-  if (first === undefined || first.length === 0) return '00';
-  const a = first[0] as number;
-  const z = first[first.length - 1] as number;
+  const a = first?.[0];
+  const z = first?.[first.length - 1];
+  if (first === undefined || a === undefined || z === undefined) return '00';
   if (isAlnum(a) && isAlnum(z)) return String.fromCharCode(a) + String.fromCharCode(z);
   const hex = Array.from(first, (b) => b.toString(16).padStart(2, '0')).join('');
   return (hex[0] as string) + (hex[hex.length - 1] as string);

@@ -134,8 +134,7 @@ const P = 'tls.handshake.server_key_exchange';
 
 /** Bit length of a big-endian unsigned integer. */
 export function bitLength(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] as number;
+  for (const [i, b] of bytes.entries()) {
     if (b !== 0) return (bytes.length - i - 1) * 8 + (32 - Math.clz32(b));
   }
   return 0;

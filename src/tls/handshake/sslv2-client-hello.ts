@@ -42,9 +42,11 @@ export function decodeSslv2ClientHello(body: Uint8Array): Decoded<ClientHello> {
     return fail('tls.handshake.sslv2_client_hello.trailing_bytes', `SSLv2 CLIENT-HELLO has ${r.remaining} bytes after its challenge.`, r.position);
   }
   const cipherSuites: number[] = [];
-  while (!specs.empty()) {
-    const hi = specs.u8() as number;
-    const lo = specs.u16() as number;
+  for (;;) {
+    const hi = specs.u8();
+    const lo = specs.u16();
+    // specLength is a multiple of 3, so the specs end exactly here.
+    if (hi === undefined || lo === undefined) break;
     // A kind with first byte 0 is a TLS cipher suite (RFC 5246 app. E.2); others are SSLv2 kinds.
     cipherSuites.push(hi === 0 ? lo : hi * 0x10000 + lo);
   }

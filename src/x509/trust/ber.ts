@@ -6,6 +6,7 @@
  *   TLV    = identifier | length | contents
  *   length = short form 0..127 | long form 0x81..0x84 | indefinite 0x80 … end-of-contents 00 00
  */
+import { u8At } from '../../util/wire-read.js';
 import { decodeOid } from '../der.js';
 
 /** One element; `value` views the contents (for the indefinite form, up to the end-of-contents). */
@@ -40,12 +41,12 @@ export const BER = {
 /** Reads one element at `offset`. */
 export function readBer(bytes: Uint8Array, offset = 0, end = bytes.length, depth = 0): BerElement | undefined {
   const limit = Math.min(end, bytes.length);
-  if (depth > MAX_BER_DEPTH || offset < 0 || offset + 2 > limit) return undefined;
+  if (depth > MAX_BER_DEPTH) return undefined;
   let p = offset;
-  const tag = bytes[p++] as number;
+  const tag = u8At(bytes, p++, limit);
+  const first = u8At(bytes, p++, limit);
   // High tag numbers do not occur in key stores.
-  if ((tag & 0x1f) === 0x1f) return undefined;
-  const first = bytes[p++] as number;
+  if (tag === undefined || first === undefined || (tag & 0x1f) === 0x1f) return undefined;
   const constructed = (tag & 0x20) !== 0;
   if (first === 0x80) {
     if (!constructed) return undefined;
@@ -63,9 +64,13 @@ export function readBer(bytes: Uint8Array, offset = 0, end = bytes.length, depth
   if (first < 0x80) length = first;
   else {
     const n = first & 0x7f;
-    if (n > 4 || limit - p < n) return undefined;
+    if (n > 4) return undefined;
     length = 0;
-    for (let i = 0; i < n; i++) length = length * 256 + (bytes[p++] as number);
+    for (let i = 0; i < n; i++) {
+      const b = u8At(bytes, p++, limit);
+      if (b === undefined) return undefined;
+      length = length * 256 + b;
+    }
   }
   if (limit - p < length) return undefined;
   return { tag, constructed, value: bytes.subarray(p, p + length), end: p + length };
@@ -108,7 +113,8 @@ export function berOid(e: BerElement | undefined): string | undefined {
 
 /** A small non-negative INTEGER (iteration counts, versions), or undefined when it does not fit 2^48. */
 export function berInt(e: BerElement | undefined): number | undefined {
-  if (e?.tag !== BER.INTEGER || e.value.length === 0 || e.value.length > 7 || ((e.value[0] as number) & 0x80) !== 0) return undefined;
+  const lead = e?.value[0];
+  if (e?.tag !== BER.INTEGER || lead === undefined || e.value.length > 7 || (lead & 0x80) !== 0) return undefined;
   let n = 0;
   for (const b of e.value) n = n * 256 + b;
   return n;

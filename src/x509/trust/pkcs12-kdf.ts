@@ -2,6 +2,10 @@
  * Password-based key material for PKCS#12 (RFC 7292): the store's own key derivation
  * (Appendix B.2), the BMPString form of passwords it feeds, and RC4, the stream cipher
  * of the oldest PBE schemes (OpenSSL 3 keeps RC4 in its legacy provider, so Node lacks it).
+ *
+ * The `x[i] as number` reads below index arrays made here (the KDF's I and B blocks, the RC4
+ * state) by counters bounded by their sizes or masked with 0xff, so none can miss; the store's
+ * own bytes are read by iteration.
  */
 import { createHash } from 'node:crypto';
 
@@ -85,13 +89,13 @@ export function rc4(key: Uint8Array, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(data.length);
   let x = 0;
   let y = 0;
-  for (let n = 0; n < data.length; n++) {
+  for (const [n, byte] of data.entries()) {
     x = (x + 1) & 0xff;
     y = (y + (s[x] as number)) & 0xff;
     const t = s[x] as number;
     s[x] = s[y] as number;
     s[y] = t;
-    out[n] = (data[n] as number) ^ (s[((s[x] as number) + (s[y] as number)) & 0xff] as number);
+    out[n] = byte ^ (s[((s[x] as number) + (s[y] as number)) & 0xff] as number);
   }
   return out;
 }

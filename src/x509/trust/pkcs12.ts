@@ -17,6 +17,7 @@
  */
 import { createDecipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { TlsAutopsyError } from '../../util/errors.js';
+import { u16At } from '../../util/wire-read.js';
 import { BER, berChildren, berInt, berOctets, berOid, readBer, type BerElement } from './ber.js';
 import { bmpPassword, pkcs12Kdf, rc4 } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt, unpad } from './rc2.js';
@@ -255,7 +256,11 @@ class Pkcs12Reader {
 
 function bmpText(bytes: Uint8Array): string {
   let s = '';
-  for (let i = 0; i + 1 < bytes.length && s.length < 256; i += 2) s += String.fromCharCode(((bytes[i] as number) << 8) | (bytes[i + 1] as number));
+  for (let i = 0; s.length < 256; i += 2) {
+    const unit = u16At(bytes, i);
+    if (unit === undefined) break;
+    s += String.fromCharCode(unit);
+  }
   return s;
 }
 

@@ -3,6 +3,11 @@
  * and OpenSSL before 3.0 use to encrypt the certificates of a PKCS#12 store. OpenSSL 3 moved
  * RC2 to its legacy provider, which Node does not load, so it is implemented here. Only key
  * stores are decrypted with it; it protects nothing.
+ *
+ * The `x[i] as number` reads below follow RFC 2268 step by step over fixed tables (PITABLE,
+ * the 128-byte L, the 64 subkeys, the 4 words) with indexes masked to their sizes, and over
+ * 8-byte blocks whose bounds `rc2CbcDecrypt` checks first (a length that is a multiple of 8,
+ * an 8-byte IV), so none can miss.
  */
 
 // RFC 2268 §2: PITABLE, a permutation of 0..255 derived from the digits of pi.
