@@ -72,6 +72,8 @@ export class TlsHeldBudget {
   bytes = 0;
   /** The most ever held at once. */
   peak = 0;
+  /** Requests for room that did not fit (each one degrades a connection, which says so). */
+  refusals = 0;
 
   constructor(readonly maxBytes: number) {}
 
@@ -86,7 +88,10 @@ export class TlsHeldBudget {
     let size = Math.max(need, Math.min(cap, Math.max(buffer.length * 2, floor)));
     if (this.bytes + size - buffer.length > this.maxBytes) {
       size = need;
-      if (this.bytes + size - buffer.length > this.maxBytes) return null;
+      if (this.bytes + size - buffer.length > this.maxBytes) {
+        this.refusals++;
+        return null;
+      }
     }
     this.bytes += size - buffer.length;
     if (this.bytes > this.peak) this.peak = this.bytes;

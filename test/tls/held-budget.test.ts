@@ -285,8 +285,9 @@ describe('TlsConnectionTracker: the budget is given back on every path', () => {
         trackers.forEach((t, id) => t.onEnd(summaryOf(id)));
         expect(budget.bytes).toBe(0);
         expect(budget.peak).toBeLessThanOrEqual(max);
-        // Hitting the budget is always said on the connection.
-        if (budget.peak === max && max > 0) expect(events.some((e) => e.kind === 'anomaly')).toBe(true);
+        // A refused request is always said on the connection. (Holding exactly `max` bytes is not
+        // a refusal: a seed once filled the budget to the byte without going over.)
+        if (budget.refusals > 0) expect(events.some((e) => e.kind === 'anomaly')).toBe(true);
       }),
       { numRuns: 150 },
     );
