@@ -71,6 +71,10 @@ export interface Handshake {
   /** DER of each server certificate, parallel to `serverCertificates` (chain verification against trust stores). */
   serverCertificateDers?: readonly Uint8Array[] | null;
   serverKeyExchange: KeyExchangeInfo | null;
+  serverKeyExchangeFrame: number | null;
+  /** TLS 1.3 EncryptedExtensions and the server's CertificateVerify, when read (in the clear or with a key log). */
+  encryptedExtensionsFrame: number | null;
+  serverCertificateVerifyFrame: number | null;
   certificateRequest: CertificateRequestInfo | null;
   certificateRequestFrame: number | null;
   serverHelloDoneFrame: number | null;
@@ -109,6 +113,9 @@ export function emptyHandshake(index: number): Handshake {
     serverCertificates: null,
     serverCertificateFrame: null,
     serverKeyExchange: null,
+    serverKeyExchangeFrame: null,
+    encryptedExtensionsFrame: null,
+    serverCertificateVerifyFrame: null,
     certificateRequest: null,
     certificateRequestFrame: null,
     serverHelloDoneFrame: null,
