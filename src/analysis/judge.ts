@@ -8,6 +8,7 @@ import type { MtlsVerdict, Stage, Status } from './verdict-types.js';
 import { inferTls13 } from './tls13-inference.js';
 import type { Tls13Inference } from './tls13-inference.js';
 import { SERVER_FLIGHT_DONE, STAGE_OF_STATE, handshakeWalk } from './verdict-flow.js';
+import { isExpected, wasExpected } from '../tls/handshake-flow.js';
 import type { FlowWalk } from '../tls/handshake-flow.js';
 import { ALERT } from '../tls/registry/named-codes.js';
 
@@ -171,6 +172,16 @@ function completedStage(f: ConnectionFacts): Stage {
   return data > 0 ? 'application-data' : 'finished';
 }
 
+/**
+ * True when the handshake stopped before the client's turn to send its certificate came, or
+ * when it came and the client answered with its own fatal alert instead: a client that refused
+ * the server's flight never got to send a certificate.
+ */
+function clientCertificateNotReached(f: ConnectionFacts): boolean {
+  if (!wasExpected(f.flow, 'certificate', 'client')) return true;
+  return isExpected(f.flow.state, 'certificate', 'client') && f.failureAlert?.from === 'client';
+}
+
 /** No CertificateRequest in a server flight that was read whole. */
 function notRequestedMtls(sent: readonly unknown[] | null): MtlsVerdict {
   return { state: 'not-requested', certificateRequested: false, clientCertificates: sent === null ? null : sent.length, acceptableCAs: [], inferred: false, evidence: null };
@@ -200,6 +211,7 @@ export function judgeMtls(f: ConnectionFacts, status: Status): MtlsVerdict {
     const count = sent === null ? null : sent.length;
     if (count === null || count === 0) {
       if (status === 'ok') return requestedMtls(count, cas, 'optional-not-sent');
+      if (status === 'failed' && count === null && clientCertificateNotReached(f)) return requestedMtls(count, cas, 'not-reached');
       if (status === 'failed' || count === 0) return requestedMtls(count, cas, 'requested-not-sent');
       return requestedMtls(count, cas, 'unknown');
     }
