@@ -185,4 +185,15 @@ export interface Connection {
   readonly anomalies: readonly Anomaly[];
   /** What key log decryption achieved on this connection (absent: the connection was built without the TLS layer's final report). */
   readonly decryption?: DecryptionStatus;
+  /** The capture file ended inside a packet while this connection was still open: what came next is not in the file. */
+  readonly captureCut?: CaptureCut;
+}
+
+/** Where a capture file was cut short (`capture.truncated_file`). */
+export interface CaptureCut {
+  /** Number of the packet the file ends inside (the packets before it were read whole). */
+  readonly frame: number;
+  /** Bytes the file holds (of the decompressed capture, when `gzip`). */
+  readonly byte: number;
+  readonly gzip: boolean;
 }
