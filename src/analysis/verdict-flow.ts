@@ -1,7 +1,7 @@
 /**
  * A handshake record read through the transition table (tls/handshake-flow.ts): the messages
- * the capture shows, in the order they crossed the wire, become steps; the state the walk ends
- * in gives the stage where the handshake stopped and what was due next.
+ * the capture shows become steps; the state the walk ends in gives the stage where the handshake
+ * stopped and what was due next.
  */
 import type { Handshake } from './connection.js';
 import type { Tls13Inference } from './tls13-inference.js';
