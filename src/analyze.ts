@@ -9,7 +9,7 @@ import type { DecodeStats, DecoderOptions } from './decode/types.js';
 import type { FlowTableOptions } from './flow/types.js';
 import type { TlsTrackerOptions } from './tls/session/tracker.js';
 import type { ConnectionBuilderOptions } from './analysis/connection-builder.js';
-import type { Connection } from './analysis/connection.js';
+import type { CaptureCut, Connection } from './analysis/connection.js';
 import { UdpCensus } from './analysis/udp-census.js';
 import { ANALYSIS_DEFAULTS } from './analysis/defaults.js';
 import type { UdpSummary } from './analysis/udp-census.js';
@@ -76,6 +76,12 @@ export interface CaptureAnalysis {
   readonly stoppedEarly: boolean;
 }
 
+/** Where the file was cut, from the reader's `capture.truncated_file` anomaly; undefined for a whole file. */
+function captureCut(list: readonly Anomaly[], bytes: number, gzip: boolean): CaptureCut | undefined {
+  const cut = list.find((a) => a.code === 'capture.truncated_file');
+  return cut?.frame === undefined ? undefined : { frame: cut.frame, byte: bytes, gzip };
+}
+
 /** Analyzes one capture (a path, a Readable such as stdin, or an async iterable of bytes). */
 export async function analyzeCapture(source: CaptureSource, options: AnalyzeOptions = {}): Promise<CaptureAnalysis> {
   const decoder = new PacketDecoder(options);
@@ -111,7 +117,7 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
     },
     { ...options, onDecryptionSecrets },
   );
-  pipeline.finish();
+  pipeline.finish(captureCut(result.anomalies, result.bytesRead, result.info.gzip));
   for (const a of result.anomalies) anomalies.add(a);
   for (const a of decoder.finish()) anomalies.add(a);
   const udpSummary = udp.summary();

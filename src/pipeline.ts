@@ -13,7 +13,7 @@ import type { TlsHeldBudget } from './tls/record-stream.js';
 import type { TlsTrackerOptions } from './tls/session/tracker.js';
 import { ConnectionBuilder, certificateCacheFor } from './analysis/connection-builder.js';
 import type { ConnectionBuilderOptions } from './analysis/connection-builder.js';
-import type { Connection } from './analysis/connection.js';
+import type { CaptureCut, Connection } from './analysis/connection.js';
 import type { Anomaly } from './util/anomaly.js';
 import { KeyLog, KeyLogMatchCounter, combineKeyLogs } from './decrypt/keylog.js';
 import type { KeyLogLookup } from './decrypt/keylog.js';
@@ -47,6 +47,8 @@ export class ConnectionPipeline {
   private readonly onAnomaly: (anomaly: Anomaly) => void;
   /** The key log given by the user, counting its matches (a capture it serves not at all is told once). */
   private readonly userKeyLog: KeyLogMatchCounter | null;
+  /** Set by `finish` when the capture file was cut short. */
+  private cut: CaptureCut | undefined;
 
   /** @param sweep see `FlowTable`: 'external' when the caller calls `sweep` itself. */
   constructor(options: PipelineOptions, hooks: PipelineHooks, sweep: 'internal' | 'external' = 'internal') {
@@ -63,7 +65,7 @@ export class ConnectionPipeline {
       (info, control) => {
         onOpen?.(info);
         const builder = new ConnectionBuilder(info, builderOptions);
-        return new TlsConnectionTracker(info, control, builder, (summary, stats) => onConnection(builder.finish(summary, stats), summary.lastFrame), trackerOptions, tlsHeld);
+        return new TlsConnectionTracker(info, control, builder, (summary, stats) => onConnection(this.withCut(builder.finish(summary, stats)), summary.lastFrame), trackerOptions, tlsHeld);
       },
       options,
       sweep,
@@ -98,10 +100,18 @@ export class ConnectionPipeline {
     return { bytes: this.tlsHeld.bytes, peak: this.tlsHeld.peak };
   }
 
-  /** End of capture: ends every open connection, least recently active first. */
-  finish(): void {
+  /**
+   * End of capture: ends every open connection, least recently active first. `cut`: the file was
+   * cut short, so the connections still open lost what came after it (their verdicts say so).
+   */
+  finish(cut?: CaptureCut): void {
+    this.cut = cut;
     this.flows.finish();
     const unmatched = this.userKeyLog?.unmatchedAnomaly() ?? null;
     if (unmatched !== null) this.onAnomaly(unmatched);
+  }
+
+  private withCut(connection: Connection): Connection {
+    return this.cut === undefined ? connection : { ...connection, captureCut: this.cut };
   }
 }

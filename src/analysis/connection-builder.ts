@@ -309,12 +309,16 @@ export class ConnectionBuilder implements TlsEventSink {
       label = `CertificateRequest (${n === 0 ? 'any CA' : `${n} CA${n === 1 ? '' : 's'}`})`;
     } else if (m?.type === 'server_key_exchange') {
       raw.hs.serverKeyExchange = keyExchangeInfo(m.value, this.negotiatedCipher);
+      raw.hs.serverKeyExchangeFrame = e.frame;
+    } else if (m?.type === 'encrypted_extensions') {
+      raw.hs.encryptedExtensionsFrame = e.frame;
     } else if (m?.type === 'server_hello_done') {
       raw.hs.serverHelloDoneFrame = e.frame;
     } else if (m?.type === 'client_key_exchange') {
       raw.hs.clientKeyExchangeFrame = e.frame;
     } else if (m?.type === 'certificate_verify') {
       if (this.roleOf(d) === 'client') raw.hs.clientCertificateVerify = { frame: e.frame, scheme: certificateVerifyScheme(m.value) };
+      else raw.hs.serverCertificateVerifyFrame = e.frame;
     } else if (m?.type === 'finished') {
       raw.finishedFrames[d] = e.frame;
       if (this.roleOf(d) === 'server') raw.serverFinishedTime = e.time;

@@ -71,6 +71,10 @@ export interface Handshake {
   /** DER of each server certificate, parallel to `serverCertificates` (chain verification against trust stores). */
   serverCertificateDers?: readonly Uint8Array[] | null;
   serverKeyExchange: KeyExchangeInfo | null;
+  serverKeyExchangeFrame: number | null;
+  /** TLS 1.3 EncryptedExtensions and the server's CertificateVerify, when read (in the clear or with a key log). */
+  encryptedExtensionsFrame: number | null;
+  serverCertificateVerifyFrame: number | null;
   certificateRequest: CertificateRequestInfo | null;
   certificateRequestFrame: number | null;
   serverHelloDoneFrame: number | null;
@@ -109,6 +113,9 @@ export function emptyHandshake(index: number): Handshake {
     serverCertificates: null,
     serverCertificateFrame: null,
     serverKeyExchange: null,
+    serverKeyExchangeFrame: null,
+    encryptedExtensionsFrame: null,
+    serverCertificateVerifyFrame: null,
     certificateRequest: null,
     certificateRequestFrame: null,
     serverHelloDoneFrame: null,
@@ -178,4 +185,15 @@ export interface Connection {
   readonly anomalies: readonly Anomaly[];
   /** What key log decryption achieved on this connection (absent: the connection was built without the TLS layer's final report). */
   readonly decryption?: DecryptionStatus;
+  /** The capture file ended inside a packet while this connection was still open: what came next is not in the file. */
+  readonly captureCut?: CaptureCut;
+}
+
+/** Where a capture file was cut short (`capture.truncated_file`). */
+export interface CaptureCut {
+  /** Number of the packet the file ends inside (the packets before it were read whole). */
+  readonly frame: number;
+  /** Bytes the file holds (of the decompressed capture, when `gzip`). */
+  readonly byte: number;
+  readonly gzip: boolean;
 }

@@ -7,15 +7,16 @@ import type { Connection, Handshake } from './connection.js';
 import type { MtlsVerdict, Stage, Status } from './verdict-types.js';
 import { inferTls13 } from './tls13-inference.js';
 import type { Tls13Inference } from './tls13-inference.js';
+import { SERVER_FLIGHT_DONE, STAGE_OF_STATE, handshakeWalk } from './verdict-flow.js';
+import { isExpected, wasExpected } from '../tls/handshake-flow.js';
+import type { FlowWalk } from '../tls/handshake-flow.js';
+import { ALERT } from '../tls/registry/named-codes.js';
 
 /** Protocol versions that behave as TLS 1.3 on the wire (final, drafts, experiments). */
 export function isTls13Version(v: number | null | undefined): boolean {
   if (v === null || v === undefined) return false;
   return v === 0x0304 || (v >= 0x7f00 && v <= 0x7fff) || (v >= 0x7e00 && v <= 0x7eff) || v === 0xfb1a;
 }
-
-/** Certificate-related alert codes (RFC 8446 §6.2). */
-const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
 
 /** Facts every rule needs, computed once per connection. */
 export interface ConnectionFacts {
@@ -40,6 +41,18 @@ export interface ConnectionFacts {
    * Finished, alerts) are facts, and `tls13Inference` is null.
    */
   readonly decrypted: boolean;
+  /** The handshake's messages walked through the transition table: where it stands and what was due next. */
+  readonly flow: FlowWalk;
+}
+
+/** The TCP connection ended with a FIN or a reset (rather than staying open or being evicted). */
+function tcpClosed(c: Connection): boolean {
+  return c.tcp.end.how === 'fin' || c.tcp.end.how === 'rst';
+}
+
+/** The client closed the connection and the server had refused nothing (no alert from it). */
+function clientClosedUnrefused(c: Connection): boolean {
+  return tcpClosed(c) && c.tcp.end.by === 'client' && !c.alerts.some((a) => a.from === 'server');
 }
 
 export function connectionFacts(c: Connection): ConnectionFacts {
@@ -75,8 +88,7 @@ export function connectionFacts(c: Connection): ConnectionFacts {
       const serverAnswered =
         (hs.newSessionTicketFrame !== null && hs.newSessionTicketFrame > clientFinished) ||
         hs.encryptedRecords.some((r) => r.from === 'server' && r.frame > clientFinished && !serverAlertFrames.has(r.frame));
-      const clientClosed = (c.tcp.end.how === 'fin' || c.tcp.end.how === 'rst') && c.tcp.end.by === 'client' && !c.alerts.some((a) => a.from === 'server');
-      if (serverAnswered || clientClosed) {
+      if (serverAnswered || clientClosedUnrefused(c)) {
         completed = true;
         completedFrame = Math.max(clientFinished, hs.serverFinishedFrame);
       }
@@ -91,9 +103,7 @@ export function connectionFacts(c: Connection): ConnectionFacts {
         inference.serverAnswer === 'nothing' &&
         inference.clientFlight !== 'client-alert' &&
         inference.clientFlight !== 'none' &&
-        (c.tcp.end.how === 'fin' || c.tcp.end.how === 'rst') &&
-        c.tcp.end.by === 'client' &&
-        !c.alerts.some((a) => a.from === 'server')
+        clientClosedUnrefused(c)
       ) {
         // The client finished its flight and then closed on its own, with nothing refused:
         // the handshake completed (a client only closes this way once it is done).
@@ -108,10 +118,11 @@ export function connectionFacts(c: Connection): ConnectionFacts {
 
   const fatal = c.alerts.find((a) => (a.level === 2 || (a.encrypted && !completed)) && (completedFrame === null || a.frame <= completedFrame));
   const failureAlert = completed ? null : (fatal ?? c.alerts.find((a) => !a.encrypted && a.level === 2) ?? null);
-  const closedEarly = !completed && (c.tcp.end.how === 'fin' || c.tcp.end.how === 'rst');
+  const closedEarly = !completed && tcpClosed(c);
   const gapBeforeCompletion = c.gaps.some((g) => completedFrame === null || g.frame <= completedFrame);
+  const flow = handshakeWalk(hs, { tls13, resumed, decrypted, inference });
 
-  return { connection: c, hs, version, tls13, resumed, completed, completedFrame, failureAlert, tls13Inference: inference, closedEarly, gapBeforeCompletion, decrypted };
+  return { connection: c, hs, version, tls13, resumed, completed, completedFrame, failureAlert, tls13Inference: inference, closedEarly, gapBeforeCompletion, decrypted, flow };
 }
 
 export function judgeStatus(f: ConnectionFacts): Status {
@@ -139,56 +150,44 @@ export function judgeStatus(f: ConnectionFacts): Status {
 /** Where the handshake stopped (or, when it completed, how far the connection got). */
 export function judgeStage(f: ConnectionFacts, status: Status): Stage {
   const c = f.connection;
+  if (status === 'ok') return completedStage(f);
+  if (c.tcp.synFrame !== null && c.tcp.synAckFrame === null && c.tls !== true) return 'tcp-connect';
+  const alert = f.failureAlert;
+  // A client that answers the server's whole flight with handshake_failure refused the negotiated
+  // parameters (a suite or group it cannot use), not the certificate.
+  if (alert?.from === 'client' && alert.description === ALERT.handshake_failure && SERVER_FLIGHT_DONE.has(f.flow.state)) return 'server-hello';
+  return STAGE_OF_STATE[f.flow.state];
+}
+
+/** How far a completed connection got: application data after the handshake, or only the Finished messages. */
+function completedStage(f: ConnectionFacts): Stage {
+  const c = f.connection;
   const hs = f.hs;
-  if (status === 'ok' && f.decrypted && hs !== null) {
+  if (f.decrypted && hs !== null) {
     const after = f.completedFrame ?? Number.MAX_SAFE_INTEGER;
     return hs.encryptedRecords.some((r) => r.from === 'server' && r.frame > after) ? 'application-data' : 'finished';
   }
-  if (status === 'ok') return c.counters.client.applicationDataRecords + c.counters.server.applicationDataRecords > 0 && !f.tls13 ? 'application-data' : f.tls13 && (f.tls13Inference?.serverRecordSizesAfter.length ?? 0) > 0 ? 'application-data' : 'finished';
-  if (c.tcp.synFrame !== null && c.tcp.synAckFrame === null && c.tls !== true) return 'tcp-connect';
-  if (hs === null || hs.clientHello === null) return 'client-hello';
-  if (hs.serverHello === null) return 'server-hello';
-
-  const alert = f.failureAlert;
-  const alertFromClient = alert?.from === 'client';
-  const certificateAlert = alert !== null && alert.description !== null && CERTIFICATE_ALERTS.has(alert.description);
-
-  if (f.decrypted) {
-    if (hs.serverFinishedFrame === null) return hs.serverCertificates === null ? 'server-certificate' : hs.certificateRequestFrame !== null ? 'certificate-request' : 'server-certificate';
-    const clientAnswered = hs.clientCertificates !== null || hs.clientFinishedFrame !== null;
-    // The client stopped after the server's flight: it refused what the server sent.
-    if (!clientAnswered) return 'server-certificate';
-    if (hs.certificateRequest !== null) return 'client-certificate';
-    return 'finished';
-  }
-
-  if (f.tls13) {
-    const inf = f.tls13Inference;
-    if (inf === null || inf.clientFlight === 'none') return alertFromClient && certificateAlert ? 'server-certificate' : 'server-certificate';
-    if (inf.clientFlight === 'client-alert') return 'server-certificate';
-    if (inf.clientFlight === 'empty-certificate' || inf.clientFlight === 'certificate-sent') return 'client-certificate';
-    return 'finished';
-  }
-
-  if (f.resumed) return 'finished';
-  const serverFlightDone = hs.serverHelloDoneFrame !== null;
-  if (!serverFlightDone) return hs.serverCertificates === null ? 'server-certificate' : hs.certificateRequestFrame !== null ? 'certificate-request' : 'server-certificate';
-  const clientAnswered = hs.clientCertificates !== null || hs.clientKeyExchangeFrame !== null;
-  if (!clientAnswered) {
-    // The client stopped after the server's flight: it refused what the server sent.
-    return alertFromClient && !certificateAlert && alert?.description === 40 ? 'server-hello' : 'server-certificate';
-  }
-  if (hs.certificateRequest !== null) return 'client-certificate';
-  if (hs.clientFinishedFrame === null) return 'key-exchange';
-  return 'finished';
+  // TLS 1.3 application data is encrypted like the handshake: the inference counts the server's records after it.
+  const data = f.tls13 ? (f.tls13Inference?.serverRecordSizesAfter.length ?? 0) : c.counters.client.applicationDataRecords + c.counters.server.applicationDataRecords;
+  return data > 0 ? 'application-data' : 'finished';
 }
 
-/** Nothing known about the client certificate (state first, as the report lists it). */
+/**
+ * True when the handshake stopped before the client's turn to send its certificate came, or
+ * when it came and the client answered with its own fatal alert instead: a client that refused
+ * the server's flight never got to send a certificate.
+ */
+function clientCertificateNotReached(f: ConnectionFacts): boolean {
+  if (!wasExpected(f.flow, 'certificate', 'client')) return true;
+  return isExpected(f.flow.state, 'certificate', 'client') && f.failureAlert?.from === 'client';
+}
+
 /** No CertificateRequest in a server flight that was read whole. */
 function notRequestedMtls(sent: readonly unknown[] | null): MtlsVerdict {
   return { state: 'not-requested', certificateRequested: false, clientCertificates: sent === null ? null : sent.length, acceptableCAs: [], inferred: false, evidence: null };
 }
 
+/** Nothing known about the client certificate (state first, as the report lists it). */
 function unknownMtls(state: 'unknown' | 'unknown-encrypted'): MtlsVerdict {
   return { state, certificateRequested: null, clientCertificates: null, acceptableCAs: [], inferred: false, evidence: null };
 }
@@ -212,6 +211,7 @@ export function judgeMtls(f: ConnectionFacts, status: Status): MtlsVerdict {
     const count = sent === null ? null : sent.length;
     if (count === null || count === 0) {
       if (status === 'ok') return requestedMtls(count, cas, 'optional-not-sent');
+      if (status === 'failed' && count === null && clientCertificateNotReached(f)) return requestedMtls(count, cas, 'not-reached');
       if (status === 'failed' || count === 0) return requestedMtls(count, cas, 'requested-not-sent');
       return requestedMtls(count, cas, 'unknown');
     }

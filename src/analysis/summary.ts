@@ -11,7 +11,7 @@ import { serverText } from './rules/evidence.js';
 import type { Finding } from './verdict-types.js';
 
 /** Findings that explain an unfinished handshake (rather than hygiene remarks about it). */
-const EXPLAINS_INCOMPLETE = new Set(['server-silent-after-client-hello', 'capture-gap', 'snap-length-truncated', 'capture-ended-mid-handshake', 'handshake-not-captured']);
+const EXPLAINS_INCOMPLETE = new Set(['capture-file-cut', 'server-silent-after-client-hello', 'capture-gap', 'snap-length-truncated', 'capture-ended-mid-handshake', 'handshake-not-captured']);
 
 export function summarize(input: RuleInput, findings: readonly Finding[]): string {
   const { facts, status, mtls } = input;

@@ -23,6 +23,8 @@ export type Stage = (typeof STAGES)[number];
 export type MtlsState =
   | 'not-requested'
   | 'requested-not-sent'
+  /** The server asked, and the handshake stopped before the client's turn to answer (or the client refused the server's flight instead). */
+  | 'not-reached'
   | 'sent-accepted'
   | 'sent-rejected'
   | 'optional-not-sent'

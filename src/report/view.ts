@@ -49,6 +49,8 @@ export function clientCertText(c: ConnectionReport): string {
       return 'not requested';
     case 'requested-not-sent':
       return m.clientCertificates === 0 ? 'requested, empty sent' : 'requested, none sent';
+    case 'not-reached':
+      return 'requested, not reached';
     case 'sent-accepted':
       return 'sent, accepted';
     case 'sent-rejected':

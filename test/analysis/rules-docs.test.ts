@@ -27,6 +27,6 @@ describe('docs/diagnoses.md', () => {
 
   it('documents every stage and mTLS state', () => {
     for (const s of STAGES) expect(doc).toMatch(new RegExp(`^\\| \`${s}\` \\|`, 'm'));
-    for (const s of ['not-requested', 'requested-not-sent', 'sent-accepted', 'sent-rejected', 'optional-not-sent', 'unknown-encrypted', 'unknown']) expect(doc).toMatch(new RegExp(`^\\| \`${s}\` \\|`, 'm'));
+    for (const s of ['not-requested', 'requested-not-sent', 'not-reached', 'sent-accepted', 'sent-rejected', 'optional-not-sent', 'unknown-encrypted', 'unknown']) expect(doc).toMatch(new RegExp(`^\\| \`${s}\` \\|`, 'm'));
   });
 });

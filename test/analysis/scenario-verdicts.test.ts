@@ -36,6 +36,8 @@ const WANT: Readonly<Record<ScenarioName, Readonly<Record<number, Want>>>> = {
   'tls12-client-cert-expired': { 50107: { status: 'failed', stage: 'client-certificate', mtls: 'sent-rejected', errors: ['client-cert-expired'] } },
   'tls12-client-cert-wrong-eku': { 50108: { status: 'failed', stage: 'client-certificate', mtls: 'sent-rejected', errors: ['client-cert-no-client-auth'] } },
   'tls12-optional-client-cert-not-sent': { 50109: { status: 'ok', stage: 'application-data', mtls: 'optional-not-sent', errors: [] } },
+  // The client refused the server's flight before its turn to send a certificate: not reached, not missing.
+  'tls12-server-cert-refused-mtls': { 50121: { status: 'failed', stage: 'server-certificate', mtls: 'not-reached', errors: ['server-cert-rejected'] } },
   'tls12-no-client-cert-requested': { 50110: { status: 'ok', stage: 'application-data', mtls: 'not-requested', errors: [] } },
   'tls13-rsa-server-mtls-ok': { 50111: OK13 },
   // OpenSSL at its default security level accepts an RSA-1024 client key.

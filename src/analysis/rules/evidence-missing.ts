@@ -8,6 +8,9 @@ import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { frames } from './evidence.js';
 import { encryptedTls13 } from './tls13-inferred.js';
+import type { CaptureCut } from '../connection.js';
+import { expectedNext } from '../../tls/handshake-flow.js';
+import type { FlowMessage, FlowSender, FlowState } from '../../tls/handshake-flow.js';
 
 const captureGaps: Rule = {
   id: 'capture-gaps',
@@ -64,6 +67,7 @@ const captureBounds: Rule = {
       ];
     }
     if (status === 'incomplete' && c.tcp.end.how === 'open' && hs !== null && hs.clientHello !== null && c.notTls.length === 0) {
+      if (c.captureCut !== undefined) return [fileCut(c.captureCut, c.lastFrame, waitingFor(facts.flow.state))];
       return [
         {
           code: 'capture-ended-mid-handshake',
@@ -78,6 +82,55 @@ const captureBounds: Rule = {
     return [];
   },
 };
+
+/** The capture file ended while this handshake waited: the cut, not a peer, is why it looks unfinished. */
+function fileCut(cut: CaptureCut, lastFrame: number, waiting: string | null): Finding {
+  const where = `byte ${cut.byte.toLocaleString('en-US')}${cut.gzip ? ' of the decompressed capture' : ''}`;
+  return {
+    code: 'capture-file-cut',
+    severity: 'warning',
+    title: 'Capture file cut during the handshake',
+    detail: `The capture file ends inside packet ${cut.frame}, at ${where}, while this handshake was open${waiting === null ? '' : ` and waiting for ${waiting}`} (last packet of the connection: frame ${lastFrame}). What came after is not in the file, so it cannot show whether the answer was sent.`,
+    fix: `Capture again and keep the whole file: this one was cut at ${where} (copied before the capture finished, or cut with head -c); stop tcpdump with Ctrl-C so it writes its last packets.`,
+    frames: frames(lastFrame),
+  };
+}
+
+/** Readable names of the messages the table awaits. */
+const MESSAGE_WORDS: Partial<Record<FlowMessage, string>> = {
+  client_hello: 'ClientHello',
+  server_hello: 'ServerHello',
+  server_hello_resumed: 'ServerHello',
+  server_hello_tls13: 'ServerHello',
+  hello_retry_request: 'HelloRetryRequest',
+  encrypted_extensions: 'EncryptedExtensions',
+  certificate: 'Certificate',
+  certificate_status: 'CertificateStatus',
+  server_key_exchange: 'ServerKeyExchange',
+  certificate_request: 'CertificateRequest',
+  server_hello_done: 'ServerHelloDone',
+  client_key_exchange: 'ClientKeyExchange',
+  certificate_verify: 'CertificateVerify',
+  change_cipher_spec: 'ChangeCipherSpec',
+  finished: 'Finished',
+  new_session_ticket: 'NewSessionTicket',
+  encrypted_flight: 'encrypted flight',
+};
+
+/**
+ * What the handshake waited for in `state`, from the transition table: "the server's ServerHello
+ * or HelloRetryRequest". Steps that leave the state as it is (a compatibility ChangeCipherSpec,
+ * tickets after the handshake) are not waited for. Null when nothing is due.
+ */
+function waitingFor(state: FlowState): string | null {
+  const due = expectedNext(state).filter((t) => t.to !== state);
+  if (due.length === 0) return null;
+  const bySender = (sender: FlowSender): string | null => {
+    const words = [...new Set(due.filter((t) => t.sender === sender).map((t) => MESSAGE_WORDS[t.message] ?? t.message))];
+    return words.length === 0 ? null : `the ${sender}'s ${words.join(' or ')}`;
+  };
+  return [bySender('server'), bySender('client')].filter((w) => w !== null).join(' or ');
+}
 
 const encryptedHandshake: Rule = {
   id: 'encrypted-handshake',

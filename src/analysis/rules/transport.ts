@@ -97,6 +97,8 @@ const afterClientHello: Rule = {
     if (hs === null || hs.clientHello === null || hs.clientHelloFrame === null || hs.serverHello !== null || hs.helloRetryRequest !== null) return [];
     if (c.alerts.some((a) => a.from === 'server') || c.notTls.some((n) => n.from === 'server')) return [];
     if (c.gaps.some((g) => g.from === 'server')) return [];
+    // A file cut while the answer was due cannot show a silent server (evidence-missing.ts names the cut).
+    if (c.captureCut !== undefined && c.tcp.end.how === 'open') return [];
     const chFrame = hs.clientHelloFrame;
     const chTime = hs.clientHelloTime;
     const server = theServer(c, hs.clientHello.sni);

@@ -33,6 +33,7 @@ import { decodeCertificateStatus } from '../handshake/certificate-status.js';
 import type { CertificateStatus } from '../handshake/certificate-status.js';
 import { decodeServerHelloDone } from '../handshake/server-hello-done.js';
 import { cipherSuiteInfo } from '../registry/names.js';
+import { HANDSHAKE_TYPE } from '../registry/named-codes.js';
 
 /** A decoded handshake message, tagged by type. */
 export type HandshakeMessage =
@@ -97,46 +98,43 @@ function wrap<T, M extends HandshakeMessage>(d: Decoded<T>, make: (v: T) => M): 
 /** Decodes one handshake message and updates the context from hellos. */
 export function decodeHandshakeMessage(msgType: number, body: Uint8Array, ctx: NegotiationContext): DecodedMessage {
   switch (msgType) {
-    case 1: {
+    case HANDSHAKE_TYPE.client_hello: {
       const d = wrap(decodeClientHello(body), (value) => ({ type: 'client_hello' as const, value }));
       if (d.message?.type === 'client_hello') ctx.clientVersion = d.message.value.legacyVersion;
       return d;
     }
-    case 2: {
+    case HANDSHAKE_TYPE.server_hello: {
       const d = wrap(decodeServerHello(body), (value) => ({ type: 'server_hello' as const, value }));
-      if (d.message?.type === 'server_hello' && !d.message.value.isHelloRetryRequest) {
-        ctx.version = d.message.value.version;
-        ctx.cipherSuite = d.message.value.cipherSuite;
-      } else if (d.message?.type === 'server_hello') {
-        // A HelloRetryRequest already fixes the version and suite (RFC 8446 §4.1.4).
+      // A HelloRetryRequest fixes the version and suite just as a ServerHello does (RFC 8446 §4.1.4).
+      if (d.message?.type === 'server_hello') {
         ctx.version = d.message.value.version;
         ctx.cipherSuite = d.message.value.cipherSuite;
       }
       return d;
     }
-    case 11:
+    case HANDSHAKE_TYPE.certificate:
       return wrap(decodeCertificate(body, { tls13: ctx.isTls13 }, ctx.certificateOptions), (value) => ({ type: 'certificate' as const, value }));
-    case 13:
+    case HANDSHAKE_TYPE.certificate_request:
       return wrap(decodeCertificateRequest(body, { version: ctx.version ?? ctx.clientVersion ?? 0x0303 }), (value) => ({ type: 'certificate_request' as const, value }));
-    case 12:
+    case HANDSHAKE_TYPE.server_key_exchange:
       return wrap(decodeServerKeyExchange(body, { kx: ctx.keyExchange, tls12: ctx.signatureHasScheme }), (value) => ({ type: 'server_key_exchange' as const, value }));
-    case 14:
+    case HANDSHAKE_TYPE.server_hello_done:
       return wrap(decodeServerHelloDone(body), () => ({ type: 'server_hello_done' as const }));
-    case 16:
+    case HANDSHAKE_TYPE.client_key_exchange:
       return wrap(decodeClientKeyExchange(body, { kx: ctx.keyExchange, ssl3: ctx.version === 0x0300 }), (value) => ({ type: 'client_key_exchange' as const, value }));
-    case 15:
+    case HANDSHAKE_TYPE.certificate_verify:
       return wrap(decodeCertificateVerify(body, { hasScheme: ctx.signatureHasScheme }), (value) => ({ type: 'certificate_verify' as const, value }));
-    case 20:
+    case HANDSHAKE_TYPE.finished:
       return wrap(decodeFinished(body, ctx.version === null ? {} : { version: ctx.version }), (value) => ({ type: 'finished' as const, value }));
-    case 4:
+    case HANDSHAKE_TYPE.session_ticket:
       return wrap(decodeNewSessionTicket(body, { tls13: ctx.isTls13 }), (value) => ({ type: 'new_session_ticket' as const, value }));
-    case 8:
+    case HANDSHAKE_TYPE.encrypted_extensions:
       return wrap(decodeEncryptedExtensions(body), (value) => ({ type: 'encrypted_extensions' as const, value }));
-    case 24:
+    case HANDSHAKE_TYPE.key_update:
       return wrap(decodeKeyUpdate(body), (value) => ({ type: 'key_update' as const, value }));
-    case 0:
+    case HANDSHAKE_TYPE.hello_request:
       return wrap(decodeHelloRequest(body), () => ({ type: 'hello_request' as const }));
-    case 22:
+    case HANDSHAKE_TYPE.certificate_status:
       return wrap(decodeCertificateStatus(body), (value) => ({ type: 'certificate_status' as const, value }));
     default:
       return { message: { type: 'other', msgType }, issue: undefined };
