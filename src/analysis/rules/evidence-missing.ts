@@ -50,7 +50,7 @@ const captureGaps: Rule = {
 
 const captureBounds: Rule = {
   id: 'capture-bounds',
-  codes: ['handshake-not-captured', 'capture-ended-mid-handshake'],
+  codes: ['handshake-not-captured', 'capture-ended-mid-handshake', 'capture-file-cut'],
   evaluate({ facts, status }: RuleInput): readonly Finding[] {
     const c = facts.connection;
     const hs = facts.hs;
