@@ -36,6 +36,8 @@ export default defineConfig({
       exclude: generatedRegistryTables(),
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'coverage',
+      // A slow test timing out on a loaded machine should not hide the table.
+      reportOnFailure: true,
     },
   },
 });

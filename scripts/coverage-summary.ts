@@ -130,7 +130,7 @@ function main(argv: readonly string[]): number {
   const rows = foldersOf(summary, root);
   for (const line of formatTable(rows)) console.log(line);
   const missed = shortfalls(rows);
-  for (const line of missed) console.error(`under target: ${line}`);
+  for (const line of missed) console.log(`under target: ${line}`);
   return missed.length > 0 ? 1 : 0;
 }
 
