@@ -118,8 +118,12 @@ export function campaignFiles(root: string): string[] {
   return found.sort();
 }
 
-/** Runs the rounds; resolves to the process exit code (1 when any round failed). */
-export async function fuzz(options: FuzzOptions, log: (line: string) => void): Promise<number> {
+/**
+ * Runs the rounds; resolves to the process exit code (1 when any round failed). The test
+ * runs' own output goes to this process's stdout and stderr, or is kept out of them with
+ * `childOutput: 'quiet'` (a test that plants a failure keeps the suite's log clean).
+ */
+export async function fuzz(options: FuzzOptions, log: (line: string) => void, childOutput: 'shown' | 'quiet' = 'shown'): Promise<number> {
   const files = options.files.length > 0 ? options.files : campaignFiles(options.root);
   if (files.length === 0) throw new FuzzUsageError(`No property campaign files under ${path.join(options.root, 'test')}; name test files *.property.test.ts or give them after the options.`);
   mkdirSync(options.outDir, { recursive: true });
@@ -144,7 +148,7 @@ export async function fuzz(options: FuzzOptions, log: (line: string) => void): P
         [FUZZ_ENV.propertySeconds]: String(options.propertySeconds),
         [FUZZ_ENV.root]: options.root,
       },
-      false,
+      childOutput === 'quiet',
     );
     const fresh = listFixtureFiles(options.outDir).filter((f) => !before.has(f));
     for (const file of fresh) {
@@ -154,7 +158,7 @@ export async function fuzz(options: FuzzOptions, log: (line: string) => void): P
     saved.push(...fresh);
     if (run.exitCode !== 0) {
       failedRounds.push(round);
-      if (fresh.length === 0) log(`  round ${round} failed (exit ${run.exitCode}) without a new counterexample: see the output above`);
+      if (fresh.length === 0) log(`  round ${round} failed (exit ${run.exitCode}) without a new counterexample${childOutput === 'shown' ? ': see the output above' : ''}`);
     }
   }
   log(`${round} round${round === 1 ? '' : 's'}, ${failedRounds.length} failed, ${saved.length} counterexample${saved.length === 1 ? '' : 's'} saved`);

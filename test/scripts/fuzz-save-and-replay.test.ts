@@ -59,7 +59,7 @@ describe('fuzz: save a failing property and replay it', () => {
   });
 
   it('a fuzz round multiplies the runs, finds it, prints the seed and saves the shrunk bytes', async () => {
-    const code = await fuzz(parseFuzzArgs(['--root', root, '--out', out, '--rounds', '1', '--runs', '50', '--seed', '12345', '--minutes', '5']), (l) => lines.push(l));
+    const code = await fuzz(parseFuzzArgs(['--root', root, '--out', out, '--rounds', '1', '--runs', '50', '--seed', '12345', '--minutes', '5']), (l) => lines.push(l), 'quiet');
     expect(code).toBe(1);
     expect(lines).toContain('round 1 · seed 12345 (repeat with --seed 12345 --rounds 1)');
     const files = listFixtureFiles(out);
@@ -88,7 +88,7 @@ describe('fuzz: save a failing property and replay it', () => {
   it('a second round finding the same failure keeps the first fixture', async () => {
     const before = listFixtureFiles(out);
     const more: string[] = [];
-    const code = await fuzz(parseFuzzArgs(['--root', root, '--out', out, '--rounds', '1', '--runs', '50', '--seed', '999']), (l) => more.push(l));
+    const code = await fuzz(parseFuzzArgs(['--root', root, '--out', out, '--rounds', '1', '--runs', '50', '--seed', '999']), (l) => more.push(l), 'quiet');
     expect(code).toBe(1);
     expect(listFixtureFiles(out)).toEqual(before);
     expect(more.at(-1)).toBe('1 round, 1 failed, 0 counterexamples saved');
