@@ -76,7 +76,7 @@ async function readBounded(path: string, max: number): Promise<Uint8Array> {
 }
 
 /** Reads every file into one key log. Throws a usage `TlsAutopsyError` for a file that cannot be read. */
-async function readKeyLogFiles(paths: readonly string[], options: KeyLogFileOptions = {}): Promise<KeyLogFiles> {
+export async function readKeyLogFiles(paths: readonly string[], options: KeyLogFileOptions = {}): Promise<KeyLogFiles> {
   const keyLog = new KeyLog({ ...options, maxIssues: options.maxWarnings ?? DEFAULT_MAX_KEY_LOG_WARNINGS });
   for (const path of paths) {
     const bytes = await readBounded(path, options.maxFileBytes ?? DEFAULT_MAX_KEY_LOG_FILE_BYTES);

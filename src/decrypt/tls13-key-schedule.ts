@@ -49,7 +49,7 @@ export function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, le
 }
 
 /** The HkdfLabel structure (RFC 8446 §7.1). */
-function hkdfLabel(label: string, context: Uint8Array, length: number): Uint8Array {
+export function hkdfLabel(label: string, context: Uint8Array, length: number): Uint8Array {
   const full = new TextEncoder().encode(`tls13 ${label}`);
   if (full.length > 255 || context.length > 255) throw new RangeError('HkdfLabel label or context too long');
   const out = new Uint8Array(2 + 1 + full.length + 1 + context.length);

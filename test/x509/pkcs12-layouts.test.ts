@@ -8,7 +8,8 @@
 import { createCipheriv, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TlsAutopsyError } from '../../src/util/errors.js';
-import { readPkcs12, readTrustStore } from '../../src/x509/trust/index.js';
+import { readTrustStore } from '../../src/x509/trust/index.js';
+import { readPkcs12 } from '../../src/x509/trust/pkcs12.js';
 import { bmpPassword, pkcs12Kdf, rc4 } from '../../src/x509/trust/pkcs12-kdf.js';
 import { rc2CbcEncrypt } from '../../src/x509/trust/rc2.js';
 import { bmpString, concat, oid, tlv } from './helpers.js';
