@@ -60,7 +60,10 @@ async function readBounded(path: string, max: number): Promise<Uint8Array> {
     throw new TlsAutopsyError('usage', `The key log '${escapeFileText(path)}' cannot be read (${why}); check the path given to --keylog.`, { cause: err });
   }
   try {
-    const size = (await handle.stat()).size;
+    const stat = await handle.stat();
+    // Linux opens a directory for reading; the read would then fail with a raw EISDIR.
+    if (stat.isDirectory()) throw new TlsAutopsyError('usage', `The key log '${escapeFileText(path)}' is a directory; give the key log file itself to --keylog.`);
+    const size = stat.size;
     if (size > max) throw new TlsAutopsyError('usage', `The key log '${escapeFileText(path)}' is ${size} bytes, more than the ${max} allowed; keep only the connections of this capture in it, or raise the limit with --limit maxKeyLogFileBytes=N.`);
     const buf = new Uint8Array(size);
     let at = 0;
