@@ -5,6 +5,7 @@
  */
 import type { UdpDatagram } from '../decode/types.js';
 import { ANALYSIS_DEFAULTS } from './defaults.js';
+import { u32At, u8At } from '../util/wire-read.js';
 
 export interface UdpSummary {
   readonly datagrams: number;
@@ -23,18 +24,17 @@ type Kind = 'dtls' | 'quic' | 'other';
  */
 function looksLikeDtls(p: Uint8Array): boolean {
   if (p.length < 13) return false;
-  const type = p[0] as number;
-  const major = p[1] as number;
-  const minor = p[2] as number;
+  const type = u8At(p, 0) ?? 0;
+  const major = u8At(p, 1);
+  const minor = u8At(p, 2);
   return type >= 20 && type <= 25 && major === 0xfe && (minor === 0xff || minor === 0xfd || minor === 0xfc);
 }
 
 /** QUIC long header (RFC 9000 §17.2): header form 1, fixed bit 1, then a 32-bit version (1, 2, or a draft 0xff0000xx). */
 function looksLikeQuic(p: Uint8Array): boolean {
-  if (p.length < 7) return false;
-  const first = p[0] as number;
-  if ((first & 0xc0) !== 0xc0) return false;
-  const version = (((p[1] as number) << 24) | ((p[2] as number) << 16) | ((p[3] as number) << 8) | (p[4] as number)) >>> 0;
+  const first = u8At(p, 0);
+  const version = u32At(p, 1);
+  if (p.length < 7 || first === undefined || version === undefined || (first & 0xc0) !== 0xc0) return false;
   return version === 1 || version === 0x6b3343cf || (version & 0xffffff00) >>> 0 === 0xff000000;
 }
 

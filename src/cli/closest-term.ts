@@ -2,6 +2,7 @@
 
 /** Edit distance (insertions, deletions, substitutions), for "did you mean". */
 function editDistance(a: string, b: string): number {
+  // Indexes stay inside the rows this function builds (lengths a.length + 1 and b.length + 1): the casts read no input bytes.
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

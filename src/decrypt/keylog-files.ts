@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { TlsAutopsyError } from '../util/errors.js';
 import { DEFAULT_MAX_KEY_LOG_ENTRIES, KeyLog, escapeFileText } from './keylog.js';
 import type { KeyLogIssue, KeyLogOptions } from './keylog.js';
+import { u32At } from '../util/wire-read.js';
 
 /** Largest key log file read: a line per secret is ~180 bytes, so this holds ~300 000 connections. Default 64 MiB. */
 export const DEFAULT_MAX_KEY_LOG_FILE_BYTES = 64 * 1024 * 1024;
@@ -27,7 +28,7 @@ const LINE_SHAPE = "'CLIENT_RANDOM <client random: 64 hex digits> <master secret
 
 /** Leading bytes of files that are captures rather than key logs (pcap both byte orders and resolutions, pcapng, gzip). */
 function looksLikeCapture(bytes: Uint8Array): boolean {
-  const magic = bytes.length >= 4 ? ((bytes[0] as number) << 24) | ((bytes[1] as number) << 16) | ((bytes[2] as number) << 8) | (bytes[3] as number) : 0;
+  const magic = (u32At(bytes, 0) ?? 0) | 0;
   const known = [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a].map((m) => m | 0);
   return known.includes(magic) || (bytes[0] === 0x1f && bytes[1] === 0x8b);
 }

@@ -142,7 +142,7 @@ export class TallyBuilder {
 
   private addCause(code: string, n: number): void {
     // Own keys only: a finding code is ours, but the record must not inherit `constructor`.
-    this.t.byCause[code] = (Object.hasOwn(this.t.byCause, code) ? (this.t.byCause[code] as number) : 0) + n;
+    this.t.byCause[code] = (Object.hasOwn(this.t.byCause, code) ? (this.t.byCause[code] ?? 0) : 0) + n;
   }
 
   private addWarning(code: string, title: string, n: number): void {

@@ -19,7 +19,7 @@ import type { StreamChunk, StreamGap } from '../flow/types.js';
 import { ByteSlab } from '../util/bytes.js';
 import { TLS_DEFAULTS } from './defaults.js';
 import { ContentType } from './registry/content-types.js';
-import { u32At, u8At } from '../util/wire-read.js';
+import { u16At, u32At, u8At } from '../util/wire-read.js';
 
 /** TLSPlaintext header (RFC 8446 §5.1): ContentType type; ProtocolVersion legacy_record_version; uint16 length (≤ 2^14 + 2048 accepted). */
 export interface RecordHeader {
@@ -158,8 +158,8 @@ function isFirstRecordHeader(type: number, major: number, minor: number, length:
  */
 export function looksLikeTlsStart(bytes: Uint8Array, maxRecordLength: number = TLS_DEFAULTS.maxRecordLength): 'tls' | 'sslv2' | 'no' | 'need-more' {
   const n = bytes.length;
-  if (n === 0) return 'need-more';
-  const b0 = bytes[0] as number;
+  const b0 = u8At(bytes, 0);
+  if (b0 === undefined) return 'need-more';
   if ((b0 & 0x80) !== 0) {
     if (n < HEADER_LENGTH) {
       // Early rejection on the bytes present keeps plaintext protocols from waiting.
@@ -167,14 +167,17 @@ export function looksLikeTlsStart(bytes: Uint8Array, maxRecordLength: number = T
       if (n >= 4 && bytes[3] !== 0 && bytes[3] !== 3) return 'no';
       return 'need-more';
     }
-    return isSslv2HelloHeader(b0, bytes[1] as number, bytes[2] as number, bytes[3] as number, bytes[4] as number) ? 'sslv2' : 'no';
+    const [b1, b2, b3, b4] = [u8At(bytes, 1), u8At(bytes, 2), u8At(bytes, 3), u8At(bytes, 4)];
+    if (b1 === undefined || b2 === undefined || b3 === undefined || b4 === undefined) return 'need-more';
+    return isSslv2HelloHeader(b0, b1, b2, b3, b4) ? 'sslv2' : 'no';
   }
   if (b0 < CONTENT_CCS || b0 > CONTENT_HEARTBEAT) return 'no';
   if (n >= 2 && bytes[1] !== 3) return 'no';
-  if (n >= 3 && (bytes[2] as number) > 4) return 'no';
-  if (n < HEADER_LENGTH) return 'need-more';
-  const length = ((bytes[3] as number) << 8) | (bytes[4] as number);
-  return isFirstRecordHeader(b0, 3, bytes[2] as number, length, maxRecordLength) ? 'tls' : 'no';
+  const minor = u8At(bytes, 2);
+  if (minor !== undefined && minor > 4) return 'no';
+  const length = u16At(bytes, 3);
+  if (minor === undefined || length === undefined) return 'need-more';
+  return isFirstRecordHeader(b0, 3, minor, length, maxRecordLength) ? 'tls' : 'no';
 }
 
 type State =

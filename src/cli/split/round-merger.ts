@@ -75,6 +75,7 @@ export class RoundMerger {
     replies.forEach((reply, lane) => {
       texts[lane] = new Uint8Array(reply?.text ?? new ArrayBuffer(0));
       if (reply === undefined) return;
+      // Pairs a worker of this project wrote (id, frame); i + 1 < length keeps both reads inside.
       for (let i = 0; i + 1 < reply.opened.length; i += 2) opened.push([reply.opened[i + 1] as number, lane, reply.opened[i] as number]);
       for (const e of reply.ended) ended.push([lane, e]);
     });
@@ -109,6 +110,7 @@ export class RoundMerger {
 
 /** Single-thread order of two ends; the frames of the end of the capture are Infinity. */
 function compareOrder(a: readonly [number, number, number], b: readonly [number, number, number]): number {
+  // Fixed triples built by this module: the casts read no input bytes.
   for (let i = 0; i < 3; i++) {
     const x = a[i] as number;
     const y = b[i] as number;

@@ -102,6 +102,7 @@ export class BatchWriter {
     }
     const vlans = Math.min(255, seg.vlans.length);
     v.setUint8(p++, vlans);
+    // i < vlans ≤ seg.vlans.length: the decoded segment's own list, not wire bytes.
     for (let i = 0; i < vlans; i++) {
       v.setUint16(p, seg.vlans[i] as number, true);
       p += 2;
@@ -170,6 +171,7 @@ const MAX_CACHED_ADDRESSES = 4096;
 export class AddressTexts {
   private readonly byHash = new ClearingCache<number, string>(MAX_CACHED_ADDRESSES);
 
+  /** `start..end` lies inside a batch this project encoded itself (checked by its reader), so the casts read no wire bytes. */
   read(bytes: Uint8Array, start: number, end: number): string {
     let h = 0x811c9dc5 ^ (end - start);
     for (let i = start; i < end; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);

@@ -17,6 +17,7 @@ import { decodeHandshakeMessage, decodeSslv2Hello } from './handshake-message.js
 import type { NegotiationContext } from './handshake-message.js';
 import type { DecryptionRoute } from './decryption-route.js';
 import type { TlsDirectionStats, TlsEvent, TlsEventSink } from './events.js';
+import { u8At } from '../../util/wire-read.js';
 
 /** HandshakeType client_hello (RFC 8446 §4): what an SSLv2-format hello is reported as. */
 const HANDSHAKE_CLIENT_HELLO = 1;
@@ -99,8 +100,10 @@ export class RecordDispatcher {
         return;
       }
       case ContentType.alert:
-        if (body !== null && body.length === 2) {
-          this.sink.event({ kind: 'alert', direction, level: body[0] as number, description: body[1] as number, frame: h.frame, time: h.time });
+        const level = body === null || body.length !== 2 ? undefined : u8At(body, 0);
+        const description = body === null ? undefined : u8At(body, 1);
+        if (level !== undefined && description !== undefined) {
+          this.sink.event({ kind: 'alert', direction, level, description, frame: h.frame, time: h.time });
         } else {
           this.sink.event({ kind: 'encrypted-alert', direction, length: h.length, frame: h.frame, time: h.time });
         }
@@ -197,7 +200,9 @@ export class RecordDispatcher {
           this.sink.event({ kind: 'anomaly', anomaly: { code: 'tls.decrypt.alert_length', severity: 'weird', message: `A decrypted alert record holds ${plaintext.length} bytes, not whole 2-byte alerts.`, frame: h.frame, direction, offset: h.offset } });
         }
         for (let i = 0; i + 2 <= plaintext.length; i += 2) {
-          this.sink.event({ kind: 'alert', direction, level: plaintext[i] as number, description: plaintext[i + 1] as number, frame: h.frame, time: h.time, decrypted: true });
+          const level = u8At(plaintext, i);
+          const description = u8At(plaintext, i + 1);
+          if (level !== undefined && description !== undefined) this.sink.event({ kind: 'alert', direction, level, description, frame: h.frame, time: h.time, decrypted: true });
         }
         return;
       case ContentType.applicationData:

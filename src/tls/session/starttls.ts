@@ -7,6 +7,7 @@
  */
 import { TLS_DEFAULTS } from '../defaults.js';
 import { ContentType } from '../registry/content-types.js';
+import { u16At, u8At } from '../../util/wire-read.js';
 
 /** How TLS began after plaintext: a protocol's STARTTLS, or an HTTP CONNECT tunnel through a proxy (RFC 9110 §9.3.6). */
 export type StarttlsProtocol = 'smtp' | 'imap' | 'pop3' | 'ftp' | 'ldap' | 'xmpp' | 'postgresql' | 'mysql' | 'irc' | 'nntp' | 'http-connect' | 'unknown';
@@ -99,10 +100,9 @@ export const PLAIN_PROTOCOL_PREFIX = 8;
 export function findHandshakeRecordStart(bytes: Uint8Array, handshakeType: number, from = 0, maxRecordLength: number = TLS_DEFAULTS.maxRecordLength): number {
   for (let i = Math.max(0, from); i + 6 <= bytes.length; i++) {
     if (bytes[i] !== ContentType.handshake || bytes[i + 1] !== 0x03) continue;
-    const minor = bytes[i + 2] as number;
-    if (minor > 0x04) continue;
-    const length = ((bytes[i + 3] as number) << 8) | (bytes[i + 4] as number);
-    if (length < 4 || length > maxRecordLength) continue;
+    const minor = u8At(bytes, i + 2);
+    const length = u16At(bytes, i + 3);
+    if (minor === undefined || minor > 0x04 || length === undefined || length < 4 || length > maxRecordLength) continue;
     if (bytes[i + 5] !== handshakeType) continue;
     return i;
   }

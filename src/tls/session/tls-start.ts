@@ -14,6 +14,7 @@ import { ContentType } from '../registry/content-types.js';
 import { PLAIN_PROTOCOL_PREFIX, findHandshakeRecordStart, identifyStarttls, plainProtocolOf } from './starttls.js';
 import type { PlainProtocol, StarttlsProtocol } from './starttls.js';
 import type { TlsDirectionStats, TlsEvent, TlsEventSink } from './events.js';
+import { u8At } from '../../util/wire-read.js';
 
 /** HandshakeType values the STARTTLS scan looks for (RFC 8446 §4). */
 const HANDSHAKE_CLIENT_HELLO = 1;
@@ -389,7 +390,7 @@ export class TlsStartFinder {
 /** An alert record header at the start of a server's TLS (`15 03 0x 00 02`). */
 function findAlertRecordStart(bytes: Uint8Array, from: number): number {
   for (let i = Math.max(0, from); i + 5 <= bytes.length; i++) {
-    if (bytes[i] === ContentType.alert && bytes[i + 1] === 0x03 && (bytes[i + 2] as number) <= 0x04 && bytes[i + 3] === 0 && bytes[i + 4] === 2) return i;
+    if (bytes[i] === ContentType.alert && bytes[i + 1] === 0x03 && (u8At(bytes, i + 2) ?? 0xff) <= 0x04 && bytes[i + 3] === 0 && bytes[i + 4] === 2) return i;
   }
   return -1;
 }
