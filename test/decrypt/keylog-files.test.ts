@@ -43,16 +43,16 @@ describe('key log files', () => {
     );
   });
 
-  it('skipped lines past maxIssues and connections past maxEntries are counted in warnings', async () => {
+  it('skipped lines past maxWarnings and connections past maxEntries are counted in warnings', async () => {
     const file = join(dir, 'many.log');
     writeFileSync(file, [line(1), line(2), line(3), 'NOT A LINE', 'CLIENT_RANDOM zz', 'BROKEN'].join('\n'));
-    const { keyLog, warnings } = await readKeyLogFiles([file], { maxIssues: 1, maxEntries: 1 });
+    const { keyLog, warnings } = await readKeyLogFiles([file], { maxWarnings: 1, maxEntries: 1 });
     expect(keyLog.size).toBe(1);
     expect(warnings[0]).toBe(`${file}:2: skipped: the key logs hold more connections than the 1 kept (maxKeyLogEntries); this line and those of further connections are skipped`);
     expect(warnings.slice(1)).toEqual(['3 more key log lines skipped', '2 lines in all skipped past the first 1 connections; raise the limit with --limit maxKeyLogEntries=N']);
     const one = join(dir, 'one.log');
     writeFileSync(one, [line(1), line(2), 'X'].join('\n'));
-    expect((await readKeyLogFiles([one], { maxIssues: 1, maxEntries: 1 })).warnings.slice(1)).toEqual([
+    expect((await readKeyLogFiles([one], { maxWarnings: 1, maxEntries: 1 })).warnings.slice(1)).toEqual([
       '1 more key log line skipped',
       '1 line in all skipped past the first 1 connections; raise the limit with --limit maxKeyLogEntries=N',
     ]);
