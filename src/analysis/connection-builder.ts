@@ -75,6 +75,19 @@ interface RawEntry {
   readonly length?: number;
 }
 
+type MutableEntry = { -readonly [K in keyof RawEntry]: RawEntry[K] };
+
+/**
+ * Encrypted records of each direction drawn one by one: enough for a TLS 1.3 handshake's
+ * flights and the answer to them, which the size inference reads (and its findings cite).
+ * Later ones are application data, counted in runs.
+ */
+export const ENCRYPTED_RECORDS_DRAWN = 16;
+
+function runLabel(records: number, bytes: number): string {
+  return `… ${records} more encrypted record${records === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes`;
+}
+
 interface RawAlert {
   readonly direction: Direction;
   readonly level: number | null;
@@ -134,6 +147,7 @@ export class ConnectionBuilder implements TlsEventSink {
   private readonly gaps: { direction: Direction; length: number; reason: GapReason; frame: number }[] = [];
   private readonly entries: RawEntry[] = [];
   private entriesDropped = 0;
+  private run: { readonly entry: MutableEntry; records: number; bytes: number } | null = null;
   private readonly history: { letter: string; direction: Direction }[] = [];
   /** Like Zeek, the history stops at the first protocol violation (a TLS stream that lost sync). */
   private historyFrozen = false;
@@ -216,9 +230,11 @@ export class ConnectionBuilder implements TlsEventSink {
       }
       case 'encrypted-record': {
         this.keepEncrypted(this.current(), e.direction, 'application-data', e.length, e.frame, e.time);
-        if (e.innerType === 23 && e.index < 4) {
+        if (e.index >= ENCRYPTED_RECORDS_DRAWN) {
+          if (e.innerType === 23 || e.innerType === undefined) this.countInRun(e.frame, e.time, e.length);
+        } else if (e.innerType === 23) {
           this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Application data (${e.length} bytes)`, length: e.length });
-        } else if (e.innerType === undefined && e.index < 4) {
+        } else if (e.innerType === undefined) {
           this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Encrypted record (${e.length} bytes)`, length: e.length });
         }
         return;
@@ -345,6 +361,21 @@ export class ConnectionBuilder implements TlsEventSink {
 
   private keepEncrypted(raw: RawHandshake, direction: Direction, kind: EncryptedRecordInfo['kind'], length: number, frame: number, time: Timestamp): void {
     if (raw.encrypted.length < this.maxEncrypted) raw.encrypted.push({ direction, kind, length, frame, time });
+  }
+
+  /** Records past ENCRYPTED_RECORDS_DRAWN are counted in one timeline entry until anything else is drawn. */
+  private countInRun(frame: number, time: Timestamp, length: number): void {
+    const run = this.run;
+    if (run !== null && this.entries[this.entries.length - 1] === run.entry) {
+      run.records++;
+      run.bytes += length;
+      run.entry.label = runLabel(run.records, run.bytes);
+      run.entry.length = run.bytes;
+      return;
+    }
+    const entry: MutableEntry = { frame, time, direction: null, kind: 'encrypted', label: runLabel(1, length), length };
+    this.run = { entry, records: 1, bytes: length };
+    this.entry(entry);
   }
 
   private entry(e: RawEntry): void {

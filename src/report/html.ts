@@ -21,18 +21,21 @@ import {
   clientCertText,
   count,
   countsLine,
+  captureNotes,
   detailLabel,
   endpointText,
   evidenceGaps,
   failureGroups,
-  findingDetail,
+  findingViews,
   hygieneWarnings,
   idList,
   inferredNote,
   listingNote,
   needsDetails,
+  noteLine,
   shortCipher,
   statusWord,
+  summaryNamesEveryCa,
   unlistedFailuresLine,
   verdictLine,
   versionText,
@@ -105,16 +108,22 @@ function certificatesTable(c: ConnectionReport): string {
 }
 
 function connectionDetail(c: ConnectionReport): string {
-  const out: string[] = ['<div class="conn-detail">', `<p>${e(c.summary)}</p>`];
-  if (c.mtls.acceptableCAs.length > 0) {
+  const out: string[] = ['<div class="conn-detail">', `<p class="story">${e(c.summary)}</p>`];
+  if (c.mtls.acceptableCAs.length > 0 && !summaryNamesEveryCa(c)) {
     out.push('<p>The server accepts client certificates issued by:</p><ul>', ...c.mtls.acceptableCAs.slice(0, 50).map((ca) => `<li>${e(ca)}</li>`));
     if (c.mtls.acceptableCAs.length > 50) out.push(`<li>… and ${c.mtls.acceptableCAs.length - 50} more</li>`);
     out.push('</ul>');
   }
-  for (const f of c.findings) {
+  for (const v of findingViews(c)) {
+    const f = v.finding;
+    const rows = [
+      v.detail !== '' ? `<dt>${e(detailLabel(f.severity))}</dt><dd>${e(v.detail)}</dd>` : '',
+      v.fix !== null ? `<dt>Fix</dt><dd>${e(v.fix)}</dd>` : '',
+      f.frames.length > 0 ? `<dt>Frames</dt><dd>${f.frames.slice(0, 30).join(', ')}${f.frames.length > 30 ? ', …' : ''}</dd>` : '',
+    ].join('');
     out.push(
       `<div class="finding sev-${e(f.severity)}"><span class="badge sev-${e(f.severity)}">${e(f.severity)}</span> <b>${e(f.title)}</b>${inferredNote(f) !== '' ? ' <span class="muted">(inferred)</span>' : ''}`,
-      `<dl><dt>${e(detailLabel(f.severity))}</dt><dd>${e(findingDetail(c.summary, f.detail))}</dd><dt>Fix</dt><dd>${e(f.fix)}</dd>${f.frames.length > 0 ? `<dt>Frames</dt><dd>${f.frames.slice(0, 30).join(', ')}${f.frames.length > 30 ? ', …' : ''}</dd>` : ''}</dl></div>`,
+      `${rows !== '' ? `<dl>${rows}</dl>` : ''}</div>`,
     );
   }
   if (c.mtls.evidence !== null) out.push(`<p><b>Evidence:</b> ${e(c.mtls.evidence)}</p>`);
@@ -125,15 +134,22 @@ function connectionDetail(c: ConnectionReport): string {
     ['Versions offered', c.versions.offered.join(', ')],
     ['Cipher suite', c.cipherSuite ?? '–'],
     ['ALPN', `${c.alpn.offered.join(', ')}${c.alpn.negotiated !== null ? ` → ${c.alpn.negotiated}` : ''}`],
-    ['History', c.history],
-    ['JA3 / JA3S', `${c.ja3Hash ?? '–'} / ${c.ja3sHash ?? '–'}`],
-    ['JA4', c.ja4 ?? '–'],
     ['Frames', `${c.firstFrame}–${c.lastFrame}`],
     ['TCP end', `${c.tcpEnd.how}${c.tcpEnd.from !== null ? ` by the ${c.tcpEnd.from}` : ''}${c.tcpEnd.frame !== null ? `, frame ${c.tcpEnd.frame}` : ''}`],
   ];
   for (const n of c.notTls) facts.push([`First bytes (${n.from})`, n.firstBytes]);
   out.push(`<h4>Facts</h4>\n<dl class="facts">${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v === '' ? '–' : v)}</dd>`).join('')}</dl>`);
-  if (c.anomalies.length > 0) out.push('<h4>Anomalies</h4><ul>', ...c.anomalies.slice(0, 50).map((a) => `<li><code>${e(a.code)}</code>${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${e(a.message)}</li>`), '</ul>');
+  // Fingerprints, the message history and anomaly codes are for specialists: folded away.
+  const technical: [string, string][] = [
+    ['History', c.history],
+    ['JA3 / JA3S', `${c.ja3Hash ?? '–'} / ${c.ja3sHash ?? '–'}`],
+    ['JA4', c.ja4 ?? '–'],
+  ];
+  out.push(
+    `<details class="technical"><summary>Technical details</summary>\n<dl class="facts">${technical.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v === '' ? '–' : v)}</dd>`).join('')}</dl>`,
+    ...(c.anomalies.length > 0 ? ['<h4>Anomalies</h4><ul>', ...c.anomalies.slice(0, 50).map((a) => `<li><code>${e(a.code)}</code>${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${e(a.message)}</li>`), '</ul>'] : []),
+    '</details>',
+  );
   out.push('</div>');
   return out.join('\n');
 }
@@ -217,8 +233,11 @@ function captureSectionLines(cap: CaptureReport, capIndex: number): (string | Co
   if (listing !== null) out.push(`<p class="muted">${e(listing)}</p>`);
   const warnings = hygieneWarnings(cap);
   if (warnings.length > 0) out.push('<h3>Warnings</h3><ul>', ...warnings.map((w) => `<li><span class="badge sev-warning">warning</span> ${e(w.title)} <span class="muted">(${e(idList(w.ids, w.unlisted))})</span></li>`), '</ul>');
+  const infos = captureNotes(cap);
+  if (infos.length > 0) out.push('<h3>Notes</h3><ul>', ...infos.map((w) => `<li><span class="badge sev-info">info</span> ${e(noteLine(w))}</li>`), '</ul>');
   const gaps = evidenceGaps(cap);
-  const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => `<code>${e(a.code)}</code>${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${e(a.message)}`);
+  // The message says what happened in words; the anomaly code is its tooltip (and in the JSON report).
+  const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => `<span title="${e(a.code)}">${e(a.message)}</span>`);
   if (cap.anomalies.length > CAPTURE_NOTES_MAX) notes.push(`… and ${cap.anomalies.length - CAPTURE_NOTES_MAX} more capture notes (see the JSON report).`);
   if (gaps.length > 0 || notes.length > 0) out.push('<h3>What the capture does not show</h3><ul>', ...gaps.map((g) => `<li>${e(g)}</li>`), ...notes.map((x) => `<li>${x}</li>`), '</ul>');
   out.push('</section>');

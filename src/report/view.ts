@@ -11,7 +11,12 @@ import { tallyOf } from './connection-tally.js';
 import type { ConnectionTally } from './connection-tally.js';
 import { failureTitle } from './cause.js';
 import type { CaptureReport, ConnectionReport } from './model.js';
+import { firstSentence } from '../analysis/summary.js';
+import type { Finding } from '../analysis/verdict-types.js';
 import { endpointText as formatEndpoint } from '../util/endpoint.js';
+
+/** The finding of packets cut by the snap length (analysis/rules/evidence-missing.ts). */
+export const SNAP_LENGTH_CODE = 'snap-length-truncated';
 
 /** Capture-level anomalies listed by name; the rest are counted. */
 export const CAPTURE_NOTES_MAX = 10;
@@ -27,7 +32,7 @@ export function serverText(c: ConnectionReport): string {
 }
 
 /** Display word of a status. */
-export function statusWord(c: ConnectionReport): string {
+export function statusWord(c: Pick<ConnectionReport, 'status'>): string {
   switch (c.status) {
     case 'ok':
       return 'ok';
@@ -56,9 +61,10 @@ export function clientCertText(c: ConnectionReport): string {
     case 'optional-not-sent':
       return 'optional, not sent';
     case 'unknown-encrypted':
-      if (m.inferred && m.certificateRequested === false) return 'encrypted (likely not requested)';
-      if (m.inferred && m.clientCertificates === 0) return 'encrypted (likely requested, none sent)';
-      if (m.inferred && m.certificateRequested === true) return 'encrypted (likely sent)';
+      // From record sizes: the same words as the cleartext states, marked as inferred.
+      if (m.inferred && m.certificateRequested === false) return 'not requested (inferred)';
+      if (m.inferred && m.clientCertificates === 0) return 'requested, none sent (inferred)';
+      if (m.inferred && m.certificateRequested === true) return 'sent (inferred)';
       return 'encrypted';
     default:
       return '–';
@@ -232,9 +238,11 @@ export function evidenceGaps(cap: CaptureReport): string[] {
   const encrypted = cap.connections.filter((c) => c.tls && c.mtls.state === 'unknown-encrypted');
   const encryptedCount = encrypted.length + (u?.certEncrypted ?? 0);
   if (encryptedCount > 0) {
-    const likelySent = encrypted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === true && c.mtls.clientCertificates !== 0);
-    const likelyNone = encrypted.filter((c) => c.mtls.inferred && c.mtls.clientCertificates === 0);
-    const likelyNotRequested = encrypted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === false);
+    // A connection explained in its own details says what its record sizes show there.
+    const hinted = encrypted.filter((c) => !needsDetails(c));
+    const likelySent = hinted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === true && c.mtls.clientCertificates !== 0);
+    const likelyNone = hinted.filter((c) => c.mtls.inferred && c.mtls.clientCertificates === 0);
+    const likelyNotRequested = hinted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === false);
     const hints: string[] = [];
     if (likelySent.length > 0) hints.push(`the client almost certainly sent a certificate on ${idList(likelySent.map((c) => c.id))}`);
     if (likelyNone.length > 0) hints.push(`a certificate was likely requested and none sent on ${idList(likelyNone.map((c) => c.id))}`);
@@ -243,17 +251,22 @@ export function evidenceGaps(cap: CaptureReport): string[] {
       `${encryptedCount === 1 ? '1 connection is' : `${count(encryptedCount)} connections are`} TLS 1.3: the certificate exchange is encrypted — run again with --keylog FILE to see it${hints.length > 0 ? `; from record sizes ${hints.join(', ')}` : ''}.`,
     );
   }
-  const incomplete = cap.connections.filter((c) => c.status === 'incomplete');
+  // Each connection under one cause with one fix: cut by the snap length, bytes lost, or simply unfinished.
+  const snapped = cap.connections.filter((c) => c.findings.some((f) => f.code === SNAP_LENGTH_CODE));
+  const gaps = cap.connections.filter((c) => !snapped.includes(c) && c.timeline.some((e) => e.kind === 'gap'));
+  const incomplete = cap.connections.filter((c) => c.status === 'incomplete' && !snapped.includes(c) && !gaps.includes(c));
   const incompleteCount = incomplete.length + (u?.incomplete ?? 0);
   if (incompleteCount > 0) {
     out.push(`${incompleteCount === 1 ? '1 connection' : `${count(incompleteCount)} connections`} (${idList(incomplete.map((c) => c.id), u?.incomplete)}) did not finish inside the capture: capture longer, or start it before the client connects.`);
   }
-  const gaps = cap.connections.filter((c) => c.timeline.some((e) => e.kind === 'gap'));
+  if (snapped.length > 0) {
+    out.push(`Packets of ${idList(snapped.map((c) => c.id))} were cut by the capture's snap length, so handshake messages are missing: capture again with the full packet length (tcpdump -s 0).`);
+  }
   if (gaps.length + (u?.withGaps ?? 0) > 0) {
     out.push(`Bytes are missing from ${idList(gaps.map((c) => c.id), u?.withGaps)}: capture with a full snap length (tcpdump -s 0) and a larger buffer (-B 8192).`);
   }
-  // An interrupted read says so in its own capture note.
-  if (cap.stoppedEarly && !cap.anomalies.some((a) => a.code === 'capture.interrupted')) out.push('The capture ended early (truncated file or a limit reached): the last connections may be incomplete.');
+  // An interrupted read and a cut file say so in their own capture notes.
+  if (cap.stoppedEarly && !cap.anomalies.some((a) => a.code === 'capture.interrupted' || a.code === 'capture.truncated_file')) out.push('The capture ended early (truncated file or a limit reached): the last connections may be incomplete.');
   if (cap.udp.dtlsFlows + cap.udp.quicFlows > 0) {
     out.push(`Also present and not analyzed: ${cap.udp.dtlsFlows} DTLS and ${cap.udp.quicFlows} QUIC flow(s) over UDP.`);
   }
@@ -271,13 +284,115 @@ export function detailLabel(severity: string): string {
 }
 
 /**
- * A finding's detail as shown under the connection's summary: the summary is the detail's
- * first sentence, so it is not printed twice — what follows it is the likely cause.
+ * What a finding's detail adds to the connection's opening paragraph. The paragraph is the
+ * first sentence of the most important finding (analysis/summary.ts), so for that finding only
+ * the sentences after it are shown — none when the detail is that one sentence. Other findings
+ * keep their whole detail.
  */
-export function findingDetail(summary: string, detail: string): string {
-  if (!detail.startsWith(summary)) return detail;
-  const rest = detail.slice(summary.length).trim();
-  return rest === '' ? detail : rest;
+export function findingDetail(c: Pick<ConnectionReport, 'summary'>, f: Pick<Finding, 'detail'>): string {
+  const first = firstSentence(f.detail);
+  if (!c.summary.startsWith(first.replace(/\.$/, ''))) return f.detail;
+  return f.detail.slice(first.length).trim();
+}
+
+/**
+ * Info findings about how a client is configured rather than about one handshake: they repeat
+ * on every connection of that client, so a capture lists each once with its connections.
+ */
+const CAPTURE_WIDE_CODES: ReadonlySet<string> = new Set(['legacy-version-offered', 'weak-cipher-offered']);
+
+export function isCaptureWide(f: Pick<Finding, 'code' | 'severity'>): boolean {
+  return f.severity === 'info' && CAPTURE_WIDE_CODES.has(f.code);
+}
+
+/** Capture-wide notes, one per distinct finding, with the connections it was seen on. */
+export function captureNotes(cap: CaptureReport): WarningLine[] {
+  const byKey = new Map<string, { code: string; title: string; ids: number[]; unlisted: number }>();
+  for (const c of cap.connections) {
+    for (const f of c.findings) {
+      if (!isCaptureWide(f)) continue;
+      const key = `${f.code}\u0000${f.title}`;
+      const w = byKey.get(key) ?? { code: f.code, title: f.title, ids: [], unlisted: 0 };
+      byKey.set(key, w);
+      if (!w.ids.includes(c.id)) w.ids.push(c.id);
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** "Client offers deprecated TLS versions: 3 connections (#1, #3, #4)". */
+export function noteLine(w: WarningLine): string {
+  const n = w.ids.length + w.unlisted;
+  return `${w.title}: ${plural(n, 'connection')} (${idList(w.ids, w.unlisted)})`;
+}
+
+/** One shown part of a connection's findings: the finding, what its detail adds, and its fix unless already given. */
+export interface FindingView {
+  readonly finding: Finding;
+  /** '' when the opening paragraph already says it all. */
+  readonly detail: string;
+  /** null when an earlier finding of the connection gave the same advice. */
+  readonly fix: string | null;
+}
+
+/**
+ * The findings a connection's details show, each said once: capture-wide notes are left to the
+ * capture, the detail drops what the opening paragraph says, and a fix already given (alone or
+ * inside an earlier fix) is not repeated.
+ */
+export function findingViews(c: ConnectionReport): FindingView[] {
+  const given: string[] = [];
+  const out: FindingView[] = [];
+  // An inferred error already tells what the record sizes show; the inferred note would retell it.
+  const inferredError = c.findings.some((f) => f.severity === 'error' && f.inferred === true);
+  for (const f of c.findings) {
+    if (isCaptureWide(f)) continue;
+    if (inferredError && f.severity === 'info' && f.inferred === true) continue;
+    const fix = given.some((g) => g.includes(f.fix)) ? null : f.fix;
+    given.push(f.fix);
+    out.push({ finding: f, detail: findingDetail(c, f), fix });
+  }
+  return out;
+}
+
+/** Where a handshake stopped, in words: "FAILED while the client was sending its certificate". */
+export function stageWords(c: Pick<ConnectionReport, 'stage' | 'status'>): string {
+  if (c.status === 'ok') return c.stage === 'finished' ? 'no application data was exchanged' : '';
+  if (c.status === 'not-tls') return '';
+  switch (c.stage) {
+    case 'tcp-connect':
+      return 'while opening the TCP connection';
+    case 'client-hello':
+      return 'before the client sent its ClientHello';
+    case 'server-hello':
+      return "while the client waited for the server's answer to its ClientHello";
+    case 'server-certificate':
+      return "while the client was checking the server's certificate";
+    case 'certificate-request':
+      return 'while the server was asking for a client certificate';
+    case 'client-certificate':
+      return 'when the client had to send its certificate';
+    case 'key-exchange':
+      return 'during the key exchange';
+    case 'finished':
+      return 'while the client was finishing the handshake';
+    case 'application-data':
+      return 'after the handshake, while data was exchanged';
+    default:
+      return String(c.stage);
+  }
+}
+
+/** The status word with the stage in words: "FAILED while the client was finishing the handshake". */
+export function statusAndStage(c: Pick<ConnectionReport, 'stage' | 'status'>): string {
+  const where = stageWords(c);
+  if (where === '') return statusWord(c);
+  return c.status === 'ok' ? `${statusWord(c)}, ${where}` : `${statusWord(c)} ${where}`;
+}
+
+/** Does the opening paragraph already name every CA the server accepts (then the list is not repeated)? */
+export function summaryNamesEveryCa(c: ConnectionReport): boolean {
+  return c.mtls.acceptableCAs.length > 0 && c.mtls.acceptableCAs.every((ca) => c.summary.includes(ca));
 }
 
 /** " (inferred)" unless the title says so already. */

@@ -1,0 +1,88 @@
+/**
+ * The failed samples as an administrator reads them (issue 17): each thing said once, in words,
+ * with every record the diagnosis cites drawn, on one screen.
+ */
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+async function render(args: string[]): Promise<string> {
+  let out = '';
+  await runCli(args, { stdin: Readable.from([]), stdout: (s) => void (out += s), stderr: () => undefined, stdoutIsTty: false, env: {}, columns: 120 });
+  return out;
+}
+
+const occurrences = (text: string, part: string): number => text.split(part).length - 1;
+
+/** A classic pcap with every packet cut to `snap` bytes, as `tcpdump -s snap` writes it. */
+function withSnapLength(pcap: Uint8Array, snap: number): Uint8Array {
+  const b = Buffer.from(pcap);
+  const parts: Buffer[] = [];
+  const header = Buffer.from(b.subarray(0, 24));
+  header.writeUInt32LE(snap, 16);
+  parts.push(header);
+  for (let o = 24; o + 16 <= b.length; ) {
+    const captured = b.readUInt32LE(o + 8);
+    const record = Buffer.from(b.subarray(o, o + 16));
+    record.writeUInt32LE(Math.min(captured, snap), 8);
+    parts.push(record, b.subarray(o + 16, o + 16 + Math.min(captured, snap)));
+    o += 16 + captured;
+  }
+  return Buffer.concat(parts);
+}
+
+describe('a failed report read cold', () => {
+  it('TLS 1.2: the opening paragraph is not repeated as the likely cause', async () => {
+    const out = await render(['--no-color', join(ROOT, 'samples/tls12-mtls-client-cert-untrusted.pcap')]);
+    expect(occurrences(out, "which chains to none of them")).toBe(1);
+    expect(out).not.toContain('Likely cause   The server');
+    const missing = await render(['--no-color', join(ROOT, 'samples/tls12-mtls-client-cert-missing.pcap')]);
+    // The CA the paragraph names is not listed again below it.
+    expect(missing).not.toContain('The server accepts client certificates issued by');
+  });
+
+  it('TLS 1.3 inferred: the record sizes once, no remark about Java on other stacks, one screen', async () => {
+    const out = await render(['--no-color', join(ROOT, 'samples/tls13-mtls-client-cert-missing.pcapng')]);
+    expect(occurrences(out, '25 + 69 bytes')).toBe(1);
+    expect(out).not.toContain('Numbers:');
+    expect(out).not.toContain('Java pads');
+    expect(out.split('\n').length).toBeLessThanOrEqual(56);
+  });
+
+  it('TLS 1.3 inferred: the ladder draws the alert-sized record the diagnosis cites', async () => {
+    const out = await render(['--no-color', join(ROOT, 'samples/tls13-mtls-client-cert-missing.pcapng')]);
+    expect(out).toContain('at frame 8');
+    expect(out).toMatch(/◀─ Encrypted record \(19 bytes\) ─+ │ {2}#8 /);
+    const md = await render(['--format', 'markdown', join(ROOT, 'samples/tls13-mtls-client-cert-missing.pcapng')]);
+    expect(md).toContain('S->>C: Encrypted record (19 bytes) (frame 8)');
+  });
+
+  it('names the stage in words and keeps codes for --verbose', async () => {
+    const out = await render(['--no-color', join(ROOT, 'samples/tls12-mtls-client-cert-missing.pcap')]);
+    expect(out).toContain('FAILED when the client had to send its certificate');
+    expect(out).not.toMatch(/FAILED at [a-z-]+/);
+    const cut = join(mkdtempSync(join(tmpdir(), 'tlsautopsy-cold-')), 'cut.pcap');
+    writeFileSync(cut, readFileSync(join(ROOT, 'samples/tls12-mtls-client-cert-missing.pcap')).subarray(0, 1200));
+    const quiet = await render(['--no-color', cut]);
+    expect(quiet).toContain('The file ends inside packet 5');
+    expect(quiet).not.toContain('capture.truncated_file');
+    expect(occurrences(quiet, 'The capture ended early')).toBe(0);
+    expect(await render(['--no-color', '--verbose', cut])).toContain('capture.truncated_file (frame 5)');
+  });
+
+  it('snap length: the table and the capture notes name one cause with one fix', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tlsautopsy-cold-')), 'snap.pcap');
+    writeFileSync(file, withSnapLength(readFileSync(join(ROOT, 'samples/tls12-mtls-ok-rsa-server.pcap')), 96));
+    const out = await render(['--no-color', file]);
+    expect(out).not.toContain('capture longer');
+    expect(out).not.toContain('capture ended before');
+    expect(out).toContain('Packets cut by the');
+    expect(out).toContain('tcpdump -s 0');
+    expect(out).not.toContain('-B 8192');
+  });
+});
