@@ -10,7 +10,7 @@
 import { tallyOf } from './connection-tally.js';
 import type { ConnectionTally } from './connection-tally.js';
 import { failureTitle } from './cause.js';
-import type { CaptureReport, ConnectionReport } from './model.js';
+import type { CaptureReport, ConnectionReport, FilteredOut } from './model.js';
 import { firstSentence } from '../analysis/summary.js';
 import type { Finding } from '../analysis/verdict-types.js';
 import { endpointText as formatEndpoint } from '../util/endpoint.js';
@@ -104,6 +104,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** "12 TLS connections: 9 ok, 3 failed · client certificates: sent on 9, missing on 2". */
 export function countsLine(cap: CaptureReport): string {
   const n = captureCounts(cap);
+  if (n.connections === 0 && cap.filteredOut != null && cap.filteredOut.connections > 0) {
+    return `No connection matches the filter: ${plural(cap.filteredOut.connections, 'connection')} left out (${filteredOutParts(cap.filteredOut).join(', ')})`;
+  }
   const parts = [`${n.ok} ok`];
   if (n.failed > 0) parts.push(`${n.failed} failed`);
   if (n.incomplete > 0) parts.push(`${n.incomplete} incomplete`);
@@ -112,7 +115,23 @@ export function countsLine(cap: CaptureReport): string {
   if (n.certMissing > 0) certParts.push(`missing on ${n.certMissing}`);
   if (n.certRejected > 0) certParts.push(`rejected on ${n.certRejected}`);
   if (n.certEncrypted > 0) certParts.push(`encrypted on ${n.certEncrypted}`);
-  return `${plural(n.tls, 'TLS connection')}: ${parts.join(', ')}${certParts.length > 0 ? ` · client certificates: ${certParts.join(', ')}` : ''}${n.notTls > 0 ? ` · ${plural(n.notTls, 'other TCP connection')}` : ''}`;
+  return `${plural(n.tls, 'TLS connection')}: ${parts.join(', ')}${certParts.length > 0 ? ` · client certificates: ${certParts.join(', ')}` : ''}${n.notTls > 0 ? ` · ${plural(n.notTls, 'other TCP connection')}` : ''}${filteredOutText(cap)}`;
+}
+
+/** " · 3 more left out by the filter (2 ok, 1 not TLS)", or '' when no filter left any out. */
+export function filteredOutText(cap: CaptureReport): string {
+  const f = cap.filteredOut;
+  if (f == null || f.connections === 0) return '';
+  return ` · ${plural(f.connections, 'more connection')} left out by the filter (${filteredOutParts(f).join(', ')})`;
+}
+
+function filteredOutParts(f: FilteredOut): string[] {
+  const parts: string[] = [];
+  if (f.ok > 0) parts.push(`${count(f.ok)} ok`);
+  if (f.failed > 0) parts.push(`${count(f.failed)} failed`);
+  if (f.incomplete > 0) parts.push(`${count(f.incomplete)} incomplete`);
+  if (f.notTls > 0) parts.push(`${count(f.notTls)} not TLS`);
+  return parts;
 }
 
 /** Failed connections grouped by cause and server. */
@@ -158,6 +177,10 @@ export function unlistedFailuresLine(cap: CaptureReport): string | null {
 export function verdictLine(cap: CaptureReport): string {
   if (cap.error !== null) return 'could not be read';
   const n = captureCounts(cap);
+  const f = cap.filteredOut;
+  if (n.connections === 0 && f != null && f.connections > 0) {
+    return `no connection matches the filter (${plural(f.connections, 'connection')} left out: ${filteredOutParts(f).join(', ')})`;
+  }
   if (n.connections === 0) return 'no TCP connections found';
   if (n.tls === 0) return `no TLS found in ${plural(n.connections, 'TCP connection')}`;
   if (n.failed > 0) {

@@ -8,6 +8,12 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import type { Finding } from '../../src/analysis/verdict-types.js';
+import { renderHtml } from '../../src/report/html.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { buildReport } from '../../src/report/model.js';
+import { renderText } from '../../src/report/text.js';
+import { connection, factoryCapture, FACTORY_META } from './report-factory.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -84,5 +90,32 @@ describe('a failed report read cold', () => {
     expect(out).toContain('Packets cut by the');
     expect(out).toContain('tcpdump -s 0');
     expect(out).not.toContain('-B 8192');
+  });
+});
+
+describe('a filter that matches nothing', () => {
+  it('says how many connections it left out, in every format', async () => {
+    const file = join(ROOT, 'samples/tls13-mtls-ok.pcapng');
+    const text = await render(['--no-color', '--only', 'failed', file]);
+    expect(text).toContain('No connection matches the filter: 1 connection left out (1 ok)');
+    expect(text).not.toContain('0 TLS connections');
+    expect(await render(['--format', 'markdown', '--only', 'failed', file])).toContain('no connection matches the filter \\(1 connection left out: 1 ok\\)');
+    const json = JSON.parse(await render(['--format', 'json', '--only', 'failed', file])) as { captures: { filteredOut?: { connections: number; ok: number } }[] };
+    expect(json.captures[0]?.filteredOut).toMatchObject({ connections: 1, ok: 1 });
+  });
+});
+
+describe('notes about how a client is configured', () => {
+  it('are said once per capture with their connections, not on every connection', () => {
+    const offered: Finding = { code: 'legacy-version-offered', severity: 'info', title: 'Client offers deprecated TLS versions', detail: 'The client offers TLS 1.0.', fix: 'Restrict the client to TLS 1.2 and TLS 1.3.', frames: [4] };
+    const failed: Finding = { code: 'handshake-abandoned', severity: 'error', title: 'Handshake abandoned', detail: 'The server closed.', fix: 'Read the server log.', frames: [9] };
+    const report = buildReport([
+      { ...factoryCapture(), connections: [connection({ id: 1, status: 'failed', summary: 'The server closed.', findings: [failed, offered] }), connection({ id: 3, findings: [offered] })] },
+    ]);
+    for (const out of [renderText(report, { color: false, verbose: true }), renderMarkdown(report, FACTORY_META), renderHtml(report, FACTORY_META)]) {
+      expect(occurrences(out, 'Client offers deprecated TLS versions')).toBe(1);
+      // Markdown escapes the parentheses; the words are the same.
+      expect(out.replace(/\\/g, '')).toContain('Client offers deprecated TLS versions: 2 connections (#1, #3)');
+    }
   });
 });
