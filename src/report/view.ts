@@ -134,6 +134,17 @@ function filteredOutParts(f: FilteredOut): string[] {
   return parts;
 }
 
+/** "client certificates: sent on 9, missing on 2", or '' when no TLS connection says. */
+export function certificateCountsText(cap: CaptureReport): string {
+  const n = captureCounts(cap);
+  const parts: string[] = [];
+  if (n.certSent > 0) parts.push(`sent on ${n.certSent}`);
+  if (n.certMissing > 0) parts.push(`missing on ${n.certMissing}`);
+  if (n.certRejected > 0) parts.push(`rejected on ${n.certRejected}`);
+  if (n.certEncrypted > 0) parts.push(`encrypted on ${n.certEncrypted}`);
+  return parts.length > 0 ? `client certificates: ${parts.join(', ')}` : '';
+}
+
 /** Failed connections grouped by cause and server. */
 export interface FailureGroup {
   readonly count: number;

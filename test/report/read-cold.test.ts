@@ -119,3 +119,28 @@ describe('notes about how a client is configured', () => {
     }
   });
 });
+
+describe('the HTML page', () => {
+  const twoServers = (): string => {
+    const server = (id: number, port: number, status: 'ok' | 'failed'): ReturnType<typeof connection> =>
+      connection({ id, status, sni: 'server.holdout.test', server: { ip: '127.0.0.1', port }, ...(status === 'failed' ? { summary: 'The server closed.', findings: [{ code: 'handshake-abandoned', severity: 'error', title: 'Handshake abandoned', detail: 'The server closed.', fix: 'Read the server log.', frames: [9] }] } : {}) });
+    return renderHtml(buildReport([{ ...factoryCapture(), connections: [server(1, 44301, 'ok'), server(2, 44302, 'failed'), server(3, 44301, 'ok')] }]), FACTORY_META);
+  };
+
+  it('labels each server of the host map with its whole address, and its tooltip has no escaped newline', () => {
+    const html = twoServers();
+    const map = /<svg class="hostmap"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
+    expect(map).toContain('>127.0.0.1:44301<');
+    expect(map).toContain('>127.0.0.1:44302<');
+    expect(map).not.toContain('\\x0a');
+  });
+
+  it('lists failed connections first and gives the counts once, with the story and fix of each failure on top', () => {
+    const html = twoServers();
+    expect(html.indexOf('data-id="2"')).toBeLessThan(html.indexOf('data-id="1"'));
+    expect(html).not.toMatch(/\d+ ok, \d+ failed/);
+    const top = html.slice(0, html.indexOf('<svg class="hostmap"'));
+    expect(top).toContain('<p class="why">The server closed.</p>');
+    expect(top).toContain('Read the server log.');
+  });
+});
