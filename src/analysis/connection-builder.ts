@@ -148,6 +148,11 @@ export class ConnectionBuilder implements TlsEventSink {
   private readonly entries: RawEntry[] = [];
   private entriesDropped = 0;
   private run: { readonly entry: MutableEntry; records: number; bytes: number } | null = null;
+  /** Application-data records the TLS layer reported one by one, per direction (it reports a bounded number). */
+  private readonly reported: [{ records: number; bytes: number }, { records: number; bytes: number }] = [
+    { records: 0, bytes: 0 },
+    { records: 0, bytes: 0 },
+  ];
   private readonly history: { letter: string; direction: Direction }[] = [];
   /** Like Zeek, the history stops at the first protocol violation (a TLS stream that lost sync). */
   private historyFrozen = false;
@@ -229,6 +234,8 @@ export class ConnectionBuilder implements TlsEventSink {
         return;
       }
       case 'encrypted-record': {
+        this.reported[e.direction].records = Math.max(this.reported[e.direction].records, e.index + 1);
+        this.reported[e.direction].bytes += e.length;
         this.keepEncrypted(this.current(), e.direction, 'application-data', e.length, e.frame, e.time);
         if (e.index >= ENCRYPTED_RECORDS_DRAWN) {
           if (e.innerType === 23 || e.innerType === undefined) this.countInRun(e.frame, e.time, e.length);
@@ -363,6 +370,25 @@ export class ConnectionBuilder implements TlsEventSink {
     if (raw.encrypted.length < this.maxEncrypted) raw.encrypted.push({ direction, kind, length, frame, time });
   }
 
+  /**
+   * Records the TLS layer only counted (past its `maxRecordedEncryptedRecords`) join the last run,
+   * so the run says how much application data there was in all.
+   */
+  private countUnreported(stats: readonly [TlsDirectionStats, TlsDirectionStats]): void {
+    for (const d of [0, 1] as const) {
+      const r = this.reported[d];
+      const records = stats[d].applicationDataRecords - r.records;
+      if (records <= 0 || r.records < ENCRYPTED_RECORDS_DRAWN) continue;
+      const bytes = Math.max(0, stats[d].applicationDataBytes - r.bytes);
+      const run = this.run;
+      if (run === null) continue;
+      run.records += records;
+      run.bytes += bytes;
+      run.entry.label = runLabel(run.records, run.bytes);
+      run.entry.length = run.bytes;
+    }
+  }
+
   /** Records past ENCRYPTED_RECORDS_DRAWN are counted in one timeline entry until anything else is drawn. */
   private countInRun(frame: number, time: Timestamp, length: number): void {
     const run = this.run;
@@ -432,6 +458,7 @@ export class ConnectionBuilder implements TlsEventSink {
       firstApplicationDataFrame: stats[d].firstApplicationDataFrame,
     });
 
+    this.countUnreported(stats);
     const tcpEntries: RawEntry[] = summary.events.map((ev) => ({
       frame: ev.frame,
       time: ev.time,
