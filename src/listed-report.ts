@@ -11,8 +11,8 @@ import { serverKey } from './analysis/rules/types.js';
 import { MAX_CONTEXT_TLS_SERVERS, contextWith, judgeConnection, rememberTlsServer } from './analysis/verdict.js';
 import type { CaptureSource } from './capture/types.js';
 import { CaptureListing, DEFAULT_MAX_REPORT_CONNECTIONS } from './report/listing.js';
-import { captureReportWith, connectionReport } from './report/model.js';
-import type { CaptureReport, ConnectionReport } from './report/model.js';
+import { addFilteredOut, captureReportWith, connectionReport } from './report/model.js';
+import type { CaptureReport, ConnectionReport, FilteredOut } from './report/model.js';
 
 /**
  * Default of `maxPendingNotTls`: connections that did not speak TLS, held to the end of the
@@ -30,7 +30,7 @@ export interface ListedReportOptions extends AnalyzeOptions {
   readonly maxTlsServers?: number;
   /** Connections without TLS held to the end to be judged with the whole capture's servers (default 4,096). */
   readonly maxPendingNotTls?: number;
-  /** Which judged connections the report is about (default all); the others are neither listed nor counted. */
+  /** Which judged connections the report is about (default all); the others are only counted, in `filteredOut`. */
   readonly keep?: (report: ConnectionReport) => boolean;
 }
 
@@ -44,9 +44,11 @@ export async function listedCaptureReport(source: CaptureSource, label: string, 
   const listing = new CaptureListing(maxReportConnections ?? DEFAULT_MAX_REPORT_CONNECTIONS);
   const maxPending = maxPendingNotTls ?? DEFAULT_MAX_PENDING_NOT_TLS;
   const notTls: Connection[] = [];
+  let filteredOut: FilteredOut | undefined;
   const judge = (c: Connection): void => {
     const report = connectionReport(c, judgeConnection(c, context));
     if (keep === undefined || keep(report)) listing.add(report);
+    else filteredOut = addFilteredOut(filteredOut, report);
   };
   const analysis = await analyzeCapture(source, {
     ...analyzeOptions,
@@ -60,6 +62,8 @@ export async function listedCaptureReport(source: CaptureSource, label: string, 
   });
   for (const c of notTls) judge(c);
   const { connections, unlisted } = listing.finish();
-  const capture = captureReportWith(label, analysis, connections);
+  const made = captureReportWith(label, analysis, connections);
+  // Said in the report, so that a filter matching nothing does not read as a capture without TLS.
+  const capture = filteredOut === undefined ? made : { ...made, filteredOut };
   return unlisted === null ? capture : { ...capture, unlisted };
 }

@@ -77,6 +77,19 @@ interface RawEntry {
   readonly length?: number;
 }
 
+type MutableEntry = { -readonly [K in keyof RawEntry]: RawEntry[K] };
+
+/**
+ * Encrypted records of each direction drawn one by one: enough for a TLS 1.3 handshake's
+ * flights and the answer to them, which the size inference reads (and its findings cite).
+ * Later ones are application data, counted in runs.
+ */
+export const ENCRYPTED_RECORDS_DRAWN = 16;
+
+function runLabel(records: number, bytes: number): string {
+  return `… ${records} more encrypted record${records === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes`;
+}
+
 interface RawAlert {
   readonly direction: Direction;
   readonly level: number | null;
@@ -136,6 +149,12 @@ export class ConnectionBuilder implements TlsEventSink {
   private readonly gaps: { direction: Direction; length: number; reason: GapReason; frame: number }[] = [];
   private readonly entries: RawEntry[] = [];
   private entriesDropped = 0;
+  private run: { readonly entry: MutableEntry; records: number; bytes: number } | null = null;
+  /** Application-data records the TLS layer reported one by one, per direction (it reports a bounded number). */
+  private readonly reported: [{ records: number; bytes: number }, { records: number; bytes: number }] = [
+    { records: 0, bytes: 0 },
+    { records: 0, bytes: 0 },
+  ];
   private readonly history: { letter: string; direction: Direction }[] = [];
   /** Like Zeek, the history stops at the first protocol violation (a TLS stream that lost sync). */
   private historyFrozen = false;
@@ -217,10 +236,14 @@ export class ConnectionBuilder implements TlsEventSink {
         return;
       }
       case 'encrypted-record': {
+        this.reported[e.direction].records = Math.max(this.reported[e.direction].records, e.index + 1);
+        this.reported[e.direction].bytes += e.length;
         this.keepEncrypted(this.current(), e.direction, 'application-data', e.length, e.frame, e.time);
-        if (e.innerType === ContentType.applicationData && e.index < 4) {
+        if (e.index >= ENCRYPTED_RECORDS_DRAWN) {
+          if (e.innerType === ContentType.applicationData || e.innerType === undefined) this.countInRun(e.frame, e.time, e.length);
+        } else if (e.innerType === ContentType.applicationData) {
           this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Application data (${e.length} bytes)`, length: e.length });
-        } else if (e.innerType === undefined && e.index < 4) {
+        } else if (e.innerType === undefined) {
           this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Encrypted record (${e.length} bytes)`, length: e.length });
         }
         return;
@@ -353,6 +376,40 @@ export class ConnectionBuilder implements TlsEventSink {
     if (raw.encrypted.length < this.maxEncrypted) raw.encrypted.push({ direction, kind, length, frame, time });
   }
 
+  /**
+   * Records the TLS layer only counted (past its `maxRecordedEncryptedRecords`) join the last run,
+   * so the run says how much application data there was in all.
+   */
+  private countUnreported(stats: readonly [TlsDirectionStats, TlsDirectionStats]): void {
+    for (const d of [0, 1] as const) {
+      const r = this.reported[d];
+      const records = stats[d].applicationDataRecords - r.records;
+      if (records <= 0 || r.records < ENCRYPTED_RECORDS_DRAWN) continue;
+      const bytes = Math.max(0, stats[d].applicationDataBytes - r.bytes);
+      const run = this.run;
+      if (run === null) continue;
+      run.records += records;
+      run.bytes += bytes;
+      run.entry.label = runLabel(run.records, run.bytes);
+      run.entry.length = run.bytes;
+    }
+  }
+
+  /** Records past ENCRYPTED_RECORDS_DRAWN are counted in one timeline entry until anything else is drawn. */
+  private countInRun(frame: number, time: Timestamp, length: number): void {
+    const run = this.run;
+    if (run !== null && this.entries[this.entries.length - 1] === run.entry) {
+      run.records++;
+      run.bytes += length;
+      run.entry.label = runLabel(run.records, run.bytes);
+      run.entry.length = run.bytes;
+      return;
+    }
+    const entry: MutableEntry = { frame, time, direction: null, kind: 'encrypted', label: runLabel(1, length), length };
+    this.run = { entry, records: 1, bytes: length };
+    this.entry(entry);
+  }
+
   private entry(e: RawEntry): void {
     if (this.entries.length < this.maxEntries) this.entries.push(e);
     else this.entriesDropped++;
@@ -407,6 +464,7 @@ export class ConnectionBuilder implements TlsEventSink {
       firstApplicationDataFrame: stats[d].firstApplicationDataFrame,
     });
 
+    this.countUnreported(stats);
     const tcpEntries: RawEntry[] = summary.events.map((ev) => ({
       frame: ev.frame,
       time: ev.time,

@@ -13,7 +13,7 @@ import { closestTerm } from './closest-term.js';
 import type { LimitName, Limits } from './limits.js';
 
 export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown' | 'html';
-export type OnlyFilter = 'all' | 'failed' | 'mtls';
+type OnlyFilter = 'all' | 'failed' | 'mtls';
 
 export interface CliOptions {
   readonly inputs: readonly string[];

@@ -1,6 +1,9 @@
 /** How the reports name why a connection failed, in a few words. */
 import type { ConnectionReport } from './model.js';
 
+/** Findings that explain why a handshake did not finish inside the capture. */
+const EXPLAINS_INCOMPLETE: ReadonlySet<string> = new Set(['snap-length-truncated', 'capture-gap', 'server-silent-after-client-hello', 'handshake-not-captured']);
+
 /** The "why" column: the top error's title, else the decisive alert or gap. */
 export function whyText(c: ConnectionReport): string {
   const top = c.findings.find((f) => f.severity === 'error');
@@ -8,7 +11,11 @@ export function whyText(c: ConnectionReport): string {
   if (c.status === 'ok') return c.resumed ? 'resumed' : '';
   const alert = c.alerts.find((a) => a.level === 'fatal' || a.encrypted);
   if (alert !== undefined) return alert.encrypted ? `${alert.from}: encrypted alert` : `${alert.from}: ${alert.name ?? 'alert'}(${alert.code ?? '?'})`;
-  if (c.status === 'incomplete') return 'capture ended before the handshake did';
+  if (c.status === 'incomplete') {
+    // The finding that explains the unfinished handshake names its cause, with the one fix that goes with it.
+    const why = c.findings.find((f) => EXPLAINS_INCOMPLETE.has(f.code));
+    return why !== undefined ? why.title : 'capture ended before the handshake did';
+  }
   if (c.status === 'not-tls') return c.notTls.length > 0 ? 'not TLS on this port' : '';
   return '';
 }

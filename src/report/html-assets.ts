@@ -31,7 +31,14 @@ code, .mono, td.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consola
 .number.incomplete b { color: var(--incomplete); } .number.not-tls b { color: var(--nottls); }
 .certline { margin: 4px 0 12px; }
 ul.groups { list-style: none; padding: 0; }
-ul.groups li { margin: 4px 0; }
+ul.groups li { margin: 6px 0 14px; padding: 8px 12px; border-left: 4px solid var(--failed); background: var(--panel); border-radius: 0 8px 8px 0; }
+ul.groups p { margin: 4px 0 0; }
+ul.groups p.fix b { color: var(--muted); margin-right: 6px; }
+.conn-detail p.story { font-size: 15px; }
+.hostmap .addr { fill: var(--muted); font-size: 11px; }
+/* Drawings shrink to a narrow window instead of widening the page (and the table around them). */
+svg.hostmap, svg.ladder { max-width: 100%; height: auto; }
+.table-wrap { overflow-x: auto; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; }
 .badge.st-ok { background: var(--ok); } .badge.st-failed { background: var(--failed); }
 .badge.st-incomplete { background: var(--incomplete); } .badge.st-not-tls { background: var(--nottls); }

@@ -11,9 +11,20 @@ import { clockTime, formatDelta, isFatalEntry, ladderEntries } from './view-ladd
 /** Hosts drawn per side of the map; the rest share one "… more" node. */
 const MAP_MAX_HOSTS = 30;
 /** Characters of a label drawn in a ladder row; the whole label is in its tooltip. */
-const LADDER_LABEL_CHARS = 64;
+const LADDER_LABEL_CHARS = 80;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Characters of a host-map label line that fit its box. */
+const NODE_CHARS = 38;
+
+/** Cuts the middle out of a long address, so its end (the port) stays readable. */
+function middleCut(s: string, n: number): string {
+  const chars = [...s];
+  if (chars.length <= n) return s;
+  const tail = Math.floor((n - 1) / 2);
+  return `${chars.slice(0, n - 1 - tail).join('')}…${chars.slice(chars.length - tail).join('')}`;
+}
 
 function truncate(s: string, n: number): string {
   const chars = [...s];
@@ -61,9 +72,9 @@ export function hostMapSvg(cap: CaptureReport, capIndex: number): string {
     if ((STATUS_RANK[c.status] ?? 9) < (STATUS_RANK[e.status] ?? 9)) e.status = c.status;
     edges.set(key, e);
   }
-  const rowH = 40;
-  const width = 760;
-  const nodeW = 230;
+  const rowH = 46;
+  const width = 860;
+  const nodeW = 280;
   const height = Math.max(clients.length, servers.length) * rowH + 30;
   const yOf = (i: number, n: number): number => 30 + (height - 30 - n * rowH) / 2 + i * rowH + rowH / 2;
   const out: string[] = [];
@@ -93,15 +104,25 @@ export function hostMapSvg(cap: CaptureReport, capIndex: number): string {
   clients.forEach((ip, i) => {
     const y = yOf(i, clients.length);
     const text = ip === OTHER ? `… ${clientOrder.length - MAP_MAX_HOSTS} more` : ip;
-    out.push(`<g class="node client"><rect x="10" y="${y - 13}" width="${nodeW}" height="26" rx="6"/><text x="20" y="${y + 5}">${escapeHtml(truncate(text, 32))}</text></g>`);
+    out.push(`<g class="node client"><title>${escapeHtml(text)}</title><rect x="10" y="${y - 18}" width="${nodeW}" height="36" rx="6"/><text x="20" y="${y + 5}">${escapeHtml(middleCut(text, NODE_CHARS))}</text></g>`);
   });
   servers.forEach((s, i) => {
     const y = yOf(i, servers.length);
     const names = [...(serverNames.get(s) ?? [])];
-    const text = s === OTHER ? `… ${serverOrder.length - MAP_MAX_HOSTS} more` : names.length > 0 ? `${names[0] as string}${names.length > 1 ? ` +${names.length - 1}` : ''} ${s}` : s;
-    out.push(
-      `<g class="node server"><title>${escapeHtml(s === OTHER ? text : [s, ...names].join('\n'))}</title><rect x="${width - 10 - nodeW}" y="${y - 13}" width="${nodeW}" height="26" rx="6"/><text x="${width - 20}" y="${y + 5}" text-anchor="end">${escapeHtml(truncate(text, 32))}</text></g>`,
-    );
+    const x = width - 20;
+    // The address on a line of its own, never cut at the port: two servers differ there first.
+    const lines =
+      s === OTHER
+        ? [`… ${serverOrder.length - MAP_MAX_HOSTS} more`]
+        : names.length > 0
+          ? [`${truncate(names[0] as string, NODE_CHARS - 4)}${names.length > 1 ? ` +${names.length - 1}` : ''}`, middleCut(s, NODE_CHARS)]
+          : [middleCut(s, NODE_CHARS)];
+    const title = s === OTHER ? (lines[0] as string) : names.length > 0 ? `${s} — ${names.join(', ')}` : s;
+    const text =
+      lines.length === 1
+        ? `<text x="${x}" y="${y + 5}" text-anchor="end">${escapeHtml(lines[0] as string)}</text>`
+        : `<text x="${x}" y="${y - 3}" text-anchor="end">${escapeHtml(lines[0] as string)}</text><text class="addr" x="${x}" y="${y + 12}" text-anchor="end">${escapeHtml(lines[1] as string)}</text>`;
+    out.push(`<g class="node server"><title>${escapeHtml(title)}</title><rect x="${width - 10 - nodeW}" y="${y - 18}" width="${nodeW}" height="36" rx="6"/>${text}</g>`);
   });
   out.push('</svg>');
   return out.join('\n');
@@ -119,9 +140,9 @@ function rowClass(e: TimelineJson): string {
 export function ladderSvg(c: ConnectionReport): string {
   const { entries, omitted } = ladderEntries(c);
   const rowH = 26;
-  const width = 820;
-  const xc = 110;
-  const xs = 590;
+  const width = 960;
+  const xc = 120;
+  const xs = 720;
   const top = 44;
   const height = top + (entries.length + (omitted > 0 ? 1 : 0)) * rowH + 12;
   const out: string[] = [];

@@ -20,19 +20,25 @@ import {
   CAPTURE_NOTES_MAX,
   clientCertText,
   count,
+  certificateCountsText,
   countsLine,
+  filteredOutText,
+  captureNotes,
   detailLabel,
   endpointText,
   evidenceGaps,
   failureGroups,
-  findingDetail,
+  findingViews,
   hygieneWarnings,
   idList,
   inferredNote,
   listingNote,
   needsDetails,
+  noteLine,
   shortCipher,
+  statusAndStage,
   statusWord,
+  summaryNamesEveryCa,
   unlistedFailuresLine,
   verdictLine,
   versionText,
@@ -105,16 +111,22 @@ function certificatesTable(c: ConnectionReport): string {
 }
 
 function connectionDetail(c: ConnectionReport): string {
-  const out: string[] = ['<div class="conn-detail">', `<p>${e(c.summary)}</p>`];
-  if (c.mtls.acceptableCAs.length > 0) {
+  const out: string[] = ['<div class="conn-detail">', `<p class="story">${e(c.summary)}</p>`];
+  if (c.mtls.acceptableCAs.length > 0 && !summaryNamesEveryCa(c)) {
     out.push('<p>The server accepts client certificates issued by:</p><ul>', ...c.mtls.acceptableCAs.slice(0, 50).map((ca) => `<li>${e(ca)}</li>`));
     if (c.mtls.acceptableCAs.length > 50) out.push(`<li>… and ${c.mtls.acceptableCAs.length - 50} more</li>`);
     out.push('</ul>');
   }
-  for (const f of c.findings) {
+  for (const v of findingViews(c)) {
+    const f = v.finding;
+    const rows = [
+      v.detail !== '' ? `<dt>${e(detailLabel(f.severity))}</dt><dd>${e(v.detail)}</dd>` : '',
+      v.fix !== null ? `<dt>Fix</dt><dd>${e(v.fix)}</dd>` : '',
+      f.frames.length > 0 ? `<dt>Frames</dt><dd>${f.frames.slice(0, 30).join(', ')}${f.frames.length > 30 ? ', …' : ''}</dd>` : '',
+    ].join('');
     out.push(
       `<div class="finding sev-${e(f.severity)}"><span class="badge sev-${e(f.severity)}">${e(f.severity)}</span> <b>${e(f.title)}</b>${inferredNote(f) !== '' ? ' <span class="muted">(inferred)</span>' : ''}`,
-      `<dl><dt>${e(detailLabel(f.severity))}</dt><dd>${e(findingDetail(c.summary, f.detail))}</dd><dt>Fix</dt><dd>${e(f.fix)}</dd>${f.frames.length > 0 ? `<dt>Frames</dt><dd>${f.frames.slice(0, 30).join(', ')}${f.frames.length > 30 ? ', …' : ''}</dd>` : ''}</dl></div>`,
+      `${rows !== '' ? `<dl>${rows}</dl>` : ''}</div>`,
     );
   }
   if (c.mtls.evidence !== null) out.push(`<p><b>Evidence:</b> ${e(c.mtls.evidence)}</p>`);
@@ -125,15 +137,22 @@ function connectionDetail(c: ConnectionReport): string {
     ['Versions offered', c.versions.offered.join(', ')],
     ['Cipher suite', c.cipherSuite ?? '–'],
     ['ALPN', `${c.alpn.offered.join(', ')}${c.alpn.negotiated !== null ? ` → ${c.alpn.negotiated}` : ''}`],
-    ['History', c.history],
-    ['JA3 / JA3S', `${c.ja3Hash ?? '–'} / ${c.ja3sHash ?? '–'}`],
-    ['JA4', c.ja4 ?? '–'],
     ['Frames', `${c.firstFrame}–${c.lastFrame}`],
     ['TCP end', `${c.tcpEnd.how}${c.tcpEnd.from !== null ? ` by the ${c.tcpEnd.from}` : ''}${c.tcpEnd.frame !== null ? `, frame ${c.tcpEnd.frame}` : ''}`],
   ];
   for (const n of c.notTls) facts.push([`First bytes (${n.from})`, n.firstBytes]);
   out.push(`<h4>Facts</h4>\n<dl class="facts">${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v === '' ? '–' : v)}</dd>`).join('')}</dl>`);
-  if (c.anomalies.length > 0) out.push('<h4>Anomalies</h4><ul>', ...c.anomalies.slice(0, 50).map((a) => `<li><code>${e(a.code)}</code>${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${e(a.message)}</li>`), '</ul>');
+  // Fingerprints, the message history and anomaly codes are for specialists: folded away.
+  const technical: [string, string][] = [
+    ['History', c.history],
+    ['JA3 / JA3S', `${c.ja3Hash ?? '–'} / ${c.ja3sHash ?? '–'}`],
+    ['JA4', c.ja4 ?? '–'],
+  ];
+  out.push(
+    `<details class="technical"><summary>Technical details</summary>\n<dl class="facts">${technical.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v === '' ? '–' : v)}</dd>`).join('')}</dl>`,
+    ...(c.anomalies.length > 0 ? ['<h4>Anomalies</h4><ul>', ...c.anomalies.slice(0, 50).map((a) => `<li><code>${e(a.code)}</code>${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${e(a.message)}</li>`), '</ul>'] : []),
+    '</details>',
+  );
   out.push('</div>');
   return out.join('\n');
 }
@@ -153,13 +172,14 @@ function connectionBody(c: ConnectionReport): string {
     `<td>${e(whyText(c))}</td>`,
   ];
   const open = needsDetails(c) ? ' open' : '';
-  const what = [`ladder`, c.findings.length > 0 ? `${c.findings.length} finding${c.findings.length === 1 ? '' : 's'}` : '', c.certificates.server.length + c.certificates.client.length > 0 ? 'certificates' : '']
+  const shown = findingViews(c).length;
+  const what = [`ladder`, shown > 0 ? `${shown} finding${shown === 1 ? '' : 's'}` : '', c.certificates.server.length + c.certificates.client.length > 0 ? 'certificates' : '']
     .filter((s) => s !== '')
     .join(', ');
   return [
     `<tbody class="conn st-${e(c.status)}" data-id="${c.id}" data-status="${e(c.status)}">`,
     `<tr class="row">${cells.join('')}</tr>`,
-    `<tr class="detail"><td colspan="${COLUMNS.length}"><details${open}><summary>#${c.id} details: ${e(what)}</summary>`,
+    `<tr class="detail"><td colspan="${COLUMNS.length}"><details${open}><summary>#${c.id} ${e(statusAndStage(c))} — ${e(what)}</summary>`,
     connectionDetail(c),
     '</details></td></tr>',
     '</tbody>',
@@ -181,22 +201,27 @@ function captureSectionLines(cap: CaptureReport, capIndex: number): (string | Co
   out.push(`<p class="meta">${e(metaParts.join(' · '))}</p>`, `<p class="verdict"><b>${e(verdictLine(cap))}</b></p>`);
   const n = captureCounts(cap);
   const number = (cls: string, value: number, label: string): string => `<div class="number ${cls}"><b>${count(value)}</b>${e(label)}</div>`;
-  out.push(
-    '<div class="numbers">',
-    number('tls', n.tls, 'TLS connections'),
-    number('ok', n.ok, 'ok'),
-    number('failed', n.failed, 'failed'),
-    number('incomplete', n.incomplete, 'incomplete'),
-    number('not-tls', n.notTls, 'not TLS'),
-    '</div>',
-    `<p class="certline muted">${e(countsLine(cap))}</p>`,
-  );
+  // The counts once, as big numbers (zeros left out); the line below adds only what they do not say.
+  const numbers = [number('tls', n.tls, 'TLS connections'), number('ok', n.ok, 'ok'), number('failed', n.failed, 'failed')];
+  if (n.incomplete > 0) numbers.push(number('incomplete', n.incomplete, 'incomplete'));
+  if (n.notTls > 0) numbers.push(number('not-tls', n.notTls, 'not TLS'));
+  out.push('<div class="numbers">', ...numbers, '</div>');
+  const certs = certificateCountsText(cap);
+  const filtered = filteredOutText(cap).replace(/^ · /, '');
+  const extra = [certs, filtered].filter((x) => x !== '');
+  if (n.connections === 0 && cap.filteredOut != null) out.push(`<p class="certline">${e(countsLine(cap))}</p>`);
+  else if (extra.length > 0) out.push(`<p class="certline muted">${e(extra.join(' · '))}</p>`);
   const groups = failureGroups(cap);
   if (groups.length > 0) {
+    // The first screen answers what failed, why and what to change: each cause with its story and fix.
     out.push('<ul class="groups">');
     for (const g of groups) {
       const clients = `${g.clients.slice(0, 5).join(', ')}${g.clients.length > 5 ? ', …' : ''}`;
-      out.push(`<li><span class="badge st-failed">FAILED</span> <b>${g.count}× ${e(g.title)}</b> — ${e(clients)} → ${e(g.server)} <span class="muted">(${e(idList(g.ids))})</span></li>`);
+      const first = cap.connections.find((c) => c.id === g.ids[0]);
+      const top = first?.findings.find((f) => f.severity === 'error');
+      const story = first !== undefined ? `<p class="why">${e(first.summary)}</p>` : '';
+      const fix = top !== undefined ? `<p class="fix"><b>Fix</b> ${e(top.fix)}</p>` : '';
+      out.push(`<li><span class="badge st-failed">FAILED</span> <b>${g.count}× ${e(g.title)}</b> — ${e(clients)} → ${e(g.server)} <span class="muted">(${e(idList(g.ids))})</span>${story}${fix}</li>`);
     }
     out.push('</ul>');
   }
@@ -207,18 +232,22 @@ function captureSectionLines(cap: CaptureReport, capIndex: number): (string | Co
   if (cap.connections.length > 0) {
     out.push(
       `<div class="controls" hidden><input type="search" placeholder="Filter connections" aria-label="Filter connections"><select aria-label="Result"><option value="">all results</option><option value="failed">failed</option><option value="incomplete">incomplete</option><option value="ok">ok</option><option value="not-tls">not TLS</option></select><span class="edge-filter" hidden><span></span> <button type="button">show all</button></span><span class="shown muted"></span></div>`,
-      `<table class="conns"><thead><tr>${COLUMNS.map((h) => `<th aria-sort="none"><button type="button">${e(h)}</button></th>`).join('')}</tr></thead>`,
+      `<div class="table-wrap"><table class="conns"><thead><tr>${COLUMNS.map((h) => `<th aria-sort="none"><button type="button">${e(h)}</button></th>`).join('')}</tr></thead>`,
     );
+    // Failed first, then incomplete, then the rest, each by id: what needs attention is on top.
     // One by one: a capture can have more connections than a call takes arguments.
-    for (const c of cap.connections) out.push(c);
-    out.push('</table>');
+    for (const c of [...cap.connections].sort((a, b) => (STATUS_ORDER[a.status] ?? 9) - (STATUS_ORDER[b.status] ?? 9) || a.id - b.id)) out.push(c);
+    out.push('</table></div>');
   }
   const listing = listingNote(cap);
   if (listing !== null) out.push(`<p class="muted">${e(listing)}</p>`);
   const warnings = hygieneWarnings(cap);
   if (warnings.length > 0) out.push('<h3>Warnings</h3><ul>', ...warnings.map((w) => `<li><span class="badge sev-warning">warning</span> ${e(w.title)} <span class="muted">(${e(idList(w.ids, w.unlisted))})</span></li>`), '</ul>');
+  const infos = captureNotes(cap);
+  if (infos.length > 0) out.push('<h3>Notes</h3><ul>', ...infos.map((w) => `<li><span class="badge sev-info">info</span> ${e(noteLine(w))}</li>`), '</ul>');
   const gaps = evidenceGaps(cap);
-  const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => `<code>${e(a.code)}</code>${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${e(a.message)}`);
+  // The message says what happened in words; the anomaly code is its tooltip (and in the JSON report).
+  const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => `<span title="${e(a.code)}">${e(a.message)}</span>`);
   if (cap.anomalies.length > CAPTURE_NOTES_MAX) notes.push(`… and ${cap.anomalies.length - CAPTURE_NOTES_MAX} more capture notes (see the JSON report).`);
   if (gaps.length > 0 || notes.length > 0) out.push('<h3>What the capture does not show</h3><ul>', ...gaps.map((g) => `<li>${e(g)}</li>`), ...notes.map((x) => `<li>${x}</li>`), '</ul>');
   out.push('</section>');
@@ -254,7 +283,8 @@ export function* renderHtmlPieces(report: Report, meta: ReportMeta): Generator<s
     '<body>',
     '<header>',
     `<h1>${e(report.tool.name)} report</h1>`,
-    `<p class="meta">${report.captures.length} capture${report.captures.length === 1 ? '' : 's'} · ${s.connections} connection${s.connections === 1 ? '' : 's'}, ${s.tls} TLS: ${s.ok} ok, ${s.failed} failed, ${s.incomplete} incomplete</p>`,
+    // Each capture gives its own counts; the run's totals only help when there are several.
+    ...(report.captures.length > 1 ? [`<p class="meta">${report.captures.length} captures · ${s.connections} connection${s.connections === 1 ? '' : 's'}, ${s.tls} TLS: ${s.ok} ok, ${s.failed} failed, ${s.incomplete} incomplete</p>`] : []),
     '</header>',
     '<main>',
   ];

@@ -17,18 +17,22 @@ import {
   CAPTURE_NOTES_MAX,
   clientCertText,
   countsLine,
+  captureNotes,
   detailLabel,
   endpointText,
   evidenceGaps,
   failureGroups,
-  findingDetail,
+  findingViews,
   hygieneWarnings,
   idList,
   inferredNote,
   listingNote,
   needsDetails,
+  noteLine,
   shortCipher,
+  statusAndStage,
   statusWord,
+  summaryNamesEveryCa,
   unlistedFailuresLine,
   verdictLine,
   versionText,
@@ -147,19 +151,21 @@ function certificateTable(c: ConnectionReport): string[] {
 function connectionSection(c: ConnectionReport, capIndex: number): string[] {
   const out: string[] = [];
   out.push(
-    `### <a id="${anchor(capIndex, c.id)}"></a>#${c.id} ${md(endpointText(c.client))} → ${md(endpointText(c.server))}${c.sni !== null ? ` (${md(c.sni)})` : ''} — ${statusWord(c)} at ${c.stage}`,
+    `### <a id="${anchor(capIndex, c.id)}"></a>#${c.id} ${md(endpointText(c.client))} → ${md(endpointText(c.server))}${c.sni !== null ? ` (${md(c.sni)})` : ''} — ${md(statusAndStage(c))}`,
     '',
     md(c.summary),
     '',
   );
-  if (c.mtls.acceptableCAs.length > 0) {
+  if (c.mtls.acceptableCAs.length > 0 && !summaryNamesEveryCa(c)) {
     out.push('The server accepts client certificates issued by:', '', ...c.mtls.acceptableCAs.slice(0, 20).map((ca) => `- ${md(ca)}`));
     if (c.mtls.acceptableCAs.length > 20) out.push(`- … and ${c.mtls.acceptableCAs.length - 20} more`);
     out.push('');
   }
-  for (const f of c.findings) {
+  for (const v of findingViews(c)) {
+    const f = v.finding;
     out.push(`**${f.severity.toUpperCase()} — ${md(f.title)}**${inferredNote(f)}`, '');
-    out.push(`- **${detailLabel(f.severity)}:** ${md(findingDetail(c.summary, f.detail))}`, `- **Fix:** ${md(f.fix)}`);
+    if (v.detail !== '') out.push(`- **${detailLabel(f.severity)}:** ${md(v.detail)}`);
+    if (v.fix !== null) out.push(`- **Fix:** ${md(v.fix)}`);
     if (f.frames.length > 0) out.push(`- **Frames:** ${f.frames.slice(0, 20).join(', ')}${f.frames.length > 20 ? ', …' : ''}`);
     out.push('');
   }
@@ -227,8 +233,11 @@ function captureSection(cap: CaptureReport, capIndex: number, multi: boolean): s
   if (warnings.length > 0) {
     out.push(`${multi ? '###' : '##'} Warnings`, '', ...warnings.map((w) => `- ${md(w.title)} (${idList(w.ids, w.unlisted)})`), '');
   }
+  const infos = captureNotes(cap);
+  if (infos.length > 0) out.push(`${multi ? '###' : '##'} Notes`, '', ...infos.map((w) => `- ${md(noteLine(w))}`), '');
   const gaps = evidenceGaps(cap);
-  const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => `${code(a.code)}${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${md(a.message)}`);
+  // The message says what happened in words; the anomaly codes are in the JSON report.
+  const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => md(a.message));
   if (cap.anomalies.length > CAPTURE_NOTES_MAX) notes.push(`… and ${cap.anomalies.length - CAPTURE_NOTES_MAX} more capture notes (see the JSON report).`);
   if (gaps.length > 0 || notes.length > 0) {
     out.push(`${multi ? '###' : '##'} What the capture does not show`, '', ...gaps.map((g) => `- ${md(g)}`), ...notes.map((n) => `- ${n}`), '');

@@ -147,6 +147,34 @@ export interface CaptureReport {
    * `maxReportConnections`): the counts of those not listed. Counts elsewhere include them.
    */
   readonly unlisted?: UnlistedConnections;
+  /**
+   * Present when a filter (--only, --host, --port, --sni) left connections out: how many, by
+   * status. They are neither listed nor counted elsewhere.
+   */
+  readonly filteredOut?: FilteredOut;
+}
+
+/** Connections a filter left out of a capture's report, by status. */
+export interface FilteredOut {
+  readonly connections: number;
+  readonly tls: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly incomplete: number;
+  readonly notTls: number;
+}
+
+/** Counts `c` among the connections a filter left out. */
+export function addFilteredOut(f: FilteredOut | undefined, c: ConnectionReport): FilteredOut {
+  const n = f ?? { connections: 0, tls: 0, ok: 0, failed: 0, incomplete: 0, notTls: 0 };
+  return {
+    connections: n.connections + 1,
+    tls: n.tls + (c.tls ? 1 : 0),
+    ok: n.ok + (c.status === 'ok' ? 1 : 0),
+    failed: n.failed + (c.status === 'failed' ? 1 : 0),
+    incomplete: n.incomplete + (c.status === 'incomplete' ? 1 : 0),
+    notTls: n.notTls + (c.tls ? 0 : 1),
+  };
 }
 
 interface ReportSummary {

@@ -20,18 +20,22 @@ import {
   captureHeader,
   clientCertText,
   countsLine,
+  captureNotes,
   detailLabel,
   endpointText,
   evidenceGaps,
   failureGroups,
-  findingDetail,
+  findingViews,
   hygieneWarnings,
   idList,
   inferredNote,
   listingNote,
   needsDetails,
+  noteLine,
   shortCipher,
+  stageWords,
   statusWord,
+  summaryNamesEveryCa,
   unlistedFailuresLine,
   versionText,
 } from './view.js';
@@ -49,7 +53,7 @@ export interface TextOptions {
 }
 
 /** Narrowest width the layout is computed for; a narrower terminal wraps the lines itself. */
-export const TEXT_MIN_WIDTH = 72;
+const TEXT_MIN_WIDTH = 72;
 
 function certificateLines(role: 'Server' | 'Client', certs: readonly CertificateSummary[], nameMatch: ServerNameMatch | null, width: number): string[] {
   const out: string[] = [];
@@ -81,23 +85,25 @@ function severityColor(severity: string): string {
 
 function details(c: ConnectionReport, color: boolean, width: number): string[] {
   const head = `#${c.id}  ${endpointText(c.client)} → ${endpointText(c.server)}${c.sni !== null ? ` (${sanitizeText(c.sni)})` : ''}`;
-  const tail = ` at ${c.stage}`;
+  const where = stageWords(c);
+  const tail = where === '' ? '' : c.status === 'ok' ? `, ${where}` : ` ${where}`;
   const status = `${paintStatus(c, color)}${paint(color, '1', tail)}`;
   const titleLines =
     len(head) + 2 + len(statusWord(c)) + len(tail) <= width
       ? [`${paint(color, '1', head)}  ${status}`]
-      : [...wrapText(head, width, '', 4).map((l) => paint(color, '1', l)), `    ${status}`];
+      : [...wrapText(head, width, '', 4).map((l) => paint(color, '1', l)), ...wrapText(`${statusWord(c)}${tail}`, width, '    ', 4).map((l, i) => (i === 0 ? `    ${status}` : l))];
   const out = ['', ...titleLines, ''];
   out.push(...wrapText(sanitizeText(c.summary), width, '  ', 2));
-  if (c.mtls.acceptableCAs.length > 0) {
+  if (c.mtls.acceptableCAs.length > 0 && !summaryNamesEveryCa(c)) {
     out.push('', '  The server accepts client certificates issued by');
     for (const ca of c.mtls.acceptableCAs.slice(0, 8)) out.push(...wrapText(sanitizeText(ca), width, '    • ', 6));
     if (c.mtls.acceptableCAs.length > 8) out.push(`    • … and ${c.mtls.acceptableCAs.length - 8} more`);
   }
-  for (const f of c.findings) {
+  for (const v of findingViews(c)) {
+    const f = v.finding;
     out.push('', `  ${paint(color, severityColor(f.severity), f.severity.toUpperCase())}  ${sanitizeText(f.title)}${inferredNote(f)}`);
-    out.push(...wrapText(sanitizeText(findingDetail(c.summary, f.detail)), width, `  ${detailLabel(f.severity).padEnd(15)}`, 17));
-    out.push(...wrapText(sanitizeText(f.fix), width, '  Fix            ', 17));
+    if (v.detail !== '') out.push(...wrapText(sanitizeText(v.detail), width, `  ${detailLabel(f.severity).padEnd(15)}`, 17));
+    if (v.fix !== null) out.push(...wrapText(sanitizeText(v.fix), width, '  Fix            ', 17));
   }
   if (c.mtls.evidence !== null) out.push('', ...wrapText(sanitizeText(c.mtls.evidence), width, '  Evidence       ', 17));
   const dec = c.decryption;
@@ -163,7 +169,7 @@ function columns(width: number, color: boolean, maxId: number): Column[] {
 }
 
 /** Below this width the table becomes one wrapped line per connection. */
-export const TEXT_TABLE_MIN_WIDTH = 110;
+const TEXT_TABLE_MIN_WIDTH = 110;
 
 function compactRows(cap: CaptureReport, color: boolean, width: number): string {
   const out: string[] = [];
@@ -229,8 +235,17 @@ export function renderText(report: Report, options: TextOptions): string {
         out.push(...lines.map((l, i) => (i === 0 ? `  ${paint(color, '33', 'WARN')}${l.slice(6)}` : l)));
       }
     }
+    const infos = captureNotes(cap);
+    if (infos.length > 0) {
+      out.push('', paint(color, '1', 'Notes'));
+      for (const w of infos) {
+        const lines = wrapText(sanitizeText(noteLine(w)), width, '  INFO  ', 8);
+        out.push(...lines.map((l, i) => (i === 0 ? `  ${paint(color, '36', 'INFO')}${l.slice(6)}` : l)));
+      }
+    }
     const gaps = evidenceGaps(cap);
-    const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => `${sanitizeText(a.code)}${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${sanitizeText(a.message)}`);
+    // Anomaly codes and frames are for --verbose: the message says what happened in words.
+    const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => (options.verbose ? `${sanitizeText(a.code)}${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${sanitizeText(a.message)}` : sanitizeText(a.message)));
     if (cap.anomalies.length > CAPTURE_NOTES_MAX) notes.push(`… and ${cap.anomalies.length - CAPTURE_NOTES_MAX} more capture notes (see the JSON report).`);
     if (gaps.length > 0 || notes.length > 0) {
       out.push('', paint(color, '1', 'What the capture does not show'));

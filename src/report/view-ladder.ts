@@ -8,7 +8,7 @@ import type { ConnectionReport, TimelineJson } from './model.js';
  * Timeline entries drawn per ladder in every format. The connection builder bounds the
  * timeline already; this keeps a ticket or a diagram readable (the rest is counted).
  */
-export const LADDER_MAX_ENTRIES = 80;
+const LADDER_MAX_ENTRIES = 80;
 
 /** The timeline entries a ladder shows, and how many were left out. */
 export function ladderEntries(c: ConnectionReport, max = LADDER_MAX_ENTRIES): { entries: readonly TimelineJson[]; omitted: number } {

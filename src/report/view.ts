@@ -10,8 +10,13 @@
 import { tallyOf } from './connection-tally.js';
 import type { ConnectionTally } from './connection-tally.js';
 import { failureTitle } from './cause.js';
-import type { CaptureReport, ConnectionReport } from './model.js';
+import type { CaptureReport, ConnectionReport, FilteredOut } from './model.js';
+import { firstSentence } from '../analysis/summary.js';
+import type { Finding } from '../analysis/verdict-types.js';
 import { endpointText as formatEndpoint } from '../util/endpoint.js';
+
+/** The finding of packets cut by the snap length (analysis/rules/evidence-missing.ts). */
+const SNAP_LENGTH_CODE = 'snap-length-truncated';
 
 /** Capture-level anomalies listed by name; the rest are counted. */
 export const CAPTURE_NOTES_MAX = 10;
@@ -22,12 +27,12 @@ export function endpointText(e: { readonly ip: string; readonly port: number }):
 }
 
 /** `hr.example.com (10.20.9.5:8443)` or the bare endpoint. */
-export function serverText(c: ConnectionReport): string {
+function serverText(c: ConnectionReport): string {
   return c.sni !== null ? `${c.sni} (${endpointText(c.server)})` : endpointText(c.server);
 }
 
 /** Display word of a status. */
-export function statusWord(c: ConnectionReport): string {
+export function statusWord(c: Pick<ConnectionReport, 'status'>): string {
   switch (c.status) {
     case 'ok':
       return 'ok';
@@ -58,16 +63,17 @@ export function clientCertText(c: ConnectionReport): string {
     case 'optional-not-sent':
       return 'optional, not sent';
     case 'unknown-encrypted':
-      if (m.inferred && m.certificateRequested === false) return 'encrypted (likely not requested)';
-      if (m.inferred && m.clientCertificates === 0) return 'encrypted (likely requested, none sent)';
-      if (m.inferred && m.certificateRequested === true) return 'encrypted (likely sent)';
+      // From record sizes: the same words as the cleartext states, marked as inferred.
+      if (m.inferred && m.certificateRequested === false) return 'not requested (inferred)';
+      if (m.inferred && m.clientCertificates === 0) return 'requested, none sent (inferred)';
+      if (m.inferred && m.certificateRequested === true) return 'sent (inferred)';
       return 'encrypted';
     default:
       return '–';
   }
 }
 
-export { failureTitle, whyText } from './cause.js';
+export { whyText } from './cause.js';
 
 /** `ECDHE_RSA AES_256_GCM_SHA384` from the IANA name: shorter, same facts. */
 export function shortCipher(name: string | null): string {
@@ -100,6 +106,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** "12 TLS connections: 9 ok, 3 failed · client certificates: sent on 9, missing on 2". */
 export function countsLine(cap: CaptureReport): string {
   const n = captureCounts(cap);
+  if (n.connections === 0 && cap.filteredOut != null && cap.filteredOut.connections > 0) {
+    return `No connection matches the filter: ${plural(cap.filteredOut.connections, 'connection')} left out (${filteredOutParts(cap.filteredOut).join(', ')})`;
+  }
   const parts = [`${n.ok} ok`];
   if (n.failed > 0) parts.push(`${n.failed} failed`);
   if (n.incomplete > 0) parts.push(`${n.incomplete} incomplete`);
@@ -108,7 +117,34 @@ export function countsLine(cap: CaptureReport): string {
   if (n.certMissing > 0) certParts.push(`missing on ${n.certMissing}`);
   if (n.certRejected > 0) certParts.push(`rejected on ${n.certRejected}`);
   if (n.certEncrypted > 0) certParts.push(`encrypted on ${n.certEncrypted}`);
-  return `${plural(n.tls, 'TLS connection')}: ${parts.join(', ')}${certParts.length > 0 ? ` · client certificates: ${certParts.join(', ')}` : ''}${n.notTls > 0 ? ` · ${plural(n.notTls, 'other TCP connection')}` : ''}`;
+  return `${plural(n.tls, 'TLS connection')}: ${parts.join(', ')}${certParts.length > 0 ? ` · client certificates: ${certParts.join(', ')}` : ''}${n.notTls > 0 ? ` · ${plural(n.notTls, 'other TCP connection')}` : ''}${filteredOutText(cap)}`;
+}
+
+/** " · 3 more left out by the filter (2 ok, 1 not TLS)", or '' when no filter left any out. */
+export function filteredOutText(cap: CaptureReport): string {
+  const f = cap.filteredOut;
+  if (f == null || f.connections === 0) return '';
+  return ` · ${plural(f.connections, 'more connection')} left out by the filter (${filteredOutParts(f).join(', ')})`;
+}
+
+function filteredOutParts(f: FilteredOut): string[] {
+  const parts: string[] = [];
+  if (f.ok > 0) parts.push(`${count(f.ok)} ok`);
+  if (f.failed > 0) parts.push(`${count(f.failed)} failed`);
+  if (f.incomplete > 0) parts.push(`${count(f.incomplete)} incomplete`);
+  if (f.notTls > 0) parts.push(`${count(f.notTls)} not TLS`);
+  return parts;
+}
+
+/** "client certificates: sent on 9, missing on 2", or '' when no TLS connection says. */
+export function certificateCountsText(cap: CaptureReport): string {
+  const n = captureCounts(cap);
+  const parts: string[] = [];
+  if (n.certSent > 0) parts.push(`sent on ${n.certSent}`);
+  if (n.certMissing > 0) parts.push(`missing on ${n.certMissing}`);
+  if (n.certRejected > 0) parts.push(`rejected on ${n.certRejected}`);
+  if (n.certEncrypted > 0) parts.push(`encrypted on ${n.certEncrypted}`);
+  return parts.length > 0 ? `client certificates: ${parts.join(', ')}` : '';
 }
 
 /** Failed connections grouped by cause and server. */
@@ -154,6 +190,10 @@ export function unlistedFailuresLine(cap: CaptureReport): string | null {
 export function verdictLine(cap: CaptureReport): string {
   if (cap.error !== null) return 'could not be read';
   const n = captureCounts(cap);
+  const f = cap.filteredOut;
+  if (n.connections === 0 && f != null && f.connections > 0) {
+    return `no connection matches the filter (${plural(f.connections, 'connection')} left out: ${filteredOutParts(f).join(', ')})`;
+  }
   if (n.connections === 0) return 'no TCP connections found';
   if (n.tls === 0) return `no TLS found in ${plural(n.connections, 'TCP connection')}`;
   if (n.failed > 0) {
@@ -234,9 +274,11 @@ export function evidenceGaps(cap: CaptureReport): string[] {
   const encrypted = cap.connections.filter((c) => c.tls && c.mtls.state === 'unknown-encrypted');
   const encryptedCount = encrypted.length + (u?.certEncrypted ?? 0);
   if (encryptedCount > 0) {
-    const likelySent = encrypted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === true && c.mtls.clientCertificates !== 0);
-    const likelyNone = encrypted.filter((c) => c.mtls.inferred && c.mtls.clientCertificates === 0);
-    const likelyNotRequested = encrypted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === false);
+    // A connection explained in its own details says what its record sizes show there.
+    const hinted = encrypted.filter((c) => !needsDetails(c));
+    const likelySent = hinted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === true && c.mtls.clientCertificates !== 0);
+    const likelyNone = hinted.filter((c) => c.mtls.inferred && c.mtls.clientCertificates === 0);
+    const likelyNotRequested = hinted.filter((c) => c.mtls.inferred && c.mtls.certificateRequested === false);
     const hints: string[] = [];
     if (likelySent.length > 0) hints.push(`the client almost certainly sent a certificate on ${idList(likelySent.map((c) => c.id))}`);
     if (likelyNone.length > 0) hints.push(`a certificate was likely requested and none sent on ${idList(likelyNone.map((c) => c.id))}`);
@@ -245,17 +287,22 @@ export function evidenceGaps(cap: CaptureReport): string[] {
       `${encryptedCount === 1 ? '1 connection is' : `${count(encryptedCount)} connections are`} TLS 1.3: the certificate exchange is encrypted — run again with --keylog FILE to see it${hints.length > 0 ? `; from record sizes ${hints.join(', ')}` : ''}.`,
     );
   }
-  const incomplete = cap.connections.filter((c) => c.status === 'incomplete');
+  // Each connection under one cause with one fix: cut by the snap length, bytes lost, or simply unfinished.
+  const snapped = cap.connections.filter((c) => c.findings.some((f) => f.code === SNAP_LENGTH_CODE));
+  const gaps = cap.connections.filter((c) => !snapped.includes(c) && c.timeline.some((e) => e.kind === 'gap'));
+  const incomplete = cap.connections.filter((c) => c.status === 'incomplete' && !snapped.includes(c) && !gaps.includes(c));
   const incompleteCount = incomplete.length + (u?.incomplete ?? 0);
   if (incompleteCount > 0) {
     out.push(`${incompleteCount === 1 ? '1 connection' : `${count(incompleteCount)} connections`} (${idList(incomplete.map((c) => c.id), u?.incomplete)}) did not finish inside the capture: capture longer, or start it before the client connects.`);
   }
-  const gaps = cap.connections.filter((c) => c.timeline.some((e) => e.kind === 'gap'));
+  if (snapped.length > 0) {
+    out.push(`Packets of ${idList(snapped.map((c) => c.id))} were cut by the capture's snap length, so handshake messages are missing: capture again with the full packet length (tcpdump -s 0).`);
+  }
   if (gaps.length + (u?.withGaps ?? 0) > 0) {
     out.push(`Bytes are missing from ${idList(gaps.map((c) => c.id), u?.withGaps)}: capture with a full snap length (tcpdump -s 0) and a larger buffer (-B 8192).`);
   }
-  // An interrupted read says so in its own capture note.
-  if (cap.stoppedEarly && !cap.anomalies.some((a) => a.code === 'capture.interrupted')) out.push('The capture ended early (truncated file or a limit reached): the last connections may be incomplete.');
+  // An interrupted read and a cut file say so in their own capture notes.
+  if (cap.stoppedEarly && !cap.anomalies.some((a) => a.code === 'capture.interrupted' || a.code === 'capture.truncated_file')) out.push('The capture ended early (truncated file or a limit reached): the last connections may be incomplete.');
   if (cap.udp.dtlsFlows + cap.udp.quicFlows > 0) {
     out.push(`Also present and not analyzed: ${cap.udp.dtlsFlows} DTLS and ${cap.udp.quicFlows} QUIC flow(s) over UDP.`);
   }
@@ -273,13 +320,115 @@ export function detailLabel(severity: string): string {
 }
 
 /**
- * A finding's detail as shown under the connection's summary: the summary is the detail's
- * first sentence, so it is not printed twice — what follows it is the likely cause.
+ * What a finding's detail adds to the connection's opening paragraph. The paragraph is the
+ * first sentence of the most important finding (analysis/summary.ts), so for that finding only
+ * the sentences after it are shown — none when the detail is that one sentence. Other findings
+ * keep their whole detail.
  */
-export function findingDetail(summary: string, detail: string): string {
-  if (!detail.startsWith(summary)) return detail;
-  const rest = detail.slice(summary.length).trim();
-  return rest === '' ? detail : rest;
+function findingDetail(c: Pick<ConnectionReport, 'summary'>, f: Pick<Finding, 'detail'>): string {
+  const first = firstSentence(f.detail);
+  if (!c.summary.startsWith(first.replace(/\.$/, ''))) return f.detail;
+  return f.detail.slice(first.length).trim();
+}
+
+/**
+ * Info findings about how a client is configured rather than about one handshake: they repeat
+ * on every connection of that client, so a capture lists each once with its connections.
+ */
+const CAPTURE_WIDE_CODES: ReadonlySet<string> = new Set(['legacy-version-offered', 'weak-cipher-offered']);
+
+function isCaptureWide(f: Pick<Finding, 'code' | 'severity'>): boolean {
+  return f.severity === 'info' && CAPTURE_WIDE_CODES.has(f.code);
+}
+
+/** Capture-wide notes, one per distinct finding, with the connections it was seen on. */
+export function captureNotes(cap: CaptureReport): WarningLine[] {
+  const byKey = new Map<string, { code: string; title: string; ids: number[]; unlisted: number }>();
+  for (const c of cap.connections) {
+    for (const f of c.findings) {
+      if (!isCaptureWide(f)) continue;
+      const key = `${f.code}\u0000${f.title}`;
+      const w = byKey.get(key) ?? { code: f.code, title: f.title, ids: [], unlisted: 0 };
+      byKey.set(key, w);
+      if (!w.ids.includes(c.id)) w.ids.push(c.id);
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** "Client offers deprecated TLS versions: 3 connections (#1, #3, #4)". */
+export function noteLine(w: WarningLine): string {
+  const n = w.ids.length + w.unlisted;
+  return `${w.title}: ${plural(n, 'connection')} (${idList(w.ids, w.unlisted)})`;
+}
+
+/** One shown part of a connection's findings: the finding, what its detail adds, and its fix unless already given. */
+export interface FindingView {
+  readonly finding: Finding;
+  /** '' when the opening paragraph already says it all. */
+  readonly detail: string;
+  /** null when an earlier finding of the connection gave the same advice. */
+  readonly fix: string | null;
+}
+
+/**
+ * The findings a connection's details show, each said once: capture-wide notes are left to the
+ * capture, the detail drops what the opening paragraph says, and a fix already given (alone or
+ * inside an earlier fix) is not repeated.
+ */
+export function findingViews(c: ConnectionReport): FindingView[] {
+  const given: string[] = [];
+  const out: FindingView[] = [];
+  // An inferred error already tells what the record sizes show; the inferred note would retell it.
+  const inferredError = c.findings.some((f) => f.severity === 'error' && f.inferred === true);
+  for (const f of c.findings) {
+    if (isCaptureWide(f)) continue;
+    if (inferredError && f.severity === 'info' && f.inferred === true) continue;
+    const fix = given.some((g) => g.includes(f.fix)) ? null : f.fix;
+    given.push(f.fix);
+    out.push({ finding: f, detail: findingDetail(c, f), fix });
+  }
+  return out;
+}
+
+/** Where a handshake stopped, in words: "FAILED while the client was sending its certificate". */
+export function stageWords(c: Pick<ConnectionReport, 'stage' | 'status'>): string {
+  if (c.status === 'ok') return c.stage === 'finished' ? 'no application data was exchanged' : '';
+  if (c.status === 'not-tls') return '';
+  switch (c.stage) {
+    case 'tcp-connect':
+      return 'while opening the TCP connection';
+    case 'client-hello':
+      return 'before the client sent its ClientHello';
+    case 'server-hello':
+      return "while the client waited for the server's answer to its ClientHello";
+    case 'server-certificate':
+      return "while the client was checking the server's certificate";
+    case 'certificate-request':
+      return 'while the server was asking for a client certificate';
+    case 'client-certificate':
+      return 'when the client had to send its certificate';
+    case 'key-exchange':
+      return 'during the key exchange';
+    case 'finished':
+      return 'while the client was finishing the handshake';
+    case 'application-data':
+      return 'after the handshake, while data was exchanged';
+    default:
+      return String(c.stage);
+  }
+}
+
+/** The status word with the stage in words: "FAILED while the client was finishing the handshake". */
+export function statusAndStage(c: Pick<ConnectionReport, 'stage' | 'status'>): string {
+  const where = stageWords(c);
+  if (where === '') return statusWord(c);
+  return c.status === 'ok' ? `${statusWord(c)}, ${where}` : `${statusWord(c)} ${where}`;
+}
+
+/** Does the opening paragraph already name every CA the server accepts (then the list is not repeated)? */
+export function summaryNamesEveryCa(c: ConnectionReport): boolean {
+  return c.mtls.acceptableCAs.length > 0 && c.mtls.acceptableCAs.every((ca) => c.summary.includes(ca));
 }
 
 /** " (inferred)" unless the title says so already. */

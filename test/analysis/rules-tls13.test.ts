@@ -6,15 +6,17 @@ import { codes, finding, judge, tls13 } from './connection-factory.js';
  * flight 7… (5 records with a CertificateRequest, 4 without), client CCS, client flight, answer.
  */
 describe('TLS 1.3 inference from record sizes', () => {
-  it('certificate sent and accepted: one info finding, inferred, with the numbers', () => {
+  it('certificate sent and accepted: one info finding, inferred; the numbers are said once, as the evidence', () => {
     const v = judge(tls13({ clientFlight: 'certificate-sent' }));
     expect(v.status).toBe('ok');
     expect(codes(v)).toEqual(['tls13-client-cert-inferred']);
     const f = finding(v, 'tls13-client-cert-inferred');
     expect(f.severity).toBe('info');
     expect(f.inferred).toBe(true);
-    expect(f.detail).toContain('1500 + 281 + 53 bytes (frame 13)');
-    expect(f.detail).toContain('Finished alone would be 53');
+    expect(f.detail).toContain('(frame 13)');
+    expect(f.detail).not.toContain('1500');
+    expect(v.mtls.evidence).toContain('1500 + 281 + 53 bytes');
+    expect(v.mtls.evidence).toContain('Finished alone would be 53');
     expect(f.fix).toContain('--keylog FILE');
     expect(f.frames).toEqual([13, 16]);
   });
@@ -70,7 +72,9 @@ describe('TLS 1.3 inference from record sizes', () => {
     expect(v.status).toBe('failed');
     const f = finding(v, 'server-cert-rejected');
     expect(f.inferred).toBe(true);
-    expect(f.detail).toContain('single 19-byte record at frame 12');
+    expect(f.detail).toContain('a single record the size of an encrypted alert at frame 12');
+    expect(f.detail).not.toContain('pads');
+    expect(v.mtls.evidence).toContain('client records after ServerHello: 19 bytes');
     expect(f.detail).toContain("'hr.example.com'");
     expect(codes(v)).not.toContain('encrypted-handshake');
   });

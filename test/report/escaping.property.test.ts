@@ -20,13 +20,15 @@ function reportWith(s: string, t: string): Report {
     id: 1,
     status: 'failed',
     sni: s,
-    summary: t,
-    mtls: { state: 'requested-not-sent', certificateRequested: true, clientCertificates: 0, acceptableCAs: [s, t], inferred: false, evidence: t },
+    // Prefixed so that the layout never depends on the strings: the detail is never the summary's
+    // first sentence, and the summary never names both CAs (either would leave out a block).
+    summary: `Story ${t}`,
+    mtls: { state: 'requested-not-sent', certificateRequested: true, clientCertificates: 0, acceptableCAs: [`CA ${s}`, `CA ${t}`], inferred: false, evidence: t },
     certificates: { server: [certificate({ subject: s, issuer: t, subjectAltNames: { dns: [s], ip: [], uri: [t], email: [], other: 0, omitted: 0 } })], client: [] },
     // The model's SNI answer, fixed: whether a wire string is a valid host name is the
     // matcher's business (test/x509/host-name.test.ts), not the escaping's.
     nameMatch: { sni: s, matched: true, via: 'san' },
-    findings: [{ code: 'x', severity: 'error', title: s, detail: t, fix: s, frames: [1] }],
+    findings: [{ code: 'x', severity: 'error', title: s, detail: `Cause ${t}`, fix: s, frames: [1] }],
     timeline: [
       { frame: 1, time: '2026-11-20T14:02:11.201000Z', offsetMs: 0, from: 'client', kind: 'handshake', label: s },
       { frame: 2, time: '2026-11-20T14:02:11.202000Z', offsetMs: 1, from: 'server', kind: 'alert', label: t },

@@ -83,8 +83,8 @@ describe.skipIf(reason !== null)('html report in a browser', () => {
     expect(await page.evaluate<boolean>(`document.querySelector('#capture-0 .controls').hasAttribute('hidden')`)).toBe(false);
   });
 
-  it('shows one row per connection and the ladders', async () => {
-    expect(await visibleIds()).toEqual(['1', '2', '3', '4', '5', '6']);
+  it('shows one row per connection, failed first, and the ladders', async () => {
+    expect(await visibleIds()).toEqual(['1', '6', '3', '2', '5', '4']);
     expect(await page.evaluate<number>(`document.querySelectorAll('svg.ladder').length`)).toBe(6);
     expect(await page.evaluate<number>(`document.querySelector('svg.ladder').getBoundingClientRect().height`)).toBeGreaterThan(100);
     // The wire's markup stays text.

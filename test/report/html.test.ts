@@ -23,7 +23,9 @@ describe('html report', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html.endsWith('</html>\n')).toBe(true);
     const ids = [...html.matchAll(/<tbody class="conn [^"]*" data-id="(\d+)"/g)].map((m) => Number(m[1]));
-    expect(ids).toEqual(many.map((c) => c.id));
+    // Failed rows first, then the rest, each in id order.
+    const rank = (c: (typeof many)[number]): number => (c.status === 'failed' ? 0 : c.status === 'incomplete' ? 1 : c.status === 'ok' ? 2 : 3);
+    expect(ids).toEqual([...many].sort((a, b) => rank(a) - rank(b) || a.id - b.id).map((c) => c.id));
   });
 
   it('is one document that loads nothing', () => {

@@ -21,8 +21,13 @@ export function encryptedTls13(input: RuleInput): Tls13Inference | null {
   return facts.tls13Inference;
 }
 
-function sizes(list: readonly number[]): string {
-  return list.length === 0 ? 'nothing' : `${list.length === 1 ? 'one record of' : `${list.length} records of`} ${list.join(' + ')} bytes`;
+/**
+ * The server's answer in words. The sizes themselves are the inference's evidence (`mtls.evidence`,
+ * with each side's padding when one was learned), shown once beside the finding, so the story
+ * names what they are, not how many bytes.
+ */
+function alertSized(list: readonly number[]): string {
+  return list.length === 1 ? 'a single record the size of an encrypted alert' : `${list.length} records the size of encrypted alerts`;
 }
 
 /** A cleartext alert already explains the failure: the inference has nothing to add. */
@@ -37,18 +42,17 @@ const clientCertInferred: Rule = {
   evaluate(input: RuleInput): readonly Finding[] {
     const inf = encryptedTls13(input);
     if (inf === null || (inf.clientFlight !== 'empty-certificate' && inf.clientFlight !== 'certificate-sent')) return [];
-    const s = inf.sizes;
     const sent = inf.clientFlight === 'certificate-sent';
     const reading = sent
-      ? `far more than Finished alone (${s.finished} bytes): the server asked for a client certificate and the client sent a certificate chain with its CertificateVerify`
-      : `an empty Certificate (${s.emptyCertificate} bytes, or ${s.emptyCertificateAndFinished} together with Finished): the server asked for a client certificate and the client had none to send`;
+      ? 'a certificate chain with its CertificateVerify, far more than Finished alone: the server asked for a client certificate and the client sent one'
+      : 'an empty Certificate: the server asked for a client certificate and the client had none to send';
     const outcome = inf.serverAnswer === 'accepted' ? ' The server went on with larger records afterwards (a session ticket or data), so it accepted the flight.' : '';
     return [
       {
         code: 'tls13-client-cert-inferred',
         severity: !sent && input.status !== 'ok' && input.status !== 'failed' ? 'warning' : 'info',
         title: sent ? 'Client certificate sent (inferred from record sizes)' : 'Client certificate requested, none sent (inferred from record sizes)',
-        detail: `The TLS 1.3 handshake is encrypted; after the ServerHello the client sent ${sizes(inf.clientRecordSizes)} (frame ${inf.clientFlightFrame}), which is ${reading}.${outcome} Numbers: ${inf.evidence}.`,
+        detail: `The TLS 1.3 handshake is encrypted; the sizes of the client's records after the ServerHello (frame ${inf.clientFlightFrame}) are those of ${reading}.${outcome}`,
         fix: KEYLOG,
         frames: frames(inf.clientFlightFrame, inf.serverAnswerFrame),
         inferred: true,
@@ -66,7 +70,7 @@ const serverAlertInferred: Rule = {
     const hs = input.facts.hs;
     const c = input.facts.connection;
     const server = theServer(c, hs?.clientHello?.sni ?? null);
-    const answer = `answered the client's flight (frame ${inf.clientFlightFrame}) with ${sizes(inf.serverRecordSizesAfter)} at frame ${inf.serverAnswerFrame} — the size of an encrypted alert (${inf.sizes.alert} bytes; Java pads it to 35) — instead of a session ticket or data`;
+    const answer = `answered the client's flight (frame ${inf.clientFlightFrame}) with ${alertSized(inf.serverRecordSizesAfter)} at frame ${inf.serverAnswerFrame}, instead of a session ticket or data`;
     const close = firstCloseBy(c, 'server', inf.serverAnswerFrame ?? 0);
     const closed = close !== null ? `, then ${close.kind === 'rst' ? 'reset' : 'closed'} the connection at frame ${close.frame}` : '';
     const fr = frames(inf.clientFlightFrame, inf.serverAnswerFrame, close?.frame);
@@ -76,7 +80,7 @@ const serverAlertInferred: Rule = {
           code: 'client-cert-missing',
           severity: 'error',
           title: 'Client certificate missing (inferred)',
-          detail: `${server} asked for a client certificate and the client sent an empty one (record sizes: ${inf.clientRecordSizes.join(' + ')} bytes); the server ${answer}${closed}. The alert is most likely ${alertCodeText(116)} from OpenSSL servers or ${alertCodeText(42)} from Java servers.`,
+          detail: `${server} asked for a client certificate and the client sent an empty one; the server ${answer}${closed}. The alert is most likely ${alertCodeText(116)} from OpenSSL servers or ${alertCodeText(42)} from Java servers.`,
           fix: `Configure the client with a certificate and key issued by a CA the server trusts (for Java: a keystore whose key entry was issued by one of the CAs the server lists). ${KEYLOG}`,
           frames: fr,
           inferred: true,
@@ -89,7 +93,7 @@ const serverAlertInferred: Rule = {
           code: 'client-cert-rejected',
           severity: 'error',
           title: 'Client certificate rejected (inferred)',
-          detail: `${server} rejected the client certificate: the client sent a certificate (record sizes: ${inf.clientRecordSizes.join(' + ')} bytes) and the server ${answer}${closed}. The alert is most likely ${alertCodeText(48)}, ${alertCodeText(42)}, ${alertCodeText(45)}, or ${alertCodeText(46)} from Java servers.`,
+          detail: `${server} rejected the client certificate: the client sent a certificate and the server ${answer}${closed}. The alert is most likely ${alertCodeText(48)}, ${alertCodeText(42)}, ${alertCodeText(45)}, or ${alertCodeText(46)} from Java servers.`,
           fix: `Check that the client certificate chains to a CA in the server's trust store, is within its validity dates and has the clientAuth extended key usage; the server's log names the reason. ${KEYLOG}`,
           frames: fr,
           inferred: true,
@@ -130,7 +134,7 @@ const serverClosedSilently: Rule = {
           code: 'client-cert-missing',
           severity: 'error',
           title: 'Client certificate missing (inferred)',
-          detail: `${server} asked for a client certificate and the client sent an empty one (record sizes: ${inf.clientRecordSizes.join(' + ')} bytes, frame ${inf.clientFlightFrame}); the server then ${verb} the connection at frame ${close.frame} without an answer.`,
+          detail: `${server} asked for a client certificate and the client sent an empty one (frame ${inf.clientFlightFrame}); the server then ${verb} the connection at frame ${close.frame} without an answer.`,
           fix: `Configure the client with a certificate and key issued by a CA the server trusts. ${KEYLOG}`,
           frames: fr,
           inferred: true,
@@ -142,7 +146,7 @@ const serverClosedSilently: Rule = {
         code: 'client-cert-rejected-silently',
         severity: 'error',
         title: 'Client certificate rejected (no alert, inferred)',
-        detail: `The client sent a certificate and its Finished (record sizes: ${inf.clientRecordSizes.join(' + ')} bytes, frame ${inf.clientFlightFrame}), and ${server.replace(/^The/, 'the')} ${verb} the connection at frame ${close.frame} without any answer — no session ticket, no data, no alert. Servers that send no alert (Node.js among them) close like this when they reject the client certificate.`,
+        detail: `The client sent a certificate and its Finished (frame ${inf.clientFlightFrame}), and ${server.replace(/^The/, 'the')} ${verb} the connection at frame ${close.frame} without any answer — no session ticket, no data, no alert. Servers that send no alert (Node.js among them) close like this when they reject the client certificate.`,
         fix: `Check the server's log for the reason; usually the client certificate's CA is missing from the server's trust store, or the certificate has expired. ${KEYLOG}`,
         frames: fr,
         inferred: true,
@@ -165,7 +169,7 @@ const clientAlertInferred: Rule = {
         code: 'server-cert-rejected',
         severity: 'error',
         title: 'Client rejected the server (inferred)',
-        detail: `The client answered the encrypted flight of ${server} (${inf.serverFlightRecordSizes.length} record${inf.serverFlightRecordSizes.length === 1 ? '' : 's'}: ${inf.serverFlightRecordSizes.join(' + ')} bytes) with a single ${inf.clientRecordSizes[0]}-byte record at frame ${inf.clientFlightFrame} — an encrypted alert (${inf.sizes.alert} bytes; Java pads it to 35) instead of its Finished. It refused the server, most likely its certificate: ${alertCodeText(48)}, ${alertCodeText(42)}, ${alertCodeText(45)}, or ${alertCodeText(46)} from Java clients${sni !== null ? ` (also sent when the certificate does not cover '${sni}')` : ''}.`,
+        detail: `The client answered the encrypted flight of ${server} with a single record the size of an encrypted alert at frame ${inf.clientFlightFrame}, instead of its Finished. It refused the server, most likely its certificate: ${alertCodeText(48)}, ${alertCodeText(42)}, ${alertCodeText(45)}, or ${alertCodeText(46)} from Java clients${sni !== null ? ` (also sent when the certificate does not cover '${sni}')` : ''}.`,
         fix: `Check that the client trusts the server's CA (and that the server sends its intermediates), that the certificate is valid and covers the name the client uses. ${KEYLOG}`,
         frames: frames(inf.clientFlightFrame),
         inferred: true,
@@ -191,7 +195,7 @@ const clientClosedSilently: Rule = {
         code: 'server-cert-rejected-silently',
         severity: 'error',
         title: 'Client gave up after the server certificate (no alert, inferred)',
-        detail: `The client ${close.kind === 'rst' ? 'reset' : 'closed'} the connection at frame ${close.frame} after the encrypted flight of ${theServer(c, sni).replace(/^The/, 'the')} (${inf.serverFlightRecordSizes.length} record${inf.serverFlightRecordSizes.length === 1 ? '' : 's'}: ${inf.serverFlightRecordSizes.join(' + ')} bytes), without its Finished and without an alert. A client that does not trust the server certificate${sni !== null ? ` or finds that it does not cover '${sni}'` : ''} closes like this when it sends no alert.`,
+        detail: `The client ${close.kind === 'rst' ? 'reset' : 'closed'} the connection at frame ${close.frame} after the encrypted flight of ${theServer(c, sni).replace(/^The/, 'the')}, without its Finished and without an alert. A client that does not trust the server certificate${sni !== null ? ` or finds that it does not cover '${sni}'` : ''} closes like this when it sends no alert.`,
         fix: `Check the client's log; usually the server's CA is missing from the client's trust store, or the server does not send its intermediates. ${KEYLOG}`,
         frames: frames(hs?.serverHelloFrame, close.frame),
         inferred: true,
