@@ -37,8 +37,17 @@ export interface RecordHeader {
 export interface RecordSink {
   /** Called when a header is complete. Return true to receive the body (bounded by `maxRecordLength`), false to have it skipped without buffering (application data, encrypted records). */
   wantBody(header: RecordHeader): boolean;
-  /** A record: body is an owned copy when wanted (safe to keep), null when skipped. endFrame/endTime = frame where the record's last byte arrived. */
-  record(header: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp): void;
+  /**
+   * For a record whose body is skipped: how many of its last bytes to read anyway (0 for none;
+   * at most `MAX_RECORD_TAIL`). TLS 1.0 CBC chains each record's IV from the previous record's
+   * last ciphertext block (RFC 2246 §6.2.3.2), so a decryptor needs that block of the records it skips.
+   */
+  wantTail?(header: RecordHeader): number;
+  /**
+   * A record: body is an owned copy when wanted (safe to keep), null when skipped. endFrame/endTime = frame where the record's last byte arrived.
+   * `tail`: a skipped record's last bytes when `wantTail` asked for them and they were captured (a view, valid during the call).
+   */
+  record(header: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp, tail?: Uint8Array): void;
   /** An SSLv2-format ClientHello (RFC 6101 app. E / RFC 5246 app. E.2) was seen as the very first bytes; body = the v2 message after the 2-byte length. */
   sslv2ClientHello(body: Uint8Array, frame: number, time: Timestamp): void;
   /** Bytes that are not a valid TLS record header (first record: "not TLS"; later: lost sync). The stream stops parsing until resync(). */
@@ -130,6 +139,9 @@ const EMPTY = new Uint8Array(0);
  */
 const bodies = new ByteSlab();
 
+/** Most trailing bytes a sink may ask of a skipped record: a CBC block and an encrypt-then-MAC MAC (16 + 48). */
+export const MAX_RECORD_TAIL = 64;
+
 /** SSLv2 fixed ClientHello fields after the 2-byte length: msg_type, version, three uint16 lengths. */
 const SSLV2_MIN_HELLO = 9;
 
@@ -179,6 +191,8 @@ type State =
   | 'body'
   /** Passing over an unwanted body until `skipEnd`. */
   | 'skip'
+  /** Reading the last `tailLength` bytes of a skipped body (see RecordSink.wantTail). */
+  | 'tail'
   /** Not TLS, or sync lost: bytes are ignored until `startAt`. */
   | 'stopped';
 
@@ -218,6 +232,10 @@ export class RecordStream {
   private skipEnd = 0;
   /** A skipped record is reported once, even if its bytes keep arriving. */
   private skipReported = false;
+  /** Bytes of the skipped record's end still to be read after `skipEnd` (0: none wanted), and where they go. */
+  private tailLength = 0;
+  private tailFill = 0;
+  private tail: Uint8Array = EMPTY;
 
   private readonly budget: TlsHeldBudget;
 
@@ -244,6 +262,7 @@ export class RecordStream {
     this.current = null;
     this.sslv2 = false;
     this.dropBody();
+    this.tailLength = 0;
     this.atStart = true;
     this.stats.desynced = false;
   }
@@ -294,6 +313,14 @@ export class RecordStream {
           if (chunk.offset + i >= this.skipEnd) this.finishSkip(chunk.frame, chunk.time, true);
           break;
         }
+        case 'tail': {
+          const take = Math.min(this.tailLength - this.tailFill, bytes.length - i);
+          this.tail.set(bytes.subarray(i, i + take), this.tailFill);
+          this.tailFill += take;
+          i += take;
+          if (this.tailFill === this.tailLength) this.finishTail(chunk.frame, chunk.time);
+          break;
+        }
       }
     }
     if (this.isStopped()) return 0;
@@ -320,6 +347,12 @@ export class RecordStream {
     }
     if (gapEnd <= this.pos) return;
     const from = Math.max(gap.offset, this.pos);
+    if (this.state === 'tail' || (this.state === 'skip' && this.tailLength > 0 && gapEnd > this.skipEnd)) {
+      // The gap took (part of) the tail: the record is reported without it, and its end is still known.
+      this.state = 'skip';
+      this.skipEnd += this.tailLength;
+      this.tailLength = 0;
+    }
     if (this.state === 'skip') {
       if (gapEnd <= this.skipEnd) {
         // Inside a body nobody wanted: nothing is lost, and the record end is still known.
@@ -478,10 +511,12 @@ export class RecordStream {
       this.state = 'body';
       if (length === 0) this.finishBody(chunk.frame, chunk.time);
     } else {
+      const tail = Math.max(0, Math.min(this.sink.wantTail?.(header) ?? 0, MAX_RECORD_TAIL, length));
       this.state = 'skip';
-      this.skipEnd = header.offset + HEADER_LENGTH + length;
+      this.tailLength = tail;
+      this.skipEnd = header.offset + HEADER_LENGTH + length - tail;
       this.skipReported = false;
-      if (length === 0) this.finishSkip(chunk.frame, chunk.time, true);
+      if (length === tail) this.finishSkip(chunk.frame, chunk.time, true);
     }
     return next;
   }
@@ -549,6 +584,7 @@ export class RecordStream {
     this.state = 'skip';
     this.skipEnd = end;
     this.skipReported = true;
+    this.tailLength = 0;
     this.sink.anomaly({
       code: 'tls.held_budget',
       severity: 'weird',
@@ -583,6 +619,15 @@ export class RecordStream {
   /** Reports a skipped record once; `done` when its last byte has been passed. */
   private finishSkip(endFrame: number, endTime: Timestamp, done: boolean): void {
     const h = this.current;
+    if (this.tailLength > 0) {
+      // The record is reported with its tail, once that is read.
+      if (done) {
+        if (this.tail.length < this.tailLength) this.tail = new Uint8Array(MAX_RECORD_TAIL);
+        this.tailFill = 0;
+        this.state = 'tail';
+      }
+      return;
+    }
     if (done) {
       this.state = 'header';
       this.current = null;
@@ -591,5 +636,18 @@ export class RecordStream {
     this.skipReported = true;
     this.stats.records++;
     this.sink.record(h, null, endFrame, endTime);
+  }
+
+  /** The tail of a skipped record is read: the record is reported with it. */
+  private finishTail(endFrame: number, endTime: Timestamp): void {
+    const h = this.current;
+    const tail = this.tail.subarray(0, this.tailLength);
+    this.tailLength = 0;
+    this.state = 'header';
+    this.current = null;
+    if (h === null || this.skipReported) return;
+    this.skipReported = true;
+    this.stats.records++;
+    this.sink.record(h, null, endFrame, endTime, tail);
   }
 }

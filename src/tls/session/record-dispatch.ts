@@ -62,13 +62,18 @@ export class RecordDispatcher {
     }
   }
 
-  /** A record of this direction, with its body when it was wanted. */
-  record(direction: Direction, h: RecordHeader, wanted: Uint8Array | null, endFrame: number, endTime: Timestamp): void {
+  /** How many last bytes of a skipped record of this direction to read (see RecordSink.wantTail). */
+  wantTail(direction: Direction, h: RecordHeader): number {
+    return this.route.tailWanted(direction, h);
+  }
+
+  /** A record of this direction, with its body when it was wanted (or the tail asked of a skipped one). */
+  record(direction: Direction, h: RecordHeader, wanted: Uint8Array | null, endFrame: number, endTime: Timestamp, tail?: Uint8Array): void {
     const stats = this.stats[direction];
     stats.records++;
     let body = wanted;
     if (this.route.protects(direction, h)) {
-      const opened = this.route.take(direction, h, body);
+      const opened = this.route.take(direction, h, body, tail);
       if (opened !== null) {
         if (opened.ok) {
           this.onDecrypted(direction, h, opened.contentType, opened.plaintext, endFrame, endTime);
