@@ -20,7 +20,8 @@ import type { OpenResult, RecordHeaderFields } from './record-protection.js';
 import { decryptableSuite } from './suite-params.js';
 import type { AeadSuite, DecryptableSuite } from './suite-params.js';
 import { keyBlock } from './tls12-prf.js';
-import { hashLength, nextTrafficSecret, trafficKeys } from './tls13-key-schedule.js';
+import { hashLength, nextTrafficSecret, tls13DraftRules, trafficKeys } from './tls13-key-schedule.js';
+import type { Tls13Rules } from './tls13-key-schedule.js';
 import { ContentType } from '../tls/registry/content-types.js';
 import type { DecryptionStatus, RecordDecryptor, RecordDecryptorFactory, RecordDecryptorSetup, TlsRole } from '../tls/session/decryption.js';
 
@@ -131,6 +132,8 @@ class ConnectionDecryptor implements RecordDecryptor {
   readonly tls13: boolean;
   /** TLS 1.0 with a CBC suite: IVs chain from record to record. */
   private readonly chained: boolean;
+  /** TLS 1.3: where the negotiated draft (if any) differs from RFC 8446. */
+  private readonly rules: Tls13Rules;
   private readonly dirs: Record<TlsRole, DirectionState> = { client: new DirectionState(), server: new DirectionState() };
   private readonly maxPostHandshake: number;
   private readonly maxSmall: number;
@@ -145,6 +148,7 @@ class ConnectionDecryptor implements RecordDecryptor {
   ) {
     this.tls13 = setup.tls13;
     this.chained = !setup.tls13 && setup.version === 0x0301 && suite.protection.kind === 'cbc';
+    this.rules = tls13DraftRules(setup.version);
     this.maxPostHandshake = options.maxPostHandshakeRecords ?? 4;
     this.maxSmall = options.maxSmallRecordLength ?? 64;
     if (this.tls13) {
@@ -272,7 +276,7 @@ class ConnectionDecryptor implements RecordDecryptor {
   keyUpdate(role: TlsRole): void {
     const d = this.dirs[role];
     if (!this.tls13 || d.phase !== 'application' || d.secret === null) return;
-    const next = nextTrafficSecret(this.hash, d.secret);
+    const next = nextTrafficSecret(this.hash, d.secret, this.rules.labelPrefix);
     d.secret = next;
     d.opener = this.tls13Opener(next);
     d.seq = 0;
@@ -310,8 +314,9 @@ class ConnectionDecryptor implements RecordDecryptor {
 
   private tls13Opener(secret: Uint8Array): Opener {
     const suite = this.suite.protection as AeadSuite;
-    const keys = { suite, ...trafficKeys(suite.hash, secret, suite.keyLength, suite.fixedIvLength) };
-    return (seq, header, body) => openTls13Record(keys, seq, header, body);
+    const { labelPrefix, headerAad } = this.rules;
+    const keys = { suite, ...trafficKeys(suite.hash, secret, suite.keyLength, suite.fixedIvLength, labelPrefix) };
+    return (seq, header, body) => openTls13Record(keys, seq, header, body, headerAad);
   }
 
   private tls12Block(): ReturnType<typeof keyBlock> {

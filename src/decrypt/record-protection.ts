@@ -5,7 +5,8 @@
  *   struct { opaque content[length]; ContentType type; uint8 zeros[length_of_padding]; } TLSInnerPlaintext;
  *   struct { ContentType opaque_type = application_data; ProtocolVersion legacy_record_version = 0x0303;
  *            uint16 length; opaque encrypted_record[TLSCiphertext.length]; } TLSCiphertext;
- *   nonce = write_iv XOR (64-bit sequence number, left-padded to iv length); additional_data = the 5-byte header.
+ *   nonce = write_iv XOR (64-bit sequence number, left-padded to iv length); additional_data = the 5-byte header
+ *   (drafts before -25 authenticate with no additional data: draft-ietf-tls-tls13-20 §5.2).
  *
  * TLS 1.2 AEAD (RFC 5246 §6.2.3.3, RFC 5288 §3, RFC 6655 §3, RFC 7905 §2):
  *   GCM/CCM: nonce = salt[4] + explicit_nonce[8] (the first 8 bytes of the record);
@@ -131,10 +132,13 @@ function aeadSeal(suite: AeadSuite, key: Uint8Array, nonce: Uint8Array, aad: Uin
   return concat(out, c.getAuthTag());
 }
 
-/** Opens a TLS 1.3 record: decrypts, then strips the zero padding and the real content type. */
-export function openTls13Record(keys: AeadKeys, seq: number, header: RecordHeaderFields, body: Uint8Array): OpenResult {
+/**
+ * Opens a TLS 1.3 record: decrypts, then strips the zero padding and the real content type.
+ * `headerAad` false: a draft before -25, whose records are authenticated without additional data.
+ */
+export function openTls13Record(keys: AeadKeys, seq: number, header: RecordHeaderFields, body: Uint8Array, headerAad = true): OpenResult {
   if (body.length < keys.suite.tagLength + 1) return { ok: false, reason: `a ${body.length}-byte record is shorter than the AEAD tag plus the content type` };
-  const inner = aeadOpen(keys.suite, keys.key, perRecordNonce(keys.iv, seq), header5(header), body);
+  const inner = aeadOpen(keys.suite, keys.key, perRecordNonce(keys.iv, seq), headerAad ? header5(header) : new Uint8Array(0), body);
   if (inner === null) return { ok: false, reason: 'the authentication tag does not verify' };
   let end = inner.length;
   while (end > 0 && inner[end - 1] === 0) end--;
@@ -145,12 +149,12 @@ export function openTls13Record(keys: AeadKeys, seq: number, header: RecordHeade
 }
 
 /** Seals a TLS 1.3 record body (for tests): content ‖ type ‖ zeros, encrypted under the 5-byte header. */
-export function sealTls13Record(keys: AeadKeys, seq: number, contentType: number, content: Uint8Array, padding = 0): { header: RecordHeaderFields; body: Uint8Array } {
+export function sealTls13Record(keys: AeadKeys, seq: number, contentType: number, content: Uint8Array, padding = 0, headerAad = true): { header: RecordHeaderFields; body: Uint8Array } {
   const inner = new Uint8Array(content.length + 1 + padding);
   inner.set(content, 0);
   inner[content.length] = contentType;
   const header = { contentType: 23, version: 0x0303, length: inner.length + keys.suite.tagLength };
-  return { header, body: aeadSeal(keys.suite, keys.key, perRecordNonce(keys.iv, seq), header5(header), inner) };
+  return { header, body: aeadSeal(keys.suite, keys.key, perRecordNonce(keys.iv, seq), headerAad ? header5(header) : new Uint8Array(0), inner) };
 }
 
 function tls12Aad(seq: number, contentType: number, version: number, length: number): Uint8Array {
