@@ -50,6 +50,8 @@ export interface RecordSink {
   record(header: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp, tail?: Uint8Array): void;
   /** An SSLv2-format ClientHello (RFC 6101 app. E / RFC 5246 app. E.2) was seen as the very first bytes; body = the v2 message after the 2-byte length. */
   sslv2ClientHello(body: Uint8Array, frame: number, time: Timestamp): void;
+  /** An SSLv2 SERVER-HELLO (an SSL 2.0-only server) was seen as the very first bytes; body = the v2 message after the 2-byte length. */
+  sslv2ServerHello?(body: Uint8Array, frame: number, time: Timestamp): void;
   /** Bytes that are not a valid TLS record header (first record: "not TLS"; later: lost sync). The stream stops parsing until resync(). */
   notTls(firstBytes: Uint8Array, offset: number, frame: number, atStart: boolean): void;
   anomaly(a: Anomaly): void;
@@ -153,6 +155,20 @@ function isSslv2HelloHeader(b0: number, b1: number, b2: number, b3: number, b4: 
   return (b3 === 0x00 && b4 === 0x02) || (b3 === 0x03 && b4 <= 0x04);
 }
 
+/** SSLv2 SERVER-HELLO fixed fields after the 2-byte length (see handshake/sslv2-server-hello.ts). */
+const SSLV2_MIN_SERVER_HELLO = 11;
+
+/**
+ * Whether 5 header bytes start a plausible SSLv2 SERVER-HELLO: 2-byte header, MSG-SERVER-HELLO
+ * (4), then SESSION-ID-HIT 0 with CERTIFICATE-TYPE X.509 (1), or a hit (1) with any type. A
+ * SERVER-HELLO is never padded, so the 3-byte header (for padded records) does not carry one.
+ */
+function isSslv2ServerHelloHeader(b0: number, b1: number, b2: number, b3: number, b4: number): boolean {
+  if ((b0 & 0x80) === 0) return false;
+  const length = ((b0 & 0x7f) << 8) | b1;
+  return length >= SSLV2_MIN_SERVER_HELLO && b2 === 4 && ((b3 === 0 && b4 === 1) || b3 === 1);
+}
+
 /** Whether a record header is acceptable as the very first TLS record of a stream. */
 function isFirstRecordHeader(type: number, major: number, minor: number, length: number, max: number): boolean {
   return type >= CONTENT_CCS && type <= CONTENT_HEARTBEAT && major === 3 && minor <= 4 && length >= 1 && length <= max;
@@ -170,11 +186,13 @@ export function looksLikeTlsStart(bytes: Uint8Array, maxRecordLength: number = T
   if ((b0 & 0x80) !== 0) {
     if (n < HEADER_LENGTH) {
       // Early rejection on the bytes present keeps plaintext protocols from waiting.
-      if (n >= 3 && bytes[2] !== 1) return 'no';
-      if (n >= 4 && bytes[3] !== 0 && bytes[3] !== 3) return 'no';
+      // CLIENT-HELLO (1) with a version 0x0002 or 0x03xx, or an SSL 2.0 server's SERVER-HELLO (4).
+      if (n >= 3 && bytes[2] !== 1 && bytes[2] !== 4) return 'no';
+      if (n >= 4 && bytes[2] === 1 && bytes[3] !== 0 && bytes[3] !== 3) return 'no';
       return 'need-more';
     }
-    return isSslv2HelloHeader(b0, bytes[1] as number, bytes[2] as number, bytes[3] as number, bytes[4] as number) ? 'sslv2' : 'no';
+    const h = [b0, bytes[1] as number, bytes[2] as number, bytes[3] as number, bytes[4] as number] as const;
+    return isSslv2HelloHeader(...h) || isSslv2ServerHelloHeader(...h) ? 'sslv2' : 'no';
   }
   if (b0 < CONTENT_CCS || b0 > CONTENT_HEARTBEAT) return 'no';
   if (n >= 2 && bytes[1] !== 3) return 'no';
@@ -446,7 +464,7 @@ export class RecordStream {
     const b4 = rest & 0xff;
     const length = rest & 0xffff;
 
-    if (this.atStart && isSslv2HelloHeader(b0, b1, b2, b3, b4)) {
+    if (this.atStart && (isSslv2HelloHeader(b0, b1, b2, b3, b4) || isSslv2ServerHelloHeader(b0, b1, b2, b3, b4))) {
       this.atStart = false;
       this.sslv2 = true;
       const v2Length = ((b0 & 0x7f) << 8) | b1;
@@ -609,7 +627,8 @@ export class RecordStream {
     if (h === null) return;
     if (this.sslv2) {
       this.sslv2 = false;
-      this.sink.sslv2ClientHello(body, h.frame, h.time);
+      if (u8At(body, 0) === 4) this.sink.sslv2ServerHello?.(body, h.frame, h.time);
+      else this.sink.sslv2ClientHello(body, h.frame, h.time);
       return;
     }
     this.stats.records++;

@@ -163,6 +163,10 @@ class DirectionSink implements RecordSink {
     this.dispatcher.sslv2ClientHello(this.direction, body, frame, time);
   }
 
+  sslv2ServerHello(body: Uint8Array, frame: number, time: Timestamp): void {
+    this.dispatcher.sslv2ServerHello(this.direction, body, frame, time);
+  }
+
   notTls(firstBytes: Uint8Array, offset: number, frame: number, atStart: boolean): void {
     this.tracker.notTls(this.direction, firstBytes, offset, frame, atStart);
   }
