@@ -8,6 +8,10 @@
  * records to decrypt (`wants`) — only what the handshake analysis needs — and hands every
  * protected record to `open` or `skip`, in order, so that sequence numbers stay right.
  * Application data is never kept: the caller drops its plaintext.
+ *
+ * TLS 1.0 CBC records carry no IV: each record's IV is the last ciphertext block of the record
+ * before it (RFC 2246 §6.2.3.2). That block is on the wire, so the caller hands over the last
+ * bytes of each record it skips (`tailWanted`), never the record itself.
  */
 import type { KeyLogLookup, SessionSecrets } from './keylog.js';
 import { toHex } from './keylog.js';
@@ -16,7 +20,8 @@ import type { OpenResult, RecordHeaderFields } from './record-protection.js';
 import { decryptableSuite } from './suite-params.js';
 import type { AeadSuite, DecryptableSuite } from './suite-params.js';
 import { keyBlock } from './tls12-prf.js';
-import { hashLength, nextTrafficSecret, trafficKeys } from './tls13-key-schedule.js';
+import { hashLength, nextTrafficSecret, tls13DraftRules, trafficKeys } from './tls13-key-schedule.js';
+import type { Tls13Rules } from './tls13-key-schedule.js';
 import { ContentType } from '../tls/registry/content-types.js';
 import type { DecryptionStatus, RecordDecryptor, RecordDecryptorFactory, RecordDecryptorSetup, TlsRole } from '../tls/session/decryption.js';
 
@@ -58,6 +63,8 @@ class DirectionState {
   earlySeq = 0;
   earlyOpener: Opener | null = null;
   note: string | null = null;
+  /** TLS 1.0 CBC: the IV of this side's next record; null when the record before was not captured whole. */
+  chainIv: Uint8Array | null = null;
 }
 
 const SECRET_LABELS: readonly [keyof SessionSecrets, string][] = [
@@ -82,8 +89,8 @@ function shortRandom(r: Uint8Array): string {
 /** Looks the connection up in the key log and prepares its keys. Never throws. */
 export function createConnectionDecryptor(keyLog: KeyLogLookup, setup: DecryptorSetup, options: DecryptorOptions = {}): DecryptorCreation {
   if (setup.clientRandom.length !== 32) return { ok: false, status: { status: 'not-attempted', reason: 'the ClientHello random is not 32 bytes (SSLv2-format hello), so no key log line can match' } };
-  if (!setup.tls13 && setup.version < 0x0302) {
-    return { ok: false, status: { status: 'not-attempted', reason: 'SSL 3.0 and TLS 1.0 records are not decrypted (their CBC IVs chain across records, including application data that is never read)' } };
+  if (!setup.tls13 && setup.version < 0x0301) {
+    return { ok: false, status: { status: 'not-attempted', reason: 'SSL 3.0 records are not decrypted (its MAC and key derivation are not those of TLS)' } };
   }
   const suite = decryptableSuite(setup.cipherSuite, setup.version, setup.tls13);
   if ('unsupported' in suite) return { ok: false, status: { status: 'not-attempted', reason: suite.unsupported } };
@@ -123,6 +130,10 @@ export function keyLogDecryption(keyLog: KeyLogLookup, options: DecryptorOptions
 /** Keys and sequence numbers of one connection; see the module comment. */
 class ConnectionDecryptor implements RecordDecryptor {
   readonly tls13: boolean;
+  /** TLS 1.0 with a CBC suite: IVs chain from record to record. */
+  private readonly chained: boolean;
+  /** TLS 1.3: where the negotiated draft (if any) differs from RFC 8446. */
+  private readonly rules: Tls13Rules;
   private readonly dirs: Record<TlsRole, DirectionState> = { client: new DirectionState(), server: new DirectionState() };
   private readonly maxPostHandshake: number;
   private readonly maxSmall: number;
@@ -136,6 +147,8 @@ class ConnectionDecryptor implements RecordDecryptor {
     options: DecryptorOptions,
   ) {
     this.tls13 = setup.tls13;
+    this.chained = !setup.tls13 && setup.version === 0x0301 && suite.protection.kind === 'cbc';
+    this.rules = tls13DraftRules(setup.version);
     this.maxPostHandshake = options.maxPostHandshakeRecords ?? 4;
     this.maxSmall = options.maxSmallRecordLength ?? 64;
     if (this.tls13) {
@@ -187,18 +200,32 @@ class ConnectionDecryptor implements RecordDecryptor {
     }
   }
 
-  /** A protected record of this side that is not decrypted: it still takes a sequence number. */
-  skip(role: TlsRole): void {
+  /** A protected record of this side that is not decrypted: it still takes a sequence number (and, in TLS 1.0, gives the next IV from its `tail`). */
+  skip(role: TlsRole, tail?: Uint8Array): void {
     const d = this.dirs[role];
     if (d.phase === 'waiting' || d.phase === 'stopped') return;
     d.seq++;
     if (d.phase === 'application') d.applicationRecords++;
+    if (this.chained) d.chainIv = tail === undefined ? null : this.lastCipherBlock(tail);
+  }
+
+  /** TLS 1.0 CBC: the last block of a skipped record (and the MAC after it, with encrypt-then-MAC) gives the next IV. */
+  tailWanted(role: TlsRole): number {
+    const p = this.suite.protection;
+    if (!this.chained || p.kind !== 'cbc' || !this.active(role)) return 0;
+    return p.blockSize + (this.setup.encryptThenMac ? p.macLength : 0);
   }
 
   /** Decrypts one protected record of this side (the next in sequence). Never throws. */
   open(role: TlsRole, header: RecordHeaderFields, body: Uint8Array, frame: number): RecordOutcome {
     const d = this.dirs[role];
     if (d.opener === null || (d.phase !== 'handshake' && d.phase !== 'application')) return { ok: false, reason: 'no keys for this record' };
+    if (this.chained && d.chainIv === null) {
+      // The IV is the last block of a record that was not captured whole: nothing to open with.
+      d.phase = 'stopped';
+      d.note = `the ${role}'s records from frame ${frame} on are not decrypted: a TLS 1.0 record's IV is the end of the record before it, which was not captured`;
+      return { ok: false, reason: 'the IV (the end of the record before) was not captured' };
+    }
     const seq = d.seq;
     let result: OpenResult;
     try {
@@ -206,6 +233,7 @@ class ConnectionDecryptor implements RecordDecryptor {
     } catch (err) {
       result = { ok: false, reason: `the cipher refused the record (${err instanceof Error ? err.message : String(err)})` };
     }
+    if (this.chained) d.chainIv = this.lastCipherBlock(body);
     if (result.ok) {
       d.seq++;
       if (d.phase === 'application') d.applicationRecords++;
@@ -248,7 +276,7 @@ class ConnectionDecryptor implements RecordDecryptor {
   keyUpdate(role: TlsRole): void {
     const d = this.dirs[role];
     if (!this.tls13 || d.phase !== 'application' || d.secret === null) return;
-    const next = nextTrafficSecret(this.hash, d.secret);
+    const next = nextTrafficSecret(this.hash, d.secret, this.rules.labelPrefix);
     d.secret = next;
     d.opener = this.tls13Opener(next);
     d.seq = 0;
@@ -286,14 +314,16 @@ class ConnectionDecryptor implements RecordDecryptor {
 
   private tls13Opener(secret: Uint8Array): Opener {
     const suite = this.suite.protection as AeadSuite;
-    const keys = { suite, ...trafficKeys(suite.hash, secret, suite.keyLength, suite.fixedIvLength) };
-    return (seq, header, body) => openTls13Record(keys, seq, header, body);
+    const { labelPrefix, headerAad } = this.rules;
+    const keys = { suite, ...trafficKeys(suite.hash, secret, suite.keyLength, suite.fixedIvLength, labelPrefix) };
+    return (seq, header, body) => openTls13Record(keys, seq, header, body, headerAad);
   }
 
   private tls12Block(): ReturnType<typeof keyBlock> {
     const p = this.suite.protection;
     const master = this.secrets.masterSecret ?? new Uint8Array(48);
-    const lengths = p.kind === 'aead' ? { macKey: 0, encKey: p.keyLength, fixedIv: p.fixedIvLength } : { macKey: p.macLength, encKey: p.keyLength, fixedIv: 0 };
+    // TLS 1.0 CBC takes each side's first IV from the key block (RFC 2246 §6.3).
+    const lengths = p.kind === 'aead' ? { macKey: 0, encKey: p.keyLength, fixedIv: p.fixedIvLength } : { macKey: p.macLength, encKey: p.keyLength, fixedIv: this.chained ? p.blockSize : 0 };
     return keyBlock(this.suite.prf, master, this.setup.clientRandom, this.setup.serverRandom, lengths);
   }
 
@@ -305,6 +335,18 @@ class ConnectionDecryptor implements RecordDecryptor {
       return (seq, header, body) => openTls12AeadRecord(keys, seq, header, body);
     }
     const keys = { suite: p, key, macKey: role === 'client' ? b.clientMacKey : b.serverMacKey, encryptThenMac: this.setup.encryptThenMac };
-    return (seq, header, body) => openCbcRecord(keys, seq, header, body);
+    if (!this.chained) return (seq, header, body) => openCbcRecord(keys, seq, header, body);
+    const d = this.dirs[role];
+    d.chainIv = role === 'client' ? b.clientIv : b.serverIv;
+    // `open` checks that the IV is known before it calls this.
+    return (seq, header, body) => openCbcRecord(keys, seq, header, body, d.chainIv ?? undefined);
+  }
+
+  /** The last ciphertext block of a record's end (before the MAC with encrypt-then-MAC), copied; null when too short. */
+  private lastCipherBlock(end: Uint8Array): Uint8Array | null {
+    const p = this.suite.protection;
+    if (p.kind !== 'cbc') return null;
+    const stop = end.length - (this.setup.encryptThenMac ? p.macLength : 0);
+    return stop >= p.blockSize ? end.slice(stop - p.blockSize, stop) : null;
   }
 }

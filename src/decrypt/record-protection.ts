@@ -5,7 +5,8 @@
  *   struct { opaque content[length]; ContentType type; uint8 zeros[length_of_padding]; } TLSInnerPlaintext;
  *   struct { ContentType opaque_type = application_data; ProtocolVersion legacy_record_version = 0x0303;
  *            uint16 length; opaque encrypted_record[TLSCiphertext.length]; } TLSCiphertext;
- *   nonce = write_iv XOR (64-bit sequence number, left-padded to iv length); additional_data = the 5-byte header.
+ *   nonce = write_iv XOR (64-bit sequence number, left-padded to iv length); additional_data = the 5-byte header
+ *   (drafts before -25 authenticate with no additional data: draft-ietf-tls-tls13-20 §5.2).
  *
  * TLS 1.2 AEAD (RFC 5246 §6.2.3.3, RFC 5288 §3, RFC 6655 §3, RFC 7905 §2):
  *   GCM/CCM: nonce = salt[4] + explicit_nonce[8] (the first 8 bytes of the record);
@@ -16,6 +17,9 @@
  *   struct { opaque IV[block]; block-ciphered struct { opaque content[length]; opaque MAC[mac_length];
  *            uint8 padding[padding_length]; uint8 padding_length; }; } GenericBlockCipher;
  *   MAC = HMAC(mac_key, seq_num + type + version + length + content).
+ * TLS 1.0 CBC (RFC 2246 §6.2.3.2): the same without the IV field; the first record's IV is the
+ *   key block's client/server_write_IV, each later one the last ciphertext block of the record
+ *   before it (with encrypt-then-MAC, the block before the MAC).
  *
  * Nothing here throws on bad input: every outcome is a value with a reason.
  */
@@ -128,10 +132,13 @@ function aeadSeal(suite: AeadSuite, key: Uint8Array, nonce: Uint8Array, aad: Uin
   return concat(out, c.getAuthTag());
 }
 
-/** Opens a TLS 1.3 record: decrypts, then strips the zero padding and the real content type. */
-export function openTls13Record(keys: AeadKeys, seq: number, header: RecordHeaderFields, body: Uint8Array): OpenResult {
+/**
+ * Opens a TLS 1.3 record: decrypts, then strips the zero padding and the real content type.
+ * `headerAad` false: a draft before -25, whose records are authenticated without additional data.
+ */
+export function openTls13Record(keys: AeadKeys, seq: number, header: RecordHeaderFields, body: Uint8Array, headerAad = true): OpenResult {
   if (body.length < keys.suite.tagLength + 1) return { ok: false, reason: `a ${body.length}-byte record is shorter than the AEAD tag plus the content type` };
-  const inner = aeadOpen(keys.suite, keys.key, perRecordNonce(keys.iv, seq), header5(header), body);
+  const inner = aeadOpen(keys.suite, keys.key, perRecordNonce(keys.iv, seq), headerAad ? header5(header) : new Uint8Array(0), body);
   if (inner === null) return { ok: false, reason: 'the authentication tag does not verify' };
   let end = inner.length;
   while (end > 0 && inner[end - 1] === 0) end--;
@@ -142,12 +149,12 @@ export function openTls13Record(keys: AeadKeys, seq: number, header: RecordHeade
 }
 
 /** Seals a TLS 1.3 record body (for tests): content ‖ type ‖ zeros, encrypted under the 5-byte header. */
-export function sealTls13Record(keys: AeadKeys, seq: number, contentType: number, content: Uint8Array, padding = 0): { header: RecordHeaderFields; body: Uint8Array } {
+export function sealTls13Record(keys: AeadKeys, seq: number, contentType: number, content: Uint8Array, padding = 0, headerAad = true): { header: RecordHeaderFields; body: Uint8Array } {
   const inner = new Uint8Array(content.length + 1 + padding);
   inner.set(content, 0);
   inner[content.length] = contentType;
   const header = { contentType: 23, version: 0x0303, length: inner.length + keys.suite.tagLength };
-  return { header, body: aeadSeal(keys.suite, keys.key, perRecordNonce(keys.iv, seq), header5(header), inner) };
+  return { header, body: aeadSeal(keys.suite, keys.key, perRecordNonce(keys.iv, seq), headerAad ? header5(header) : new Uint8Array(0), inner) };
 }
 
 function tls12Aad(seq: number, contentType: number, version: number, length: number): Uint8Array {
@@ -194,24 +201,28 @@ function cbcDecrypt(suite: CbcSuite, key: Uint8Array, iv: Uint8Array, ciphertext
   }
 }
 
-/** Opens a TLS 1.1/1.2 CBC record with its explicit IV; MAC-then-encrypt unless encrypt-then-MAC was negotiated. */
-export function openCbcRecord(keys: CbcKeys, seq: number, header: RecordHeaderFields, body: Uint8Array): OpenResult {
+/**
+ * Opens a CBC record; MAC-then-encrypt unless encrypt-then-MAC was negotiated. TLS 1.1/1.2
+ * records carry their IV in front; a TLS 1.0 record's IV is given as `chainedIv` (see the module comment).
+ */
+export function openCbcRecord(keys: CbcKeys, seq: number, header: RecordHeaderFields, body: Uint8Array, chainedIv?: Uint8Array): OpenResult {
   const s = keys.suite;
   const b = s.blockSize;
+  const ivLength = chainedIv === undefined ? b : 0;
   if (keys.encryptThenMac) {
-    if (body.length < b + b + s.macLength || (body.length - s.macLength) % b !== 0) return { ok: false, reason: `a ${body.length}-byte record does not fit the block and MAC sizes` };
+    if (body.length < ivLength + b + s.macLength || (body.length - s.macLength) % b !== 0) return { ok: false, reason: `a ${body.length}-byte record does not fit the block and MAC sizes` };
     const sealed = body.subarray(0, body.length - s.macLength);
     const mac = body.subarray(body.length - s.macLength);
     const expected = hmac(s.macHash, keys.macKey, seqBytes(seq), Uint8Array.of(header.contentType, header.version >>> 8, header.version & 0xff, sealed.length >>> 8, sealed.length & 0xff), sealed);
     if (!sameBytes(mac, expected)) return { ok: false, reason: 'the record MAC does not verify' };
-    const plain = cbcDecrypt(s, keys.key, sealed.subarray(0, b), sealed.subarray(b));
+    const plain = cbcDecrypt(s, keys.key, chainedIv ?? sealed.subarray(0, b), sealed.subarray(ivLength));
     if (plain === null) return { ok: false, reason: 'the block cipher could not decrypt the record' };
     const pad = u8At(plain, plain.length - 1);
     if (pad === undefined || pad + 1 > plain.length) return { ok: false, reason: 'the CBC padding is longer than the record' };
     return { ok: true, contentType: header.contentType, plaintext: plain.subarray(0, plain.length - pad - 1) };
   }
-  if (body.length < b + Math.max(b, s.macLength + 1) || body.length % b !== 0) return { ok: false, reason: `a ${body.length}-byte record does not fit the block and MAC sizes` };
-  const plain = cbcDecrypt(s, keys.key, body.subarray(0, b), body.subarray(b));
+  if (body.length < ivLength + Math.max(b, s.macLength + 1) || body.length % b !== 0) return { ok: false, reason: `a ${body.length}-byte record does not fit the block and MAC sizes` };
+  const plain = cbcDecrypt(s, keys.key, chainedIv ?? body.subarray(0, b), body.subarray(ivLength));
   if (plain === null) return { ok: false, reason: 'the block cipher could not decrypt the record' };
   const pad = u8At(plain, plain.length - 1);
   if (pad === undefined || pad + 1 + s.macLength > plain.length) return { ok: false, reason: 'the CBC padding or MAC does not fit: wrong keys' };
@@ -226,13 +237,16 @@ export function openCbcRecord(keys: CbcKeys, seq: number, header: RecordHeaderFi
   return { ok: true, contentType: header.contentType, plaintext: content };
 }
 
-/** Seals a TLS 1.1/1.2 CBC record body (for tests) with the given explicit IV. */
-export function sealCbcRecord(keys: CbcKeys, seq: number, contentType: number, version: number, content: Uint8Array, iv: Uint8Array): Uint8Array {
+/**
+ * Seals a CBC record body (for tests) with the given IV: in front of the record (TLS 1.1/1.2),
+ * or, with `chained`, not sent (TLS 1.0: the previous record's last ciphertext block).
+ */
+export function sealCbcRecord(keys: CbcKeys, seq: number, contentType: number, version: number, content: Uint8Array, iv: Uint8Array, chained = false): Uint8Array {
   const s = keys.suite;
   const encrypt = (plain: Uint8Array): Uint8Array => {
     const c = createCipheriv(s.cipher, keys.key, iv);
     c.setAutoPadding(false);
-    return concat(iv, c.update(plain), c.final());
+    return concat(chained ? new Uint8Array(0) : iv, c.update(plain), c.final());
   };
   const pad = (n: number): Uint8Array => {
     const padLength = (s.blockSize - ((n + 1) % s.blockSize)) % s.blockSize;

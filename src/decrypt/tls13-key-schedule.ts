@@ -13,6 +13,9 @@
  *   [sender]_write_iv  = HKDF-Expand-Label(Secret, "iv", "", iv_length)
  *   application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length)
  *
+ * Drafts of TLS 1.3 before -20 prefixed the label with "TLS 1.3, " instead of "tls13 " (as
+ * Wireshark's tls13_hkdf_label_prefix does); `tls13DraftRules` says which a version uses.
+ *
  * HKDF (RFC 5869) is built on Node's HMAC: Node's `hkdfSync` always extracts first, and the
  * key log hands over secrets that are already pseudorandom keys.
  */
@@ -48,9 +51,38 @@ export function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, le
   return out;
 }
 
+/** The HkdfLabel prefix of RFC 8446, and of the drafts before -20. */
+export type LabelPrefix = 'tls13 ' | 'TLS 1.3, ';
+
+/** How a TLS 1.3 version (final or draft) protects records, where the drafts differ from RFC 8446. */
+export interface Tls13Rules {
+  readonly labelPrefix: LabelPrefix;
+  /** RFC 8446 §5.2 and drafts from -25: the record header is the AEAD additional data; earlier drafts use none. */
+  readonly headerAad: boolean;
+}
+
+/**
+ * The draft number a TLS 1.3 version names: 0x7f00 + n for draft-n; Facebook's 0xfb17 and
+ * 0xfb1a are drafts 23 and 26; Google's 0x7eXX experiments were built on draft-18. Null for
+ * RFC 8446 (0x0304) and anything else.
+ */
+export function tls13DraftNumber(version: number): number | null {
+  if (version >= 0x7f00 && version <= 0x7fff) return version & 0xff;
+  if (version === 0xfb17 || version === 0xfb1a) return version & 0xff;
+  if (version >= 0x7e00 && version <= 0x7eff) return 18;
+  return null;
+}
+
+/** The record protection rules of a TLS 1.3 version (see {@link Tls13Rules}). */
+export function tls13DraftRules(version: number): Tls13Rules {
+  const draft = tls13DraftNumber(version);
+  if (draft === null) return { labelPrefix: 'tls13 ', headerAad: true };
+  return { labelPrefix: draft < 20 ? 'TLS 1.3, ' : 'tls13 ', headerAad: draft >= 25 };
+}
+
 /** The HkdfLabel structure (RFC 8446 §7.1). */
-export function hkdfLabel(label: string, context: Uint8Array, length: number): Uint8Array {
-  const full = new TextEncoder().encode(`tls13 ${label}`);
+export function hkdfLabel(label: string, context: Uint8Array, length: number, prefix: LabelPrefix): Uint8Array {
+  const full = new TextEncoder().encode(`${prefix}${label}`);
   if (full.length > 255 || context.length > 255) throw new RangeError('HkdfLabel label or context too long');
   const out = new Uint8Array(2 + 1 + full.length + 1 + context.length);
   out[0] = (length >>> 8) & 0xff;
@@ -62,9 +94,9 @@ export function hkdfLabel(label: string, context: Uint8Array, length: number): U
   return out;
 }
 
-/** HKDF-Expand-Label (RFC 8446 §7.1). */
-export function hkdfExpandLabel(hash: HashName, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
-  return hkdfExpand(hash, secret, hkdfLabel(label, context, length), length);
+/** HKDF-Expand-Label (RFC 8446 §7.1); `prefix` differs only in drafts before -20. */
+export function hkdfExpandLabel(hash: HashName, secret: Uint8Array, label: string, context: Uint8Array, length: number, prefix: LabelPrefix = 'tls13 '): Uint8Array {
+  return hkdfExpand(hash, secret, hkdfLabel(label, context, length, prefix), length);
 }
 
 /** Derive-Secret(Secret, Label, Messages), given the transcript hash of Messages (RFC 8446 §7.1). */
@@ -84,11 +116,11 @@ export interface TrafficKeys {
 }
 
 /** [sender]_write_key and [sender]_write_iv from a traffic secret (RFC 8446 §7.3). */
-export function trafficKeys(hash: HashName, secret: Uint8Array, keyLength: number, ivLength = 12): TrafficKeys {
-  return { key: hkdfExpandLabel(hash, secret, 'key', new Uint8Array(0), keyLength), iv: hkdfExpandLabel(hash, secret, 'iv', new Uint8Array(0), ivLength) };
+export function trafficKeys(hash: HashName, secret: Uint8Array, keyLength: number, ivLength = 12, prefix: LabelPrefix = 'tls13 '): TrafficKeys {
+  return { key: hkdfExpandLabel(hash, secret, 'key', new Uint8Array(0), keyLength, prefix), iv: hkdfExpandLabel(hash, secret, 'iv', new Uint8Array(0), ivLength, prefix) };
 }
 
 /** application_traffic_secret_N+1 after a KeyUpdate (RFC 8446 §7.2). */
-export function nextTrafficSecret(hash: HashName, secret: Uint8Array): Uint8Array {
-  return hkdfExpandLabel(hash, secret, 'traffic upd', new Uint8Array(0), hashLength(hash));
+export function nextTrafficSecret(hash: HashName, secret: Uint8Array, prefix: LabelPrefix = 'tls13 '): Uint8Array {
+  return hkdfExpandLabel(hash, secret, 'traffic upd', new Uint8Array(0), hashLength(hash), prefix);
 }

@@ -37,10 +37,21 @@ export interface RecordHeader {
 export interface RecordSink {
   /** Called when a header is complete. Return true to receive the body (bounded by `maxRecordLength`), false to have it skipped without buffering (application data, encrypted records). */
   wantBody(header: RecordHeader): boolean;
-  /** A record: body is an owned copy when wanted (safe to keep), null when skipped. endFrame/endTime = frame where the record's last byte arrived. */
-  record(header: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp): void;
+  /**
+   * For a record whose body is skipped: how many of its last bytes to read anyway (0 for none;
+   * at most `MAX_RECORD_TAIL`). TLS 1.0 CBC chains each record's IV from the previous record's
+   * last ciphertext block (RFC 2246 §6.2.3.2), so a decryptor needs that block of the records it skips.
+   */
+  wantTail?(header: RecordHeader): number;
+  /**
+   * A record: body is an owned copy when wanted (safe to keep), null when skipped. endFrame/endTime = frame where the record's last byte arrived.
+   * `tail`: a skipped record's last bytes when `wantTail` asked for them and they were captured (a view, valid during the call).
+   */
+  record(header: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp, tail?: Uint8Array): void;
   /** An SSLv2-format ClientHello (RFC 6101 app. E / RFC 5246 app. E.2) was seen as the very first bytes; body = the v2 message after the 2-byte length. */
   sslv2ClientHello(body: Uint8Array, frame: number, time: Timestamp): void;
+  /** An SSLv2 SERVER-HELLO (an SSL 2.0-only server) was seen as the very first bytes; body = the v2 message after the 2-byte length. */
+  sslv2ServerHello?(body: Uint8Array, frame: number, time: Timestamp): void;
   /** Bytes that are not a valid TLS record header (first record: "not TLS"; later: lost sync). The stream stops parsing until resync(). */
   notTls(firstBytes: Uint8Array, offset: number, frame: number, atStart: boolean): void;
   anomaly(a: Anomaly): void;
@@ -135,6 +146,9 @@ const EMPTY = new Uint8Array(0);
  */
 const bodies = new ByteSlab();
 
+/** Most trailing bytes a sink may ask of a skipped record: a CBC block and an encrypt-then-MAC MAC (16 + 48). */
+export const MAX_RECORD_TAIL = 64;
+
 /** SSLv2 fixed ClientHello fields after the 2-byte length: msg_type, version, three uint16 lengths. */
 const SSLV2_MIN_HELLO = 9;
 
@@ -144,6 +158,20 @@ function isSslv2HelloHeader(b0: number, b1: number, b2: number, b3: number, b4: 
   const length = ((b0 & 0x7f) << 8) | b1;
   if (length < SSLV2_MIN_HELLO || b2 !== 1) return false;
   return (b3 === 0x00 && b4 === 0x02) || (b3 === 0x03 && b4 <= 0x04);
+}
+
+/** SSLv2 SERVER-HELLO fixed fields after the 2-byte length (see handshake/sslv2-server-hello.ts). */
+const SSLV2_MIN_SERVER_HELLO = 11;
+
+/**
+ * Whether 5 header bytes start a plausible SSLv2 SERVER-HELLO: 2-byte header, MSG-SERVER-HELLO
+ * (4), then SESSION-ID-HIT 0 with CERTIFICATE-TYPE X.509 (1), or a hit (1) with any type. A
+ * SERVER-HELLO is never padded, so the 3-byte header (for padded records) does not carry one.
+ */
+function isSslv2ServerHelloHeader(b0: number, b1: number, b2: number, b3: number, b4: number): boolean {
+  if ((b0 & 0x80) === 0) return false;
+  const length = ((b0 & 0x7f) << 8) | b1;
+  return length >= SSLV2_MIN_SERVER_HELLO && b2 === 4 && ((b3 === 0 && b4 === 1) || b3 === 1);
 }
 
 /** Whether a record header is acceptable as the very first TLS record of a stream. */
@@ -163,13 +191,14 @@ export function looksLikeTlsStart(bytes: Uint8Array, maxRecordLength: number = T
   if ((b0 & 0x80) !== 0) {
     if (n < HEADER_LENGTH) {
       // Early rejection on the bytes present keeps plaintext protocols from waiting.
-      if (n >= 3 && bytes[2] !== 1) return 'no';
-      if (n >= 4 && bytes[3] !== 0 && bytes[3] !== 3) return 'no';
+      // CLIENT-HELLO (1) with a version 0x0002 or 0x03xx, or an SSL 2.0 server's SERVER-HELLO (4).
+      if (n >= 3 && bytes[2] !== 1 && bytes[2] !== 4) return 'no';
+      if (n >= 4 && bytes[2] === 1 && bytes[3] !== 0 && bytes[3] !== 3) return 'no';
       return 'need-more';
     }
     const [b1, b2, b3, b4] = [u8At(bytes, 1), u8At(bytes, 2), u8At(bytes, 3), u8At(bytes, 4)];
     if (b1 === undefined || b2 === undefined || b3 === undefined || b4 === undefined) return 'need-more';
-    return isSslv2HelloHeader(b0, b1, b2, b3, b4) ? 'sslv2' : 'no';
+    return isSslv2HelloHeader(b0, b1, b2, b3, b4) || isSslv2ServerHelloHeader(b0, b1, b2, b3, b4) ? 'sslv2' : 'no';
   }
   if (b0 < CONTENT_CCS || b0 > CONTENT_HEARTBEAT) return 'no';
   if (n >= 2 && bytes[1] !== 3) return 'no';
@@ -187,6 +216,8 @@ type State =
   | 'body'
   /** Passing over an unwanted body until `skipEnd`. */
   | 'skip'
+  /** Reading the last `tailLength` bytes of a skipped body (see RecordSink.wantTail). */
+  | 'tail'
   /** Not TLS, or sync lost: bytes are ignored until `startAt`. */
   | 'stopped';
 
@@ -226,6 +257,10 @@ export class RecordStream {
   private skipEnd = 0;
   /** A skipped record is reported once, even if its bytes keep arriving. */
   private skipReported = false;
+  /** Bytes of the skipped record's end still to be read after `skipEnd` (0: none wanted), and where they go. */
+  private tailLength = 0;
+  private tailFill = 0;
+  private tail: Uint8Array = EMPTY;
 
   private readonly budget: TlsHeldBudget;
 
@@ -252,6 +287,7 @@ export class RecordStream {
     this.current = null;
     this.sslv2 = false;
     this.dropBody();
+    this.tailLength = 0;
     this.atStart = true;
     this.stats.desynced = false;
   }
@@ -302,6 +338,14 @@ export class RecordStream {
           if (chunk.offset + i >= this.skipEnd) this.finishSkip(chunk.frame, chunk.time, true);
           break;
         }
+        case 'tail': {
+          const take = Math.min(this.tailLength - this.tailFill, bytes.length - i);
+          this.tail.set(bytes.subarray(i, i + take), this.tailFill);
+          this.tailFill += take;
+          i += take;
+          if (this.tailFill === this.tailLength) this.finishTail(chunk.frame, chunk.time);
+          break;
+        }
       }
     }
     if (this.isStopped()) return 0;
@@ -328,6 +372,12 @@ export class RecordStream {
     }
     if (gapEnd <= this.pos) return;
     const from = Math.max(gap.offset, this.pos);
+    if (this.state === 'tail' || (this.state === 'skip' && this.tailLength > 0 && gapEnd > this.skipEnd)) {
+      // The gap took (part of) the tail: the record is reported without it, and its end is still known.
+      this.state = 'skip';
+      this.skipEnd += this.tailLength;
+      this.tailLength = 0;
+    }
     if (this.state === 'skip') {
       if (gapEnd <= this.skipEnd) {
         // Inside a body nobody wanted: nothing is lost, and the record end is still known.
@@ -421,7 +471,7 @@ export class RecordStream {
     const b4 = rest & 0xff;
     const length = rest & 0xffff;
 
-    if (this.atStart && isSslv2HelloHeader(b0, b1, b2, b3, b4)) {
+    if (this.atStart && (isSslv2HelloHeader(b0, b1, b2, b3, b4) || isSslv2ServerHelloHeader(b0, b1, b2, b3, b4))) {
       this.atStart = false;
       this.sslv2 = true;
       const v2Length = ((b0 & 0x7f) << 8) | b1;
@@ -486,10 +536,12 @@ export class RecordStream {
       this.state = 'body';
       if (length === 0) this.finishBody(chunk.frame, chunk.time);
     } else {
+      const tail = Math.max(0, Math.min(this.sink.wantTail?.(header) ?? 0, MAX_RECORD_TAIL, length));
       this.state = 'skip';
-      this.skipEnd = header.offset + HEADER_LENGTH + length;
+      this.tailLength = tail;
+      this.skipEnd = header.offset + HEADER_LENGTH + length - tail;
       this.skipReported = false;
-      if (length === 0) this.finishSkip(chunk.frame, chunk.time, true);
+      if (length === tail) this.finishSkip(chunk.frame, chunk.time, true);
     }
     return next;
   }
@@ -557,6 +609,7 @@ export class RecordStream {
     this.state = 'skip';
     this.skipEnd = end;
     this.skipReported = true;
+    this.tailLength = 0;
     this.sink.anomaly({
       code: 'tls.held_budget',
       severity: 'weird',
@@ -581,7 +634,8 @@ export class RecordStream {
     if (h === null) return;
     if (this.sslv2) {
       this.sslv2 = false;
-      this.sink.sslv2ClientHello(body, h.frame, h.time);
+      if (u8At(body, 0) === 4) this.sink.sslv2ServerHello?.(body, h.frame, h.time);
+      else this.sink.sslv2ClientHello(body, h.frame, h.time);
       return;
     }
     this.stats.records++;
@@ -591,6 +645,15 @@ export class RecordStream {
   /** Reports a skipped record once; `done` when its last byte has been passed. */
   private finishSkip(endFrame: number, endTime: Timestamp, done: boolean): void {
     const h = this.current;
+    if (this.tailLength > 0) {
+      // The record is reported with its tail, once that is read.
+      if (done) {
+        if (this.tail.length < this.tailLength) this.tail = new Uint8Array(MAX_RECORD_TAIL);
+        this.tailFill = 0;
+        this.state = 'tail';
+      }
+      return;
+    }
     if (done) {
       this.state = 'header';
       this.current = null;
@@ -599,5 +662,18 @@ export class RecordStream {
     this.skipReported = true;
     this.stats.records++;
     this.sink.record(h, null, endFrame, endTime);
+  }
+
+  /** The tail of a skipped record is read: the record is reported with it. */
+  private finishTail(endFrame: number, endTime: Timestamp): void {
+    const h = this.current;
+    const tail = this.tail.subarray(0, this.tailLength);
+    this.tailLength = 0;
+    this.state = 'header';
+    this.current = null;
+    if (h === null || this.skipReported) return;
+    this.skipReported = true;
+    this.stats.records++;
+    this.sink.record(h, null, endFrame, endTime, tail);
   }
 }

@@ -96,7 +96,7 @@ describe('HKDF bounds', () => {
   it('HKDF-Expand refuses more than 255 hash lengths; HkdfLabel refuses a label over 255 bytes', () => {
     expect(hkdfExpand('sha256', new Uint8Array(32), new Uint8Array(0), 255 * 32)).toHaveLength(255 * 32);
     expect(() => hkdfExpand('sha256', new Uint8Array(32), new Uint8Array(0), 255 * 32 + 1)).toThrow(RangeError);
-    expect(() => hkdfLabel('x'.repeat(250), new Uint8Array(0), 16)).toThrow('HkdfLabel label or context too long');
-    expect(() => hkdfLabel('key', new Uint8Array(256), 16)).toThrow(RangeError);
+    expect(() => hkdfLabel('x'.repeat(250), new Uint8Array(0), 16, 'tls13 ')).toThrow('HkdfLabel label or context too long');
+    expect(() => hkdfLabel('key', new Uint8Array(256), 16, 'tls13 ')).toThrow(RangeError);
   });
 });

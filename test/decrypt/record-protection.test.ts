@@ -42,7 +42,7 @@ function cbcKeys(code: number, encryptThenMac: boolean): CbcKeys {
 const TLS13 = [0x1301, 0x1302, 0x1303, 0x1304, 0x1305];
 const TLS12_AEAD = [0x009c, 0xc02b, 0xc030, 0xcca8, 0xcca9, 0xc09c, 0xc0a0, 0xc0ae];
 const TLS12_CBC = [0x002f, 0x0035, 0x003c, 0xc009, 0xc013, 0xc027, 0xc028, 0x000a];
-const hdr = (contentType: number, length: number) => ({ contentType, version: 0x0303, length });
+const hdr = (contentType: number, length: number, version = 0x0303) => ({ contentType, version, length });
 
 describe('suite parameters', () => {
   it('knows the tag, key and nonce sizes', () => {
@@ -102,6 +102,29 @@ describe('round trips', () => {
   }
 });
 
+describe('TLS 1.0 CBC: the IV is the last ciphertext block of the record before', () => {
+  for (const etm of [false, true]) {
+    it(`AES-128-CBC-SHA${etm ? ' encrypt-then-MAC' : ''}: records open in a chain, and only with the right IV`, () => {
+      const keys = cbcKeys(0x002f, etm);
+      const b = keys.suite.blockSize;
+      let iv = fill(b, 77);
+      for (const [seq, type, len] of [[0, 22, 16], [1, 23, 500], [2, 21, 2]] as const) {
+        const content = fill(len, seq);
+        const body = sealCbcRecord(keys, seq, type, 0x0301, content, iv, true);
+        // No IV travels with the record: it is the sealed content, its MAC and padding only.
+        expect((body.length - (etm ? keys.suite.macLength : 0)) % b).toBe(0);
+        expect(openCbcRecord(keys, seq, hdr(type, body.length, 0x0301), body, iv)).toEqual({ ok: true, contentType: type, plaintext: content });
+        // A wrong IV garbles the first block: MAC-then-encrypt notices; encrypt-then-MAC authenticates only the ciphertext.
+        const wrongIv = openCbcRecord(keys, seq, hdr(type, body.length, 0x0301), body, fill(b, 1));
+        if (etm) expect(wrongIv.ok && len > 0 && Buffer.from(wrongIv.plaintext).equals(Buffer.from(content))).toBe(false);
+        else expect(wrongIv.ok).toBe(false);
+        const end = body.length - (etm ? keys.suite.macLength : 0);
+        iv = body.slice(end - b, end);
+      }
+    });
+  }
+});
+
 describe('properties: bad records never throw and never open', () => {
   const families: { name: string; seal: (seq: number, content: Uint8Array) => Uint8Array; open: (seq: number, body: Uint8Array) => { ok: boolean } }[] = [
     {
@@ -128,6 +151,16 @@ describe('properties: bad records never throw and never open', () => {
       name: 'TLS 1.2 AES-128-CBC-SHA',
       seal: (seq, c) => sealCbcRecord(cbcKeys(0xc013, false), seq, 22, 0x0303, c, fill(16, seq)),
       open: (seq, b) => openCbcRecord(cbcKeys(0xc013, false), seq, hdr(22, b.length), b),
+    },
+    {
+      name: 'TLS 1.0 AES-128-CBC-SHA (chained IV)',
+      seal: (seq, c) => sealCbcRecord(cbcKeys(0x002f, false), seq, 22, 0x0301, c, fill(16, seq), true),
+      open: (seq, b) => openCbcRecord(cbcKeys(0x002f, false), seq, hdr(22, b.length, 0x0301), b, fill(16, seq)),
+    },
+    {
+      name: 'TLS 1.0 AES-128-CBC-SHA encrypt-then-MAC (chained IV)',
+      seal: (seq, c) => sealCbcRecord(cbcKeys(0x002f, true), seq, 22, 0x0301, c, fill(16, seq), true),
+      open: (seq, b) => openCbcRecord(cbcKeys(0x002f, true), seq, hdr(22, b.length, 0x0301), b, fill(16, seq)),
     },
     {
       name: 'TLS 1.2 AES-256-CBC-SHA384 encrypt-then-MAC',

@@ -81,16 +81,23 @@ export class DecryptionRoute {
     return dec !== null && this.protects(direction, h) && dec.wants(this.roleOf(direction), h.contentType, h.length);
   }
 
+  /** How many last bytes of a protected record that is not wanted the decryptor needs (TLS 1.0 CBC IV chaining). */
+  tailWanted(direction: Direction, h: RecordHeader): number {
+    const dec = this.decryptor;
+    return dec !== null && this.protects(direction, h) ? dec.tailWanted(this.roleOf(direction)) : 0;
+  }
+
   /**
    * A protected record (see `protects`): opened when wanted and its body was kept, else skipped
-   * (null), so that the decryptor's sequence numbers stay right either way.
+   * (null), so that the decryptor's sequence numbers stay right either way. `tail` is a skipped
+   * record's end (see `tailWanted`); a kept body serves as its own tail.
    */
-  take(direction: Direction, h: RecordHeader, body: Uint8Array | null): OpenedRecord | null {
+  take(direction: Direction, h: RecordHeader, body: Uint8Array | null, tail?: Uint8Array): OpenedRecord | null {
     const dec = this.decryptor;
     if (dec === null) return null;
     const role = this.roleOf(direction);
     if (body !== null && dec.wants(role, h.contentType, h.length)) return dec.open(role, h, body, h.frame);
-    dec.skip(role);
+    dec.skip(role, body ?? tail);
     return null;
   }
 

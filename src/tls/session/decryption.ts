@@ -57,8 +57,13 @@ export interface RecordDecryptor {
   wants(role: TlsRole, contentType: number, length: number): boolean;
   /** Opens the next protected record of this side. Never throws. */
   open(role: TlsRole, header: RecordHeader, body: Uint8Array, frame: number): OpenedRecord;
-  /** A protected record of this side that is not opened: it still takes a sequence number. */
-  skip(role: TlsRole): void;
+  /**
+   * A protected record of this side that is not opened: it still takes a sequence number.
+   * `tail`: the record's last bytes (at least `tailWanted`), when they were read.
+   */
+  skip(role: TlsRole, tail?: Uint8Array): void;
+  /** How many last bytes of this side's skipped records `skip` needs (TLS 1.0 CBC: the next record's IV); 0 for none. */
+  tailWanted(role: TlsRole): number;
   /** TLS ≤ 1.2: this side's ChangeCipherSpec. */
   changeCipherSpec(role: TlsRole): void;
   /** This side's Finished was opened. */

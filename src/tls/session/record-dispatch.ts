@@ -14,6 +14,7 @@ import type { RecordHeader, TlsHeldBudget } from '../record-stream.js';
 import { ContentType } from '../registry/content-types.js';
 import { handshakeTypeName } from '../registry/names.js';
 import { decodeHandshakeMessage, decodeSslv2Hello } from './handshake-message.js';
+import { decodeSslv2ServerHello } from '../handshake/sslv2-server-hello.js';
 import type { NegotiationContext } from './handshake-message.js';
 import type { DecryptionRoute } from './decryption-route.js';
 import type { TlsDirectionStats, TlsEvent, TlsEventSink } from './events.js';
@@ -21,6 +22,9 @@ import { u8At } from '../../util/wire-read.js';
 
 /** HandshakeType client_hello (RFC 8446 §4): what an SSLv2-format hello is reported as. */
 const HANDSHAKE_CLIENT_HELLO = 1;
+/** HandshakeType server_hello and certificate: what an SSLv2 SERVER-HELLO is reported as. */
+const HANDSHAKE_SERVER_HELLO = 2;
+const HANDSHAKE_CERTIFICATE = 11;
 
 /** Limits of the dispatcher (resolved: the tracker applies the defaults). */
 export interface RecordDispatchLimits {
@@ -63,13 +67,18 @@ export class RecordDispatcher {
     }
   }
 
-  /** A record of this direction, with its body when it was wanted. */
-  record(direction: Direction, h: RecordHeader, wanted: Uint8Array | null, endFrame: number, endTime: Timestamp): void {
+  /** How many last bytes of a skipped record of this direction to read (see RecordSink.wantTail). */
+  wantTail(direction: Direction, h: RecordHeader): number {
+    return this.route.tailWanted(direction, h);
+  }
+
+  /** A record of this direction, with its body when it was wanted (or the tail asked of a skipped one). */
+  record(direction: Direction, h: RecordHeader, wanted: Uint8Array | null, endFrame: number, endTime: Timestamp, tail?: Uint8Array): void {
     const stats = this.stats[direction];
     stats.records++;
     let body = wanted;
     if (this.route.protects(direction, h)) {
-      const opened = this.route.take(direction, h, body);
+      const opened = this.route.take(direction, h, body, tail);
       if (opened !== null) {
         if (opened.ok) {
           this.onDecrypted(direction, h, opened.contentType, opened.plaintext, endFrame, endTime);
@@ -149,6 +158,24 @@ export class RecordDispatcher {
       // An SSLv2-format hello's random is its challenge (16–32 bytes); the decryptor rejects the short ones.
       this.route.clientHelloSeen(decoded.message.value.random, direction, false);
     }
+  }
+
+  /**
+   * An SSL 2.0 server's SERVER-HELLO opened this direction: reported as the ServerHello (version
+   * 0x0002) and, when it carries one, the server's Certificate, so that the negotiation and the
+   * certificate are known like a TLS server's.
+   */
+  sslv2ServerHello(direction: Direction, body: Uint8Array, frame: number, time: Timestamp): void {
+    const decoded = decodeSslv2ServerHello(body);
+    const v = decoded.ok ? decoded.value : undefined;
+    const base = { kind: 'handshake', direction, frame, lastFrame: frame, time } as const;
+    this.sink.event({ ...base, msgType: HANDSHAKE_SERVER_HELLO, length: body.length, message: v === undefined ? undefined : { type: 'server_hello', value: v.serverHello }, issue: decoded.ok ? undefined : decoded.issue });
+    if (v === undefined) return;
+    this.context.version = v.serverHello.version;
+    this.context.cipherSuite = v.serverHello.cipherSuite;
+    // With a key log this says why nothing is decrypted (an SSLv2 hello has no 32-byte random).
+    this.route.serverHelloSeen(v.serverHello);
+    if (v.certificate !== null) this.sink.event({ ...base, msgType: HANDSHAKE_CERTIFICATE, length: body.length, message: { type: 'certificate', value: v.certificate }, issue: undefined });
   }
 
   /** Forget a partial message (after a gap); nothing to forget before the first handshake record. */

@@ -151,12 +151,20 @@ class DirectionSink implements RecordSink {
     return this.dispatcher.wantBody(this.direction, h);
   }
 
-  record(h: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp): void {
-    this.dispatcher.record(this.direction, h, body, endFrame, endTime);
+  wantTail(h: RecordHeader): number {
+    return this.dispatcher.wantTail(this.direction, h);
+  }
+
+  record(h: RecordHeader, body: Uint8Array | null, endFrame: number, endTime: Timestamp, tail?: Uint8Array): void {
+    this.dispatcher.record(this.direction, h, body, endFrame, endTime, tail);
   }
 
   sslv2ClientHello(body: Uint8Array, frame: number, time: Timestamp): void {
     this.dispatcher.sslv2ClientHello(this.direction, body, frame, time);
+  }
+
+  sslv2ServerHello(body: Uint8Array, frame: number, time: Timestamp): void {
+    this.dispatcher.sslv2ServerHello(this.direction, body, frame, time);
   }
 
   notTls(firstBytes: Uint8Array, offset: number, frame: number, atStart: boolean): void {
