@@ -38,9 +38,28 @@ const JAVA_KEY_ALGORITHMS: ReadonlyMap<string, string> = new Map([
   ['X448', 'XDH'],
 ]);
 
-function sameName(a: string, b: string): boolean {
-  const norm = (s: string): string => s.replace(/\s*,\s*/g, ',').replace(/\s+/g, ' ').trim().toLowerCase();
-  return norm(a) === norm(b);
+function nameKey(dn: string): string {
+  return dn.replace(/\s*,\s*/g, ',').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** The certificates of a PKCS#12 store indexed the ways a key finds its chain (built once: a store may hold thousands). */
+interface CertificateIndex {
+  readonly byKeyId: ReadonlyMap<string, RawStoreEntry>;
+  readonly byLabel: ReadonlyMap<string, RawStoreEntry>;
+  readonly bySubject: ReadonlyMap<string, RawStoreEntry>;
+}
+
+function indexCertificates(certs: readonly RawStoreEntry[], facts: (der: Uint8Array) => CertificateFacts): CertificateIndex {
+  const byKeyId = new Map<string, RawStoreEntry>();
+  const byLabel = new Map<string, RawStoreEntry>();
+  const bySubject = new Map<string, RawStoreEntry>();
+  for (const c of certs) {
+    if (c.keyId != null && !byKeyId.has(c.keyId)) byKeyId.set(c.keyId, c);
+    if (c.label !== null && !byLabel.has(c.label.toLowerCase())) byLabel.set(c.label.toLowerCase(), c);
+    const subject = nameKey(facts(c.der).summary.subject);
+    if (!bySubject.has(subject)) bySubject.set(subject, c);
+  }
+  return { byKeyId, byLabel, bySubject };
 }
 
 /**
@@ -48,15 +67,14 @@ function sameName(a: string, b: string): boolean {
  * alias as friendlyName), then the certificate named as its issuer, until a self-issued one, a
  * missing issuer or a loop.
  */
-function pkcs12Chain(key: RawAlias, certs: readonly RawStoreEntry[], facts: (der: Uint8Array) => CertificateFacts): Uint8Array[] {
-  const leaf = certs.find((c) => (key.keyId !== null ? c.keyId === key.keyId : c.label?.toLowerCase() === key.alias.toLowerCase()));
+function pkcs12Chain(key: RawAlias, index: CertificateIndex, facts: (der: Uint8Array) => CertificateFacts): Uint8Array[] {
   const chain: Uint8Array[] = [];
-  let cert = leaf;
+  let cert = key.keyId !== null ? index.byKeyId.get(key.keyId) : index.byLabel.get(key.alias.toLowerCase());
   while (cert !== undefined && chain.length < MAX_CHAIN && !chain.includes(cert.der)) {
     chain.push(cert.der);
     const s = facts(cert.der).summary;
     if (s.selfIssued) break;
-    cert = certs.find((c) => c !== cert && sameName(facts(c.der).summary.subject, s.issuer));
+    cert = index.bySubject.get(nameKey(s.issuer));
   }
   return chain;
 }
@@ -105,18 +123,21 @@ export function readIdentityStore(bytes: Uint8Array, path: string, options: Iden
   else throw new TlsAutopsyError('usage', `'${path}' is not a key store tlsautopsy can read: expected PKCS#12 (.p12, .pfx) or a Java key store (JKS, JCEKS).`);
   if (raw.format !== 'pkcs12' && raw.format !== 'jks' && raw.format !== 'jceks') throw new TlsAutopsyError('usage', `'${path}' is not a key store.`);
 
-  const cache = new Map<Uint8Array, CertificateFacts>();
+  // Keyed by content: JKS repeats a CA in every chain that holds it, and summarizing is the costly part.
+  const cache = new Map<string, CertificateFacts>();
   const facts = (der: Uint8Array): CertificateFacts => {
-    let f = cache.get(der);
-    if (f === undefined) cache.set(der, (f = certificateFacts(der)));
+    const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+    let f = cache.get(key);
+    if (f === undefined) cache.set(key, (f = certificateFacts(der)));
     return f;
   };
   const keyPassword = options.keyPassword ?? password;
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_KDF_ITERATIONS;
   const notes = [...raw.notes];
   let unchecked = 0;
+  const index = raw.format === 'pkcs12' ? indexCertificates(raw.entries, facts) : null;
   const entries = javaOrder(raw, raw.aliases ?? []).map((alias, order) => {
-    const chain = raw.format === 'pkcs12' && alias.kind === 'private-key' ? pkcs12Chain(alias, raw.entries, facts) : alias.chain;
+    const chain = index !== null && alias.kind === 'private-key' ? pkcs12Chain(alias, index, facts) : alias.chain;
     let opens = alias.opens;
     if (alias.protectedKey !== null) opens = keyPassword === null ? null : javaKeyOpens(alias.protectedKey, keyPassword, maxIterations);
     if (alias.kind === 'private-key' && opens === null) unchecked++;

@@ -7,7 +7,7 @@ import type { CertificateFacts } from '../certificate-summary.js';
 import type { StoreIntegrity } from '../trust/types.js';
 
 /** What an alias of a key store holds. */
-export type IdentityEntryKind = 'private-key' | 'trusted-certificate' | 'secret-key';
+type IdentityEntryKind = 'private-key' | 'trusted-certificate' | 'secret-key';
 
 /** One alias of an identity store. */
 export interface IdentityEntry {
@@ -85,7 +85,7 @@ export interface EntryEvaluation {
 }
 
 /** Java's two client key managers. */
-export type KeyManagerName = 'SunX509' | 'PKIX';
+type KeyManagerName = 'SunX509' | 'PKIX';
 
 /** What one key manager would do with the request. */
 export interface KeyManagerChoice {
