@@ -2,6 +2,7 @@
  * Identity stores that are wrong, damaged or huge: one clear TlsAutopsyError sentence or a
  * bounded run, never a crash — plus the Java collection orders the key managers depend on.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TlsAutopsyError } from '../../src/util/errors.js';
 import { hashMapOrder, hashtableOrder, javaStringHash } from '../../src/x509/identity/java-collections.js';
+import { md5Chain } from '../../src/x509/identity/md5-chain.js';
 import { evaluateIdentity, loadIdentityStore, readIdentityStore } from '../../src/x509/identity/index.js';
 import { jksDigest, JKS_MAGIC } from '../../src/x509/trust/index.js';
 import { JAVA_CAPTURES_DIR } from '../fixtures/java/make-java-captures.js';
@@ -129,5 +131,18 @@ describe('Java collection orders', () => {
     const many = Array.from({ length: 200 }, (_, i) => `k${i}`);
     expect([...hashMapOrder(many)].sort()).toEqual([...many].sort());
     expect([...hashtableOrder(many)].sort()).toEqual([...many].sort());
+  });
+});
+
+describe('the single-block MD5 chain of JCEKS key protection', () => {
+  it('equals MD5 iterated with Node, for short inputs and the long-password fallback', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 16 }), fc.uint8Array({ maxLength: 60 }), fc.integer({ min: 1, max: 40 }), (seed, password, iterations) => {
+        let expected: Uint8Array = seed;
+        for (let i = 0; i < iterations; i++) expected = createHash('md5').update(expected).update(password).digest();
+        expect(Buffer.from(md5Chain(seed, password, iterations)).toString('hex')).toBe(Buffer.from(expected).toString('hex'));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -14,6 +14,7 @@
  */
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import { BER, berChildren, berInt, berOid, readBer } from '../trust/ber.js';
+import { md5Chain } from './md5-chain.js';
 
 const JKS_KEY_PROTECTOR = '1.3.6.1.4.1.42.2.17.1.1';
 const JCEKS_KEY_PROTECTOR = '1.3.6.1.4.1.42.2.19.1';
@@ -56,9 +57,7 @@ function jceksOpens(params: ReturnType<typeof readBer>, data: Uint8Array, passwo
   if (salt.subarray(0, 4).equals(salt.subarray(4))) salt.subarray(0, 4).reverse();
   const derived = Buffer.alloc(32);
   for (let half = 0; half < 2; half++) {
-    let h: Uint8Array = salt.subarray(half * 4, half * 4 + 4);
-    for (let i = 0; i < iterations; i++) h = createHash('md5').update(h).update(pw).digest();
-    derived.set(h, half * 16);
+    derived.set(md5Chain(salt.subarray(half * 4, half * 4 + 4), pw, iterations), half * 16);
   }
   try {
     const d = createDecipheriv('des-ede3-cbc', derived.subarray(0, 24), derived.subarray(24, 32));
