@@ -58,4 +58,13 @@ describe(`key manager order as Java ${report.javaVersion} reported it`, () => {
     expect(readIdentityStore(bytes, 'keypass.jceks', { password: 'changeit' }).entries.map((x) => x.keyOpens)).toEqual([java.opensWithStorePassword]);
     expect(readIdentityStore(bytes, 'keypass.jceks', { password: 'changeit', keyPassword: 'keypass1' }).entries.map((x) => x.keyOpens)).toEqual([java.opensWithKeyPassword]);
   });
+
+  it('checks at most maxKeyChecks keys per store and says so', () => {
+    for (const file of ['order.jceks', 'order.pkcs12']) {
+      const store = readIdentityStore(readFileSync(join(DIR, file)), file, { password: 'changeit', maxKeyChecks: 2 });
+      expect(store.entries.filter((e) => e.keyOpens === true)).toHaveLength(2);
+      expect(store.entries.filter((e) => e.keyOpens === null)).toHaveLength(14);
+      expect(store.notes).toContain(`Whether the key password opens 14 private keys of '${file}' was not checked (a protection tlsautopsy does not read, or more keys than the 2 it checks per store).`);
+    }
+  });
 });

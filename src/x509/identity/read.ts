@@ -9,7 +9,7 @@ import { TlsAutopsyError } from '../../util/errors.js';
 import { certificateFacts, type CertificateFacts } from '../certificate-summary.js';
 import { looksLikeJks, readJks } from '../trust/jks.js';
 import { looksLikePkcs12, readPkcs12 } from '../trust/pkcs12.js';
-import { DEFAULT_MAX_KDF_ITERATIONS, type RawAlias, type RawStore, type RawStoreEntry, type StoreLimits } from '../trust/raw-store.js';
+import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_KEY_CHECKS, type RawAlias, type RawStore, type RawStoreEntry, type StoreLimits } from '../trust/raw-store.js';
 import { DEFAULT_MAX_TRUST_FILE_BYTES } from '../trust/load.js';
 import { hashtableOrder } from './java-collections.js';
 import { javaKeyOpens } from './java-key-protection.js';
@@ -23,6 +23,8 @@ export interface IdentityReadOptions extends StoreLimits {
   readonly keyPassword?: string | null;
   /** Bytes read per store file at most (default 64 MiB, as for trust stores). */
   readonly maxFileBytes?: number;
+  /** Private keys whose password is checked per store at most (default 64); later ones keep `keyOpens` null. */
+  readonly maxKeyChecks?: number;
 }
 
 const PASSWORD_HINT = 'give the key store password';
@@ -116,7 +118,7 @@ function javaOrder(raw: RawStore, aliases: readonly RawAlias[]): RawAlias[] {
  */
 export function readIdentityStore(bytes: Uint8Array, path: string, options: IdentityReadOptions = {}): IdentityStore {
   const password = options.password ?? null;
-  const readOptions = { ...options, noun: 'key store', passwordHint: PASSWORD_HINT } as const;
+  const readOptions = { ...options, noun: 'key store', passwordHint: PASSWORD_HINT, checkKeys: true } as const;
   let raw: RawStore;
   if (looksLikeJks(bytes)) raw = readJks(bytes, path, password, readOptions);
   else if (looksLikePkcs12(bytes)) raw = readPkcs12(bytes, path, password, options.keyPassword === undefined ? readOptions : { ...readOptions, keyPassword: options.keyPassword });
@@ -135,15 +137,16 @@ export function readIdentityStore(bytes: Uint8Array, path: string, options: Iden
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_KDF_ITERATIONS;
   const notes = [...raw.notes];
   let unchecked = 0;
+  let checksLeft = options.maxKeyChecks ?? DEFAULT_MAX_KEY_CHECKS;
   const index = raw.format === 'pkcs12' ? indexCertificates(raw.entries, facts) : null;
   const entries = javaOrder(raw, raw.aliases ?? []).map((alias, order) => {
     const chain = index !== null && alias.kind === 'private-key' ? pkcs12Chain(alias, index, facts) : alias.chain;
     let opens = alias.opens;
-    if (alias.protectedKey !== null) opens = keyPassword === null ? null : javaKeyOpens(alias.protectedKey, keyPassword, maxIterations);
+    if (alias.protectedKey !== null) opens = keyPassword === null || checksLeft-- <= 0 ? null : javaKeyOpens(alias.protectedKey, keyPassword, maxIterations);
     if (alias.kind === 'private-key' && opens === null) unchecked++;
     return entryOf(alias, chain, opens, order, facts);
   });
-  if (unchecked > 0) notes.push(`Whether the key password opens ${unchecked === 1 ? 'one private key' : `${unchecked} private keys`} of '${path}' was not checked (${keyPassword === null ? 'no password given' : 'a protection tlsautopsy does not read'}).`);
+  if (unchecked > 0) notes.push(`Whether the key password opens ${unchecked === 1 ? 'one private key' : `${unchecked} private keys`} of '${path}' was not checked (${keyPassword === null ? 'no password given' : `a protection tlsautopsy does not read, or more keys than the ${options.maxKeyChecks ?? DEFAULT_MAX_KEY_CHECKS} it checks per store`}).`);
   return { path, format: raw.format, integrity: raw.integrity, entries, notes };
 }
 

@@ -24,7 +24,7 @@ import { u16At } from '../../util/wire-read.js';
 import { BER, berChildren, berInt, berOctets, berOid, readBer, type BerElement } from './ber.js';
 import { bmpPassword, pkcs12Kdf, rc4 } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt, unpad } from './rc2.js';
-import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_STORE_ENTRIES, TRUST_PASSWORD_HINT, type RawAlias, type RawStore, type RawStoreEntry, type StoreReadOptions } from './raw-store.js';
+import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_KEY_CHECKS, DEFAULT_MAX_STORE_ENTRIES, TRUST_PASSWORD_HINT, type RawAlias, type RawStore, type RawStoreEntry, type StoreReadOptions } from './raw-store.js';
 
 const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -107,6 +107,8 @@ class Pkcs12Reader {
   keyForms: readonly PasswordForm[] = [];
   /** Aliases made up for entries without a friendlyName, numbered as Java numbers them. */
   private unnamed = 0;
+  /** Key checks left before `maxKeyChecks` is reached. */
+  private keyChecksLeft: number;
   private javaTrusted = 0;
   private withoutJavaAttribute = 0;
   private readonly maxIterations: number;
@@ -120,6 +122,7 @@ class Pkcs12Reader {
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_STORE_ENTRIES;
     this.noun = options.noun ?? 'trust store';
     this.hint = options.passwordHint ?? TRUST_PASSWORD_HINT;
+    this.keyChecksLeft = options.maxKeyChecks ?? DEFAULT_MAX_KEY_CHECKS;
   }
 
   damaged(where: string): TlsAutopsyError {
@@ -262,6 +265,8 @@ class Pkcs12Reader {
     const [algId, dataEl] = berChildren(info) ?? [];
     const data = dataEl?.tag === BER.OCTET_STRING || dataEl?.tag === BER.OCTET_STRING_CONSTRUCTED ? berOctets(dataEl) : undefined;
     if (algId === undefined || data === undefined) throw this.damaged('a private key entry does not decode');
+    if (this.keyForms.length === 0 || this.keyChecksLeft <= 0) return null;
+    this.keyChecksLeft--;
     for (const form of this.keyForms) {
       const plain = this.decrypt(algId, data, form);
       if (plain === 'unknown') return null;
@@ -369,7 +374,7 @@ export function readPkcs12(bytes: Uint8Array, name: string, password: string | n
     }
   }
 
-  reader.keyForms = options.keyPassword === undefined ? forms : candidates(options.keyPassword);
+  if (options.checkKeys === true) reader.keyForms = options.keyPassword === undefined ? forms : candidates(options.keyPassword);
   const parts = berChildren(readBer(authSafe));
   if (parts === undefined) throw reader.damaged('its list of parts does not decode');
   for (const part of parts) {

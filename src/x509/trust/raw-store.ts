@@ -55,7 +55,17 @@ export interface StoreReadOptions extends StoreLimits {
   readonly passwordHint?: string;
   /** Password of the private keys of a PKCS#12 store (default: the store password). */
   readonly keyPassword?: string | null;
+  /** Try the key password on PKCS#12 private keys (identity stores); trust stores leave keys alone. */
+  readonly checkKeys?: boolean;
+  /** Private keys whose password is checked per store at most (default 64); the rest are left unchecked. */
+  readonly maxKeyChecks?: number;
 }
+
+/**
+ * Default of `maxKeyChecks`: every check runs the key's own derivation (PBKDF2 with thousands of
+ * rounds, or 400,000 MD5 rounds for a JCEKS key), and real identity stores hold a few keys.
+ */
+export const DEFAULT_MAX_KEY_CHECKS = 64;
 
 /** How the trust store readers tell the user to give a password. */
 export const TRUST_PASSWORD_HINT = 'give it with --trust-password or the TLSAUTOPSY_TRUST_PASSWORD environment variable';
