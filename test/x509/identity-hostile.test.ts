@@ -62,6 +62,17 @@ describe('hostile identity stores', () => {
     }
   });
 
+  it('a PKCS#12 key password that does not open the keys shows on every key, and SunX509 cannot be built', () => {
+    const store = readIdentityStore(p12, 'id.p12', { password: 'changeit', keyPassword: 'wrong' });
+    expect(store.entries.map((e) => [e.alias, e.keyOpens])).toEqual([
+      ['carol', false],
+      ['alice', false],
+    ]);
+    const e = evaluateIdentity(store, { tls13: false, certificateTypes: [64], signatureAlgorithms: [0x0403], certificateAuthorities: [] }, 0);
+    expect(e.keyManagers.SunX509.outcome).toBe('no-handshake');
+    expect(e.entries.every((x) => x.reasons.includes('key-not-recoverable'))).toBe(true);
+  });
+
   it('a PKCS#12 without its password asks for it', () => {
     expect(refusal(() => readIdentityStore(p12, 'id.p12')).message).toBe("The PKCS#12 key store 'id.p12' is protected by a password; give the key store password.");
   });

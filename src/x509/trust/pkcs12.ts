@@ -20,8 +20,8 @@
  */
 import { createDecipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { TlsAutopsyError } from '../../util/errors.js';
-import { u16At } from '../../util/wire-read.js';
 import { BER, berChildren, berInt, berOctets, berOid, readBer, type BerElement } from './ber.js';
+import { bagAttributes } from './pkcs12-bags.js';
 import { bmpPassword, pkcs12Kdf, rc4 } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt, unpad } from './rc2.js';
 import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_KEY_CHECKS, DEFAULT_MAX_STORE_ENTRIES, TRUST_PASSWORD_HINT, type RawAlias, type RawStore, type RawStoreEntry, type StoreReadOptions } from './raw-store.js';
@@ -36,10 +36,6 @@ const OID = {
   certBag: '1.2.840.113549.1.12.10.1.3',
   safeContentsBag: '1.2.840.113549.1.12.10.1.6',
   x509Certificate: '1.2.840.113549.1.9.22.1',
-  friendlyName: '1.2.840.113549.1.9.20',
-  localKeyId: '1.2.840.113549.1.9.21',
-  /** Oracle's "trusted key usage" attribute: Java marks trusted certificate entries with it. */
-  javaTrusted: '2.16.840.1.113894.746875.1.1',
   pbes2: '1.2.840.113549.1.5.13',
   pbkdf2: '1.2.840.113549.1.5.12',
   pbmac1: '1.2.840.113549.1.5.14',
@@ -290,32 +286,6 @@ class Pkcs12Reader {
     }
     return { format: 'pkcs12', entries: this.entries, integrity, notes: this.notes, aliases: this.aliases };
   }
-}
-
-/** The attributes of a bag Java reads: friendlyName (the alias), localKeyId (hex) and Oracle's trusted mark. */
-function bagAttributes(attrsEl: BerElement | undefined): { label: string | null; keyId: string | null; trusted: boolean } {
-  let label: string | null = null;
-  let keyId: string | null = null;
-  let trusted = false;
-  for (const attr of berChildren(attrsEl) ?? []) {
-    const [attrIdEl, valuesEl] = berChildren(attr) ?? [];
-    const attrId = berOid(attrIdEl);
-    const first = berChildren(valuesEl)?.[0];
-    if (attrId === OID.friendlyName && first?.tag === BER.BMP_STRING) label = bmpText(first.value);
-    else if (attrId === OID.localKeyId) keyId = first?.tag === BER.OCTET_STRING ? Buffer.from(first.value).toString('hex') : '';
-    else if (attrId === OID.javaTrusted) trusted = true;
-  }
-  return { label, keyId, trusted };
-}
-
-function bmpText(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; s.length < 256; i += 2) {
-    const unit = u16At(bytes, i);
-    if (unit === undefined) break;
-    s += String.fromCharCode(unit);
-  }
-  return s;
 }
 
 function nodeDecrypt(name: string, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array | undefined {
