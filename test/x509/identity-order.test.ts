@@ -1,5 +1,5 @@
 /**
- * The emulated alias orders and choices held to OpenJDK 17 itself: java-captures/key-manager-order/
+ * The emulated alias orders and choices held to OpenJDK 17 itself: java-captures/keystores/key-manager-order/
  * holds stores written by test/fixtures/java/KeyManagerOrder.java (the expired carol under five
  * aliases, the valid alice under eleven, in PKCS12, JKS and JCEKS) and order.json, what Java
  * reported for them: KeyStore.aliases(), and for SunX509 and PKIX the listed and chosen aliases
@@ -28,7 +28,7 @@ interface OrderReport {
   readonly stores: Readonly<Record<string, StoreReport | { readonly opensWithKeyPassword: boolean; readonly opensWithStorePassword: boolean }>>;
 }
 
-const DIR = join(JAVA_CAPTURES_DIR, 'key-manager-order');
+const DIR = join(JAVA_CAPTURES_DIR, 'keystores', 'key-manager-order');
 const report = JSON.parse(readFileSync(join(DIR, 'order.json'), 'utf8')) as OrderReport;
 /** What chooseClientAlias(["EC"], [Corp Root CA]) amounts to: an EC key and that CA. */
 const REQUEST: IdentityRequest = { tls13: false, certificateTypes: [64], signatureAlgorithms: [0x0403], certificateAuthorities: ['CN=Corp Root CA, O=Example Corp, C=US'] };
