@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeCertificateRequest } from '../../src/tls/handshake/certificate-request.js';
 import { SIGNATURE_SCHEME_ROWS } from '../../src/tls/registry/signature-schemes.js';
 import { evaluateIdentity, jsseClientKeyTypes, readIdentityStore } from '../../src/x509/identity/index.js';
 import type { IdentityRequest, IdentityStore } from '../../src/x509/identity/index.js';
@@ -15,6 +16,7 @@ import { jsseTruth, loggedClientCertificate, normalizeDn, readScenario } from '.
 import type { CommittedScenario } from '../fixtures/java/ground-truth.js';
 import { JAVA_SCENARIOS } from '../fixtures/java/java-scenarios.js';
 import { JAVA_CAPTURES_DIR } from '../fixtures/java/make-java-captures.js';
+import { streamsFromCapture } from '../fixtures/java/record-padding.js';
 
 /** The relay's clock of every scenario (java-captures/README.md). */
 const CAPTURE_TIME_MS = Date.parse('2026-11-20T14:02:11Z');
@@ -70,6 +72,33 @@ function clientProperties(s: CommittedScenario): Readonly<Record<string, string>
   return config?.systemProperties ?? {};
 }
 
+/**
+ * The TLS 1.2 CertificateRequest as the wire carries it, decoded by the project's own decoder:
+ * the server's handshake records up to its ChangeCipherSpec, split into messages.
+ */
+async function wireRequest12(s: CommittedScenario): Promise<IdentityRequest | undefined> {
+  const streams = await streamsFromCapture(readFileSync(s.capturePath), s.truth.capture.client.port);
+  const handshake: Uint8Array[] = [];
+  for (let p = 0; p + 5 <= streams.s2c.length; ) {
+    const type = streams.s2c[p];
+    const length = ((streams.s2c[p + 3] ?? 0) << 8) | (streams.s2c[p + 4] ?? 0);
+    if (type === 20) break;
+    if (type === 22) handshake.push(streams.s2c.subarray(p + 5, p + 5 + length));
+    p += 5 + length;
+  }
+  const bytes = Buffer.concat(handshake);
+  for (let p = 0; p + 4 <= bytes.length; ) {
+    const length = bytes.readUIntBE(p + 1, 3);
+    if (bytes[p] === 13) {
+      const cr = decodeCertificateRequest(bytes.subarray(p + 4, p + 4 + length), { version: 0x0303 });
+      if (!cr.ok) return undefined;
+      return { tls13: false, certificateTypes: cr.value.certificateTypes, signatureAlgorithms: cr.value.signatureAlgorithms, certificateAuthorities: cr.value.certificateAuthorities.map((n) => n.text) };
+    }
+    p += 4 + length;
+  }
+  return undefined;
+}
+
 function keyManagerOf(s: CommittedScenario): 'SunX509' | 'PKIX' {
   const props = clientProperties(s);
   const file = props['java.security.properties'];
@@ -112,6 +141,18 @@ describe('the key manager JSSE used sends what the emulation predicts', () => {
       const noneFor = /No X\.509 cert selected for \[([^\]]*)\]/.exec(log)?.[1];
       if (noneFor !== undefined) expect(evaluation.keyTypes).toEqual(names(noneFor));
     });
+    if (!s.truth.name.includes('tls13')) {
+      it(`${s.truth.name}: the CertificateRequest decoded from the wire gives the same choice`, async () => {
+        const wire = await wireRequest12(s);
+        expect(wire, 'a TLS 1.2 CertificateRequest in the capture').toBeDefined();
+        if (wire === undefined) return;
+        expect(wire.signatureAlgorithms).toEqual(loggedRequest(s.clientLog ?? '').signatureAlgorithms);
+        const store = storeOf(s);
+        const fromWire = evaluateIdentity(store, wire, CAPTURE_TIME_MS).keyManagers[keyManagerOf(s)];
+        const fromLog = evaluateIdentity(store, loggedRequest(s.clientLog ?? ''), CAPTURE_TIME_MS).keyManagers[keyManagerOf(s)];
+        expect(fromWire).toEqual(fromLog);
+      });
+    }
   }
 });
 
