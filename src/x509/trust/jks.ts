@@ -19,7 +19,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ByteReader } from '../../util/byte-reader.js';
 import { TlsAutopsyError } from '../../util/errors.js';
-import { DEFAULT_MAX_STORE_ENTRIES, type RawStore, type RawStoreEntry, type StoreLimits } from './raw-store.js';
+import { DEFAULT_MAX_STORE_ENTRIES, type RawAlias, type RawStore, type RawStoreEntry, type StoreReadOptions } from './raw-store.js';
 
 export const JKS_MAGIC = 0xfeedfeed;
 export const JCEKS_MAGIC = 0xcececece;
@@ -50,21 +50,23 @@ function utf(r: ByteReader): string | undefined {
  * mismatch is an error; without one the certificates are read unchecked (Java does the same).
  * Throws `TlsAutopsyError` (code `usage`) with one sentence when the store cannot be read.
  */
-export function readJks(bytes: Uint8Array, name: string, password: string | null, limits: StoreLimits = {}): RawStore {
-  const maxEntries = limits.maxEntries ?? DEFAULT_MAX_STORE_ENTRIES;
+export function readJks(bytes: Uint8Array, name: string, password: string | null, options: StoreReadOptions = {}): RawStore {
+  const maxEntries = options.maxEntries ?? DEFAULT_MAX_STORE_ENTRIES;
+  const noun = options.noun ?? 'trust store';
   const r = new ByteReader(bytes);
   const magic = r.u32();
   const jceks = magic === JCEKS_MAGIC;
   const kind = jceks ? 'JCEKS' : 'JKS';
-  const damaged = (where: string): TlsAutopsyError => new TlsAutopsyError('usage', `The Java ${kind} trust store '${name}' is damaged (${where}); export it again.`);
+  const damaged = (where: string): TlsAutopsyError => new TlsAutopsyError('usage', `The Java ${kind} ${noun} '${name}' is damaged (${where}); export it again.`);
   if (magic !== JKS_MAGIC && !jceks) throw damaged('it does not start with the JKS magic number');
   const version = r.u32();
   const count = r.u32();
   if (version !== 1 && version !== 2) throw damaged(`unknown version ${version ?? '(missing)'}`);
   if (count === undefined) throw damaged('it ends before the entry count');
-  if (count > maxEntries) throw new TlsAutopsyError('usage', `The Java ${kind} trust store '${name}' claims ${count} entries, more than the limit of ${maxEntries}; it is not read (raise the limit with --limit maxTrustStoreEntries=N).`);
+  if (count > maxEntries) throw new TlsAutopsyError('usage', `The Java ${kind} ${noun} '${name}' claims ${count} entries, more than the limit of ${maxEntries}; it is not read (raise the limit with --limit maxTrustStoreEntries=N).`);
 
   const entries: RawStoreEntry[] = [];
+  const aliases: RawAlias[] = [];
   const notes: string[] = [];
   const certificate = (): Uint8Array | undefined => {
     if (version === 2) {
@@ -84,16 +86,22 @@ export function readJks(bytes: Uint8Array, name: string, password: string | null
       const der = certificate();
       if (der === undefined) throw damaged(`the certificate of '${alias}' is cut short`);
       entries.push({ der: Uint8Array.from(der), label: alias, role: 'anchor' });
+      aliases.push({ alias, kind: 'trusted-certificate', chain: [Uint8Array.from(der)], keyId: null, protectedKey: null, opens: null });
     } else if (tag === 1) {
       const keyLength = r.u32();
-      const chainLength = keyLength === undefined || !r.skip(keyLength) ? undefined : r.u32();
-      if (chainLength === undefined || chainLength > MAX_CHAIN) throw damaged(`the key entry '${alias}' is cut short`);
+      const protectedKey = keyLength === undefined ? undefined : r.bytesView(keyLength);
+      const chainLength = protectedKey === undefined ? undefined : r.u32();
+      if (protectedKey === undefined || chainLength === undefined || chainLength > MAX_CHAIN) throw damaged(`the key entry '${alias}' is cut short`);
+      const chain: Uint8Array[] = [];
       for (let c = 0; c < chainLength; c++) {
         const der = certificate();
         if (der === undefined) throw damaged(`the chain of '${alias}' is cut short`);
+        chain.push(Uint8Array.from(der));
         entries.push({ der: Uint8Array.from(der), label: alias, role: c === 0 ? 'anchor' : 'intermediate' });
       }
+      aliases.push({ alias, kind: 'private-key', chain, keyId: null, protectedKey: Uint8Array.from(protectedKey), opens: null });
     } else if (tag === 3 && jceks) {
+      aliases.push({ alias, kind: 'secret-key', chain: [], keyId: null, protectedKey: null, opens: null });
       notes.push(`'${name}' holds a secret key entry ('${alias}'); entries after it were not read.`);
       complete = false;
       break;
@@ -110,11 +118,11 @@ export function readJks(bytes: Uint8Array, name: string, password: string | null
     if (password !== null) {
       const expected = jksDigest(password, body);
       if (!timingSafeEqual(expected, digest)) {
-        throw new TlsAutopsyError('usage', `The Java ${kind} trust store '${name}' failed its integrity check with the given password: the password is wrong or the file is damaged.`);
+        throw new TlsAutopsyError('usage', `The Java ${kind} ${noun} '${name}' failed its integrity check with the given password: the password is wrong or the file is damaged.`);
       }
       integrity = 'verified';
     }
   }
   if (integrity === 'not-checked') notes.push(`The integrity of '${name}' was not checked (${complete ? 'no password given' : 'the digest follows the unread entries'}).`);
-  return { format: jceks ? 'jceks' : 'jks', entries, integrity, notes };
+  return { format: jceks ? 'jceks' : 'jks', entries, integrity, notes, aliases };
 }

@@ -13,15 +13,18 @@
  *
  * Certificates are encrypted with PBES2 (PBKDF2 + AES-CBC or 3DES-CBC, RFC 8018: OpenSSL 3 and
  * current Java) or the PKCS#12 PBE schemes (SHA-1 + 3DES/RC2/RC4, RFC 7292 Appendix C: Java
- * before 12, OpenSSL before 3, `openssl pkcs12 -legacy`). Private keys are never decrypted.
+ * before 12, OpenSSL before 3, `openssl pkcs12 -legacy`). Private keys (shrouded key bags, the same
+ * schemes) are decrypted only to learn whether the password opens them; the key itself is dropped.
+ *
+ *   EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING }
  */
 import { createDecipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { TlsAutopsyError } from '../../util/errors.js';
-import { u16At } from '../../util/wire-read.js';
 import { BER, berChildren, berInt, berOctets, berOid, readBer, type BerElement } from './ber.js';
+import { bagAttributes } from './pkcs12-bags.js';
 import { bmpPassword, pkcs12Kdf, rc4 } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt, unpad } from './rc2.js';
-import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_STORE_ENTRIES, type RawStore, type RawStoreEntry, type StoreLimits } from './raw-store.js';
+import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_KEY_CHECKS, DEFAULT_MAX_STORE_ENTRIES, TRUST_PASSWORD_HINT, type RawAlias, type RawStore, type RawStoreEntry, type StoreReadOptions } from './raw-store.js';
 
 const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -33,10 +36,6 @@ const OID = {
   certBag: '1.2.840.113549.1.12.10.1.3',
   safeContentsBag: '1.2.840.113549.1.12.10.1.6',
   x509Certificate: '1.2.840.113549.1.9.22.1',
-  friendlyName: '1.2.840.113549.1.9.20',
-  localKeyId: '1.2.840.113549.1.9.21',
-  /** Oracle's "trusted key usage" attribute: Java marks trusted certificate entries with it. */
-  javaTrusted: '2.16.840.1.113894.746875.1.1',
   pbes2: '1.2.840.113549.1.5.13',
   pbkdf2: '1.2.840.113549.1.5.12',
   pbmac1: '1.2.840.113549.1.5.14',
@@ -96,7 +95,16 @@ function candidates(password: string | null): PasswordForm[] {
 
 class Pkcs12Reader {
   private readonly entries: RawStoreEntry[] = [];
+  private readonly aliases: RawAlias[] = [];
   readonly notes: string[] = [];
+  readonly noun: string;
+  readonly hint: string;
+  /** The passwords to open private keys with; set once the store password is known. */
+  keyForms: readonly PasswordForm[] = [];
+  /** Aliases made up for entries without a friendlyName, numbered as Java numbers them. */
+  private unnamed = 0;
+  /** Key checks left before `maxKeyChecks` is reached. */
+  private keyChecksLeft: number;
   private javaTrusted = 0;
   private withoutJavaAttribute = 0;
   private readonly maxIterations: number;
@@ -104,19 +112,22 @@ class Pkcs12Reader {
 
   constructor(
     private readonly name: string,
-    limits: StoreLimits,
+    options: StoreReadOptions,
   ) {
-    this.maxIterations = limits.maxIterations ?? DEFAULT_MAX_KDF_ITERATIONS;
-    this.maxEntries = limits.maxEntries ?? DEFAULT_MAX_STORE_ENTRIES;
+    this.maxIterations = options.maxIterations ?? DEFAULT_MAX_KDF_ITERATIONS;
+    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_STORE_ENTRIES;
+    this.noun = options.noun ?? 'trust store';
+    this.hint = options.passwordHint ?? TRUST_PASSWORD_HINT;
+    this.keyChecksLeft = options.maxKeyChecks ?? DEFAULT_MAX_KEY_CHECKS;
   }
 
   damaged(where: string): TlsAutopsyError {
-    return new TlsAutopsyError('usage', `The PKCS#12 trust store '${this.name}' is damaged (${where}); export it again.`);
+    return new TlsAutopsyError('usage', `The PKCS#12 ${this.noun} '${this.name}' is damaged (${where}); export it again.`);
   }
 
   iterations(n: number | undefined, where: string): number {
     if (n === undefined || n < 1) throw this.damaged(`bad iteration count in ${where}`);
-    if (n > this.maxIterations) throw new TlsAutopsyError('usage', `The PKCS#12 trust store '${this.name}' asks for ${n} key derivation iterations in ${where}, more than the limit of ${this.maxIterations}; it is not read.`);
+    if (n > this.maxIterations) throw new TlsAutopsyError('usage', `The PKCS#12 ${this.noun} '${this.name}' asks for ${n} key derivation iterations in ${where}, more than the limit of ${this.maxIterations}; it is not read.`);
     return n;
   }
 
@@ -193,7 +204,7 @@ class Pkcs12Reader {
       const plain = this.decrypt(algId, data, form);
       if (plain === 'unknown') {
         const oid = berOid(berChildren(algId)?.[0]) ?? 'unknown';
-        throw new TlsAutopsyError('usage', `The PKCS#12 trust store '${this.name}' encrypts its certificates with an algorithm tlsautopsy does not support (${oid}); export it with AES (openssl pkcs12 -export) or as PEM.`);
+        throw new TlsAutopsyError('usage', `The PKCS#12 ${this.noun} '${this.name}' encrypts its certificates with an algorithm tlsautopsy does not support (${oid}); export it with AES (openssl pkcs12 -export) or as PEM.`);
       }
       // A wrong password almost always shows as bad padding; RC4 has none, so also require a SEQUENCE that parses.
       if (plain !== undefined && plain.length > 0 && plain[0] === BER.SEQUENCE && readBer(plain)?.end === plain.length) return { bytes: plain, form };
@@ -210,11 +221,12 @@ class Pkcs12Reader {
       if (bagId === undefined || valueEl?.tag !== BER.CONTEXT_0) throw this.damaged('an entry does not decode');
       const value = berChildren(valueEl)?.[0];
       if (bagId === OID.certBag) this.certBag(value, attrsEl);
+      else if (bagId === OID.shroudedKeyBag || bagId === OID.keyBag) this.keyBag(bagId === OID.shroudedKeyBag ? value : undefined, attrsEl);
       else if (bagId === OID.safeContentsBag) {
         if (depth >= 4 || value === undefined) throw this.damaged('entries nest too deeply');
         this.safeContents(value, depth + 1);
       }
-      // Keys, CRLs and secrets carry no trust; they are skipped.
+      // CRLs and secrets carry no trust and name no key entry; they are skipped.
     }
   }
 
@@ -226,42 +238,54 @@ class Pkcs12Reader {
     }
     const der = berOctets(berChildren(certValueEl)?.[0]);
     if (der === undefined) throw this.damaged('a certificate entry does not decode');
-    let label: string | null = null;
-    let keyEntry = false;
-    let trusted = false;
-    for (const attr of berChildren(attrsEl) ?? []) {
-      const [attrIdEl, valuesEl] = berChildren(attr) ?? [];
-      const attrId = berOid(attrIdEl);
-      const first = berChildren(valuesEl)?.[0];
-      if (attrId === OID.friendlyName && first?.tag === BER.BMP_STRING) label = bmpText(first.value);
-      else if (attrId === OID.localKeyId) keyEntry = true;
-      else if (attrId === OID.javaTrusted) trusted = true;
-    }
-    if (this.entries.length >= this.maxEntries) throw new TlsAutopsyError('usage', `The PKCS#12 trust store '${this.name}' holds more than ${this.maxEntries} certificates; it is not read (raise the limit with --limit maxTrustStoreEntries=N).`);
+    const { label, keyId, trusted } = bagAttributes(attrsEl);
+    const keyEntry = keyId !== null;
+    if (this.entries.length >= this.maxEntries) throw new TlsAutopsyError('usage', `The PKCS#12 ${this.noun} '${this.name}' holds more than ${this.maxEntries} certificates; it is not read (raise the limit with --limit maxTrustStoreEntries=N).`);
     if (trusted) this.javaTrusted++;
     else if (!keyEntry) this.withoutJavaAttribute++;
     // Every certificate is an anchor, as for an OpenSSL server given the same certificates; see the Java note.
-    this.entries.push({ der: Uint8Array.from(der), label, role: 'anchor' });
+    this.entries.push({ der: Uint8Array.from(der), label, role: 'anchor', keyId });
+    // Java lists a certificate as an alias of its own only when it carries the trusted attribute.
+    if (trusted && !keyEntry) this.aliases.push({ alias: label ?? this.unnamedAlias(), kind: 'trusted-certificate', chain: [Uint8Array.from(der)], keyId: null, protectedKey: null, opens: null });
+  }
+
+  /** A key bag (`shrouded` undefined: stored in clear) becomes a private-key alias; its key is only tried, never kept. */
+  keyBag(shrouded: BerElement | undefined, attrsEl: BerElement | undefined): void {
+    const { label, keyId } = bagAttributes(attrsEl);
+    if (this.aliases.length >= this.maxEntries) throw new TlsAutopsyError('usage', `The PKCS#12 ${this.noun} '${this.name}' holds more than ${this.maxEntries} entries; it is not read (raise the limit with --limit maxTrustStoreEntries=N).`);
+    this.aliases.push({ alias: label ?? this.unnamedAlias(), kind: 'private-key', chain: [], keyId, protectedKey: null, opens: shrouded === undefined ? true : this.keyOpens(shrouded) });
+  }
+
+  /** Does the EncryptedPrivateKeyInfo decrypt to a PrivateKeyInfo with one of the key passwords? null: unknown scheme. */
+  private keyOpens(info: BerElement | undefined): boolean | null {
+    const [algId, dataEl] = berChildren(info) ?? [];
+    const data = dataEl?.tag === BER.OCTET_STRING || dataEl?.tag === BER.OCTET_STRING_CONSTRUCTED ? berOctets(dataEl) : undefined;
+    if (algId === undefined || data === undefined) throw this.damaged('a private key entry does not decode');
+    if (this.keyForms.length === 0 || this.keyChecksLeft <= 0) return null;
+    this.keyChecksLeft--;
+    for (const form of this.keyForms) {
+      const plain = this.decrypt(algId, data, form);
+      if (plain === 'unknown') return null;
+      if (plain !== undefined && plain[0] === BER.SEQUENCE && readBer(plain)?.end === plain.length) return true;
+    }
+    return false;
+  }
+
+  private unnamedAlias(): string {
+    // PKCS12KeyStore.getUnfriendlyName: a counter, first "1".
+    this.unnamed++;
+    return String(this.unnamed);
   }
 
   result(integrity: RawStore['integrity']): RawStore {
-    if (this.withoutJavaAttribute > 0) {
+    // Only a trust store needs the attribute: an identity store's CA certificates serve its key's chain.
+    if (this.withoutJavaAttribute > 0 && this.noun === 'trust store') {
       this.notes.push(
         `${this.withoutJavaAttribute} certificate${this.withoutJavaAttribute === 1 ? '' : 's'} in '${this.name}' lack${this.withoutJavaAttribute === 1 ? 's' : ''} Java's trusted-certificate attribute (as openssl pkcs12 -export writes them): a Java server (WebLogic, Tomcat, JSSE) does not load ${this.withoutJavaAttribute === 1 ? 'it' : 'them'} as trusted; import with keytool -importcert for Java.`,
       );
     }
-    return { format: 'pkcs12', entries: this.entries, integrity, notes: this.notes };
+    return { format: 'pkcs12', entries: this.entries, integrity, notes: this.notes, aliases: this.aliases };
   }
-}
-
-function bmpText(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; s.length < 256; i += 2) {
-    const unit = u16At(bytes, i);
-    if (unit === undefined) break;
-    s += String.fromCharCode(unit);
-  }
-  return s;
 }
 
 function nodeDecrypt(name: string, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array | undefined {
@@ -287,14 +311,15 @@ export function looksLikePkcs12(bytes: Uint8Array): boolean {
  * Reads the certificates of a PKCS#12 store. Throws `TlsAutopsyError` (code `usage`) with one
  * sentence when the password is wrong or missing, or the store is damaged.
  */
-export function readPkcs12(bytes: Uint8Array, name: string, password: string | null, limits: StoreLimits = {}): RawStore {
-  const reader = new Pkcs12Reader(name, limits);
+export function readPkcs12(bytes: Uint8Array, name: string, password: string | null, options: StoreReadOptions = {}): RawStore {
+  const reader = new Pkcs12Reader(name, options);
+  const noun = reader.noun;
   const pfx = readBer(bytes);
   const [versionEl, authSafeEl, macData] = berChildren(pfx) ?? [];
   if (pfx?.tag !== BER.SEQUENCE || berInt(versionEl) !== 3 || authSafeEl === undefined) throw reader.damaged('it does not start as a PKCS#12 PFX');
   const [typeEl, contentEl] = berChildren(authSafeEl) ?? [];
   const type = berOid(typeEl);
-  if (type === OID.signedData) throw new TlsAutopsyError('usage', `The PKCS#12 trust store '${name}' uses public-key integrity (signedData), which tlsautopsy does not read; export it with a password instead.`);
+  if (type === OID.signedData) throw new TlsAutopsyError('usage', `The PKCS#12 ${noun} '${name}' uses public-key integrity (signedData), which tlsautopsy does not read; export it with a password instead.`);
   const authSafe = type === OID.data && contentEl?.tag === BER.CONTEXT_0 ? berOctets(berChildren(contentEl)?.[0]) : undefined;
   if (authSafe === undefined) throw reader.damaged('its content does not decode');
 
@@ -306,8 +331,8 @@ export function readPkcs12(bytes: Uint8Array, name: string, password: string | n
       throw new TlsAutopsyError(
         'usage',
         password === null || password === ''
-          ? `The PKCS#12 trust store '${name}' is protected by a password; give it with --trust-password or the TLSAUTOPSY_TRUST_PASSWORD environment variable.`
-          : `The PKCS#12 trust store '${name}' did not open with the given password (its integrity check failed): the password is wrong or the file is damaged.`,
+          ? `The PKCS#12 ${noun} '${name}' is protected by a password; ${reader.hint}.`
+          : `The PKCS#12 ${noun} '${name}' did not open with the given password (its integrity check failed): the password is wrong or the file is damaged.`,
       );
     }
     if (matched === 'unsupported') {
@@ -319,6 +344,7 @@ export function readPkcs12(bytes: Uint8Array, name: string, password: string | n
     }
   }
 
+  if (options.checkKeys === true) reader.keyForms = options.keyPassword === undefined ? forms : candidates(options.keyPassword);
   const parts = berChildren(readBer(authSafe));
   if (parts === undefined) throw reader.damaged('its list of parts does not decode');
   for (const part of parts) {
@@ -335,10 +361,10 @@ export function readPkcs12(bytes: Uint8Array, name: string, password: string | n
         throw new TlsAutopsyError(
           'usage',
           integrity === 'verified'
-            ? `The PKCS#12 trust store '${name}' passed its integrity check but its certificates did not decrypt with the same password; the file is damaged.`
+            ? `The PKCS#12 ${noun} '${name}' passed its integrity check but its certificates did not decrypt with the same password; the file is damaged.`
             : password === null || password === ''
-              ? `The PKCS#12 trust store '${name}' encrypts its certificates with a password; give it with --trust-password or the TLSAUTOPSY_TRUST_PASSWORD environment variable.`
-              : `The PKCS#12 trust store '${name}' did not open with the given password (its certificates did not decrypt): the password is wrong or the file is damaged.`,
+              ? `The PKCS#12 ${noun} '${name}' encrypts its certificates with a password; ${reader.hint}.`
+              : `The PKCS#12 ${noun} '${name}' did not open with the given password (its certificates did not decrypt): the password is wrong or the file is damaged.`,
         );
       }
       forms = [plain.form, ...forms.filter((f) => f !== plain.form)];
