@@ -9,7 +9,7 @@ import type { TcpSegment } from './decode/types.js';
 import { FlowTable } from './flow/index.js';
 import type { ConnectionInfo, FlowTableOptions } from './flow/types.js';
 import { TlsConnectionTracker, tlsHeldBudget } from './tls/session/tracker.js';
-import type { TlsHeldBudget } from './tls/record-stream.js';
+import type { TlsHeldBudget } from './tls/held-budget.js';
 import type { TlsTrackerOptions } from './tls/session/tracker.js';
 import { ConnectionBuilder, certificateCacheFor } from './analysis/connection-builder.js';
 import type { ConnectionBuilderOptions } from './analysis/connection-builder.js';

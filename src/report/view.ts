@@ -5,7 +5,8 @@
  *
  * Every function returns raw (unescaped) strings: each renderer escapes them for its medium
  * (sanitizeText, escapeMarkdown, escapeHtml). Certificates are in view-certificates.ts and
- * ladder entries in view-ladder.ts.
+ * ladder entries in view-ladder.ts. (A little over 400 lines: one small function per thing a
+ * report says, kept together so that a wording is found in one place.)
  */
 import { tallyOf } from './connection-tally.js';
 import type { ConnectionTally } from './connection-tally.js';

@@ -14,8 +14,9 @@ import type { Anomaly } from '../util/anomaly.js';
 import { ZERO_TIME } from '../util/time.js';
 import type { Timestamp } from '../util/time.js';
 import { u8At } from '../util/wire-read.js';
-import { unlimitedTlsBudget } from './record-stream.js';
-import type { RecordHeader, TlsHeldBudget } from './record-stream.js';
+import { unlimitedTlsBudget } from './held-budget.js';
+import type { RecordHeader } from './record-stream.js';
+import type { TlsHeldBudget } from './held-budget.js';
 import { TLS_DEFAULTS } from './defaults.js';
 
 /** Handshake header (RFC 8446 §4): HandshakeType msg_type; uint24 length; body. Messages may span records and one record may hold many messages. */

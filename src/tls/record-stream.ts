@@ -11,6 +11,10 @@
  * The stream accepts chunks cut anywhere, copies bytes only when a header or a wanted body
  * straddles chunk borders (or to hand a body over as an owned copy), and never buffers bodies
  * the sink does not want: it tells the caller how many following bytes it may skip unseen.
+ *
+ * Why one file of ~560 lines: `RecordStream` is one state machine (header, body, skip, tail, not
+ * TLS) whose states share the cursor and the partial header; its helpers (the budget, the start
+ * detection) live in held-budget.ts and record-start.ts.
  */
 import type { Anomaly } from '../util/anomaly.js';
 import { ZERO_TIME } from '../util/time.js';
@@ -18,6 +22,8 @@ import type { Timestamp } from '../util/time.js';
 import type { StreamChunk, StreamGap } from '../flow/types.js';
 import { ByteSlab } from '../util/bytes.js';
 import { TLS_DEFAULTS } from './defaults.js';
+import { TlsHeldBudget, unlimitedTlsBudget } from './held-budget.js';
+import { isFirstRecordHeader, isSslv2HelloHeader, isSslv2ServerHelloHeader } from './record-start.js';
 import { ContentType } from './registry/content-types.js';
 import { u16At, u32At, u8At } from '../util/wire-read.js';
 
@@ -71,63 +77,6 @@ export interface RecordStreamOptions {
   readonly budget?: TlsHeldBudget;
 }
 
-/**
- * Bytes the TLS layer holds between packets, summed over every connection of a capture:
- * plaintext watched for a STARTTLS upgrade, handshake messages being reassembled, partial
- * record bodies. Per-connection limits alone allow hundreds of KiB per connection, so many
- * open connections could pin gigabytes; this one bound caps the sum. Capacities are counted
- * (what is really allocated), taken when a buffer grows and given back when it is dropped.
- */
-export class TlsHeldBudget {
-  /** Bytes held now. */
-  bytes = 0;
-  /** The most ever held at once. */
-  peak = 0;
-  /** Requests for room that did not fit (each one degrades a connection, which says so). */
-  refusals = 0;
-
-  constructor(readonly maxBytes: number) {}
-
-  /**
-   * Room for `need` bytes (see `withRoom`), the growth charged to the budget: `buffer` itself
-   * when large enough, else a larger copy of its first `used` bytes. Close to the limit the
-   * buffer grows to exactly `need` instead of doubling. Null when even that does not fit; the
-   * caller still holds (and is still charged for) `buffer`.
-   */
-  grow(buffer: Uint8Array, used: number, need: number, floor: number, cap: number): Uint8Array | null {
-    if (buffer.length >= need) return buffer;
-    let size = Math.max(need, Math.min(cap, Math.max(buffer.length * 2, floor)));
-    if (this.bytes + size - buffer.length > this.maxBytes) {
-      size = need;
-      if (this.bytes + size - buffer.length > this.maxBytes) {
-        this.refusals++;
-        return null;
-      }
-    }
-    this.bytes += size - buffer.length;
-    if (this.bytes > this.peak) this.peak = this.bytes;
-    const grown = new Uint8Array(size);
-    grown.set(buffer.subarray(0, used));
-    return grown;
-  }
-
-  /** A copy of the first `size` bytes of `buffer` in a buffer of that size, the capacity saved given back; `buffer` itself when not larger. */
-  shrink(buffer: Uint8Array, size: number): Uint8Array {
-    if (buffer.length <= size) return buffer;
-    this.bytes -= buffer.length - size;
-    return buffer.slice(0, size);
-  }
-
-  /** Gives back the capacity of a buffer that is dropped. */
-  release(capacity: number): void {
-    this.bytes -= capacity;
-  }
-}
-
-/** A budget without a limit, for streams and framers used on their own (tests, tools). */
-export function unlimitedTlsBudget(): TlsHeldBudget {
-  return new TlsHeldBudget(Infinity);
-}
 
 const HEADER_LENGTH = 5;
 const CONTENT_CCS = ContentType.changeCipherSpec;
@@ -149,65 +98,6 @@ const bodies = new ByteSlab();
 /** Most trailing bytes a sink may ask of a skipped record: a CBC block and an encrypt-then-MAC MAC (16 + 48). */
 export const MAX_RECORD_TAIL = 64;
 
-/** SSLv2 fixed ClientHello fields after the 2-byte length: msg_type, version, three uint16 lengths. */
-const SSLV2_MIN_HELLO = 9;
-
-/** Whether 5 header bytes start a plausible SSLv2-format ClientHello (RFC 5246 app. E.2). */
-function isSslv2HelloHeader(b0: number, b1: number, b2: number, b3: number, b4: number): boolean {
-  if ((b0 & 0x80) === 0) return false;
-  const length = ((b0 & 0x7f) << 8) | b1;
-  if (length < SSLV2_MIN_HELLO || b2 !== 1) return false;
-  return (b3 === 0x00 && b4 === 0x02) || (b3 === 0x03 && b4 <= 0x04);
-}
-
-/** SSLv2 SERVER-HELLO fixed fields after the 2-byte length (see handshake/sslv2-server-hello.ts). */
-const SSLV2_MIN_SERVER_HELLO = 11;
-
-/**
- * Whether 5 header bytes start a plausible SSLv2 SERVER-HELLO: 2-byte header, MSG-SERVER-HELLO
- * (4), then SESSION-ID-HIT 0 with CERTIFICATE-TYPE X.509 (1), or a hit (1) with any type. A
- * SERVER-HELLO is never padded, so the 3-byte header (for padded records) does not carry one.
- */
-function isSslv2ServerHelloHeader(b0: number, b1: number, b2: number, b3: number, b4: number): boolean {
-  if ((b0 & 0x80) === 0) return false;
-  const length = ((b0 & 0x7f) << 8) | b1;
-  return length >= SSLV2_MIN_SERVER_HELLO && b2 === 4 && ((b3 === 0 && b4 === 1) || b3 === 1);
-}
-
-/** Whether a record header is acceptable as the very first TLS record of a stream. */
-function isFirstRecordHeader(type: number, major: number, minor: number, length: number, max: number): boolean {
-  return type >= CONTENT_CCS && type <= CONTENT_HEARTBEAT && major === 3 && minor <= 4 && length >= 1 && length <= max;
-}
-
-/**
- * Sniffs the first bytes of a stream: a TLS record header, an SSLv2-format ClientHello, neither,
- * or too few bytes to say. Decided on the header alone (5 bytes), so it costs nothing per flow.
- * A first record longer than `maxRecordLength` is not TLS, as the record stream would refuse it.
- */
-export function looksLikeTlsStart(bytes: Uint8Array, maxRecordLength: number = TLS_DEFAULTS.maxRecordLength): 'tls' | 'sslv2' | 'no' | 'need-more' {
-  const n = bytes.length;
-  const b0 = u8At(bytes, 0);
-  if (b0 === undefined) return 'need-more';
-  if ((b0 & 0x80) !== 0) {
-    if (n < HEADER_LENGTH) {
-      // Early rejection on the bytes present keeps plaintext protocols from waiting.
-      // CLIENT-HELLO (1) with a version 0x0002 or 0x03xx, or an SSL 2.0 server's SERVER-HELLO (4).
-      if (n >= 3 && bytes[2] !== 1 && bytes[2] !== 4) return 'no';
-      if (n >= 4 && bytes[2] === 1 && bytes[3] !== 0 && bytes[3] !== 3) return 'no';
-      return 'need-more';
-    }
-    const [b1, b2, b3, b4] = [u8At(bytes, 1), u8At(bytes, 2), u8At(bytes, 3), u8At(bytes, 4)];
-    if (b1 === undefined || b2 === undefined || b3 === undefined || b4 === undefined) return 'need-more';
-    return isSslv2HelloHeader(b0, b1, b2, b3, b4) || isSslv2ServerHelloHeader(b0, b1, b2, b3, b4) ? 'sslv2' : 'no';
-  }
-  if (b0 < CONTENT_CCS || b0 > CONTENT_HEARTBEAT) return 'no';
-  if (n >= 2 && bytes[1] !== 3) return 'no';
-  const minor = u8At(bytes, 2);
-  if (minor !== undefined && minor > 4) return 'no';
-  const length = u16At(bytes, 3);
-  if (minor === undefined || length === undefined) return 'need-more';
-  return isFirstRecordHeader(b0, 3, minor, length, maxRecordLength) ? 'tls' : 'no';
-}
 
 type State =
   /** Waiting for (the rest of) a 5-byte header. */

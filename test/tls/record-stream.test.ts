@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { RecordStream, looksLikeTlsStart, type RecordHeader, type RecordSink } from '../../src/tls/record-stream.js';
+import { RecordStream, type RecordHeader, type RecordSink } from '../../src/tls/record-stream.js';
+import { looksLikeTlsStart } from '../../src/tls/record-start.js';
 import type { Anomaly } from '../../src/util/anomaly.js';
 import type { StreamGap } from '../../src/flow/types.js';
 import { hex, u16 } from './hello-encoder.js';

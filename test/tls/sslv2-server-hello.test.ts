@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analyze.js';
 import { decodeSslv2ServerHello } from '../../src/tls/handshake/sslv2-server-hello.js';
-import { looksLikeTlsStart } from '../../src/tls/record-stream.js';
+import { looksLikeTlsStart } from '../../src/tls/record-start.js';
 import { getPki } from '../fixtures/certs.js';
 import type { TransportEvent } from '../fixtures/tls-session.js';
 import { synthesizeTcp, SAMPLE_EPOCH } from '../fixtures/tcp-synth.js';

@@ -8,8 +8,10 @@
 import { ZERO_TIME } from '../../util/time.js';
 import type { Timestamp } from '../../util/time.js';
 import type { ConnectionControl, Direction, StreamChunk, StreamGap } from '../../flow/types.js';
-import { RecordStream, looksLikeTlsStart } from '../record-stream.js';
-import type { RecordSink, TlsHeldBudget } from '../record-stream.js';
+import { RecordStream } from '../record-stream.js';
+import { looksLikeTlsStart } from '../record-start.js';
+import type { RecordSink } from '../record-stream.js';
+import type { TlsHeldBudget } from '../held-budget.js';
 import { ContentType } from '../registry/content-types.js';
 import { PLAIN_PROTOCOL_PREFIX, findHandshakeRecordStart, identifyStarttls, plainProtocolOf } from './starttls.js';
 import type { PlainProtocol, StarttlsProtocol } from './starttls.js';

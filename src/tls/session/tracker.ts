@@ -11,7 +11,7 @@ import { ZERO_TIME } from '../../util/time.js';
 import type { Timestamp } from '../../util/time.js';
 import type { ConnectionControl, ConnectionHandler, ConnectionInfo, ConnectionSummary, Direction, StreamChunk, StreamGap, TcpEvent } from '../../flow/types.js';
 import { TLS_DEFAULTS } from '../defaults.js';
-import { TlsHeldBudget } from '../record-stream.js';
+import { TlsHeldBudget } from '../held-budget.js';
 import type { RecordHeader, RecordSink } from '../record-stream.js';
 import { NegotiationContext } from './handshake-message.js';
 import { DecryptionRoute } from './decryption-route.js';
