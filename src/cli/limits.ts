@@ -12,7 +12,7 @@ import { ANALYSIS_DEFAULTS } from '../analysis/defaults.js';
 import { DEFAULT_MAX_SUBJECT_ALT_NAMES } from '../x509/certificate-summary.js';
 import { DEFAULT_CERTIFICATE_CACHE_ENTRIES } from '../x509/certificate-cache.js';
 import { DEFAULT_MAX_DIRECTORY_FILES, DEFAULT_MAX_TRUST_FILE_BYTES } from '../x509/trust/load.js';
-import { DEFAULT_MAX_STORE_ENTRIES } from '../x509/trust/raw-store.js';
+import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_STORE_ENTRIES } from '../x509/trust/raw-store.js';
 import { DEFAULT_MAX_KEY_LOG_FILE_BYTES, DEFAULT_MAX_KEY_LOG_WARNINGS } from '../decrypt/keylog-files.js';
 import { DEFAULT_MAX_KEY_LOG_ENTRIES } from '../decrypt/keylog.js';
 import { DEFAULT_MAX_PENDING_NOT_TLS } from '../listed-report.js';
@@ -78,6 +78,7 @@ const RUN_LIMITS = {
   maxTrustFileBytes: { unit: 'bytes', min: 1, default: DEFAULT_MAX_TRUST_FILE_BYTES },
   maxTrustDirectoryFiles: { unit: 'count', min: 1, default: DEFAULT_MAX_DIRECTORY_FILES },
   maxTrustStoreEntries: { unit: 'count', min: 1, default: DEFAULT_MAX_STORE_ENTRIES },
+  maxTrustKdfIterations: { unit: 'count', min: 1, default: DEFAULT_MAX_KDF_ITERATIONS },
   maxHeldOutputChars: { unit: 'count', min: 0, default: CLI_DEFAULTS.maxHeldOutputChars },
 } as const satisfies Record<string, LimitSpec>;
 
@@ -154,11 +155,12 @@ export function keyLogLimits(limits: Limits | undefined): { maxFileBytes?: numbe
 }
 
 /** The limits of loading --trust stores, as `loadTrustSetup` options. */
-export function trustLimits(limits: Limits | undefined): { maxFileBytes?: number; maxDirectoryFiles?: number; maxEntries?: number } {
+export function trustLimits(limits: Limits | undefined): { maxFileBytes?: number; maxDirectoryFiles?: number; maxEntries?: number; maxIterations?: number } {
   return {
     ...(limits?.maxTrustFileBytes !== undefined ? { maxFileBytes: limits.maxTrustFileBytes } : {}),
     ...(limits?.maxTrustDirectoryFiles !== undefined ? { maxDirectoryFiles: limits.maxTrustDirectoryFiles } : {}),
     ...(limits?.maxTrustStoreEntries !== undefined ? { maxEntries: limits.maxTrustStoreEntries } : {}),
+    ...(limits?.maxTrustKdfIterations !== undefined ? { maxIterations: limits.maxTrustKdfIterations } : {}),
   };
 }
 

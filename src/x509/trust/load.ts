@@ -166,7 +166,7 @@ export interface TrustRequest {
   readonly purpose: TrustPurpose;
   readonly password: string | null;
   /** Limits of the loaders (absent ones: their defaults). */
-  readonly limits?: Pick<TrustLoadOptions, 'maxFileBytes' | 'maxDirectoryFiles' | 'maxEntries'>;
+  readonly limits?: Pick<TrustLoadOptions, 'maxFileBytes' | 'maxDirectoryFiles' | 'maxEntries' | 'maxIterations'>;
 }
 
 const setups = new Map<string, Promise<TrustSetup>>();

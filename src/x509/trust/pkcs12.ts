@@ -127,7 +127,7 @@ class Pkcs12Reader {
 
   iterations(n: number | undefined, where: string): number {
     if (n === undefined || n < 1) throw this.damaged(`bad iteration count in ${where}`);
-    if (n > this.maxIterations) throw new TlsAutopsyError('usage', `The PKCS#12 ${this.noun} '${this.name}' asks for ${n} key derivation iterations in ${where}, more than the limit of ${this.maxIterations}; it is not read.`);
+    if (n > this.maxIterations) throw new TlsAutopsyError('usage', `The PKCS#12 ${this.noun} '${this.name}' asks for ${n} key derivation iterations in ${where}, more than the limit of ${this.maxIterations}; it is not read (raise the limit with --limit maxTrustKdfIterations=N).`);
     return n;
   }
 
