@@ -285,7 +285,7 @@ export function evidenceGaps(cap: CaptureReport): string[] {
     if (likelyNone.length > 0) hints.push(`a certificate was likely requested and none sent on ${idList(likelyNone.map((c) => c.id))}`);
     if (likelyNotRequested.length > 0) hints.push(`no certificate was likely requested on ${idList(likelyNotRequested.map((c) => c.id))}`);
     out.push(
-      `${encryptedCount === 1 ? '1 connection is' : `${count(encryptedCount)} connections are`} TLS 1.3: the certificate exchange is encrypted — run again with --keylog FILE to see it${hints.length > 0 ? `; from record sizes ${hints.join(', ')}` : ''}.`,
+      `${encryptedCount === 1 ? '1 connection is' : `${count(encryptedCount)} connections are`} TLS 1.3: the certificate exchange is encrypted — ${encrypted.some((c) => c.decryption?.status === 'no-secrets') ? 'the key log given has no secrets for it (see the note on the key log)' : 'run again with --keylog FILE to see it'}${hints.length > 0 ? `; from record sizes ${hints.join(', ')}` : ''}.`,
     );
   }
   // Each connection under one cause with one fix: cut by the snap length, bytes lost, or simply unfinished.

@@ -95,7 +95,9 @@ describe('a key log that serves none of the capture', () => {
     expect(cap?.connections[0]?.decryption.reason).not.toContain('no key log was given');
     const text = await runInProcess(['--no-color', '--keylog', other, CAPTURE]);
     // The text report wraps its notes: compare with the line breaks taken out.
-    expect(text.out.replace(/\s+/g, ' ')).toContain(`keylog.unmatched: The key log ${other} holds secrets for 1 connection, none of them in this capture`);
+    expect(text.out.replace(/\s+/g, ' ')).toContain(`The key log ${other} holds secrets for 1 connection, none of them in this capture`);
+    // And nothing then tells the user to give a key log: one was given.
+    expect(text.out).not.toMatch(/run again with --keylog/i);
   });
 
   it('is not noted when it serves the capture', async () => {
