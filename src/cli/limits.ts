@@ -78,14 +78,14 @@ const RUN_LIMITS = {
   maxKeyLogFileBytes: { unit: 'bytes', min: 1, default: DEFAULT_MAX_KEY_LOG_FILE_BYTES },
   maxKeyLogEntries: { unit: 'count', min: 1, default: DEFAULT_MAX_KEY_LOG_ENTRIES },
   maxKeyLogWarnings: { unit: 'count', min: 0, default: DEFAULT_MAX_KEY_LOG_WARNINGS },
-  maxTrustFileBytes: { unit: 'bytes', min: 1, default: DEFAULT_MAX_TRUST_FILE_BYTES },
-  maxTrustDirectoryFiles: { unit: 'count', min: 1, default: DEFAULT_MAX_DIRECTORY_FILES },
-  maxTrustStoreEntries: { unit: 'count', min: 1, default: DEFAULT_MAX_STORE_ENTRIES },
   maxJavaLogFileBytes: { unit: 'bytes', min: 1, default: JAVA_LOG_DEFAULTS.maxJavaLogFileBytes },
   maxJavaLogLineChars: { unit: 'count', min: 1, default: JAVA_LOG_DEFAULTS.maxJavaLogLineChars },
   maxJavaLogHandshakes: { unit: 'count', min: 1, default: JAVA_LOG_DEFAULTS.maxJavaLogHandshakes },
   maxJavaLogBodyLines: { unit: 'count', min: 1, default: JAVA_LOG_DEFAULTS.maxJavaLogBodyLines },
   javaLogTimeWindowMs: { unit: 'count', min: 0, default: JAVA_LOG_MATCH_DEFAULTS.javaLogTimeWindowMs },
+  maxTrustFileBytes: { unit: 'bytes', min: 1, default: DEFAULT_MAX_TRUST_FILE_BYTES },
+  maxTrustDirectoryFiles: { unit: 'count', min: 1, default: DEFAULT_MAX_DIRECTORY_FILES },
+  maxTrustStoreEntries: { unit: 'count', min: 1, default: DEFAULT_MAX_STORE_ENTRIES },
   maxHeldOutputChars: { unit: 'count', min: 0, default: CLI_DEFAULTS.maxHeldOutputChars },
 } as const satisfies Record<string, LimitSpec>;
 
