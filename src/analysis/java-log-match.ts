@@ -159,7 +159,9 @@ export class JavaLogMatcher {
   notes(): Anomaly[] {
     const notes: Anomaly[] = [];
     for (const s of this.states) {
-      if (s.matched === 0 && s.log.handshakes.length > 0) {
+      // A log whose only handshakes ended before a ClientHello may well be of this run: the note on the clock offset below says why it matched nothing.
+      const onlyEarly = s.log.handshakes.every((h) => h.clientRandom === null);
+      if (s.matched === 0 && s.log.handshakes.length > 0 && !(onlyEarly && this.timeMatchWithoutOffset > 0)) {
         const n = s.log.handshakes.length;
         notes.push({ code: 'javalog.no_match', severity: 'weird', message: `The Java log ${s.log.file} has ${n} handshake${n === 1 ? '' : 's'}, none of them in this capture (is it from another run?).` });
       }

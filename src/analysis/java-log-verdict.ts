@@ -103,12 +103,25 @@ function loggedHeadline(input: RuleInput, facts: JavaLogFacts, wire: Finding, al
   }
   if (fatal.from === 'client' && (cc === null || wire.code.startsWith('server-cert'))) {
     const meaning = SERVER_CERT_ALERTS.get(fatal.code);
+    if (meaning === undefined) {
+      // Not a certificate alert (decode_error for a CertificateRequest JSSE cannot read): the
+      // logged reason is the explanation, not a refused certificate.
+      return {
+        code: 'handshake-alert',
+        severity: 'error',
+        title: `Client ended the handshake with ${alertCodeText(fatal.code)}`,
+        detail: `The client ended the handshake with ${server.replace(/^The/, 'the')}: it sent ${alert} instead of its Finished.${why}`,
+        fix: 'The reason JSSE logged names what the client could not accept in the server\'s messages; change that setting on the side it names.',
+        frames: fr,
+        inferred: false,
+      };
+    }
     return {
       code: 'server-cert-rejected',
       severity: 'error',
-      title: meaning?.title ?? 'Client rejected the server',
-      detail: `The client refused ${server.replace(/^The/, 'the')}: it sent ${alert} instead of its Finished.${why}`,
-      fix: meaning?.fix ?? "Check the server's certificate chain against the client's trust store.",
+      title: meaning.title,
+      detail: `The client refused the certificate of ${server.replace(/^The/, 'the')}: it sent ${alert} instead of its Finished.${why}`,
+      fix: meaning.fix,
       frames: fr,
       inferred: false,
     };
