@@ -52,7 +52,7 @@ export interface JavaLogFacts {
 const ALERT_CODES: ReadonlyMap<string, number> = new Map(ALERT_ROWS.map(([code, name]) => [name, code]));
 
 /** The alert number of an RFC alert name as JSSE logs it; null when unknown. */
-export function alertCode(name: string): number | null {
+function alertCode(name: string): number | null {
   return ALERT_CODES.get(name.toLowerCase()) ?? null;
 }
 

@@ -55,7 +55,7 @@ function epochMs(t: Timestamp): number {
 }
 
 /** Whether the client of `c` sent no byte of TLS (the JVM that gave up before its ClientHello would leave exactly that). */
-export function clientSentNothing(c: Connection): boolean {
+function clientSentNothing(c: Connection): boolean {
   return c.counters.client.bytes === 0 && c.handshakes.every((h) => h.clientHello === null);
 }
 

@@ -16,7 +16,7 @@ import { summarize } from './summary.js';
 import type { Finding, MtlsVerdict, Status, Verdict } from './verdict-types.js';
 
 /** A logged alert placed on the wire: the encrypted record it travelled in, when that is known. */
-export interface PlacedJavaLogAlert {
+interface PlacedJavaLogAlert {
   readonly alert: JavaLogAlert;
   /** Index in the connection's `alerts` of the encrypted alert it decodes; null when the wire has none. */
   readonly wireIndex: number | null;

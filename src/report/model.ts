@@ -55,14 +55,14 @@ export interface AlertJson {
 }
 
 /** A Java SSL debug log matched to a connection. */
-export interface JavaLogMatchJson {
+interface JavaLogMatchJson {
   readonly file: string;
   readonly side: 'client' | 'server' | null;
   readonly matchedBy: 'client-random' | 'time';
 }
 
 /** A Java SSL debug log given for a capture, and how many of its handshakes this capture holds. */
-export interface CaptureJavaLogJson {
+interface CaptureJavaLogJson {
   readonly file: string;
   readonly handshakes: number;
   readonly matched: number;
