@@ -14,6 +14,7 @@ import { readJavaLog } from '../../src/javalog/read.js';
 import { newLoggedHandshake } from '../../src/javalog/types.js';
 import type { JavaLog } from '../../src/javalog/types.js';
 import { captureReport } from '../../src/report/model.js';
+import { analyzeFile } from '../../src/index.js';
 import type { CaptureReport } from '../../src/report/model.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/java-captures');
@@ -101,6 +102,13 @@ describe('--java-log on the TLS 1.3 JSSE captures, without a key log', () => {
     expect(c?.findings.find((f) => f.severity === 'error')?.inferred).toBe(true);
     expect(r.javaLogs).toEqual([{ file: join(FIXTURES, other), handshakes: 1, matched: 0 }]);
     expect(r.anomalies).toEqual([{ code: 'javalog.no_match', severity: 'weird', message: `The Java log ${join(FIXTURES, other)} has 1 handshake, none of them in this capture (is it from another run?).` }]);
+  });
+
+  it('the library reads javaLogPaths itself, and rejects an unreadable one with the one sentence', async () => {
+    const dir = join(FIXTURES, 'node-jsse-tls13-client-cert-missing');
+    const r = await analyzeFile(join(dir, 'capture.pcap'), { javaLogPaths: [join(dir, 'server.log')] });
+    expect(r.captures[0]?.connections[0]?.mtls).toMatchObject({ clientCertificates: 0, inferred: false, source: 'java-log' });
+    await expect(analyzeFile(join(dir, 'capture.pcap'), { javaLogPaths: [join(dir, 'missing.log')] })).rejects.toThrow(/^The Java log '.*missing\.log' cannot be read \(there is no such file\); check the path given to --java-log\.$/);
   });
 
   it('no --java-log: no javaLogs fields at all (the report is as before)', async () => {
