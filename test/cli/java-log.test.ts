@@ -41,6 +41,13 @@ describe('--java-log', () => {
     expect(line.mtls.source).toBe('java-log');
   });
 
+  it('NDJSON split across worker threads (--jobs 2) says the same as one thread', async () => {
+    const one = await runInProcess(['--format', 'ndjson', '--jobs', '1', ...LOGS, CAPTURE]);
+    const two = await runInProcess(['--format', 'ndjson', '--jobs', '2', ...LOGS, CAPTURE]);
+    expect(one.out).toContain('"source":"java-log"');
+    expect(two.out).toBe(one.out);
+  });
+
   it('text: a line names the logs and how they matched, the finding quotes JSSE', async () => {
     const r = await runInProcess(['--no-color', ...LOGS, CAPTURE]);
     const flat = r.out.replace(/\s+/g, ' ');
