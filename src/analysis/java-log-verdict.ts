@@ -32,18 +32,24 @@ export interface JavaLogVerdict {
 
 const INFERRED_HEADLINES = new Set(['client-cert-missing', 'client-cert-rejected', 'client-cert-rejected-silently', 'server-cert-rejected', 'server-cert-rejected-silently', 'tls13-server-alert-inferred']);
 
-function quote(r: JavaLogReason): string {
-  return `"${r.text}" (logged by the ${r.loggedBy ?? 'JVM'} in ${r.file})`;
-}
+/** At most this many remarks quoted per side: the first ones name the cause, the rest repeat it. */
+const MAX_QUOTED_PER_SIDE = 2;
 
-/** "JSSE's reason: "…" (logged by the server in server.log). The client's log adds: …" */
+/** ' JSSE's reason: "…" (logged by the server in server.log). The client's log (client.log) adds: "…"; "…".' */
 function reasonsText(facts: JavaLogFacts, sender: 'client' | 'server' | null): string {
-  const first = facts.reasons[0];
-  if (first === undefined) return '';
-  const more = facts.reasons.filter((r) => r !== first && r.loggedBy !== first.loggedBy).slice(0, 2);
-  const rest = more.length === 0 ? '' : ` The ${more[0]?.loggedBy ?? 'other'} side's log adds: ${more.map((r) => `"${r.text}"`).join('; ')}.`;
-  const whose = sender !== null && first.loggedBy === sender ? "JSSE's reason" : 'JSSE logged';
-  return ` ${whose}: ${quote(first)}.${rest}`;
+  const sides: { side: JavaLogReason['loggedBy']; file: string; texts: string[] }[] = [];
+  for (const r of facts.reasons) {
+    const group = sides.find((g) => g.side === r.loggedBy && g.file === r.file);
+    if (group === undefined) sides.push({ side: r.loggedBy, file: r.file, texts: [r.text] });
+    else if (group.texts.length < MAX_QUOTED_PER_SIDE) group.texts.push(r.text);
+  }
+  return sides
+    .map((g, i) => {
+      const quoted = g.texts.map((t) => `"${t}"`).join('; ');
+      if (i > 0) return ` The ${g.side ?? 'other'} side's log (${g.file}) adds: ${quoted}.`;
+      return ` ${sender !== null && g.side === sender ? "JSSE's reason" : 'JSSE logged'}: ${quoted} (logged by the ${g.side ?? 'JVM'} in ${g.file}).`;
+    })
+    .join('');
 }
 
 /** The mTLS verdict with the logged certificate facts, when the wire only inferred them. */

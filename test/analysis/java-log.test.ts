@@ -91,6 +91,8 @@ describe('--java-log on the TLS 1.3 JSSE captures, without a key log', () => {
     expect(c?.alerts.find((a) => a.code === 42)?.source).toBeUndefined();
     expect(c?.findings[0]?.code).toBe('client-cert-missing');
     expect(c?.findings[0]?.detail).toContain('"Empty client certificate chain" (logged by the server in');
+    // The client's key manager says why it sent nothing.
+    expect(c?.findings[0]?.detail).toMatch(/The client side's log \(.*client\.log\) adds: "No X\.509 cert selected for \[[^\]]+\]"; "No available authentication scheme"\./);
   });
 
   it('a log from another run matches nothing, and the capture says so', async () => {
