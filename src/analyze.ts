@@ -20,6 +20,8 @@ import type { TrustSetup } from './x509/trust/index.js';
 import type { KeyLogLookup } from './decrypt/keylog.js';
 import type { DecryptorOptions } from './decrypt/connection-decryptor.js';
 import { ConnectionPipeline } from './pipeline.js';
+import type { JavaLog } from './javalog/types.js';
+import type { JavaLogMatchOptions } from './analysis/java-log-match.js';
 
 /** Every limit and hook of every stage, in one object. */
 export interface AnalyzeOptions
@@ -28,7 +30,8 @@ export interface AnalyzeOptions
     FlowTableOptions,
     Omit<TlsTrackerOptions, 'decryption'>,
     DecryptorOptions,
-    ConnectionBuilderOptions {
+    ConnectionBuilderOptions,
+    JavaLogMatchOptions {
   /** Called with each connection as soon as it ends (for streaming output). */
   readonly onConnection?: (connection: Connection) => void;
   /** Keep every connection in the result (default true). Set false with `onConnection` for constant memory. */
@@ -45,6 +48,12 @@ export interface AnalyzeOptions
    * Blocks), which is always used.
    */
   readonly keyLog?: KeyLogLookup;
+  /**
+   * Java SSL debug logs (`-Djavax.net.debug=ssl:handshake`, read with `readJavaLog`; --java-log
+   * on the command line) whose handshakes the report matches to the connections. They join at
+   * the verdict, not in the packet path: `analyzeCapture` itself does not read them.
+   */
+  readonly javaLogs?: readonly JavaLog[];
 }
 
 export interface LinkTypeCount {

@@ -12,6 +12,7 @@ import { MAX_CONTEXT_TLS_SERVERS, contextWith, judgeConnection, rememberTlsServe
 import type { CaptureSource } from './capture/types.js';
 import { CaptureListing, DEFAULT_MAX_REPORT_CONNECTIONS } from './report/listing.js';
 import { addFilteredOut, captureReportWith, connectionReport } from './report/model.js';
+import { JavaLogMatcher } from './analysis/java-log-match.js';
 import type { CaptureReport, ConnectionReport, FilteredOut } from './report/model.js';
 
 /**
@@ -36,7 +37,7 @@ export interface ListedReportOptions extends AnalyzeOptions {
 
 /** Analyzes one capture into its report, listing at most `maxReportConnections` connections. */
 export async function listedCaptureReport(source: CaptureSource, label: string, options: ListedReportOptions = {}): Promise<CaptureReport> {
-  const { expiryDays, maxReportConnections, maxTlsServers, maxPendingNotTls, keep, ...analyzeOptions } = options;
+  const { expiryDays, maxReportConnections, maxTlsServers, maxPendingNotTls, keep, javaLogs, ...analyzeOptions } = options;
   // Only a connection that did not speak TLS reads the capture context ("another connection to
   // this server spoke TLS"), so those wait for the end when they can.
   const servers = new Set<string>();
@@ -45,8 +46,12 @@ export async function listedCaptureReport(source: CaptureSource, label: string, 
   const maxPending = maxPendingNotTls ?? DEFAULT_MAX_PENDING_NOT_TLS;
   const notTls: Connection[] = [];
   let filteredOut: FilteredOut | undefined;
+  const matcher = javaLogs === undefined ? null : new JavaLogMatcher(javaLogs, options.javaLogTimeWindowMs !== undefined ? { javaLogTimeWindowMs: options.javaLogTimeWindowMs } : {});
+  // A connection whose client sent nothing can only match a Java log by time, which needs the
+  // clock offset the other connections teach: it waits for the end, like those without TLS.
+  const silent: Connection[] = [];
   const judge = (c: Connection): void => {
-    const report = connectionReport(c, judgeConnection(c, context));
+    const report = connectionReport(c, judgeConnection(c, context, matcher?.match(c)));
     if (keep === undefined || keep(report)) listing.add(report);
     else filteredOut = addFilteredOut(filteredOut, report);
   };
@@ -57,13 +62,16 @@ export async function listedCaptureReport(source: CaptureSource, label: string, 
       options.onConnection?.(c);
       if (c.tls === true) rememberTlsServer(servers, serverKey(c), maxTlsServers ?? MAX_CONTEXT_TLS_SERVERS);
       if (c.tls === false && notTls.length < maxPending && !servers.has(serverKey(c))) notTls.push(c);
+      else if (matcher !== null && silent.length < maxPending && matcher.wantsLater(c)) silent.push(c);
       else judge(c);
     },
   });
   for (const c of notTls) judge(c);
+  for (const c of silent) judge(c);
   const { connections, unlisted } = listing.finish();
-  const made = captureReportWith(label, analysis, connections);
+  const made = captureReportWith(label, matcher === null ? analysis : { ...analysis, anomalies: [...analysis.anomalies, ...matcher.notes()] }, connections);
   // Said in the report, so that a filter matching nothing does not read as a capture without TLS.
   const capture = filteredOut === undefined ? made : { ...made, filteredOut };
-  return unlisted === null ? capture : { ...capture, unlisted };
+  const withLogs = matcher === null ? capture : { ...capture, javaLogs: matcher.summaries() };
+  return unlisted === null ? withLogs : { ...withLogs, unlisted };
 }

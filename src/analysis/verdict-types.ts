@@ -1,5 +1,6 @@
 /** What the diagnosis says of one connection. */
 import type { TrustResult } from '../x509/trust/index.js';
+import type { JavaLogVerdict } from './java-log-verdict.js';
 
 export type Status = 'ok' | 'failed' | 'incomplete' | 'not-tls';
 
@@ -43,6 +44,8 @@ export interface MtlsVerdict {
   readonly inferred: boolean;
   /** For an inference: the numbers it rests on, in words. */
   readonly evidence: string | null;
+  /** Set when a Java SSL debug log (--java-log) told the certificate facts the wire could only infer. */
+  readonly source?: 'java-log';
 }
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -75,4 +78,6 @@ export interface Verdict {
   readonly summary: string;
   /** Chain verification against the --trust stores; absent when none were given. */
   readonly trust?: { readonly client: TrustResult; readonly server: TrustResult };
+  /** The Java SSL debug logs matched to the connection; absent when no log was given. */
+  readonly javaLog?: JavaLogVerdict;
 }

@@ -11,10 +11,17 @@ import { summarize } from './summary.js';
 import { connectionTrust } from './rules/trust.js';
 import type { Finding, Severity, Verdict } from './verdict-types.js';
 import { ANALYSIS_DEFAULTS } from './defaults.js';
+import type { JavaLogEvidence } from './java-log-match.js';
+import { javaLogFacts } from './java-log-facts.js';
+import { verdictWithJavaLog } from './java-log-verdict.js';
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-export function judgeConnection(connection: Connection, context: CaptureContext): Verdict {
+/**
+ * @param javaLogs the Java SSL debug log handshakes matched to this connection (`JavaLogMatcher`);
+ *   undefined when no log was given, so the verdict carries no `javaLog`.
+ */
+export function judgeConnection(connection: Connection, context: CaptureContext, javaLogs?: readonly JavaLogEvidence[]): Verdict {
   const facts = connectionFacts(connection);
   const status = judgeStatus(facts);
   const stage = judgeStage(facts, status);
@@ -25,7 +32,9 @@ export function judgeConnection(connection: Connection, context: CaptureContext)
   // Stable order: severity, then rule order (the catalogue lists causes before symptoms).
   // Array.prototype.sort is stable (ES2019), so no index pairs are needed to keep rule order.
   if (findings.length > 1) findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-  const verdict: Verdict = { status, stage, mtls, resumed: facts.resumed, findings, summary: summarize(input, findings) };
+  const wire: Verdict = { status, stage, mtls, resumed: facts.resumed, findings, summary: summarize(input, findings) };
+  // The logs' facts join after the rules, which read the wire alone; see java-log-verdict.ts.
+  const verdict = javaLogs === undefined ? wire : { javaLog: { logs: [], alerts: [] }, ...verdictWithJavaLog(wire, input, javaLogFacts(javaLogs)) };
   // Listed last and only with --trust, as before; set on the fresh object instead of spreading a temporary.
   return context.trust === undefined ? verdict : { ...verdict, trust: connectionTrust(facts, context.trust) };
 }

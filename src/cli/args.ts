@@ -35,6 +35,8 @@ export interface CliOptions {
   readonly limits: Limits;
   /** NSS key log files (--keylog, repeatable) for decrypting TLS 1.3 handshakes and encrypted alerts. */
   readonly keylogs: readonly string[];
+  /** Java SSL debug logs (--java-log, repeatable) of either side, matched to the connections. */
+  readonly javaLogs: readonly string[];
   /** Trust stores (--trust, repeatable) to verify certificate chains against. */
   readonly trust: readonly string[];
   /** --trust-password; null when not given (the command then reads TLSAUTOPSY_TRUST_PASSWORD). */
@@ -65,6 +67,10 @@ Options:
   --keylog <file>     NSS key log (SSLKEYLOGFILE) to decrypt the encrypted part of
                       handshakes: TLS 1.3 client certificates, encrypted alerts
                       (repeatable; a pcapng's embedded key log is always used)
+  --java-log <file>   Java SSL debug output of either side (-Djavax.net.debug=ssl:handshake,
+                      alone or in a WebLogic log): its handshakes are matched to the
+                      connections and what JSSE logged (client certificates, alerts and
+                      their reasons) becomes fact where the wire is encrypted (repeatable)
   --trust <file|dir>  trust store to verify certificate chains against, offline: PEM
                       bundle, DER, directory, PKCS#12 (.p12/.pfx), Java JKS/JCEKS (repeatable)
   --trust-password <pw>  password of PKCS#12/JKS stores (or TLSAUTOPSY_TRUST_PASSWORD)
@@ -144,6 +150,7 @@ const CLI_OPTIONS = {
   'max-report-connections': { type: 'string' },
   limit: { type: 'string', multiple: true },
   keylog: { type: 'string', multiple: true },
+  'java-log': { type: 'string', multiple: true },
   trust: { type: 'string', multiple: true },
   'trust-password': { type: 'string' },
   'trust-for': { type: 'string' },
@@ -235,6 +242,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     maxReportConnections: maxListed,
     limits,
     keylogs: v.keylog ?? [],
+    javaLogs: v['java-log'] ?? [],
     trust: v.trust ?? [],
     trustPassword: v['trust-password'] ?? null,
     trustFor,

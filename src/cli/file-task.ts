@@ -7,6 +7,7 @@ import type { AnalyzeOptions } from '../analyze.js';
 import { listedCaptureReport } from '../listed-report.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { loadTrustSetupCached } from '../x509/trust/index.js';
+import { readJavaLogFilesCached } from '../javalog/read-files.js';
 import type { CaptureSource } from '../capture/types.js';
 import { failedCaptureReport } from '../report/model.js';
 import type { CaptureReport } from '../report/model.js';
@@ -14,7 +15,7 @@ import { TlsAutopsyError } from '../util/errors.js';
 import { keep, matchesFailOn } from './filters.js';
 import type { FilterOptions } from './filters.js';
 import { ndjsonErrorLine, streamNdjson } from './ndjson-stream.js';
-import { analysisLimits, keyLogLimits } from './limits.js';
+import { analysisLimits, javaLogLimits, keyLogLimits } from './limits.js';
 import { streamNdjsonSplit } from './split/split-run.js';
 
 /** The outcome of one file. `error` is the one-sentence message when it could not be read. */
@@ -41,11 +42,16 @@ function errorSentence(path: string, err: unknown): string {
   return `The file could not be analyzed (${message}); please report this with the capture if you can share it.`;
 }
 
-/** Analysis options the filters carry: the --limit values, and the --keylog files and --trust stores, read once per thread. */
+/** Analysis options the filters carry: the --limit values, and the --keylog files, --java-log files and --trust stores, read once per thread. */
 export async function analyzeOptions(filters: FilterOptions): Promise<AnalyzeOptions> {
   const paths = filters.keylogs ?? [];
   const withKeyLog = { ...analysisLimits(filters.limits), ...(paths.length === 0 ? {} : { keyLog: (await readKeyLogFilesCached(paths, keyLogLimits(filters.limits))).keyLog }) };
-  return filters.trust === undefined ? withKeyLog : { ...withKeyLog, trust: await loadTrustSetupCached(filters.trust) };
+  const window = filters.limits?.javaLogTimeWindowMs;
+  const withJavaLogs =
+    filters.javaLogs === undefined
+      ? withKeyLog
+      : { ...withKeyLog, javaLogs: (await readJavaLogFilesCached(filters.javaLogs, javaLogLimits(filters.limits))).logs, ...(window !== undefined ? { javaLogTimeWindowMs: window } : {}) };
+  return filters.trust === undefined ? withJavaLogs : { ...withJavaLogs, trust: await loadTrustSetupCached(filters.trust) };
 }
 
 function messageOf(path: string, err: unknown): string {

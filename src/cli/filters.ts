@@ -14,6 +14,8 @@ export type FilterOptions = Pick<CliOptions, 'only' | 'hosts' | 'ports' | 'snis'
   readonly limits?: Limits;
   /** --keylog files, read by whichever thread analyzes the capture. */
   readonly keylogs?: readonly string[];
+  /** --java-log files, read by whichever thread analyzes the capture. */
+  readonly javaLogs?: readonly string[];
   /** --trust stores, loaded once by whichever thread analyzes the capture. */
   readonly trust?: TrustRequest;
 };
@@ -39,5 +41,5 @@ export function matchesFailOn(c: ConnectionReport, term: string): boolean {
 
 /** The filter options alone, as plain data (to hand to a worker thread). */
 export function filterOptions(o: CliOptions): FilterOptions {
-  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, maxReportConnections: o.maxReportConnections, limits: o.limits, keylogs: o.keylogs, ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword, limits: trustLimits(o.limits) } } : {}) };
+  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, maxReportConnections: o.maxReportConnections, limits: o.limits, keylogs: o.keylogs, ...(o.javaLogs.length > 0 ? { javaLogs: o.javaLogs } : {}), ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword, limits: trustLimits(o.limits) } } : {}) };
 }

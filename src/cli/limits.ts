@@ -16,6 +16,9 @@ import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_STORE_ENTRIES } from '../x509/t
 import { DEFAULT_MAX_KEY_LOG_FILE_BYTES, DEFAULT_MAX_KEY_LOG_WARNINGS } from '../decrypt/keylog-files.js';
 import { DEFAULT_MAX_KEY_LOG_ENTRIES } from '../decrypt/keylog.js';
 import { DEFAULT_MAX_PENDING_NOT_TLS } from '../listed-report.js';
+import { JAVA_LOG_DEFAULTS } from '../javalog/types.js';
+import type { JavaLogLimits } from '../javalog/types.js';
+import { JAVA_LOG_MATCH_DEFAULTS } from '../analysis/java-log-match.js';
 
 /** How a limit's value is written: bytes take binary suffixes (64MiB), seconds take decimals. */
 type LimitUnit = 'bytes' | 'count' | 'seconds';
@@ -75,6 +78,11 @@ const RUN_LIMITS = {
   maxKeyLogFileBytes: { unit: 'bytes', min: 1, default: DEFAULT_MAX_KEY_LOG_FILE_BYTES },
   maxKeyLogEntries: { unit: 'count', min: 1, default: DEFAULT_MAX_KEY_LOG_ENTRIES },
   maxKeyLogWarnings: { unit: 'count', min: 0, default: DEFAULT_MAX_KEY_LOG_WARNINGS },
+  maxJavaLogFileBytes: { unit: 'bytes', min: 1, default: JAVA_LOG_DEFAULTS.maxJavaLogFileBytes },
+  maxJavaLogLineChars: { unit: 'count', min: 1, default: JAVA_LOG_DEFAULTS.maxJavaLogLineChars },
+  maxJavaLogHandshakes: { unit: 'count', min: 1, default: JAVA_LOG_DEFAULTS.maxJavaLogHandshakes },
+  maxJavaLogBodyLines: { unit: 'count', min: 1, default: JAVA_LOG_DEFAULTS.maxJavaLogBodyLines },
+  javaLogTimeWindowMs: { unit: 'count', min: 0, default: JAVA_LOG_MATCH_DEFAULTS.javaLogTimeWindowMs },
   maxTrustFileBytes: { unit: 'bytes', min: 1, default: DEFAULT_MAX_TRUST_FILE_BYTES },
   maxTrustDirectoryFiles: { unit: 'count', min: 1, default: DEFAULT_MAX_DIRECTORY_FILES },
   maxTrustStoreEntries: { unit: 'count', min: 1, default: DEFAULT_MAX_STORE_ENTRIES },
@@ -151,6 +159,16 @@ export function keyLogLimits(limits: Limits | undefined): { maxFileBytes?: numbe
     ...(limits?.maxKeyLogFileBytes !== undefined ? { maxFileBytes: limits.maxKeyLogFileBytes } : {}),
     ...(limits?.maxKeyLogEntries !== undefined ? { maxEntries: limits.maxKeyLogEntries } : {}),
     ...(limits?.maxKeyLogWarnings !== undefined ? { maxWarnings: limits.maxKeyLogWarnings } : {}),
+  };
+}
+
+/** The limits of reading --java-log files, as `readJavaLog` limits. */
+export function javaLogLimits(limits: Limits | undefined): JavaLogLimits {
+  return {
+    ...(limits?.maxJavaLogFileBytes !== undefined ? { maxJavaLogFileBytes: limits.maxJavaLogFileBytes } : {}),
+    ...(limits?.maxJavaLogLineChars !== undefined ? { maxJavaLogLineChars: limits.maxJavaLogLineChars } : {}),
+    ...(limits?.maxJavaLogHandshakes !== undefined ? { maxJavaLogHandshakes: limits.maxJavaLogHandshakes } : {}),
+    ...(limits?.maxJavaLogBodyLines !== undefined ? { maxJavaLogBodyLines: limits.maxJavaLogBodyLines } : {}),
   };
 }
 

@@ -8,6 +8,8 @@
  * than the whole-report formats do.
  */
 import { analyzeCapture } from '../analyze.js';
+import { JavaLogMatcher } from '../analysis/java-log-match.js';
+import type { JavaLogEvidence } from '../analysis/java-log-match.js';
 import type { AnalyzeOptions } from '../analyze.js';
 import { contextWith, judgeConnection, rememberTlsServer } from '../analysis/verdict.js';
 import { serverKey } from '../analysis/rules/types.js';
@@ -49,10 +51,12 @@ export async function streamNdjson(
   let connections = 0;
   let written = 0;
   let failOnHit = false;
+  // Lines go out as connections end, so a Java log is matched by ClientHello random and by the clock offset learned so far.
+  const matcher = options.javaLogs === undefined ? null : new JavaLogMatcher(options.javaLogs, options.javaLogTimeWindowMs !== undefined ? { javaLogTimeWindowMs: options.javaLogTimeWindowMs } : {});
   const onConnection: AnalyzeOptions['onConnection'] = (c) => {
     connections++;
     if (c.tls === true) rememberTlsServer(tlsServers, serverKey(c), filters.limits?.maxTlsServers);
-    const line = ndjsonLineOf(c, context, file, filters);
+    const line = ndjsonLineOf(c, context, file, filters, matcher?.match(c));
     if (line.text === null) return;
     written++;
     if (line.failOn) failOnHit = true;
@@ -79,8 +83,8 @@ export interface NdjsonLine {
 }
 
 /** Judges one connection in the given context and renders its line, if the filters keep it. */
-export function ndjsonLineOf(c: Connection, context: CaptureContext, file: string, filters: FilterOptions): NdjsonLine {
-  const report = connectionReport(c, judgeConnection(c, context));
+export function ndjsonLineOf(c: Connection, context: CaptureContext, file: string, filters: FilterOptions, javaLogs?: readonly JavaLogEvidence[]): NdjsonLine {
+  const report = connectionReport(c, judgeConnection(c, context, javaLogs));
   if (!keep(report, filters)) return { text: null, failOn: false };
   return { text: renderNdjsonLine(file, report), failOn: filters.failOn.some((t) => matchesFailOn(report, t)) };
 }

@@ -28,7 +28,8 @@ import { createProgress } from './progress.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { describeTrustStore, loadTrustSetupCached } from '../x509/trust/index.js';
 import { runCheckCert } from './check-cert.js';
-import { keyLogLimits, trustLimits } from './limits.js';
+import { javaLogLimits, keyLogLimits, trustLimits } from './limits.js';
+import { readJavaLogFilesCached } from '../javalog/read-files.js';
 import { cannotWriteText, outputFileProblem } from './output-file.js';
 
 export interface CliIo {
@@ -164,6 +165,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     try {
       const { warnings } = await readKeyLogFilesCached(o.keylogs, keyLogLimits(o.limits));
       if (!o.quiet) for (const w of warnings) io.stderr(`tlsautopsy: key log ${w}\n`);
+    } catch (err) {
+      if (err instanceof TlsAutopsyError) {
+        io.stderr(`tlsautopsy: ${err.message}\n`);
+        return EXIT_USAGE;
+      }
+      throw err;
+    }
+  }
+  if (o.javaLogs.length > 0) {
+    // Read here first so that a wrong path stops the run and what the reader noticed is told once.
+    try {
+      const { warnings } = await readJavaLogFilesCached(o.javaLogs, javaLogLimits(o.limits));
+      if (!o.quiet) for (const w of warnings) io.stderr(`tlsautopsy: ${w}\n`);
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
         io.stderr(`tlsautopsy: ${err.message}\n`);

@@ -14,6 +14,7 @@ import { captureHash } from './markdown.js';
 import type { ReportMeta } from './markdown.js';
 import type { CaptureReport, ConnectionReport, Report } from './model.js';
 import { starttlsText } from './model.js';
+import { javaLogLine } from './java-log-line.js';
 import { escapeHtml } from './sanitize.js';
 import {
   captureCounts,
@@ -112,6 +113,8 @@ function certificatesTable(c: ConnectionReport): string {
 
 function connectionDetail(c: ConnectionReport): string {
   const out: string[] = ['<div class="conn-detail">', `<p class="story">${e(c.summary)}</p>`];
+  const javaLogs = javaLogLine(c);
+  if (javaLogs !== null) out.push(`<p>Java log: ${e(javaLogs)}</p>`);
   if (c.mtls.acceptableCAs.length > 0 && !summaryNamesEveryCa(c)) {
     out.push('<p>The server accepts client certificates issued by:</p><ul>', ...c.mtls.acceptableCAs.slice(0, 50).map((ca) => `<li>${e(ca)}</li>`));
     if (c.mtls.acceptableCAs.length > 50) out.push(`<li>… and ${c.mtls.acceptableCAs.length - 50} more</li>`);

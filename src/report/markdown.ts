@@ -11,6 +11,7 @@
  */
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
 import { starttlsText } from './model.js';
+import { javaLogLine } from './java-log-line.js';
 import { escapeMarkdown, sanitizeText } from './sanitize.js';
 import { textLadder } from './text-ladder.js';
 import {
@@ -156,6 +157,8 @@ function connectionSection(c: ConnectionReport, capIndex: number): string[] {
     md(c.summary),
     '',
   );
+  const javaLogs = javaLogLine(c);
+  if (javaLogs !== null) out.push(`Java log: ${md(javaLogs)}`, '');
   if (c.mtls.acceptableCAs.length > 0 && !summaryNamesEveryCa(c)) {
     out.push('The server accepts client certificates issued by:', '', ...c.mtls.acceptableCAs.slice(0, 20).map((ca) => `- ${md(ca)}`));
     if (c.mtls.acceptableCAs.length > 20) out.push(`- … and ${c.mtls.acceptableCAs.length - 20} more`);

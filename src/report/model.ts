@@ -8,6 +8,9 @@ import type { CaptureAnalysis } from '../analyze.js';
 import type { Connection } from '../analysis/connection.js';
 import { captureContext, judgeConnection } from '../analysis/verdict.js';
 import type { Finding, MtlsState, Stage, Status, Verdict } from '../analysis/verdict-types.js';
+import type { JavaLogVerdict } from '../analysis/java-log-verdict.js';
+import { matchJavaLogs } from '../analysis/java-log-match.js';
+import type { JavaLog } from '../javalog/types.js';
 import type { CaptureContext } from '../analysis/rules/types.js';
 import { serverNameMatch, type ServerNameMatch } from '../analysis/rules/host-name.js';
 import { alertName, cipherSuiteName, isGrease, versionName } from '../tls/registry/names.js';
@@ -41,6 +44,28 @@ export interface AlertJson {
   readonly length: number;
   readonly frame: number;
   readonly time: string;
+  /** `java-log`: the code comes from a Java SSL debug log (--java-log), the record from the wire. */
+  readonly source?: 'java-log';
+  /** With `source`: false, the code is a logged fact, not read from record sizes. */
+  readonly inferred?: false;
+  /** With `source`: JSSE's own reason, when the sending side's log gave one. */
+  readonly reason?: string | null;
+  /** With `source`: which side's log told it. */
+  readonly loggedBy?: 'client' | 'server' | null;
+}
+
+/** A Java SSL debug log matched to a connection. */
+interface JavaLogMatchJson {
+  readonly file: string;
+  readonly side: 'client' | 'server' | null;
+  readonly matchedBy: 'client-random' | 'time';
+}
+
+/** A Java SSL debug log given for a capture, and how many of its handshakes this capture holds. */
+interface CaptureJavaLogJson {
+  readonly file: string;
+  readonly handshakes: number;
+  readonly matched: number;
 }
 
 /** Key log decryption of one connection (see `DecryptionStatus`). */
@@ -89,6 +114,8 @@ export interface ConnectionReport {
     readonly acceptableCAs: readonly string[];
     readonly inferred: boolean;
     readonly evidence: string | null;
+    /** `java-log` when a Java SSL debug log told the facts the wire could only infer (then `inferred` is false). */
+    readonly source?: 'java-log';
   };
   readonly certificates: { readonly server: readonly CertificateSummary[]; readonly client: readonly CertificateSummary[] };
   /**
@@ -123,6 +150,8 @@ export interface ConnectionReport {
    * subject DNs; offline (no AIA, OCSP or CRL).
    */
   readonly trust?: { readonly client: TrustResult; readonly server: TrustResult };
+  /** Present with --java-log: the logs whose handshakes matched this connection (empty when none did). */
+  readonly javaLogs?: readonly JavaLogMatchJson[];
 }
 
 export interface CaptureReport {
@@ -152,6 +181,8 @@ export interface CaptureReport {
    * status. They are neither listed nor counted elsewhere.
    */
   readonly filteredOut?: FilteredOut;
+  /** Present with --java-log: each log given, its handshakes and how many of them this capture holds. */
+  readonly javaLogs?: readonly CaptureJavaLogJson[];
 }
 
 /** Connections a filter left out of a capture's report, by status. */
@@ -278,7 +309,25 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
     decryption: c.decryption ?? NO_KEY_LOG,
   };
   // Added after the literal: a conditional spread inside it makes every report a slow generic copy.
-  return verdict.trust !== undefined ? { ...report, trust: verdict.trust } : report;
+  const withTrust = verdict.trust !== undefined ? { ...report, trust: verdict.trust } : report;
+  return verdict.javaLog === undefined ? withTrust : withJavaLog(withTrust, verdict.javaLog);
+}
+
+/** The Java logs' part of a connection's report: the logs that matched, and the alerts they decode. */
+function withJavaLog(report: ConnectionReport, javaLog: JavaLogVerdict): ConnectionReport {
+  const alerts = [...report.alerts];
+  for (const placed of javaLog.alerts) {
+    const a = placed.alert;
+    const logged = { source: 'java-log' as const, inferred: false as const, reason: a.reason, loggedBy: a.loggedBy };
+    const level = a.level;
+    const wire = placed.wireIndex === null ? undefined : alerts[placed.wireIndex];
+    if (wire !== undefined && placed.wireIndex !== null) alerts[placed.wireIndex] = { ...wire, level, code: a.code, name: a.name, ...logged };
+    else if (placed.record !== null) {
+      alerts.push({ from: a.from, level, code: a.code, name: a.name, encrypted: true, decrypted: false, length: placed.record.length, frame: placed.record.frame, time: toIsoString(placed.record.time, 6), ...logged });
+    }
+  }
+  alerts.sort((x, y) => x.frame - y.frame);
+  return { ...report, alerts, javaLogs: javaLog.logs.map((l) => ({ file: l.file, side: l.side, matchedBy: l.matchedBy })) };
 }
 
 export interface CaptureReportOptions {
@@ -286,15 +335,27 @@ export interface CaptureReportOptions {
   readonly slowHandshakeMs?: number;
   /** Trust stores (--trust) to verify certificate chains against. */
   readonly trust?: TrustSetup;
+  /** Java SSL debug logs (--java-log) whose handshakes are matched to the connections. */
+  readonly javaLogs?: readonly JavaLog[];
+  readonly javaLogTimeWindowMs?: number;
 }
 
 export function captureReport(file: string, analysis: CaptureAnalysis, options: CaptureReportOptions = {}): CaptureReport {
   const context: CaptureContext = captureContext(analysis.connections, options);
-  return captureReportWith(
+  if (options.javaLogs === undefined) {
+    return captureReportWith(
+      file,
+      analysis,
+      analysis.connections.map((c) => connectionReport(c, judgeConnection(c, context))),
+    );
+  }
+  const matches = matchJavaLogs(options.javaLogs, analysis.connections, options.javaLogTimeWindowMs !== undefined ? { javaLogTimeWindowMs: options.javaLogTimeWindowMs } : {});
+  const capture = captureReportWith(
     file,
-    analysis,
-    analysis.connections.map((c) => connectionReport(c, judgeConnection(c, context))),
+    { ...analysis, anomalies: [...analysis.anomalies, ...matches.notes] },
+    analysis.connections.map((c) => connectionReport(c, judgeConnection(c, context, matches.byConnection.get(c.id) ?? []))),
   );
+  return { ...capture, javaLogs: matches.logs };
 }
 
 /** The capture report of an analysis whose connections were judged as they ended (in id order). */

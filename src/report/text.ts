@@ -12,6 +12,7 @@ import { paint } from './ansi.js';
 import { whyText } from './cause.js';
 import type { CaptureReport, ConnectionReport, Report } from './model.js';
 import { starttlsText } from './model.js';
+import { javaLogLine } from './java-log-line.js';
 import { sanitizeText } from './sanitize.js';
 import { textLadder } from './text-ladder.js';
 import { renderFixedTable } from './text-table.js';
@@ -112,6 +113,8 @@ function details(c: ConnectionReport, color: boolean, width: number): string[] {
     const text = dec.status === 'decrypted' ? 'decrypted with the key log' : `${dec.reason ?? dec.status}${dec.frame !== undefined ? ` (frame ${dec.frame})` : ''}`;
     out.push(...wrapText(sanitizeText(text), width, '  Decryption     ', 17));
   }
+  const javaLogs = javaLogLine(c);
+  if (javaLogs !== null) out.push(...wrapText(sanitizeText(javaLogs), width, '  Java log       ', 17));
   out.push('', ...textLadder(c, width, color));
   const certs = [...certificateLines('Server', c.certificates.server, c.nameMatch, width), ...certificateLines('Client', c.certificates.client, null, width)];
   if (certs.length > 0) out.push('', ...certs);

@@ -192,6 +192,8 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
       ['json --trust-for server', ['--format', 'json', ...keylogs, '--trust', serverStore, '--trust-for', 'server', SAMPLES]],
       ['ndjson --trust-for server', ['--format', 'ndjson', ...keylogs, '--trust', serverStore, '--trust-for', 'server', SAMPLES]],
       ['json --max-report-connections', ['--format', 'json', '--max-report-connections', '3', SAMPLES]],
+      // --java-log on a JSSE capture: javaLogs per connection and capture, an alert told by the log, a log that matched nothing.
+      ['json --java-log', ['--format', 'json', ...['client.log', 'server.log'].flatMap((f) => ['--java-log', join(ROOT, 'test/fixtures/java-captures/jsse-tls13-client-ca-not-listed', f)]), '--java-log', join(ROOT, 'test/fixtures/java-captures/jsse-tls13-client-cert-expired/server.log'), join(ROOT, 'test/fixtures/java-captures/jsse-tls13-client-ca-not-listed/capture.pcap')]],
     ];
     for (const [label, argv] of plans) {
       const r = await runInProcess(argv);
@@ -214,11 +216,14 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
     expect(text).toContain('"verdict": "untrusted"');
     expect(text).toMatch(/"anchorSource": "[^"]+"/);
     expect(text).toContain('"unlisted": {');
+    expect(text).toContain('"source": "java-log"');
+    expect(text).toContain('"matchedBy": "client-random"');
+    expect(text).toContain('"code": "javalog.no_match"');
     expect(output('json')).toMatch(/"error": "[^"]+"/);
     expect(output('ndjson').split('\n').some((l) => l.includes('"error":') && !l.includes('"id":'))).toBe(true);
   });
 
-  for (const label of ['json', 'json --trust', 'json --trust-for server', 'json --max-report-connections']) {
+  for (const label of ['json', 'json --trust', 'json --trust-for server', 'json --max-report-connections', 'json --java-log']) {
     it(`documents every field of the JSON report of the samples (${label})`, () => {
       const report = JSON.parse(output(label)) as unknown;
       expect(problems(strictV.report, report, label)).toEqual([]);

@@ -10,6 +10,8 @@ import type { Connection } from '../../analysis/connection.js';
 import type { CaptureContext } from '../../analysis/rules/types.js';
 import { analyzeOptions } from '../file-task.js';
 import { ndjsonLineOf } from '../ndjson-stream.js';
+import { JavaLogMatcher } from '../../analysis/java-log-match.js';
+import type { JavaLogEvidence } from '../../analysis/java-log-match.js';
 import { contextWith } from '../../analysis/verdict.js';
 import { serverKey } from '../../analysis/rules/types.js';
 import type { FilterOptions } from '../filters.js';
@@ -54,6 +56,8 @@ class SplitWorker {
   private readonly file: string;
   private readonly filters: FilterOptions;
   private readonly addresses = new AddressTexts();
+  /** --java-log: matched by ClientHello random as in one thread; a match by time uses the clock offset this worker learned. */
+  private readonly javaLogs: JavaLogMatcher | null;
   private readonly text = new TextBytes();
   private opened: number[] = [];
   private ended: SplitEnded[] = [];
@@ -66,6 +70,7 @@ class SplitWorker {
     this.file = init.file;
     this.filters = init.filters;
     this.prefix = linePrefix(init.file);
+    this.javaLogs = options.javaLogs === undefined ? null : new JavaLogMatcher(options.javaLogs, options.javaLogTimeWindowMs !== undefined ? { javaLogTimeWindowMs: options.javaLogTimeWindowMs } : {});
     const settings = { expiryDays: init.filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) };
     this.noContext = contextWith(new Set(), settings);
     const seen = (server: string): CaptureContext => contextWith(new Set([server]), settings);
@@ -123,15 +128,16 @@ class SplitWorker {
   private onConnection(c: Connection, lastFrame: number, seen: (server: string) => CaptureContext): void {
     const server = serverKey(c);
     // Only a connection that did not speak TLS reads the context ("other connections to this server spoke TLS").
-    const lines: (LineBytes | null)[] = [this.line(c, this.noContext)];
-    if (c.tls === false) lines.push(this.line(c, seen(server)));
+    const logs = this.javaLogs?.match(c);
+    const lines: (LineBytes | null)[] = [this.line(c, this.noContext, logs)];
+    if (c.tls === false) lines.push(this.line(c, seen(server), logs));
     // The sweep and the end of the capture go through connections least recently active first: by last frame.
     const rank = this.phase === PHASE_SEGMENT ? this.rank++ : lastFrame;
     this.ended.push({ order: [this.frame, this.phase, rank], localId: c.id, tls: c.tls, server, lines });
   }
 
-  private line(c: Connection, context: CaptureContext): LineBytes | null {
-    const line = ndjsonLineOf(c, context, this.file, this.filters);
+  private line(c: Connection, context: CaptureContext, javaLogs: readonly JavaLogEvidence[] | undefined): LineBytes | null {
+    const line = ndjsonLineOf(c, context, this.file, this.filters, javaLogs);
     if (line.text === null) return null;
     const head = `${this.prefix}${c.id},`;
     if (!line.text.startsWith(head)) throw new Error('an NDJSON line does not start with its file and id');
