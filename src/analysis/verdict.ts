@@ -11,6 +11,7 @@ import { summarize } from './summary.js';
 import { connectionTrust } from './rules/trust.js';
 import type { Finding, Severity, Verdict } from './verdict-types.js';
 import { ANALYSIS_DEFAULTS } from './defaults.js';
+import { identifyStacks } from './stack-identification.js';
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -19,13 +20,14 @@ export function judgeConnection(connection: Connection, context: CaptureContext)
   const status = judgeStatus(facts);
   const stage = judgeStage(facts, status);
   const mtls = judgeMtls(facts, status);
-  const input = { facts, status, stage, mtls, context };
+  const stacks = identifyStacks(facts.hs, facts.tls13Inference?.serverPadding ?? null);
+  const input = { facts, status, stage, mtls, context, stacks };
   const findings: Finding[] = [];
   for (const rule of RULES) for (const f of rule.evaluate(input)) findings.push(f);
   // Stable order: severity, then rule order (the catalogue lists causes before symptoms).
   // Array.prototype.sort is stable (ES2019), so no index pairs are needed to keep rule order.
   if (findings.length > 1) findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-  const verdict: Verdict = { status, stage, mtls, resumed: facts.resumed, findings, summary: summarize(input, findings) };
+  const verdict: Verdict = { status, stage, mtls, resumed: facts.resumed, findings, summary: summarize(input, findings), stacks };
   // Listed last and only with --trust, as before; set on the fresh object instead of spreading a temporary.
   return context.trust === undefined ? verdict : { ...verdict, trust: connectionTrust(facts, context.trust) };
 }

@@ -9,6 +9,7 @@
  * `mermaidText()` (inside the diagram), so no capture can inject markup, links or diagram
  * statements.
  */
+import { stacksLine } from './stack-line.js';
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
 import { starttlsText } from './model.js';
 import { escapeMarkdown, sanitizeText } from './sanitize.js';
@@ -152,6 +153,8 @@ function connectionSection(c: ConnectionReport, capIndex: number): string[] {
     md(c.summary),
     '',
   );
+  const stacks = stacksLine(c);
+  if (stacks !== null) out.push(`*${md(stacks)}*`, '');
   if (c.mtls.acceptableCAs.length > 0) {
     out.push('The server accepts client certificates issued by:', '', ...c.mtls.acceptableCAs.slice(0, 20).map((ca) => `- ${md(ca)}`));
     if (c.mtls.acceptableCAs.length > 20) out.push(`- … and ${c.mtls.acceptableCAs.length - 20} more`);
