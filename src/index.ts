@@ -13,6 +13,7 @@ export type { ClientHelloInfo, ServerHelloInfo, CertificateRequestInfo } from '.
 export { judgeConnection, captureContext } from './analysis/verdict.js';
 export type { Verdict, Finding, Status, Stage, MtlsState, MtlsVerdict, Severity } from './analysis/verdict-types.js';
 export { STAGES } from './analysis/verdict-types.js';
+export type { StackIdentity, ConnectionStacks } from './analysis/stack-identification.js';
 export { buildReport, captureReport, SCHEMA_VERSION } from './report/model.js';
 export type { Report, CaptureReport, ConnectionReport } from './report/model.js';
 export { renderJson, renderNdjson } from './report/json.js';

@@ -13,7 +13,7 @@ import { isGrease } from '../tls/registry/names.js';
 import type { ClientHelloInfo, ServerHelloInfo } from './handshake-info.js';
 
 /** Stable identifiers of the stacks this module tells apart. */
-type StackName = 'java' | 'openssl' | 'nodejs' | 'curl' | 'go' | 'schannel' | 'chromium' | 'firefox' | 'safari';
+export type StackName = 'java' | 'openssl' | 'nodejs' | 'curl' | 'go' | 'schannel' | 'chromium' | 'firefox' | 'safari';
 
 type StackConfidence = 'high' | 'medium' | 'low';
 
@@ -94,7 +94,7 @@ function inRelativeOrder(order: readonly number[], expected: readonly number[]):
  */
 function javaClient(ch: ClientHelloInfo): StackIdentity | null {
   const ext = ch.extensions;
-  if (!ext.includes(EXT.statusRequestV2)) return null;
+  if (!ext.includes(EXT.statusRequestV2)) return javaTls13OnlyClient(ch);
   const basis = ['offers status_request_v2 (only JSSE does by default)'];
   const javaOrder = inRelativeOrder(ext, [EXT.statusRequest, EXT.supportedGroups, EXT.ecPointFormats, EXT.statusRequestV2, EXT.extendedMasterSecret]);
   if (javaOrder) basis.push('extensions in JSSE order (status_request, supported_groups, ec_point_formats, status_request_v2, extended_master_secret)');
@@ -115,6 +115,34 @@ function javaClient(ch: ClientHelloInfo): StackIdentity | null {
   }
   const label = range === '8' ? 'Java 8 or a JDK with TLS 1.3 disabled (JSSE)' : `Java ${range} (JSSE)`;
   return { name: 'java', label, confidence: javaOrder ? 'high' : 'medium', basis };
+}
+
+/** JSSE's default named groups (JDK 11+), in its order: x25519, secp256r1, secp384r1, secp521r1, x448, then the ffdhe groups. */
+const JSSE_GROUPS = [29, 23, 24, 25, 30, 256, 257, 258, 259, 260];
+/** JSSE's TLS 1.3 suites: AES-256 first, unlike OpenSSL, Go and the browsers. */
+const JSSE_TLS13_SUITES = [0x1302, 0x1301];
+
+/**
+ * A JSSE client limited to TLS 1.3 (jdk.tls.client.protocols=TLSv1.3) writes no TLS 1.2
+ * extension, status_request_v2 included; its groups, suite order and signature_algorithms_cert
+ * still say JSSE.
+ */
+function javaTls13OnlyClient(ch: ClientHelloInfo): StackIdentity | null {
+  const suites = ch.cipherSuites.filter((s) => !isGrease(s));
+  if (!startsWith(ch.supportedGroups, JSSE_GROUPS) || !startsWith(suites, JSSE_TLS13_SUITES) || !ch.extensions.includes(EXT.signatureAlgorithmsCert)) return null;
+  if (ch.versions.some((v) => v !== 0x0304 && !isGrease(v))) return null;
+  const chacha = suites.includes(0x1303);
+  return {
+    name: 'java',
+    label: `Java ${chacha ? '12+' : '11+'} (JSSE, TLS 1.3 only)`,
+    confidence: 'high',
+    basis: [
+      "JSSE's default groups in its order (x25519, secp256r1, secp384r1, secp521r1, x448, ffdhe2048…8192)",
+      "JSSE's TLS 1.3 suite order (TLS_AES_256_GCM_SHA384 first)",
+      'sends signature_algorithms_cert',
+      `offers TLS 1.3 only, so no TLS 1.2 extension (status_request_v2 among them)${chacha ? '; ChaCha20 (JDK 12+)' : ''}`,
+    ],
+  };
 }
 
 /** OpenSSL's extension order: ec_point_formats, supported_groups, then encrypt_then_mac before extended_master_secret. */
@@ -209,9 +237,27 @@ export function identifyServerStack(sh: ServerHelloInfo | null, evidence: Server
     return { name: 'java', label: 'Java (JSSE)', confidence: 'medium', basis: ['ServerHello extensions in JSSE order (renegotiation_info last)'] };
   }
   if (sh.version !== 0x0304 && ext[0] === EXT.renegotiationInfo && ext.includes(EXT.ecPointFormats)) {
-    return { name: 'openssl', label: 'OpenSSL or a stack derived from it (BoringSSL, LibreSSL; nginx, Apache, Node.js servers)', confidence: 'medium', basis: ['ServerHello extensions in OpenSSL order (renegotiation_info first, then ec_point_formats)'] };
+    return { name: 'openssl', label: 'OpenSSL or derived (BoringSSL, LibreSSL, Node.js)', confidence: 'medium', basis: ['ServerHello extensions in OpenSSL order (renegotiation_info first, then ec_point_formats)'] };
   }
   return null;
+}
+
+/** Both sides' stacks, as the verdict and the report carry them. */
+export interface ConnectionStacks {
+  readonly client: StackIdentity | null;
+  readonly server: StackIdentity | null;
+}
+
+/**
+ * Both stacks of one handshake, computed once per connection: the client's from its
+ * ClientHello, the server's from its ServerHello and the TLS 1.3 record padding the inference
+ * learned (null without one: with a key log the sizes are not read).
+ */
+export function identifyStacks(hs: { readonly clientHello: ClientHelloInfo | null; readonly serverHello: ServerHelloInfo | null } | null, serverPadding: number | null): ConnectionStacks {
+  return {
+    client: identifyClientStack(hs?.clientHello ?? null),
+    server: identifyServerStack(hs?.serverHello ?? null, { tls13RecordPadding: serverPadding }),
+  };
 }
 
 /** Zero bytes JSSE (OpenJDK 11–25) adds to every TLS 1.3 record it protects. */

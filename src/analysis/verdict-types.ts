@@ -1,6 +1,7 @@
 /** What the diagnosis says of one connection. */
 import type { TrustResult } from '../x509/trust/index.js';
 import type { JavaLogVerdict } from './java-log-verdict.js';
+import type { ConnectionStacks } from './stack-identification.js';
 
 export type Status = 'ok' | 'failed' | 'incomplete' | 'not-tls';
 
@@ -76,6 +77,8 @@ export interface Verdict {
   readonly findings: readonly Finding[];
   /** One sentence a person can paste into a ticket. */
   readonly summary: string;
+  /** Which TLS implementation each side is, from its hello (docs/stacks.md); null when unsure. */
+  readonly stacks: ConnectionStacks;
   /** Chain verification against the --trust stores; absent when none were given. */
   readonly trust?: { readonly client: TrustResult; readonly server: TrustResult };
   /** The Java SSL debug logs matched to the connection; absent when no log was given. */

@@ -14,6 +14,7 @@ import { ANALYSIS_DEFAULTS } from './defaults.js';
 import type { JavaLogEvidence } from './java-log-match.js';
 import { javaLogFacts } from './java-log-facts.js';
 import { verdictWithJavaLog } from './java-log-verdict.js';
+import { identifyStacks } from './stack-identification.js';
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -26,13 +27,14 @@ export function judgeConnection(connection: Connection, context: CaptureContext,
   const status = judgeStatus(facts);
   const stage = judgeStage(facts, status);
   const mtls = judgeMtls(facts, status);
-  const input = { facts, status, stage, mtls, context };
+  const stacks = identifyStacks(facts.hs, facts.tls13Inference?.serverPadding ?? null);
+  const input = { facts, status, stage, mtls, context, stacks };
   const findings: Finding[] = [];
   for (const rule of RULES) for (const f of rule.evaluate(input)) findings.push(f);
   // Stable order: severity, then rule order (the catalogue lists causes before symptoms).
   // Array.prototype.sort is stable (ES2019), so no index pairs are needed to keep rule order.
   if (findings.length > 1) findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-  const wire: Verdict = { status, stage, mtls, resumed: facts.resumed, findings, summary: summarize(input, findings) };
+  const wire: Verdict = { status, stage, mtls, resumed: facts.resumed, findings, summary: summarize(input, findings), stacks };
   // The logs' facts join after the rules, which read the wire alone; see java-log-verdict.ts.
   const verdict = javaLogs === undefined ? wire : { javaLog: { logs: [], alerts: [] }, ...verdictWithJavaLog(wire, input, javaLogFacts(javaLogs)) };
   // Listed last and only with --trust, as before; set on the fresh object instead of spreading a temporary.

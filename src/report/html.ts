@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import { hostMapSvg, ladderSvg } from './html-svg.js';
 import { captureHash } from './markdown.js';
+import { stacksLine } from './stack-line.js';
 import type { ReportMeta } from './markdown.js';
 import type { CaptureReport, ConnectionReport, Report } from './model.js';
 import { starttlsText } from './model.js';
@@ -113,6 +114,8 @@ function certificatesTable(c: ConnectionReport): string {
 
 function connectionDetail(c: ConnectionReport): string {
   const out: string[] = ['<div class="conn-detail">', `<p class="story">${e(c.summary)}</p>`];
+  const stacks = stacksLine(c);
+  if (stacks !== null) out.push(`<p class="muted">${e(stacks)}</p>`);
   const javaLogs = javaLogLine(c);
   if (javaLogs !== null) out.push(`<p>Java log: ${e(javaLogs)}</p>`);
   if (c.mtls.acceptableCAs.length > 0 && !summaryNamesEveryCa(c)) {

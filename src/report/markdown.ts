@@ -9,6 +9,7 @@
  * `mermaidText()` (inside the diagram), so no capture can inject markup, links or diagram
  * statements.
  */
+import { stacksLine } from './stack-line.js';
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
 import { starttlsText } from './model.js';
 import { javaLogLine } from './java-log-line.js';
@@ -157,6 +158,8 @@ function connectionSection(c: ConnectionReport, capIndex: number): string[] {
     md(c.summary),
     '',
   );
+  const stacks = stacksLine(c);
+  if (stacks !== null) out.push(`*${md(stacks)}*`, '');
   const javaLogs = javaLogLine(c);
   if (javaLogs !== null) out.push(`Java log: ${md(javaLogs)}`, '');
   if (c.mtls.acceptableCAs.length > 0 && !summaryNamesEveryCa(c)) {

@@ -12,6 +12,7 @@ import type { JavaLogVerdict } from '../analysis/java-log-verdict.js';
 import { matchJavaLogs } from '../analysis/java-log-match.js';
 import type { JavaLog } from '../javalog/types.js';
 import type { CaptureContext } from '../analysis/rules/types.js';
+import type { StackIdentity } from '../analysis/stack-identification.js';
 import { serverNameMatch, type ServerNameMatch } from '../analysis/rules/host-name.js';
 import { alertName, cipherSuiteName, isGrease, versionName } from '../tls/registry/names.js';
 import type { Anomaly } from '../util/anomaly.js';
@@ -31,6 +32,8 @@ export const TOOL = { name: pkg.name, version: pkg.version } as const;
 interface EndpointJson {
   readonly ip: string;
   readonly port: number;
+  /** The side's TLS implementation (docs/stacks.md), null when unsure; optional only so hand-built reports stay valid. */
+  readonly stack?: StackIdentity | null;
 }
 
 export interface AlertJson {
@@ -249,8 +252,8 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
     a == null || b == null ? null : Math.round(((b.sec - a.sec) * 1000 + (b.nsec - a.nsec) / 1e6) * 1000) / 1000;
   const report: ConnectionReport = {
     id: c.id,
-    client: { ip: c.client.ip, port: c.client.port },
-    server: { ip: c.server.ip, port: c.server.port },
+    client: { ip: c.client.ip, port: c.client.port, stack: verdict.stacks.client },
+    server: { ip: c.server.ip, port: c.server.port, stack: verdict.stacks.server },
     rolesFrom: c.rolesFrom,
     firstFrame: c.firstFrame,
     lastFrame: c.lastFrame,

@@ -10,6 +10,7 @@
  */
 import { paint } from './ansi.js';
 import { whyText } from './cause.js';
+import { stacksLine } from './stack-line.js';
 import type { CaptureReport, ConnectionReport, Report } from './model.js';
 import { starttlsText } from './model.js';
 import { javaLogLine } from './java-log-line.js';
@@ -94,6 +95,8 @@ function details(c: ConnectionReport, color: boolean, width: number): string[] {
       ? [`${paint(color, '1', head)}  ${status}`]
       : [...wrapText(head, width, '', 4).map((l) => paint(color, '1', l)), ...wrapText(`${statusWord(c)}${tail}`, width, '    ', 4).map((l, i) => (i === 0 ? `    ${status}` : l))];
   const out = ['', ...titleLines, ''];
+  const stacks = stacksLine(c);
+  if (stacks !== null) out.push(...wrapText(sanitizeText(stacks), width, '  ', 2), '');
   out.push(...wrapText(sanitizeText(c.summary), width, '  ', 2));
   if (c.mtls.acceptableCAs.length > 0 && !summaryNamesEveryCa(c)) {
     out.push('', '  The server accepts client certificates issued by');

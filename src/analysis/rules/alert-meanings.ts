@@ -3,23 +3,29 @@
  * alert that ended a handshake. Meanings per RFC 8446 §6.2; the typical causes reflect how
  * OpenSSL, JSSE and Node.js signal each problem (docs/diagnoses.md).
  */
+import type { StackHints } from './stack-advice.js';
 import type { RuleInput } from './types.js';
+import { silentClientClose } from './silent-client.js';
 
 export interface AlertMeaning {
   readonly title: string;
   /** Completes "…: <why>." */
   readonly why: string;
   readonly fix: string;
+  /** How the sending side's stack signals it, given only for that stack (stack-advice.ts): clauses completing "If the server is Java, …". */
+  readonly byStack?: StackHints;
+  /** Where the fix is made on the side that must change, per stack. */
+  readonly fixByStack?: StackHints;
 }
 
 /** A certificate alert from the server about the client's certificate. */
 export const CLIENT_CERT_ALERTS: ReadonlyMap<number, AlertMeaning> = new Map([
-  [40, { title: 'Client certificate refused (handshake_failure)', why: 'the server refused the handshake after the client presented its certificate; OpenSSL and Node.js servers send this generic alert when the client certificate could not be used', fix: "Check the server's log for the reason; compare the client certificate's issuer, validity and key usage with the server's requirements." }],
-  [42, { title: 'Client certificate rejected (bad_certificate)', why: 'the server could not verify the client certificate or its signature (OpenSSL sends this for an untrusted or malformed client certificate, and for one with a too-weak key)', fix: "Check that the client certificate chains to a CA in the server's trust store, that the client sends its intermediate certificates, and that its key is at least RSA 2048 / ECDSA P-256." }],
+  [40, { title: 'Client certificate refused (handshake_failure)', why: 'the server refused the handshake after the client presented its certificate', byStack: { openssl: 'it sends this generic alert when the client certificate could not be used' }, fix: "Check the server's log for the reason; compare the client certificate's issuer, validity and key usage with the server's requirements." }],
+  [42, { title: 'Client certificate rejected (bad_certificate)', why: 'the server could not verify the client certificate or its signature', byStack: { openssl: 'it sends this for an untrusted or malformed client certificate, and for one with a too-weak key', java: 'it sends this for an empty client certificate chain when it requires one' }, fix: "Check that the client certificate chains to a CA in the server's trust store, that the client sends its intermediate certificates, and that its key is at least RSA 2048 / ECDSA P-256." }],
   [43, { title: 'Client certificate of an unsupported type', why: 'the server does not accept this kind of certificate (key type, or a certificate without the clientAuth extended key usage)', fix: 'Issue the client certificate with the TLS Web Client Authentication (clientAuth) extended key usage and a key type the server accepts.' }],
   [44, { title: 'Client certificate revoked', why: "the server's revocation check (CRL or OCSP) says the client certificate was revoked", fix: 'Issue a new client certificate and install it in the client keystore.' }],
   [45, { title: 'Client certificate expired or not yet valid', why: 'the server found the client certificate outside its validity period (or the clocks differ)', fix: 'Renew the client certificate, or correct the clock of the client or server.' }],
-  [46, { title: 'Client certificate not accepted (certificate_unknown)', why: 'the server rejected the client certificate for an unspecified reason (Java/WebLogic servers send this when PKIX path building or validity checks fail)', fix: "Import the client certificate's issuing CA (and root) into the server's trust store, and check its validity dates and extended key usage." }],
+  [46, { title: 'Client certificate not accepted (certificate_unknown)', why: 'the server rejected the client certificate for an unspecified reason', byStack: { java: 'it sends this when PKIX path building or the validity check fails (WebLogic as well)' }, fix: "Import the client certificate's issuing CA (and root) into the server's trust store, and check its validity dates and extended key usage." }],
   [48, { title: 'Client certificate from an unknown CA', why: 'the server does not trust the CA that issued the client certificate (or the client did not send the intermediate that links it to one)', fix: "Import the issuing CA into the server's trust store, or have the client send its full chain." }],
   [49, { title: 'Client certificate valid but access denied', why: 'the server verified the certificate but its access policy refused this client', fix: "Grant the certificate's subject access in the server's configuration." }],
   [51, { title: 'Client certificate and private key do not match', why: "the server could not verify the client's CertificateVerify signature: the private key used does not belong to the certificate sent", fix: 'Pair the client certificate with its own private key in the client keystore (re-export the key pair together, e.g. as one PKCS#12 file).' }],
@@ -32,13 +38,13 @@ export const SERVER_CERT_ALERTS: ReadonlyMap<number, AlertMeaning> = new Map([
   [43, { title: 'Server certificate of an unsupported type', why: 'the client does not accept this kind of certificate (key type, or a certificate without the serverAuth extended key usage)', fix: 'Issue the server certificate with the TLS Web Server Authentication (serverAuth) extended key usage and an RSA or ECDSA key.' }],
   [44, { title: 'Server certificate revoked', why: "the client's revocation check (CRL or OCSP) says the server certificate was revoked", fix: 'Install a newly issued server certificate.' }],
   [45, { title: 'Server certificate expired or not yet valid', why: 'the client found the server certificate outside its validity period (or the clocks differ)', fix: "Renew the server certificate, or correct the client's or server's clock." }],
-  [46, { title: 'Server certificate not trusted (certificate_unknown)', why: "the client rejected the server certificate for an unspecified reason (Java clients send this when PKIX path building fails — the server's CA is missing from the client's trust store — or the host name does not match)", fix: "Import the server's issuing CA (and root) into the client's trust store (Java: cacerts or javax.net.ssl.trustStore), and check that the name the client connects to is in the certificate's SANs." }],
+  [46, { title: 'Server certificate not trusted (certificate_unknown)', why: 'the client rejected the server certificate for an unspecified reason', byStack: { java: "it sends this when PKIX path building fails (the server's CA is missing from its trust store) or the host name does not match" }, fix: "Import the server's issuing CA (and root) into the client's trust store, and check that the name the client connects to is in the certificate's SANs.", fixByStack: { java: 'cacerts or javax.net.ssl.trustStore' } }],
   [48, { title: 'Server certificate from an unknown CA', why: "the client does not trust the CA that issued the server certificate, or the server did not send the intermediate that links it to one", fix: "Add the server's root CA to the client's trust store, or configure the server to send its intermediate certificates." }],
   [49, { title: 'Server refused by client policy (access_denied)', why: "the client's policy refused this server", fix: "Check the client's pinning or access configuration for this server." }],
 ]);
 
 /** Which rule explains the alert that ended the handshake: exactly one does. */
-export type AlertOwner = 'client-cert' | 'server-cert' | 'negotiation' | 'generic';
+export type AlertOwner = 'client-cert' | 'server-cert' | 'negotiation' | 'silent-client' | 'generic';
 
 const NEGOTIATION_ALERTS = new Set([20, 70, 71, 86, 109, 112, 120]);
 
@@ -46,6 +52,9 @@ export function alertOwner({ facts, mtls }: RuleInput): AlertOwner | null {
   const a = facts.failureAlert;
   const hs = facts.hs;
   if (a === null) return null;
+  // The server's alert on a connection the client left without a byte is its reaction to the
+  // empty connection: the transport rule names the client's silence as the cause.
+  if (a.from === 'server' && silentClientClose(facts.connection) !== null) return 'silent-client';
   // Without a ClientHello there is no offer to compare: the alert is all there is to say.
   if (hs === null || hs.clientHello === null) return 'generic';
   const d = a.description;

@@ -4,6 +4,7 @@
  * key usage, a weak key or signature, an issuer the server did not ask for, an incomplete
  * chain. Each problem is a cause; see certificate-problems.ts for how it absorbs the alert.
  */
+import { inParens, stackSettings } from './stack-advice.js';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import type { CertificateProblem, Refusal } from './certificate-problems.js';
@@ -43,6 +44,9 @@ export function clientRefusal(input: RuleInput): Refusal | null {
 }
 
 /** Every problem of the client chain, causes first. */
+/** How each client stack is made to send its intermediates. */
+const CHAIN_SETTINGS = { java: 'import the full chain into the key entry', openssl: 'put the intermediates after the certificate in the --cert file', nodejs: 'put the intermediates after the certificate in the cert option' } as const;
+
 function clientCertificateProblems(input: RuleInput): CertificateProblem[] {
   const hs = input.facts.hs;
   const chain = clientChain(input);
@@ -122,7 +126,7 @@ function clientCertificateProblems(input: RuleInput): CertificateProblem[] {
       code: 'client-chain-incomplete',
       title: 'Client certificate chain incomplete',
       what: `The client sent ${chain.length === 1 ? 'only its own certificate' : `${chain.length} certificates`} (frame ${at}) without '${shape.missingIssuer}', the CA that issued ${chain.length === 1 ? 'it' : 'one of them'}; a server that trusts only the root cannot link the client certificate to it`,
-      fix: "Make the client send its intermediate CA certificates (Java: import the full chain into the key entry; OpenSSL/curl: put the intermediates after the certificate in the --cert file), or add the intermediate to the server's trust store.",
+      fix: `Make the client send its intermediate CA certificates${inParens(stackSettings(input.stacks.client, CHAIN_SETTINGS))}, or add the intermediate to the server's trust store.`,
       frames: frames(at),
       explains: explainsAlerts(48, 46, 42, 40, null),
       whenAccepted: null,

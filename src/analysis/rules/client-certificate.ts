@@ -5,11 +5,32 @@
  * Alert meanings per RFC 8446 §6.2; the "usual cause" wording reflects how OpenSSL, JSSE and
  * Node.js signal each problem (see docs/diagnoses.md).
  */
+import type { StackIdentity } from '../stack-identification.js';
+import { inParens, stackAdvice, stackSettings, withSpace } from './stack-advice.js';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { CLIENT_CERT_ALERTS, alertOwner } from './alert-meanings.js';
 import { clientChain, clientRefusal, clientRefusalExplained } from './client-certificate-content.js';
 import { alertText, delayText, firstCloseBy, frames, listCas, theServer } from './evidence.js';
+
+/** Why a client answers a CertificateRequest with an empty Certificate, per stack. */
+const EMPTY_CERTIFICATE_CAUSES = {
+  java: 'it sends an empty Certificate when no key entry of its key store was issued by one of the CAs the server lists (or the key store set by javax.net.ssl.keyStore was not loaded)',
+  openssl: 'it sends an empty Certificate when it was given no certificate and key (curl --cert/--key, openssl s_client -cert/-key)',
+  nodejs: 'it sends an empty Certificate when tls.connect was given no cert and key',
+} as const;
+
+/** Where a client is given its certificate and key, per stack. */
+const CLIENT_IDENTITY_SETTINGS = {
+  java: 'a key store with a key entry, set via javax.net.ssl.keyStore',
+  openssl: 'curl --cert and --key, openssl s_client -cert and -key',
+  nodejs: 'the cert and key options of tls.connect',
+} as const;
+
+/** Which servers drop a rejected client silently: Node.js does; a JSSE server sends an alert. */
+function silentServers(server: StackIdentity | null): string {
+  return server === null || server.name === 'nodejs' || server.name === 'openssl' ? 'Servers that send no alert (Node.js among them)' : 'Servers that send no alert';
+}
 
 const clientCertificateMissing: Rule = {
   id: 'client-cert-missing',
@@ -31,17 +52,18 @@ const clientCertificateMissing: Rule = {
         : close !== null
           ? `; the server then ${close.kind === 'rst' ? 'reset' : 'closed'} the connection without an alert at frame ${close.frame}${delayText(from, close.time)}`
           : '';
-    const java = hs.clientCertificates !== null && mtls.acceptableCAs.length > 0 ? ' Java clients send an empty certificate when no keystore entry was issued by one of the CAs the server lists.' : '';
+    const advice = hs.clientCertificates !== null && mtls.acceptableCAs.length > 0 ? stackAdvice(input.stacks.client, 'client', EMPTY_CERTIFICATE_CAUSES) : '';
+    const why = advice === '' ? '' : ` ${advice}`;
     return [
       {
         code: 'client-cert-missing',
         severity: 'error',
         title: 'Client certificate missing',
-        detail: `${theServer(c, hs.clientHello?.sni ?? null)} asked for a client certificate signed by ${listCas(mtls.acceptableCAs)} (frame ${hs.certificateRequestFrame}) and the client ${sent}${ending}.${java}`,
+        detail: `${theServer(c, hs.clientHello?.sni ?? null)} asked for a client certificate signed by ${listCas(mtls.acceptableCAs)} (frame ${hs.certificateRequestFrame}) and the client ${sent}${ending}.${why}`,
         fix:
           mtls.acceptableCAs.length > 0
             ? `Give the client a certificate (and key) issued by ${listCas(mtls.acceptableCAs)}, or add the client certificate's issuer to the server's trust store so the server advertises it.`
-            : 'Configure the client with a certificate and private key (for Java: a keystore with a key entry, set via javax.net.ssl.keyStore; for curl: --cert and --key).',
+            : `Configure the client with a certificate and private key${inParens(stackSettings(input.stacks.client, CLIENT_IDENTITY_SETTINGS))}.`,
         frames: frames(hs.certificateRequestFrame, hs.clientCertificateFrame, alert?.frame ?? close?.frame),
       },
     ];
@@ -74,7 +96,7 @@ const clientCertificateRejected: Rule = {
           code: 'client-cert-rejected-silently',
           severity: 'error',
           title: 'Client certificate rejected (no alert)',
-          detail: `The client sent ${who} at frame ${hs.clientCertificateFrame}${cv}${finished}, and the server ${close.kind === 'rst' ? 'reset' : 'closed'} the connection at frame ${close.frame}${delayText(hs.clientCertificateTime, close.time)} without an alert and without its own Finished. Servers that send no alert (Node.js among them) close like this when they reject the client certificate.`,
+          detail: `The client sent ${who} at frame ${hs.clientCertificateFrame}${cv}${finished}, and the server ${close.kind === 'rst' ? 'reset' : 'closed'} the connection at frame ${close.frame}${delayText(hs.clientCertificateTime, close.time)} without an alert and without its own Finished. ${silentServers(input.stacks.server)} close like this when they reject the client certificate.`,
           fix: "Check the server's log for the reason; usually the client certificate's CA is missing from the server's trust store, or the certificate has expired.",
           frames: frames(hs.clientCertificateFrame, hs.clientFinishedFrame, close.frame),
         },
@@ -86,7 +108,7 @@ const clientCertificateRejected: Rule = {
         code: 'client-cert-rejected',
         severity: 'error',
         title: reason?.title ?? 'Client certificate rejected',
-        detail: `${theServer(c, hs.clientHello?.sni ?? null)} rejected the client certificate: the client sent ${who} at frame ${hs.clientCertificateFrame}${cv}, and the server answered with ${alertText(alert)} at frame ${alert.frame}${delayText(hs.clientCertificateTime, alert.time)}. Meaning: ${reason?.why ?? 'the server refused the client certificate; the alert is encrypted, so a key log (--keylog FILE) would show which one'}.`,
+        detail: `${theServer(c, hs.clientHello?.sni ?? null)} rejected the client certificate: the client sent ${who} at frame ${hs.clientCertificateFrame}${cv}, and the server answered with ${alertText(alert)} at frame ${alert.frame}${delayText(hs.clientCertificateTime, alert.time)}. Meaning: ${reason?.why ?? 'the server refused the client certificate; the alert is encrypted, so a key log (--keylog FILE) would show which one'}.${withSpace(stackAdvice(input.stacks.server, 'server', reason?.byStack ?? {}))}`,
         fix: reason?.fix ?? "Check the client certificate against the server's trust store and requirements, and read the server's log for the reason.",
         frames: frames(hs.clientCertificateFrame, hs.clientCertificateVerify?.frame, alert.frame),
       },

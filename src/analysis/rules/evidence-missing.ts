@@ -4,6 +4,7 @@
  * handshake whose certificate exchange is encrypted. Each finding says what would reveal
  * the missing part (a key log, a capture on the other side, a larger snap length).
  */
+import { keyLogTools } from './stack-advice.js';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { frames } from './evidence.js';
@@ -152,7 +153,7 @@ const encryptedHandshake: Rule = {
         severity: 'info',
         title: 'TLS 1.3: certificates are encrypted',
         detail: `Everything after the ServerHello${input.facts.hs?.serverHelloFrame != null ? ` (frame ${input.facts.hs.serverHelloFrame})` : ''} is encrypted in TLS 1.3, including both certificates. ${reading}`,
-        fix: 'Run again with --keylog FILE (SSLKEYLOGFILE from the client, Node.js --tls-keylog, jSSLKeyLog for Java) to see the certificates.',
+        fix: `Run again with --keylog FILE (${keyLogTools(input.stacks.client, input.stacks.server)}) to see the certificates.`,
         frames: frames(input.facts.hs?.serverHelloFrame, inf.clientFlightFrame),
         ...(inf.clientFlight === 'finished-only' ? { inferred: true } : {}),
       },

@@ -10,6 +10,11 @@ import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { alertOwner } from './alert-meanings.js';
 import { alertText, firstCloseBy, frames, theServer } from './evidence.js';
+import { inParens, stackSettings } from './stack-advice.js';
+
+/** Where each stack sets the versions it accepts. */
+const CLIENT_VERSION_SETTINGS = { java: 'jdk.tls.client.protocols or https.protocols, and jdk.tls.disabledAlgorithms', openssl: 'MinProtocol/MaxProtocol', nodejs: 'minVersion/maxVersion' } as const;
+const SERVER_VERSION_SETTINGS = { java: 'jdk.tls.server.protocols or WebLogic\'s minimum SSL protocol version, and jdk.tls.disabledAlgorithms', openssl: 'MinProtocol/MaxProtocol, nginx ssl_protocols or Apache SSLProtocol', nodejs: 'minVersion/maxVersion' } as const;
 
 /** The failure alert when the negotiation rules own it and its code is one of `codes`. */
 function ownedAlert(input: RuleInput, ...codes: number[]): AlertRecord | null {
@@ -56,7 +61,7 @@ const versionMismatch: Rule = {
           severity: 'error',
           title: 'No common TLS version',
           detail,
-          fix: 'Enable a common version on both sides, preferably TLS 1.2 and TLS 1.3 (Java: jdk.tls.client.protocols / https.protocols and jdk.tls.disabledAlgorithms; OpenSSL: MinProtocol/MaxProtocol; Node.js: minVersion/maxVersion).',
+          fix: `Enable a common version on both sides, preferably TLS 1.2 and TLS 1.3: on the client${inParens(stackSettings(input.stacks.client, CLIENT_VERSION_SETTINGS))} and on the server${inParens(stackSettings(input.stacks.server, SERVER_VERSION_SETTINGS))}.`,
           frames: frames(hs.clientHelloFrame, hs.serverHelloFrame, a.frame),
         },
       ];

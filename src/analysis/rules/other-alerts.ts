@@ -3,6 +3,7 @@
  * an encrypted alert, …): said plainly, with what it usually means, so that every failed
  * handshake with an alert gets exactly one finding naming it.
  */
+import { keyLogTools } from './stack-advice.js';
 import { alertName } from '../../tls/registry/names.js';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
@@ -61,7 +62,7 @@ const otherAlert: Rule = {
           severity: 'error',
           title: `Handshake ended by an encrypted alert from the ${a.from}`,
           detail: `${sender} sent ${alertText(a)} at frame ${a.frame}, ending the handshake at ${stage}; the alert's code is encrypted.`,
-          fix: 'Capture again with a key log (--keylog FILE; SSLKEYLOGFILE for OpenSSL, curl, browsers, Node.js --tls-keylog; jSSLKeyLog for Java) to read the alert, or read the log of the side that sent it.',
+          fix: `Capture again with a key log (--keylog FILE; ${keyLogTools(input.stacks.client, input.stacks.server)}) to read the alert, or read the log of the side that sent it.`,
           frames: frames(a.frame),
         },
       ];

@@ -4,6 +4,7 @@
  * explains the client's alert it carries that alert and the generic `server-cert-rejected`
  * finding stays silent (see certificate-problems.ts).
  */
+import { stackAdvice, stackSettings, withSettings, withSpace } from './stack-advice.js';
 import { isIP } from 'node:net';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
@@ -208,8 +209,8 @@ const serverCertificateRejected: Rule = {
         code: 'server-cert-rejected',
         severity: 'error',
         title: reason?.title ?? 'Server certificate rejected',
-        detail: `The client rejected the server certificate: ${theServer(c, hs.clientHello?.sni ?? null).replace(/^The/, 'the')} sent ${who} at frame ${hs.serverCertificateFrame}, and the client answered with ${alertText(alert)} at frame ${alert.frame}${delayText(refusal.sentAt, alert.time)}. Meaning: ${reason?.why ?? 'the client refused the server certificate'}.`,
-        fix: reason?.fix ?? "Check the server certificate against the client's trust store.",
+        detail: `The client rejected the server certificate: ${theServer(c, hs.clientHello?.sni ?? null).replace(/^The/, 'the')} sent ${who} at frame ${hs.serverCertificateFrame}, and the client answered with ${alertText(alert)} at frame ${alert.frame}${delayText(refusal.sentAt, alert.time)}. Meaning: ${reason?.why ?? 'the client refused the server certificate'}.${withSpace(stackAdvice(input.stacks.client, 'client', reason?.byStack ?? {}))}`,
+        fix: reason === undefined ? "Check the server certificate against the client's trust store." : withSettings(reason.fix, stackSettings(input.stacks.client, reason.fixByStack ?? {})),
         frames: frames(hs.serverCertificateFrame, alert.frame),
       },
     ];

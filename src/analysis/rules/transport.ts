@@ -9,7 +9,9 @@ import type { Finding } from '../verdict-types.js';
 import { serverKey } from './types.js';
 import type { Rule, RuleInput } from './types.js';
 import { encryptedTls13 } from './tls13-inferred.js';
-import { durationText, endpointText, firstBytesText, firstCloseBy, frames, theServer } from './evidence.js';
+import { alertText, durationText, endpointText, firstBytesText, firstCloseBy, frames, theServer } from './evidence.js';
+import { silentClientClose } from './silent-client.js';
+import { inParens, stackAdvice, stackSettings } from './stack-advice.js';
 
 function serverAddress(c: Connection): string {
   return endpointText(c.server.ip, c.server.port);
@@ -51,38 +53,63 @@ const tcpConnectFailed: Rule = {
   },
 };
 
+/** Why a client's TLS library gives up before its ClientHello, per stack (stack-advice.ts). */
+const SILENT_CLIENT_REASONS = {
+  java: 'it found nothing it may send: no protocol version is left once jdk.tls.disabledAlgorithms, jdk.tls.client.protocols and https.protocols are applied ("No appropriate protocol" in its log), no enabled cipher suite fits those versions, or its key store or key password cannot be read ("Cannot recover key", "keystore password was incorrect")',
+  openssl: 'its minimum and maximum protocol versions, cipher list or security level leave nothing to offer ("no protocols available", "no ciphers available"), or its certificate and private key do not load',
+  nodejs: 'its minVersion, maxVersion or ciphers leave nothing to offer, or its key and certificate do not load',
+} as const;
+
+const SILENT_CLIENT_SETTINGS = {
+  java: 'enable TLS 1.2 and 1.3 with -Djdk.tls.client.protocols=TLSv1.2,TLSv1.3 or https.protocols, check the jdk.tls.disabledAlgorithms list in java.security, and check that javax.net.ssl.keyStorePassword opens both the key store and its key entry',
+  openssl: 'MinProtocol, MaxProtocol, CipherString and SecLevel in openssl.cnf, or the -tls1_2 / --tlsv1.2 options',
+  nodejs: 'minVersion, maxVersion and ciphers of tls.connect',
+} as const;
+
+/** What the server did on the empty connection after the client's close: its reaction, named as such. */
+function serverReaction(c: Connection, afterFrame: number): { text: string; frame: number } | null {
+  const alert = c.alerts.find((a) => a.from === 'server' && a.frame >= afterFrame);
+  if (alert !== undefined) return { text: `the server then sent ${alertText(alert)} at frame ${alert.frame}, its reaction to an empty connection`, frame: alert.frame };
+  const close = firstCloseBy(c, 'server', afterFrame);
+  if (close !== null && close.kind === 'rst') return { text: `the server then reset the connection at frame ${close.frame}, its reaction to an empty connection`, frame: close.frame };
+  return null;
+}
+
 const closedBeforeHello: Rule = {
   id: 'closed-before-client-hello',
   codes: ['client-closed-before-hello', 'server-closed-before-hello'],
-  evaluate({ facts }: RuleInput): readonly Finding[] {
+  evaluate({ facts, stacks }: RuleInput): readonly Finding[] {
     const c = facts.connection;
-    if (c.tls !== null || c.tcp.synAckFrame === null || c.notTls.length > 0) return [];
-    const byClient = firstCloseBy(c, 'client', c.tcp.synAckFrame);
-    const byServer = firstCloseBy(c, 'server', c.tcp.synAckFrame);
-    const first = byClient !== null && (byServer === null || byClient.frame <= byServer.frame) ? { who: 'client' as const, ...byClient } : byServer !== null ? { who: 'server' as const, ...byServer } : null;
-    if (first === null) return [];
-    const start = c.tcp.ackFrame ?? c.tcp.synAckFrame;
-    const verb = first.kind === 'rst' ? 'reset' : 'closed';
-    if (first.who === 'client') {
+    const silent = silentClientClose(c);
+    if (silent !== null) {
+      const { close, established } = silent;
+      const reaction = serverReaction(c, close.frame);
+      const reasons = stackAdvice(stacks.client, 'client', SILENT_CLIENT_REASONS);
+      const settings = inParens(stackSettings(stacks.client, SILENT_CLIENT_SETTINGS));
       return [
         {
           code: 'client-closed-before-hello',
           severity: 'error',
           title: 'Client closed without sending a ClientHello',
-          detail: `The TCP connection to ${serverAddress(c)} was established (frame ${start}), and the client ${verb} it at frame ${first.frame} without sending anything. A Java client does this when every protocol version it is allowed to use is disabled (jdk.tls.disabledAlgorithms, e.g. a TLS 1.0-only setting), or when it has no usable cipher suite.`,
-          fix: "Check the client's log and TLS settings: enable TLS 1.2 (and 1.3) on the client (Java: -Djdk.tls.client.protocols=TLSv1.2,TLSv1.3 and the java.security disabledAlgorithms list).",
-          frames: frames(start, first.frame),
+          detail: `The TCP connection to ${serverAddress(c)} was established (frame ${established}), and the client ${close.kind === 'rst' ? 'reset' : 'closed'} it at frame ${close.frame} without sending anything${reaction === null ? '' : `; ${reaction.text}`}. The client's TLS library gave up before its ClientHello, so the cause is on the client. ${reasons}${reasons === '' ? '' : ' '}A TCP health check or port scan opens and closes connections the same way on purpose.`,
+          fix: `Read the client's log for this connection: a TLS client that stops before its ClientHello says why there. Then fix its TLS settings${settings}.`,
+          frames: frames(established, close.frame, reaction?.frame),
         },
       ];
     }
+    if (c.tls !== null || c.tcp.synAckFrame === null || c.notTls.length > 0) return [];
+    const byServer = firstCloseBy(c, 'server', c.tcp.synAckFrame);
+    const byClient = firstCloseBy(c, 'client', c.tcp.synAckFrame);
+    if (byServer === null || (byClient !== null && byClient.frame <= byServer.frame)) return [];
+    const start = c.tcp.ackFrame ?? c.tcp.synAckFrame;
     return [
       {
         code: 'server-closed-before-hello',
         severity: 'error',
         title: 'Server closed before the ClientHello',
-        detail: `The TCP connection to ${serverAddress(c)} was established (frame ${start}), and the server ${verb} it at frame ${first.frame} before the client sent anything: the service accepted and dropped the connection (overloaded, restarting, or an access list).`,
+        detail: `The TCP connection to ${serverAddress(c)} was established (frame ${start}), and the server ${byServer.kind === 'rst' ? 'reset' : 'closed'} it at frame ${byServer.frame} before the client sent anything: the service accepted and dropped the connection (overloaded, restarting, or an access list).`,
         fix: "Check the server's log and connection limits, and any access list in front of it.",
-        frames: frames(start, first.frame),
+        frames: frames(start, byServer.frame),
       },
     ];
   },

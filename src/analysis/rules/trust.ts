@@ -7,6 +7,8 @@
  * Codes: `trust-client-untrusted`, `trust-client-trusted`, `trust-server-untrusted`,
  * `trust-server-trusted`, `trust-store-disagrees`, `trust-not-checked` (docs/diagnoses.md).
  */
+import type { StackIdentity } from '../stack-identification.js';
+import { inParens, stackSettings } from './stack-advice.js';
 import type { Connection } from '../connection.js';
 import type { ConnectionFacts } from '../judge.js';
 import type { Finding, Severity } from '../verdict-types.js';
@@ -90,12 +92,22 @@ const TITLES: Record<TrustReason, string> = {
   'name-mismatch': 'does not cover the server name',
 };
 
-function fixFor(reason: TrustReason, purpose: TrustPurpose): string {
+/** How each stack adds a CA to the trust store it verifies with. */
+const TRUST_IMPORT = { java: 'keytool -importcert -trustcacerts -alias <name> -file ca.pem -keystore truststore.jks', openssl: 'append the PEM to the CAfile, or c_rehash the CApath', nodejs: 'the ca option, or NODE_EXTRA_CA_CERTS' } as const;
+/** Where each stack names the trust store it loads. */
+const TRUST_STORE_SETTING = { java: '-Djavax.net.ssl.trustStore, WebLogic: the keystore configuration of the server', openssl: 'CAfile/CApath, SSL_CERT_FILE', nodejs: 'the ca option, NODE_EXTRA_CA_CERTS' } as const;
+
+/** The stack of the side that verifies the `purpose` certificate: the server verifies the client's. */
+function verifierStack(input: RuleInput, purpose: TrustPurpose): StackIdentity | null {
+  return purpose === 'client' ? input.stacks.server : input.stacks.client;
+}
+
+function fixFor(reason: TrustReason, purpose: TrustPurpose, verifierStack: StackIdentity | null): string {
   const holder = purpose === 'client' ? "the server's trust store" : "the client's trust store";
   const sender = purpose === 'client' ? 'client' : 'server';
   switch (reason) {
     case 'no-path-to-anchor':
-      return `Import the CA named above into ${holder} (Java: keytool -importcert -trustcacerts -alias <name> -file ca.pem -keystore truststore.jks), or issue the ${sender} certificate from a CA it already trusts.`;
+      return `Import the CA named above into ${holder}${inParens(stackSettings(verifierStack, TRUST_IMPORT))}, or issue the ${sender} certificate from a CA it already trusts.`;
     case 'missing-intermediate':
       return `Configure the ${sender} to send its full chain (certificate plus intermediate CAs), or import the intermediate into ${holder}.`;
     case 'expired':
@@ -148,14 +160,14 @@ function trustRule(purpose: TrustPurpose): Rule {
               severity: 'warning',
               title: `Trust store would reject the ${purpose} certificate the ${verifier} accepted`,
               detail: `${statement(result)} Yet ${r.text}: the ${verifier} does not use ${stores}, or does not verify ${purpose} certificates${purpose === 'client' ? ' (optional client authentication)' : ''}.`,
-              fix: `Check which trust store the ${verifier} really loads; ${fixFor(reason, purpose).charAt(0).toLowerCase()}${fixFor(reason, purpose).slice(1)}`,
+              fix: `Check which trust store the ${verifier} really loads; ${fixFor(reason, purpose, verifierStack(input, purpose)).charAt(0).toLowerCase()}${fixFor(reason, purpose, verifierStack(input, purpose)).slice(1)}`,
               frames: frames(sentFrame, r.frame),
             },
           ];
         }
         const agreement = r.kind === 'rejected' ? ` This matches what the ${verifier} did: ${r.text}.` : '';
         const severity: Severity = input.status === 'failed' ? 'error' : 'warning';
-        return [{ code: `trust-${purpose}-untrusted`, severity, title: `${what} ${TITLES[reason]}`, detail: `${statement(result)}${agreement}`, fix: fixFor(reason, purpose), frames: frames(sentFrame, r.frame) }];
+        return [{ code: `trust-${purpose}-untrusted`, severity, title: `${what} ${TITLES[reason]}`, detail: `${statement(result)}${agreement}`, fix: fixFor(reason, purpose, verifierStack(input, purpose)), frames: frames(sentFrame, r.frame) }];
       }
       if (r.kind === 'rejected') {
         return [
@@ -164,7 +176,7 @@ function trustRule(purpose: TrustPurpose): Rule {
             severity: 'warning',
             title: `Trust store would accept the ${purpose} certificate the ${verifier} rejected`,
             detail: `${stores} would accept this ${purpose} certificate (it chains to '${result.anchor ?? ''}'), yet ${r.text}: the ${verifier} uses a different trust store, or a revocation or policy check failed (not checked here: no network).`,
-            fix: `Find the trust store the ${verifier} really loads (Java: -Djavax.net.ssl.trustStore, WebLogic: the keystore configuration of the server) and compare it with ${stores}; read the ${verifier}'s log for the exact reason.`,
+            fix: `Find the trust store the ${verifier} really loads${inParens(stackSettings(verifierStack(input, purpose), TRUST_STORE_SETTING))} and compare it with ${stores}; read the ${verifier}'s log for the exact reason.`,
             frames: frames(sentFrame, r.frame),
           },
         ];

@@ -1,6 +1,7 @@
 import type { ConnectionFacts } from '../judge.js';
 import type { Finding, MtlsVerdict, Stage, Status } from '../verdict-types.js';
 import type { TrustSetup } from '../../x509/trust/index.js';
+import type { ConnectionStacks } from '../stack-identification.js';
 
 /** Capture-wide context some rules need (e.g. "other connections to this port were TLS"). */
 export interface CaptureContext {
@@ -26,6 +27,8 @@ export interface RuleInput {
   readonly stage: Stage;
   readonly mtls: MtlsVerdict;
   readonly context: CaptureContext;
+  /** Each side's TLS implementation: advice specific to one stack is given only for it (rules/stack-advice.ts). */
+  readonly stacks: ConnectionStacks;
 }
 
 /** A diagnosis rule: a small pure function with a stable id. */
