@@ -259,7 +259,7 @@ describe('PKCS#12 integrity checks', () => {
   it('a MAC iteration count of 0 or over the limit', () => {
     expect(refusal(() => readPkcs12(pfx([part()], { password: 'pw', iterations: 0 }), 'z.p12', 'pw')).message).toContain('bad iteration count in its integrity check');
     expect(refusal(() => readPkcs12(pfx([part()], { password: 'pw', iterations: 50 }), 'big.p12', 'pw', { maxIterations: 10 })).message).toBe(
-      "The PKCS#12 trust store 'big.p12' asks for 50 key derivation iterations in its integrity check, more than the limit of 10; it is not read.",
+      "The PKCS#12 trust store 'big.p12' asks for 50 key derivation iterations in its integrity check, more than the limit of 10; it is not read (raise the limit with --limit maxTrustKdfIterations=N).",
     );
   });
 
