@@ -5,16 +5,29 @@
  * counterparts (`client-cert-missing`, `client-cert-rejected`, …) so that one cause has one
  * code whatever the version; a key log (--keylog FILE) turns them into facts.
  */
-import type { Connection } from '../connection.js';
+import type { StackIdentity } from '../stack-identification.js';
+import { keyLogTools, stackSettings } from './stack-advice.js';
 import type { Tls13Inference } from '../tls13-inference.js';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { alertCodeText, firstCloseBy, frames, theServer } from './evidence.js';
 
-/** How to see the encrypted messages: a key log, or the right one when the key log given holds no secrets for this connection. */
-function keylogAdvice(c: Connection): string {
-  if (c.decryption?.status === 'no-secrets') return 'The key log given has no secrets for this connection: use the one the client wrote while this capture was taken, to confirm from the decrypted messages.';
-  return 'Run again with --keylog FILE (SSLKEYLOGFILE from the client, or jSSLKeyLog for Java) to confirm from the decrypted messages.';
+/** How to see the encrypted messages: a key log (from the tools of the sides' stacks), or the right one when the key log given holds no secrets for this connection. */
+function keylogAdvice(input: RuleInput): string {
+  if (input.facts.connection.decryption?.status === 'no-secrets') return 'The key log given has no secrets for this connection: use the one the client wrote while this capture was taken, to confirm from the decrypted messages.';
+  return `Run again with --keylog FILE (${keyLogTools(input.stacks.client, input.stacks.server)}) to confirm from the decrypted messages.`;
+}
+
+/** ` (text)` or '' when empty. */
+function inParentheses(text: string): string {
+  return text === '' ? '' : ` (${text})`;
+}
+
+/** The alert a server sends for an empty client Certificate, by its stack: JSSE 42, OpenSSL 116 (RFC 8446), either when unknown. */
+function emptyCertificateAlert(server: StackIdentity | null): string {
+  if (server?.name === 'java') return `The alert is most likely ${alertCodeText(42)}, as JSSE sends.`;
+  if (server?.name === 'openssl' || server?.name === 'nodejs') return `The alert is most likely ${alertCodeText(116)}, as OpenSSL sends.`;
+  return `The alert is most likely ${alertCodeText(116)} from OpenSSL servers or ${alertCodeText(42)} from Java servers.`;
 }
 
 /** The inference, when the handshake is TLS 1.3, full (not PSK), and its messages were not decrypted. */
@@ -58,7 +71,7 @@ const clientCertInferred: Rule = {
         severity: !sent && input.status !== 'ok' && input.status !== 'failed' ? 'warning' : 'info',
         title: sent ? 'Client certificate sent (inferred from record sizes)' : 'Client certificate requested, none sent (inferred from record sizes)',
         detail: `The TLS 1.3 handshake is encrypted; the sizes of the client's records after the ServerHello (frame ${inf.clientFlightFrame}) are those of ${reading}.${outcome}`,
-        fix: keylogAdvice(input.facts.connection),
+        fix: keylogAdvice(input),
         frames: frames(inf.clientFlightFrame, inf.serverAnswerFrame),
         inferred: true,
       },
@@ -85,8 +98,8 @@ const serverAlertInferred: Rule = {
           code: 'client-cert-missing',
           severity: 'error',
           title: 'Client certificate missing (inferred)',
-          detail: `${server} asked for a client certificate and the client sent an empty one; the server ${answer}${closed}. The alert is most likely ${alertCodeText(116)} from OpenSSL servers or ${alertCodeText(42)} from Java servers.`,
-          fix: `Configure the client with a certificate and key issued by a CA the server trusts (for Java: a keystore whose key entry was issued by one of the CAs the server lists). ${keylogAdvice(input.facts.connection)}`,
+          detail: `${server} asked for a client certificate and the client sent an empty one; the server ${answer}${closed}. ${emptyCertificateAlert(input.stacks.server)}`,
+          fix: `Configure the client with a certificate and key issued by a CA the server trusts${inParentheses(stackSettings(input.stacks.client, { java: 'a keystore whose key entry was issued by one of the CAs the server lists', nodejs: 'the cert and key options of tls.connect' }))}. ${keylogAdvice(input)}`,
           frames: fr,
           inferred: true,
         },
@@ -99,7 +112,7 @@ const serverAlertInferred: Rule = {
           severity: 'error',
           title: 'Client certificate rejected (inferred)',
           detail: `${server} rejected the client certificate: the client sent a certificate and the server ${answer}${closed}. The alert is most likely ${alertCodeText(48)}, ${alertCodeText(42)}, ${alertCodeText(45)}, or ${alertCodeText(46)} from Java servers.`,
-          fix: `Check that the client certificate chains to a CA in the server's trust store, is within its validity dates and has the clientAuth extended key usage; the server's log names the reason. ${keylogAdvice(input.facts.connection)}`,
+          fix: `Check that the client certificate chains to a CA in the server's trust store, is within its validity dates and has the clientAuth extended key usage; the server's log names the reason. ${keylogAdvice(input)}`,
           frames: fr,
           inferred: true,
         },
@@ -111,7 +124,7 @@ const serverAlertInferred: Rule = {
         severity: 'error',
         title: 'Server refused the client\'s Finished (inferred)',
         detail: `${server} ${answer}${closed}. With no client certificate involved, the alert is most likely ${alertCodeText(51)}, ${alertCodeText(20)} or ${alertCodeText(40)}.`,
-        fix: `Read the server's log for this connection. ${keylogAdvice(input.facts.connection)}`,
+        fix: `Read the server's log for this connection. ${keylogAdvice(input)}`,
         frames: fr,
         inferred: true,
       },
@@ -140,7 +153,7 @@ const serverClosedSilently: Rule = {
           severity: 'error',
           title: 'Client certificate missing (inferred)',
           detail: `${server} asked for a client certificate and the client sent an empty one (frame ${inf.clientFlightFrame}); the server then ${verb} the connection at frame ${close.frame} without an answer.`,
-          fix: `Configure the client with a certificate and key issued by a CA the server trusts. ${keylogAdvice(input.facts.connection)}`,
+          fix: `Configure the client with a certificate and key issued by a CA the server trusts. ${keylogAdvice(input)}`,
           frames: fr,
           inferred: true,
         },
@@ -152,7 +165,7 @@ const serverClosedSilently: Rule = {
         severity: 'error',
         title: 'Client certificate rejected (no alert, inferred)',
         detail: `The client sent a certificate and its Finished (frame ${inf.clientFlightFrame}), and ${server.replace(/^The/, 'the')} ${verb} the connection at frame ${close.frame} without any answer — no session ticket, no data, no alert. Servers that send no alert (Node.js among them) close like this when they reject the client certificate.`,
-        fix: `Check the server's log for the reason; usually the client certificate's CA is missing from the server's trust store, or the certificate has expired. ${keylogAdvice(input.facts.connection)}`,
+        fix: `Check the server's log for the reason; usually the client certificate's CA is missing from the server's trust store, or the certificate has expired. ${keylogAdvice(input)}`,
         frames: fr,
         inferred: true,
       },
@@ -175,7 +188,7 @@ const clientAlertInferred: Rule = {
         severity: 'error',
         title: 'Client rejected the server (inferred)',
         detail: `The client answered the encrypted flight of ${server} with a single record the size of an encrypted alert at frame ${inf.clientFlightFrame}, instead of its Finished. It refused the server, most likely its certificate: ${alertCodeText(48)}, ${alertCodeText(42)}, ${alertCodeText(45)}, or ${alertCodeText(46)} from Java clients${sni !== null ? ` (also sent when the certificate does not cover '${sni}')` : ''}.`,
-        fix: `Check that the client trusts the server's CA (and that the server sends its intermediates), that the certificate is valid and covers the name the client uses. ${keylogAdvice(input.facts.connection)}`,
+        fix: `Check that the client trusts the server's CA (and that the server sends its intermediates), that the certificate is valid and covers the name the client uses. ${keylogAdvice(input)}`,
         frames: frames(inf.clientFlightFrame),
         inferred: true,
       },
@@ -201,7 +214,7 @@ const clientClosedSilently: Rule = {
         severity: 'error',
         title: 'Client gave up after the server certificate (no alert, inferred)',
         detail: `The client ${close.kind === 'rst' ? 'reset' : 'closed'} the connection at frame ${close.frame} after the encrypted flight of ${theServer(c, sni).replace(/^The/, 'the')}, without its Finished and without an alert. A client that does not trust the server certificate${sni !== null ? ` or finds that it does not cover '${sni}'` : ''} closes like this when it sends no alert.`,
-        fix: `Check the client's log; usually the server's CA is missing from the client's trust store, or the server does not send its intermediates. ${keylogAdvice(input.facts.connection)}`,
+        fix: `Check the client's log; usually the server's CA is missing from the client's trust store, or the server does not send its intermediates. ${keylogAdvice(input)}`,
         frames: frames(hs?.serverHelloFrame, close.frame),
         inferred: true,
       },
