@@ -158,6 +158,9 @@ function placeAlerts(input: RuleInput, facts: JavaLogFacts): PlacedJavaLogAlert[
 }
 
 /** The verdict with the logs' facts; `verdict` as is when no log matched. */
+/** The note of what record sizes suggest about the client certificate, which an exact count from a log replaces. */
+const SUPERSEDED_BY_LOG = 'tls13-client-cert-inferred';
+
 export function verdictWithJavaLog(verdict: Verdict, input: RuleInput, facts: JavaLogFacts | null): Verdict {
   if (facts === null) return verdict;
   const mtls = mtlsWithLog(verdict.mtls, facts, verdict.status);
@@ -172,6 +175,8 @@ export function verdictWithJavaLog(verdict: Verdict, input: RuleInput, facts: Ja
     const stated = replacement ?? { ...head, detail: `${head.detail}${reasonsText(facts, fatalSender)}` };
     findings = verdict.findings.map((f, i) => (i === headIndex ? stated : f));
   }
+  // The size inference the log made exact is said once: by the exact facts, not beside them.
+  if (verdict.mtls.inferred && !mtls.inferred) findings = findings.filter((f) => f.code !== SUPERSEDED_BY_LOG);
   const javaLog: JavaLogVerdict = { logs: facts.evidence.map((e) => ({ file: e.file, side: e.side, matchedBy: e.matchedBy })), alerts };
   return { ...verdict, mtls, findings, summary: summarize({ ...input, mtls }, findings), javaLog };
 }

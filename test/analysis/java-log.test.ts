@@ -45,6 +45,12 @@ const CASES: readonly Expected[] = [
 ];
 
 describe('--java-log on the TLS 1.3 JSSE captures, without a key log', () => {
+  it('the size inference the logs made exact is not said beside the exact facts', async () => {
+    const codes = async (logs: readonly string[]) => ((await report('jsse-tls13-client-ca-not-listed', logs)).connections[0]?.findings ?? []).map((f) => f.code);
+    expect(await codes([])).toContain('tls13-client-cert-inferred');
+    expect(await codes(['client.log', 'server.log'])).not.toContain('tls13-client-cert-inferred');
+  });
+
   it.each(CASES.map((c) => [c.scenario, c]))('%s: the logged facts are exact', async (_name, x: Expected) => {
     const bare = (await report(x.scenario, [])).connections;
     const withLogs = await report(x.scenario, x.logs);
