@@ -6,6 +6,8 @@
 import type { Connection, Handshake } from './connection.js';
 import type { MtlsVerdict, Stage, Status } from './verdict-types.js';
 import { inferTls13 } from './tls13-inference.js';
+import { identifyClientStack } from './stack-identification.js';
+import type { StackIdentity } from './stack-identification.js';
 import type { Tls13Inference } from './tls13-inference.js';
 import { SERVER_FLIGHT_DONE, STAGE_OF_STATE, handshakeWalk } from './verdict-flow.js';
 import { isExpected, wasExpected } from '../tls/handshake-flow.js';
@@ -32,6 +34,8 @@ export interface ConnectionFacts {
   /** The first fatal cleartext alert, or the first encrypted alert before completion. */
   readonly failureAlert: Connection['alerts'][number] | null;
   readonly tls13Inference: Tls13Inference | null;
+  /** The client's TLS stack, from its ClientHello (identified once: the inference and the verdict both read it). */
+  readonly clientStack: StackIdentity | null;
   /** The TCP connection ended (FIN/RST) before the handshake completed. */
   readonly closedEarly: boolean;
   /** A gap in either direction before completion. */
@@ -60,6 +64,7 @@ export function connectionFacts(c: Connection): ConnectionFacts {
   const sh = hs?.serverHello ?? null;
   const version = sh?.version ?? null;
   const tls13 = isTls13Version(version);
+  const clientStack = identifyClientStack(hs?.clientHello ?? null);
 
   let resumed = false;
   if (sh !== null && hs !== null) {
@@ -95,7 +100,7 @@ export function connectionFacts(c: Connection): ConnectionFacts {
     }
   } else if (hs !== null && sh !== null) {
     if (tls13) {
-      inference = inferTls13(hs, sh.cipherSuite);
+      inference = inferTls13(hs, sh.cipherSuite, clientStack);
       if (inference.serverAnswer === 'accepted') {
         completed = true;
         completedFrame = inference.serverAnswerFrame;
@@ -122,7 +127,7 @@ export function connectionFacts(c: Connection): ConnectionFacts {
   const gapBeforeCompletion = c.gaps.some((g) => completedFrame === null || g.frame <= completedFrame);
   const flow = handshakeWalk(hs, { tls13, resumed, decrypted, inference });
 
-  return { connection: c, hs, version, tls13, resumed, completed, completedFrame, failureAlert, tls13Inference: inference, closedEarly, gapBeforeCompletion, decrypted, flow };
+  return { connection: c, hs, version, tls13, resumed, completed, completedFrame, failureAlert, tls13Inference: inference, clientStack, closedEarly, gapBeforeCompletion, decrypted, flow };
 }
 
 export function judgeStatus(f: ConnectionFacts): Status {

@@ -249,15 +249,12 @@ export interface ConnectionStacks {
 }
 
 /**
- * Both stacks of one handshake, computed once per connection: the client's from its
- * ClientHello, the server's from its ServerHello and the TLS 1.3 record padding the inference
- * learned (null without one: with a key log the sizes are not read).
+ * Both stacks of one handshake: the client's as identified from its ClientHello (once, by the
+ * judge), the server's from its ServerHello and the TLS 1.3 record padding the inference learned
+ * (null without one: with a key log the sizes are not read).
  */
-export function identifyStacks(hs: { readonly clientHello: ClientHelloInfo | null; readonly serverHello: ServerHelloInfo | null } | null, serverPadding: number | null): ConnectionStacks {
-  return {
-    client: identifyClientStack(hs?.clientHello ?? null),
-    server: identifyServerStack(hs?.serverHello ?? null, { tls13RecordPadding: serverPadding }),
-  };
+export function identifyStacks(client: StackIdentity | null, serverHello: ServerHelloInfo | null, serverPadding: number | null): ConnectionStacks {
+  return { client, server: identifyServerStack(serverHello, { tls13RecordPadding: serverPadding }) };
 }
 
 /** Zero bytes JSSE (OpenJDK 11–25) adds to every TLS 1.3 record it protects. */

@@ -9,7 +9,8 @@
  * client identified as Java.
  */
 import type { EncryptedRecordInfo, Handshake } from './connection.js';
-import { JSSE_TLS13_PADDING, identifyClientStack } from './stack-identification.js';
+import { JSSE_TLS13_PADDING } from './stack-identification.js';
+import type { StackIdentity } from './stack-identification.js';
 
 /** AEAD tag and hash sizes of the TLS 1.3 cipher suites. */
 function suiteSizes(cipherSuite: number): { tag: number; hash: number } {
@@ -101,7 +102,7 @@ export interface Tls13Inference {
  * Reads the encrypted records of a TLS 1.3 handshake. `records` are in capture order and
  * exclude the middlebox-compatibility ChangeCipherSpec records.
  */
-export function inferTls13(hs: Handshake, cipherSuite: number): Tls13Inference {
+export function inferTls13(hs: Handshake, cipherSuite: number, clientStack: StackIdentity | null): Tls13Inference {
   const base = tls13Sizes(cipherSuite);
   const records: readonly EncryptedRecordInfo[] = hs.encryptedRecords;
   const server = records.filter((r) => r.from === 'server');
@@ -132,7 +133,7 @@ export function inferTls13(hs: Handshake, cipherSuite: number): Tls13Inference {
   // The client's second flight ends with its Finished (alone, or in one record with an empty
   // Certificate); its application data follows. Without a Finished-sized record, the flight is
   // what the client sent before the server's answer.
-  const java = identifyClientStack(hs.clientHello)?.name === 'java';
+  const java = clientStack?.name === 'java';
   const clientPaddings = java ? [JSSE_TLS13_PADDING, 0] : PADDINGS;
   // An exact reading with one padding is preferred to a loose one (an alert-sized record of
   // another size); with none exact, the loose reading stands and the padding stays unknown.

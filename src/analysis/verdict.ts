@@ -27,7 +27,7 @@ export function judgeConnection(connection: Connection, context: CaptureContext,
   const status = judgeStatus(facts);
   const stage = judgeStage(facts, status);
   const mtls = judgeMtls(facts, status);
-  const stacks = identifyStacks(facts.hs, facts.tls13Inference?.serverPadding ?? null);
+  const stacks = identifyStacks(facts.clientStack, facts.hs?.serverHello ?? null, facts.tls13Inference?.serverPadding ?? null);
   const input = { facts, status, stage, mtls, context, stacks };
   const findings: Finding[] = [];
   for (const rule of RULES) for (const f of rule.evaluate(input)) findings.push(f);
