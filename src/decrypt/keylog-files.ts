@@ -8,6 +8,7 @@ import { TlsAutopsyError } from '../util/errors.js';
 import { DEFAULT_MAX_KEY_LOG_ENTRIES, KeyLog, escapeFileText } from './keylog.js';
 import type { KeyLogIssue, KeyLogOptions } from './keylog.js';
 import { u32At } from '../util/wire-read.js';
+import { rememberLast } from '../util/remember-last.js';
 
 /** Largest key log file read: a line per secret is ~180 bytes, so this holds ~300 000 connections. Default 64 MiB. */
 export const DEFAULT_MAX_KEY_LOG_FILE_BYTES = 64 * 1024 * 1024;
@@ -107,11 +108,5 @@ export async function readKeyLogFiles(paths: readonly string[], options: KeyLogF
   return { keyLog, warnings };
 }
 
-let cached: { readonly key: string; readonly files: Promise<KeyLogFiles> } | null = null;
-
 /** As `readKeyLogFiles`, reusing the last result for the same paths and limits (one per worker thread, not one per capture). */
-export function readKeyLogFilesCached(paths: readonly string[], options: KeyLogFileOptions = {}): Promise<KeyLogFiles> {
-  const key = JSON.stringify([paths, options]);
-  if (cached === null || cached.key !== key) cached = { key, files: readKeyLogFiles(paths, options) };
-  return cached.files;
-}
+export const readKeyLogFilesCached: (paths: readonly string[], options?: KeyLogFileOptions) => Promise<KeyLogFiles> = rememberLast((paths: readonly string[], options: KeyLogFileOptions = {}) => readKeyLogFiles(paths, options));

@@ -6,6 +6,7 @@
 import { TlsAutopsyError } from '../util/errors.js';
 import { readJavaLog } from './read.js';
 import type { JavaLog, JavaLogLimits } from './types.js';
+import { rememberLast } from '../util/remember-last.js';
 
 /** The logs read, and one warning per issue the reader found in them. */
 export interface JavaLogFiles {
@@ -35,11 +36,5 @@ async function readJavaLogFiles(paths: readonly string[], limits: JavaLogLimits)
   return { logs, warnings };
 }
 
-let cached: { readonly key: string; readonly files: Promise<JavaLogFiles> } | null = null;
-
 /** `readJavaLogFiles` remembered for the last set of paths and limits (every capture of a run uses the same). */
-export function readJavaLogFilesCached(paths: readonly string[], limits: JavaLogLimits = {}): Promise<JavaLogFiles> {
-  const key = JSON.stringify([paths, limits]);
-  if (cached === null || cached.key !== key) cached = { key, files: readJavaLogFiles(paths, limits) };
-  return cached.files;
-}
+export const readJavaLogFilesCached: (paths: readonly string[], limits?: JavaLogLimits) => Promise<JavaLogFiles> = rememberLast((paths: readonly string[], limits: JavaLogLimits = {}) => readJavaLogFiles(paths, limits));

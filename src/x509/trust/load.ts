@@ -12,6 +12,7 @@ import { looksLikePem, readCertificateFile } from './pem.js';
 import { looksLikePkcs12, readPkcs12 } from './pkcs12.js';
 import type { RawStore, RawStoreEntry, StoreLimits } from './raw-store.js';
 import type { LoadedTrustStore, TrustCertificate, TrustPurpose, TrustSetup } from './types.js';
+import { rememberLast } from '../../util/remember-last.js';
 
 /** Options of the loaders. */
 export interface TrustLoadOptions extends StoreLimits {
@@ -169,17 +170,7 @@ export interface TrustRequest {
   readonly limits?: Pick<TrustLoadOptions, 'maxFileBytes' | 'maxDirectoryFiles' | 'maxEntries' | 'maxIterations'>;
 }
 
-const setups = new Map<string, Promise<TrustSetup>>();
-
 /** Loads the stores of a request once per thread (every capture of a run shares them). */
-export function loadTrustSetupCached(request: TrustRequest): Promise<TrustSetup> {
-  const key = JSON.stringify([request.paths, request.purpose, request.password, request.limits ?? {}]);
-  let p = setups.get(key);
-  if (p === undefined) {
-    p = loadTrustSetup(request.paths, request.purpose, { ...request.limits, password: request.password });
-    // A failed load is not kept: the next caller gets the same error afresh.
-    p.catch(() => setups.delete(key));
-    setups.set(key, p);
-  }
-  return p;
-}
+export const loadTrustSetupCached: (request: TrustRequest) => Promise<TrustSetup> = rememberLast((request: TrustRequest) =>
+  loadTrustSetup(request.paths, request.purpose, { ...request.limits, password: request.password }),
+);
