@@ -83,6 +83,9 @@ describe('host names: one matcher (RFC 6125, CN only without DNS SANs)', () => {
   it('case and a trailing dot never change the answer', () => {
     fc.assert(
       fc.property(name, name, maybeDot, (pattern, host, dot) => {
+        // One trailing dot is the root; a host already ending in one would get two ("a.."), which
+        // is an empty label and no host at all.
+        fc.pre(!host.endsWith('.'));
         expect(dnsNameMatches(pattern.toUpperCase(), `${host}${dot}`)).toBe(dnsNameMatches(pattern, host));
       }),
       { numRuns: 300 },
