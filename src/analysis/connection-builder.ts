@@ -332,6 +332,7 @@ export class ConnectionBuilder implements TlsEventSink {
     } else if (m?.type === 'certificate_request') {
       raw.hs.certificateRequest = certificateRequestInfo(m.value);
       raw.hs.certificateRequestFrame = e.frame;
+      for (const issue of m.value.issues) this.anomalies.add({ code: issue.code, severity: 'weird', message: issue.message, frame: e.frame, direction: d });
       const n = raw.hs.certificateRequest.certificateAuthorities.length;
       label = `CertificateRequest (${n === 0 ? 'any CA' : `${n} CA${n === 1 ? '' : 's'}`})`;
     } else if (m?.type === 'server_key_exchange') {

@@ -76,6 +76,12 @@ export interface CertificateRequestInfo {
   readonly signatureAlgorithms: readonly number[];
   /** The CAs whose certificates the server accepts, as distinguished names (empty = any). */
   readonly certificateAuthorities: readonly string[];
+  /**
+   * Why the TLS 1.3 certificate_authorities extension could not be read (e.g. an empty list,
+   * which RFC 8446 forbids), or null when it is absent or well formed. Java clients refuse such
+   * a request with decode_error.
+   */
+  readonly badCertificateAuthorities: string | null;
 }
 
 export interface KeyExchangeInfo {

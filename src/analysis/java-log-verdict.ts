@@ -10,6 +10,7 @@ import type { Timestamp } from '../util/time.js';
 import type { JavaLogAlert, JavaLogFacts, JavaLogReason } from './java-log-facts.js';
 import type { JavaLogMatchKind } from './java-log-match.js';
 import { CLIENT_CERT_ALERTS, SERVER_CERT_ALERTS } from './rules/alert-meanings.js';
+import { badCaListFinding } from './rules/certificate-request.js';
 import { alertCodeText, frames, listCas, theServer } from './rules/evidence.js';
 import type { RuleInput } from './rules/types.js';
 import { summarize } from './summary.js';
@@ -59,9 +60,12 @@ function mtlsWithLog(mtls: MtlsVerdict, facts: JavaLogFacts, status: Status): Mt
   const requested = facts.certificateRequested ?? mtls.certificateRequested;
   const count = facts.clientCertificates?.count ?? (requested === true ? null : mtls.clientCertificates);
   const cas = mtls.acceptableCAs.length > 0 ? mtls.acceptableCAs : facts.acceptableCAs;
+  // The client's own fatal alert before it logged any Certificate: it never came to send one.
+  const clientGaveUp = facts.clientCertificates === null && facts.alerts.some((a) => a.level === 'fatal' && a.from === 'client');
   let state: MtlsVerdict['state'];
   if (requested === false) state = 'not-requested';
   else if (requested === null) state = mtls.state;
+  else if (clientGaveUp && status === 'failed') state = 'not-reached';
   else if (count === null || count === 0) state = status === 'ok' ? 'optional-not-sent' : status === 'failed' || count === 0 ? 'requested-not-sent' : 'unknown';
   else state = status === 'ok' ? 'sent-accepted' : status === 'failed' ? 'sent-rejected' : 'unknown';
   const cc = facts.clientCertificates;
@@ -109,6 +113,18 @@ function loggedHeadline(input: RuleInput, facts: JavaLogFacts, wire: Finding, al
   }
   if (fatal.from === 'client' && (cc === null || wire.code.startsWith('server-cert'))) {
     const meaning = SERVER_CERT_ALERTS.get(fatal.code);
+    if (meaning === undefined && fatal.reason !== null && /certificate_authorities/i.test(fatal.reason)) {
+      // JSSE could not read the CertificateRequest's CA list: the finding the wire gives with a key log.
+      return badCaListFinding({
+        server,
+        requestFrame: null,
+        problem: `the client's Java log (${fatal.file}) says "${fatal.reason}"`,
+        refusal: `${alertCodeText(fatal.code)}${alertFrame !== null ? ` in the encrypted record at frame ${alertFrame}` : ''}`,
+        stacks: input.stacks,
+        frames: fr,
+        inferred: false,
+      });
+    }
     if (meaning === undefined) {
       // Not a certificate alert (decode_error for a CertificateRequest JSSE cannot read): the
       // logged reason is the explanation, not a refused certificate.

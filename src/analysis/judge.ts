@@ -152,6 +152,17 @@ export function judgeStatus(f: ConnectionFacts): Status {
   return 'incomplete';
 }
 
+/**
+ * True when the client ended the handshake with decode_error or illegal_parameter after a
+ * CertificateRequest whose CA list could not be read: it refused the request, not a certificate.
+ */
+export function clientRefusedCertificateRequest(f: Pick<ConnectionFacts, 'failureAlert' | 'hs'>): boolean {
+  const a = f.failureAlert;
+  const request = f.hs?.certificateRequest ?? null;
+  if (a === null || a.from !== 'client' || request === null || request.badCertificateAuthorities === null) return false;
+  return (a.description === ALERT.decode_error || a.description === ALERT.illegal_parameter) && a.frame >= (f.hs?.certificateRequestFrame ?? Infinity);
+}
+
 /** Where the handshake stopped (or, when it completed, how far the connection got). */
 export function judgeStage(f: ConnectionFacts, status: Status): Stage {
   const c = f.connection;
@@ -161,6 +172,7 @@ export function judgeStage(f: ConnectionFacts, status: Status): Stage {
   // A client that answers the server's whole flight with handshake_failure refused the negotiated
   // parameters (a suite or group it cannot use), not the certificate.
   if (alert?.from === 'client' && alert.description === ALERT.handshake_failure && SERVER_FLIGHT_DONE.has(f.flow.state)) return 'server-hello';
+  if (clientRefusedCertificateRequest(f)) return 'certificate-request';
   return STAGE_OF_STATE[f.flow.state];
 }
 

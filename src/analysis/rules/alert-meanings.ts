@@ -6,6 +6,7 @@
 import type { StackHints } from './stack-advice.js';
 import type { RuleInput } from './types.js';
 import { silentClientClose } from './silent-client.js';
+import { clientRefusedCertificateRequest } from '../judge.js';
 
 export interface AlertMeaning {
   readonly title: string;
@@ -44,7 +45,7 @@ export const SERVER_CERT_ALERTS: ReadonlyMap<number, AlertMeaning> = new Map([
 ]);
 
 /** Which rule explains the alert that ended the handshake: exactly one does. */
-export type AlertOwner = 'client-cert' | 'server-cert' | 'negotiation' | 'silent-client' | 'generic';
+export type AlertOwner = 'client-cert' | 'server-cert' | 'cert-request' | 'negotiation' | 'silent-client' | 'generic';
 
 const NEGOTIATION_ALERTS = new Set([20, 70, 71, 86, 109, 112, 120]);
 
@@ -58,6 +59,9 @@ export function alertOwner({ facts, mtls }: RuleInput): AlertOwner | null {
   // Without a ClientHello there is no offer to compare: the alert is all there is to say.
   if (hs === null || hs.clientHello === null) return 'generic';
   const d = a.description;
+  // A client refusing a CertificateRequest it cannot read (an empty CA list) says so with
+  // decode_error or illegal_parameter, whichever certificate it was about to check.
+  if (clientRefusedCertificateRequest(facts)) return 'cert-request';
   if (d === 51) return a.from === 'server' && hs.clientCertificateVerify !== null && (hs.clientCertificates?.length ?? 0) > 0 ? 'client-cert' : 'negotiation';
   if (d !== null && NEGOTIATION_ALERTS.has(d)) return 'negotiation';
   // A server's own alert follows its ServerHello in its stream, whatever frames reordering gave them;

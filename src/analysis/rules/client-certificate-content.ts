@@ -117,11 +117,15 @@ function clientCertificateProblems(input: RuleInput): CertificateProblem[] {
   const known = (n: string): boolean => cas.some((ca) => sameName(ca, n));
   // A missing issuer from the same organization as a CA the server lists is most likely an
   // intermediate the client did not send; from another organization, another PKI altogether.
+  // When the server lists no CA, the server's own chain stands for its PKI: an issuer from an
+  // organization that appears nowhere in it is more likely a CA the server does not trust than an
+  // intermediate it was not sent, and the refusal itself then leads.
+  const pkiNames = cas.length > 0 ? cas : (hs.serverCertificates ?? []).flatMap((c) => [c.subject, c.issuer]);
   const sameOrg = (n: string): boolean => {
     const o = organization(n);
-    return o !== null && cas.some((ca) => organization(ca) === o);
+    return o !== null && pkiNames.some((ca) => organization(ca) === o);
   };
-  if (shape.incomplete && shape.missingIssuer !== null && !known(shape.missingIssuer) && (cas.length === 0 || sameOrg(shape.missingIssuer))) {
+  if (shape.incomplete && shape.missingIssuer !== null && !known(shape.missingIssuer) && sameOrg(shape.missingIssuer)) {
     out.push({
       code: 'client-chain-incomplete',
       title: 'Client certificate chain incomplete',

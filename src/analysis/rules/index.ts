@@ -9,6 +9,7 @@ import { NEGOTIATION_RULES } from './negotiation.js';
 import { SERVER_CERTIFICATE_RULES } from './server-certificate.js';
 import { CLIENT_CERTIFICATE_CONTENT_RULES } from './client-certificate-content.js';
 import { CLIENT_CERTIFICATE_RULES } from './client-certificate.js';
+import { CERTIFICATE_REQUEST_RULES } from './certificate-request.js';
 import { TLS13_INFERRED_RULES } from './tls13-inferred.js';
 import { OTHER_ALERT_RULES } from './other-alerts.js';
 import { VERSION_HYGIENE_RULES } from './hygiene-version.js';
@@ -29,6 +30,8 @@ const CAUSES: readonly Rule[] = [
   ...SERVER_CERTIFICATE_RULES,
   // With --trust, the trust store's verdict is the stated cause of a refused certificate.
   ...TRUST_RULES,
+  // A request the client could not read ends the handshake before any client certificate.
+  ...CERTIFICATE_REQUEST_RULES,
   ...CLIENT_CERTIFICATE_CONTENT_RULES,
   ...CLIENT_CERTIFICATE_RULES,
   ...TLS13_INFERRED_RULES,

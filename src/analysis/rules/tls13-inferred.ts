@@ -6,7 +6,7 @@
  * code whatever the version; a key log (--keylog FILE) turns them into facts.
  */
 import type { StackIdentity } from '../stack-identification.js';
-import { keyLogTools, stackSettings } from './stack-advice.js';
+import { keyLogTools, stackAdvice, stackSettings, withSpace } from './stack-advice.js';
 import type { Tls13Inference } from '../tls13-inference.js';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
@@ -187,7 +187,7 @@ const clientAlertInferred: Rule = {
         code: 'server-cert-rejected',
         severity: 'error',
         title: 'Client rejected the server (inferred)',
-        detail: `The client answered the encrypted flight of ${server} with a single record the size of an encrypted alert at frame ${inf.clientFlightFrame}, instead of its Finished. It refused the server, most likely its certificate: ${alertCodeText(48)}, ${alertCodeText(42)}, ${alertCodeText(45)}, or ${alertCodeText(46)} from Java clients${sni !== null ? ` (also sent when the certificate does not cover '${sni}')` : ''}.`,
+        detail: `The client answered the encrypted flight of ${server} with a single record the size of an encrypted alert at frame ${inf.clientFlightFrame}, instead of its Finished. It refused the server, most likely its certificate: ${alertCodeText(48)}, ${alertCodeText(42)}, ${alertCodeText(45)}, or ${alertCodeText(46)} from Java clients${sni !== null ? ` (also sent when the certificate does not cover '${sni}')` : ''}.${withSpace(stackAdvice(input.stacks.client, 'client', UNREADABLE_REQUEST))}`,
         fix: `Check that the client trusts the server's CA (and that the server sends its intermediates), that the certificate is valid and covers the name the client uses. ${keylogAdvice(input)}`,
         frames: frames(inf.clientFlightFrame),
         inferred: true,
@@ -195,6 +195,11 @@ const clientAlertInferred: Rule = {
     ];
   },
 };
+
+/** The other refusal a Java client makes at this point, which record sizes cannot tell from a certificate's. */
+const UNREADABLE_REQUEST = {
+  java: "it also ends here, with decode_error, when the server's CertificateRequest carries an empty certificate_authorities list (as OpenSSL 3.0 servers run with -no_ca_names send it); a key log or the client's Java log (--java-log) tells which",
+} as const;
 
 const clientClosedSilently: Rule = {
   id: 'tls13-client-closed-after-server-flight',

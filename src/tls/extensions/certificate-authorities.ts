@@ -67,7 +67,8 @@ export function decodeCertificateAuthorities(reader: ByteReader): Decoded<{ name
   const list = reader.vec16();
   if (list === undefined) return fail('tls.ext.certificate_authorities.truncated', 'The certificate_authorities list is truncated.', start);
   if (list.remaining < 3) {
-    return fail('tls.ext.certificate_authorities.too_short', 'The certificate_authorities list is shorter than its minimum of 3 bytes.', start);
+    const what = list.remaining === 0 ? 'The certificate_authorities list is empty.' : `The certificate_authorities list is ${list.remaining} bytes long, shorter than its minimum of 3.`;
+    return fail('tls.ext.certificate_authorities.too_short', what, start);
   }
   const names = readDistinguishedNames(list, 'tls.ext.certificate_authorities');
   if (!names.ok) return names;

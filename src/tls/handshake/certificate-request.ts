@@ -124,10 +124,17 @@ function schemesOf(ext: Extension): number[] | undefined {
   return readU16List(list);
 }
 
-function authoritiesOf(ext: Extension): CertificateAuthorityName[] | undefined {
-  if (ext.decoded?.kind === 'certificate_authorities') return [...ext.decoded.names];
+function authoritiesOf(ext: Extension): Decoded<CertificateAuthorityName[]> {
+  if (ext.decoded?.kind === 'certificate_authorities') return ok([...ext.decoded.names]);
   const decoded = decodeCertificateAuthorities(new ByteReader(ext.data));
-  return decoded.ok ? decoded.value.names : undefined;
+  return decoded.ok ? ok(decoded.value.names) : decoded;
+}
+
+/** The issue code of a certificate_authorities extension that could not be read (the analysis names it). */
+export const BAD_CERTIFICATE_AUTHORITIES = `${P}.bad_certificate_authorities`;
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 const SIGNATURE_ALGORITHMS = 13;
@@ -164,8 +171,8 @@ function decodeTls13(body: Uint8Array): Decoded<CertificateRequest> {
   const cas = extensions.find((e) => e.type === CERTIFICATE_AUTHORITIES);
   if (cas !== undefined) {
     const names = authoritiesOf(cas);
-    if (names === undefined) issues.push({ code: `${P}.bad_certificate_authorities`, message: 'The certificate_authorities extension is malformed.' });
-    else certificateAuthorities = names;
+    if (!names.ok) issues.push({ code: BAD_CERTIFICATE_AUTHORITIES, message: `The certificate_authorities extension is malformed: ${lowerFirst(names.issue.message)}` });
+    else certificateAuthorities = names.value;
   }
   return ok({
     variant: 'tls13',

@@ -53,6 +53,8 @@ export const ALERT = codesByName(ALERT_ROWS, [
   'certificate_unknown',
   'unknown_ca',
   'access_denied',
+  'decode_error',
+  'illegal_parameter',
   'insufficient_security',
   'certificate_required',
 ] as const);
