@@ -173,6 +173,24 @@ function placeAlerts(input: RuleInput, facts: JavaLogFacts): PlacedJavaLogAlert[
   return placed;
 }
 
+/**
+ * A fatal alert the log tells and the capture does not hold (it ends before the record) is no
+ * wire fact: it joins no alert list, and is said in the finding that explains why the handshake
+ * looks unfinished (or the first finding), so that what the log knows is not lost.
+ */
+function withUnplacedAlerts(findings: readonly Finding[], alerts: readonly PlacedJavaLogAlert[]): readonly Finding[] {
+  const unplaced = alerts.filter((p) => p.wireIndex === null && p.record === null && p.alert.level === 'fatal');
+  if (unplaced.length === 0 || findings.length === 0) return findings;
+  const told = unplaced
+    .map(({ alert: a }) => ` The ${a.loggedBy ?? 'JVM'}'s Java log (${a.file}) says the ${a.from} then sent ${a.code === null ? a.name : alertCodeText(a.code)}${a.reason !== null ? `: "${a.reason}"` : ''}; the capture does not hold that record.`)
+    .join('');
+  const at = Math.max(0, findings.findIndex((f) => CAPTURE_END_CODES.has(f.code)));
+  return findings.map((f, i) => (i === at ? { ...f, detail: `${f.detail}${told}` } : f));
+}
+
+/** Findings that say the capture ends before the handshake does. */
+const CAPTURE_END_CODES = new Set(['capture-file-cut', 'capture-gap', 'snap-length-truncated', 'capture-ended-mid-handshake']);
+
 /** The verdict with the logs' facts; `verdict` as is when no log matched. */
 /** The note of what record sizes suggest about the client certificate, which an exact count from a log replaces. */
 const SUPERSEDED_BY_LOG = 'tls13-client-cert-inferred';
@@ -191,6 +209,7 @@ export function verdictWithJavaLog(verdict: Verdict, input: RuleInput, facts: Ja
     const stated = replacement ?? { ...head, detail: `${head.detail}${reasonsText(facts, fatalSender)}` };
     findings = verdict.findings.map((f, i) => (i === headIndex ? stated : f));
   }
+  if (head === undefined) findings = withUnplacedAlerts(findings, alerts);
   // The size inference the log made exact is said once: by the exact facts, not beside them.
   if (verdict.mtls.inferred && !mtls.inferred) findings = findings.filter((f) => f.code !== SUPERSEDED_BY_LOG);
   const javaLog: JavaLogVerdict = { logs: facts.evidence.map((e) => ({ file: e.file, side: e.side, matchedBy: e.matchedBy })), alerts };

@@ -5,6 +5,8 @@
  * `source: 'java-log'`, and the headline quotes JSSE's reason. Then the match by time, on
  * constructed logs: only once a handshake matched by random has taught the clock offset.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analyze.js';
@@ -86,6 +88,23 @@ describe('--java-log on the TLS 1.3 JSSE captures, without a key log', () => {
     expect(c.javaLogs).toEqual(x.logs.map((l) => ({ file: join(FIXTURES, x.scenario, l), side: l.replace('.log', ''), matchedBy: 'client-random' })));
     expect(withLogs.javaLogs).toEqual(x.logs.map((l) => ({ file: join(FIXTURES, x.scenario, l), handshakes: 1, matched: 1 })));
     expect(withLogs.anomalies).toEqual([]);
+  });
+
+  it('an alert the log tells and the cut capture does not hold joins no alert list, and is said in a finding', async () => {
+    // The capture cut after frame 16 (the client's empty Certificate): the server's bad_certificate
+    // (frame 17) is gone from the wire, while its log still tells it.
+    const whole = readFileSync(join(FIXTURES, 'jsse-tls13-client-ca-not-listed', 'capture.pcap'));
+    let at = 24;
+    for (let n = 0; n < 16; n++) at += 16 + whole.readUInt32LE(at + 8);
+    const cut = join(mkdtempSync(join(tmpdir(), 'tlsautopsy-cut-')), 'cut.pcap');
+    writeFileSync(cut, whole.subarray(0, at));
+    const log = join(FIXTURES, 'jsse-tls13-client-ca-not-listed', 'server.log');
+    const c = (await analyzeFile(cut, { javaLogPaths: [log] })).captures[0]?.connections[0];
+    expect(c?.status).toBe('incomplete');
+    expect(c?.alerts).toEqual([]);
+    const told = c?.findings.filter((f) => f.detail.includes('bad_certificate (42)')) ?? [];
+    expect(told.map((f) => f.code)).toEqual(['capture-ended-mid-handshake']);
+    expect(told[0]?.detail).toContain(`The server's Java log (${log}) says the server then sent bad_certificate (42): "Empty client certificate chain"; the capture does not hold that record.`);
   });
 
   it('a completed TLS 1.3 mTLS handshake: the client certificate count is the logged one', async () => {
