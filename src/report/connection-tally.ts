@@ -35,6 +35,8 @@ export interface ConnectionTally {
   readonly incomplete: number;
   /** Connections that did not speak TLS. */
   readonly notTls: number;
+  /** Of those, the failed ones (a client that closed before its ClientHello, a reply in another protocol). */
+  readonly failedNotTls: number;
   /** TLS connections whose client sent a certificate (accepted or rejected). */
   readonly certSent: number;
   /** TLS connections where a certificate was requested and none sent. */
@@ -75,6 +77,7 @@ export class TallyBuilder {
     failed: 0,
     incomplete: 0,
     notTls: 0,
+    failedNotTls: 0,
     certSent: 0,
     certMissing: 0,
     certRejected: 0,
@@ -96,8 +99,10 @@ export class TallyBuilder {
       if (cause !== undefined) this.addCause(cause.code, 1);
       this.addFailure(cause?.code ?? null, failureTitle(c), 1);
     }
-    if (!c.tls) t.notTls++;
-    else {
+    if (!c.tls) {
+      t.notTls++;
+      if (c.status === 'failed') t.failedNotTls++;
+    } else {
       t.tls++;
       const state = c.mtls.state;
       if (state === 'sent-accepted' || state === 'sent-rejected') t.certSent++;
@@ -125,6 +130,7 @@ export class TallyBuilder {
     t.failed += other.failed;
     t.incomplete += other.incomplete;
     t.notTls += other.notTls;
+    t.failedNotTls += other.failedNotTls;
     t.certSent += other.certSent;
     t.certMissing += other.certMissing;
     t.certRejected += other.certRejected;

@@ -110,15 +110,18 @@ export function countsLine(cap: CaptureReport): string {
   if (n.connections === 0 && cap.filteredOut != null && cap.filteredOut.connections > 0) {
     return `No connection matches the filter: ${plural(cap.filteredOut.connections, 'connection')} left out (${filteredOutParts(cap.filteredOut).join(', ')})`;
   }
+  // Counts of TLS connections only; a connection that failed before TLS began is told apart.
   const parts = [`${n.ok} ok`];
-  if (n.failed > 0) parts.push(`${n.failed} failed`);
+  const failedTls = n.failed - n.failedNotTls;
+  if (failedTls > 0) parts.push(`${failedTls} failed`);
   if (n.incomplete > 0) parts.push(`${n.incomplete} incomplete`);
   const certParts: string[] = [];
   if (n.certSent > 0) certParts.push(`sent on ${n.certSent}`);
   if (n.certMissing > 0) certParts.push(`missing on ${n.certMissing}`);
   if (n.certRejected > 0) certParts.push(`rejected on ${n.certRejected}`);
   if (n.certEncrypted > 0) certParts.push(`encrypted on ${n.certEncrypted}`);
-  return `${plural(n.tls, 'TLS connection')}: ${parts.join(', ')}${certParts.length > 0 ? ` · client certificates: ${certParts.join(', ')}` : ''}${n.notTls > 0 ? ` · ${plural(n.notTls, 'other TCP connection')}` : ''}${filteredOutText(cap)}`;
+  const tls = n.tls === 0 ? 'No TLS connection' : `${plural(n.tls, 'TLS connection')}: ${parts.join(', ')}`;
+  return `${tls}${certParts.length > 0 ? ` · client certificates: ${certParts.join(', ')}` : ''}${n.failedNotTls > 0 ? ` · ${plural(n.failedNotTls, 'connection')} failed before TLS began` : ''}${n.notTls > n.failedNotTls ? ` · ${plural(n.notTls - n.failedNotTls, 'other TCP connection')}` : ''}${filteredOutText(cap)}`;
 }
 
 /** " · 3 more left out by the filter (2 ok, 1 not TLS)", or '' when no filter left any out. */

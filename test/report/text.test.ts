@@ -131,8 +131,15 @@ describe('text report', () => {
 
   it('renders captures without connections and reports read errors', () => {
     const empty = buildReport([{ ...factoryCapture(), connections: [] }]);
-    expect(renderText(empty, { color: false, verbose: false })).toContain('0 TLS connections: 0 ok');
+    expect(renderText(empty, { color: false, verbose: false })).toContain('No TLS connection');
     expect(renderText(factoryReport(), { color: false, verbose: false })).toContain("error: There is no file 'captures/missing.pcap'; check the path.");
+  });
+
+  it('counts a connection that failed before TLS began apart from the TLS connections', async () => {
+    const { analyzeFile } = await import('../../src/index.js');
+    const fixtures = new URL('../fixtures/java-captures/', import.meta.url).pathname;
+    const alone = await analyzeFile(`${fixtures}jsse-node-protocol-disabled-locally/capture.pcap`);
+    expect(renderText(alone, { color: false, verbose: false })).toContain('\nNo TLS connection · 1 connection failed before TLS began\n');
   });
 
   it('narrows to one line per connection on a small terminal', () => {
