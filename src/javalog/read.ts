@@ -102,7 +102,7 @@ export async function readJavaLog(path: string, limits: JavaLogLimits = {}): Pro
   const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const room = reader.maxBytes - read;
-    if (chunk.length >= room) {
+    if (chunk.length > room) {
       reader.push(chunk.subarray(0, Math.max(0, room)));
       cut = true;
       stream.destroy();

@@ -202,6 +202,17 @@ describe('hostile logs', () => {
     expect(body.issues.map((i) => i.code)).toContain('javalog.body_limit');
   });
 
+  it('a file past maxJavaLogFileBytes is read up to the limit and says so once; one of exactly that size is whole', async () => {
+    const path = `${LOGS}openjdk17-tls13-empty-cert-server.log`;
+    const size = readFileSync(path).length;
+    const whole = await readJavaLog(path, { maxJavaLogFileBytes: size });
+    expect(whole.issues.map((i) => i.code)).not.toContain('javalog.file_limit');
+    const cut = await readJavaLog(path, { maxJavaLogFileBytes: Math.floor(size / 2) });
+    expect(cut.issues.filter((i) => i.code === 'javalog.file_limit')).toHaveLength(1);
+    expect(cut.issues.find((i) => i.code === 'javalog.file_limit')?.message).toContain('raise --limit maxJavaLogFileBytes');
+    expect(cut.lines).toBeLessThan(whole.lines);
+  });
+
   it('a million lines of hellos keep at most maxJavaLogHandshakes handshakes and say how many there were', () => {
     const one = 'javax.net.ssl|DEBUG|1|t|2026-12-06 16:00:00.000 UTC|X.java:1|Produced ClientHello handshake message (\n"random" : "' + 'ab'.repeat(32) + '",\n)\n';
     const reader = new JavaLogReader('(big)', { maxJavaLogHandshakes: 1000 });
