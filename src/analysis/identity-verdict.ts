@@ -21,7 +21,7 @@ import type { JavaLogFacts } from './java-log-facts.js';
 type IdentityRequestSource = 'wire' | 'keylog' | 'java-log';
 
 /** One entry of a store, as the report lists it. */
-export interface IdentityEntryVerdict {
+interface IdentityEntryVerdict {
   readonly alias: string;
   /** No reason applies: the entry could be sent. */
   readonly eligible: boolean;
