@@ -203,3 +203,18 @@ describe('the reports show the key store verdict beside the client-certificate f
     expect(text.out).not.toContain('Key store      ');
   });
 });
+
+describe('the README section "Why did my Java client send no certificate?"', () => {
+  it('shows the output its command really prints', async () => {
+    const readme = readFileSync(join(JAVA_CAPTURES_DIR, '..', '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Why did my Java client send no certificate?'));
+    const command = /```sh example\n(npx tlsautopsy --identity test\/fixtures[^\n]*)\n```/.exec(section)?.[1];
+    const shown = /```text\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(command).toBeDefined();
+    expect(shown).toBeDefined();
+    const argv = (command ?? '').replace(/^npx tlsautopsy /, '').split(' ').map((a) => (a.startsWith('test/') ? join(JAVA_CAPTURES_DIR, '..', '..', '..', a) : a));
+    const r = await runInProcess(argv);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(shown);
+  });
+});
