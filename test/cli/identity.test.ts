@@ -218,3 +218,20 @@ describe('the README section "Why did my Java client send no certificate?"', () 
     expect(r.out).toContain(shown);
   });
 });
+
+describe('the library', () => {
+  it('loadIdentitySetup, then analyzeFile with `identity`, gives what --identity gives', async () => {
+    const { analyzeFile, loadIdentitySetup } = await import('../../src/index.js');
+    const { setup } = await loadIdentitySetup({ paths: [join(KEYSTORES, 'client-carol-and-alice.p12')], side: 'client', alias: null, password: 'changeit', keyPassword: null });
+    const capture = join(JAVA_CAPTURES_DIR, 'jsse-tls12-keystore-carol-and-alice', 'capture.pcap');
+    const report = await analyzeFile(capture, { identity: setup });
+    const identity = report.captures[0]?.connections[0]?.identity;
+    expect(identity?.keyManagers).toEqual({ SunX509: 'carol', PKIX: 'alice' });
+    expect(identity?.entries.map((e) => [e.alias, e.eligible, e.reasons])).toEqual([
+      ['carol', false, ['expired']],
+      ['alice', true, []],
+    ]);
+    const listed = await analyzeFile(capture, { identity: setup, maxReportConnections: 5 });
+    expect(listed.captures[0]?.connections[0]?.identity).toEqual(identity);
+  });
+});

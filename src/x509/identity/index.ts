@@ -6,5 +6,5 @@ export type { IdentityEntry, IdentityReason, IdentityRequest, IdentityStore } fr
 export { loadIdentityStore, readIdentityStore } from './read.js';
 export { evaluateIdentity } from './key-managers.js';
 export { jsseClientKeyTypes } from './key-types.js';
-export { aliasEntry, loadIdentitySetupCached } from './setup.js';
-export type { IdentityRequestOptions, IdentitySetup, IdentitySide } from './setup.js';
+export { aliasEntry, loadIdentitySetup, loadIdentitySetupCached } from './setup.js';
+export type { IdentityRequestOptions, IdentitySetup, IdentitySide, LoadedIdentitySetup } from './setup.js';

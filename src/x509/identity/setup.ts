@@ -80,7 +80,7 @@ export interface LoadedIdentitySetup {
 }
 
 /** Loads every store; errors are one-sentence `TlsAutopsyError`s (wrong password, damaged file, missing file, unknown alias). */
-async function loadIdentitySetup(request: IdentityRequestOptions): Promise<LoadedIdentitySetup> {
+export async function loadIdentitySetup(request: IdentityRequestOptions): Promise<LoadedIdentitySetup> {
   const stores: IdentityStore[] = [];
   for (const path of request.paths) {
     stores.push(await loadIdentityStore(path, { ...request.limits, password: request.password, ...(request.keyPassword !== null ? { keyPassword: request.keyPassword } : {}) }));
