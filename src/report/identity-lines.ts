@@ -33,7 +33,7 @@ function entryLine(v: IdentityStoreVerdict, e: IdentityStoreVerdict['entries'][n
 
 function linesOf(v: IdentityStoreVerdict): IdentityLines {
   const entries = v.entries.slice(0, MAX_ENTRY_LINES).map((e) => entryLine(v, e));
-  if (v.entries.length > MAX_ENTRY_LINES) entries.push(`… and ${v.entries.length - MAX_ENTRY_LINES} more entries`);
+  if (v.entries.length > MAX_ENTRY_LINES) entries.push(`… and ${(v.entries.length - MAX_ENTRY_LINES).toLocaleString('en-US')} more entries`);
   return { store: `${basename(v.store)} (${v.side} key store)`, verdict: v.verdict, notes: v.notes, entries };
 }
 

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readIdentityStore } from '../../src/x509/identity/index.js';
+import { jksDigest, JKS_MAGIC } from '../../src/x509/trust/index.js';
 import type { IdentityJson, Report } from '../../src/report/model.js';
 import { loggedClientCertificate, normalizeDn, readScenario } from '../fixtures/java/ground-truth.js';
 import type { CommittedScenario } from '../fixtures/java/ground-truth.js';
@@ -234,4 +235,42 @@ describe('the library', () => {
     const listed = await analyzeFile(capture, { identity: setup, maxReportConnections: 5 });
     expect(listed.captures[0]?.connections[0]?.identity).toEqual(identity);
   });
+});
+
+describe('a store of 10,000 entries', () => {
+  /** A JKS of trusted-certificate entries (the layout src/x509/trust/jks.ts reads). */
+  function writeJks(aliases: readonly string[], der: Uint8Array, password: string): Uint8Array {
+    const u32 = (n: number): Buffer => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(n);
+      return b;
+    };
+    const utf = (text: string): Buffer => {
+      const body = Buffer.from(text, 'utf8');
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(body.length);
+      return Buffer.concat([len, body]);
+    };
+    const parts: Buffer[] = [u32(JKS_MAGIC), u32(2), u32(aliases.length)];
+    for (const alias of aliases) parts.push(u32(2), utf(alias), Buffer.alloc(8), utf('X.509'), u32(der.length), Buffer.from(der));
+    const body = Buffer.concat(parts);
+    return Buffer.concat([body, jksDigest(password, body)]);
+  }
+
+  it('is weighed in a bounded run: every entry in JSON, twelve lines and a count in text', async () => {
+    const der = readIdentityStore(readFileSync(join(KEYSTORES, 'client-alice.jks')), 'client-alice.jks', { password: 'changeit' }).entries[0]?.chain[0];
+    if (der === undefined) throw new Error('no certificate in client-alice.jks');
+    const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-identity-big-'));
+    const big = join(dir, 'big.jks');
+    writeFileSync(big, writeJks(Array.from({ length: 10_000 }, (_, i) => `ca-${i}`), der, 'pw'));
+    const capture = join(JAVA_CAPTURES_DIR, 'jsse-tls12-client-ca-not-listed', 'capture.pcap');
+    const json = await runInProcess(['--format', 'json', '--identity', big, '--identity-password', 'pw', capture]);
+    expect(json.code, json.err).toBe(0);
+    const identity = identityOf(json.out);
+    expect(identity?.entries).toHaveLength(10_000);
+    expect(identity?.verdict).toBe("big.jks holds no key entry, so the Java client sends an empty Certificate; import a key entry whose certificate was issued by 'CN=Corp Root CA, O=Example Corp, C=US' (keytool -importkeystore from a PKCS#12).");
+    const text = await runInProcess(['--no-color', '--identity', big, '--identity-password', 'pw', capture]);
+    expect(text.out.split('\n').filter((l) => l.includes(': not a key entry'))).toHaveLength(12);
+    expect(text.out).toContain('• … and 9,988 more entries');
+  }, 60_000);
 });
