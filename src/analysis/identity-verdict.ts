@@ -152,9 +152,13 @@ function chainRoot(entry: IdentityEntry): string | null {
   return last === undefined ? null : last.issuer;
 }
 
-function flawsText(reasons: readonly IdentityReason[]): string {
+/** The flaws of a chosen entry that do not stop a key manager from sending it, in parentheses; '' when none. */
+function flawsText(reasons: readonly IdentityReason[], both: boolean): string {
   const flaws = reasons.filter((r) => r === 'expired' || r === 'not-yet-valid' || r === 'no-client-auth' || r === 'no-digital-signature');
-  return flaws.length === 0 ? '' : ` (${flaws.map(identityReasonText).join(', ')}: SunX509 does not check this, and the server may refuse it)`;
+  if (flaws.length === 0) return '';
+  // PKIX sends a flawed entry only when no entry is better; SunX509 never looks.
+  const why = both ? 'no entry is better, so PKIX sends it too' : 'SunX509 does not check this';
+  return ` (${flaws.map(identityReasonText).join(', ')}: ${why}, and the server may refuse it)`;
 }
 
 /** Why no entry qualifies, and what to change: the sentence behind an empty Certificate. */
@@ -206,9 +210,9 @@ function clientVerdict(facts: ConnectionFacts, setup: IdentitySetup, store: Iden
   if (sun.outcome === 'no-handshake') text = sun.detail;
   else if (sun.alias === null && pkix.alias === null) text = noneQualifies(store, request, evaluation.keyTypes, reasons);
   else if (sun.alias === pkix.alias) {
-    text = `Java would send '${sun.alias ?? ''}' from ${name}, with the default SunX509 key manager (javax.net.ssl.keyStore) and with PKIX alike${flawsText(reasons.get(sun.alias ?? '') ?? [])}.`;
+    text = `Java would send '${sun.alias ?? ''}' from ${name}, with the default SunX509 key manager (javax.net.ssl.keyStore) and with PKIX alike${flawsText(reasons.get(sun.alias ?? '') ?? [], true)}.`;
   } else {
-    const sunText = sun.alias === null ? 'an empty Certificate' : `'${sun.alias}'${flawsText(reasons.get(sun.alias) ?? [])}`;
+    const sunText = sun.alias === null ? 'an empty Certificate' : `'${sun.alias}'${flawsText(reasons.get(sun.alias) ?? [], false)}`;
     const pkixText = pkix.alias === null ? `an empty Certificate (${pkix.detail.replace(/\.$/, '')})` : `'${pkix.alias}'`;
     text = `With the default SunX509 key manager (javax.net.ssl.keyStore) Java would send ${sunText} from ${name}; with PKIX (ssl.KeyManagerFactory.algorithm=PKIX) it would send ${pkixText}.`;
   }
