@@ -67,6 +67,7 @@ describe('--identity predicts the certificate JSSE sent', () => {
       expect(identity, 'a CertificateRequest is known').toBeTruthy();
       if (identity === null || identity === undefined) return;
       expect(identity.request).toBe(existsSync(keylog) ? (tls13 ? 'keylog' : 'wire') : tls13 ? 'java-log' : 'wire');
+      expect(identity.notes.some((n) => n.startsWith('The request is known from the Java log'))).toBe(identity.request === 'java-log');
 
       // What JSSE sent, as its own log says: the leaf's subject, matched to the store's entries.
       const store = readIdentityStore(readFileSync(storePath), storePath, { password });
@@ -154,6 +155,16 @@ describe('--identity-for server', () => {
     expect(identity?.side).toBe('server');
     expect(identity?.sent?.alias).toBe('hr');
     expect(identity?.verdict).toMatch(/^The server sent the certificate of its configured alias 'hr' \(SHA-256 [0-9a-f]{16}…\)\.$/);
+  });
+
+  it('without --alias, names the entry that holds the certificate sent; in TLS 1.3 without keys, says it is encrypted', async () => {
+    const store = ['--identity', join(KEYSTORES, 'server-hr.p12'), '--identity-password', 'changeit', '--identity-for', 'server'];
+    const r = await runInProcess(['--format', 'json', ...store, capture]);
+    expect(identityOf(r.out)?.verdict).toMatch(/^The server sent the certificate of alias 'hr' in server-hr\.p12 \(SHA-256 [0-9a-f]{16}…\)\.$/);
+    const tls13 = await runInProcess(['--format', 'json', ...store, join(JAVA_CAPTURES_DIR, 'jsse-tls13-client-ca-not-listed', 'capture.pcap')]);
+    const identity = identityOf(tls13.out);
+    expect(identity?.sent).toBeNull();
+    expect(identity?.verdict).toBe("The server's certificate is encrypted (TLS 1.3); give the key log with --keylog to compare it with server-hr.p12.");
   });
 
   it('a server presenting another certificate than its configured alias is a finding --fail-on knows', async () => {
