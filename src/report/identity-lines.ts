@@ -37,10 +37,23 @@ function linesOf(v: IdentityStoreVerdict): IdentityLines {
   return { store: `${basename(v.store)} (${v.side} key store)`, verdict: v.verdict, notes: v.notes, entries };
 }
 
+/**
+ * With --identity, a TLS 1.3 connection whose CertificateRequest stayed encrypted has nothing to
+ * weigh (`identity` is null); said, so that the store given is not silently ignored.
+ */
+const ENCRYPTED_REQUEST: IdentityLines = {
+  store: 'identity key store',
+  verdict: "Not weighed: the server's CertificateRequest is encrypted (TLS 1.3); give the key log with --keylog, or the client's Java SSL debug log with --java-log, to weigh the store against it.",
+  notes: [],
+  entries: [],
+};
+
 /** The lines of each store weighed against the connection; empty without --identity or with nothing to weigh. */
 export function identityLines(c: ConnectionReport): readonly IdentityLines[] {
   const id = c.identity;
-  if (id === undefined || id === null) return [];
+  if (id === undefined) return [];
+  // A null identity with a request not ruled out can only mean one that was not read.
+  if (id === null) return c.versions.negotiated === 'TLS 1.3' && c.mtls.certificateRequested !== false ? [ENCRYPTED_REQUEST] : [];
   return [linesOf(id), ...(id.also ?? []).map(linesOf)];
 }
 

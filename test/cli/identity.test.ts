@@ -285,3 +285,13 @@ describe('a store of 10,000 entries', () => {
     expect(text.out).toContain('• … and 9,988 more entries');
   }, 60_000);
 });
+
+describe('a TLS 1.3 request nobody could read', () => {
+  it('leaves identity null and says how to weigh the store', async () => {
+    const argv = ['--identity', join(KEYSTORES, 'client-mallory.p12'), '--identity-password', 'changeit', join(JAVA_CAPTURES_DIR, 'jsse-tls13-client-ca-not-listed', 'capture.pcap')];
+    const json = await runInProcess(['--format', 'json', ...argv]);
+    expect(identityOf(json.out)).toBeNull();
+    const text = await runInProcess(['--no-color', ...argv], { columns: 400, stdoutIsTty: true });
+    expect(text.out).toContain("  Key store      identity key store\n                 Not weighed: the server's CertificateRequest is encrypted (TLS 1.3); give the key log with --keylog, or the client's Java SSL debug log with --java-log, to weigh the store against it.");
+  });
+});
