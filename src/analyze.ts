@@ -17,6 +17,7 @@ import { AnomalyLog } from './util/anomaly.js';
 import type { Anomaly } from './util/anomaly.js';
 import type { Timestamp } from './util/time.js';
 import type { TrustSetup } from './x509/trust/index.js';
+import type { IdentitySetup } from './x509/identity/index.js';
 import type { KeyLogLookup } from './decrypt/keylog.js';
 import type { DecryptorOptions } from './decrypt/connection-decryptor.js';
 import { ConnectionPipeline } from './pipeline.js';
@@ -42,6 +43,8 @@ export interface AnalyzeOptions
   readonly maxUdpFlows?: number;
   /** Trust stores (--trust) the report verifies certificate chains against (see `loadTrustSetup`). */
   readonly trust?: TrustSetup;
+  /** Identity key stores (--identity, see `loadIdentitySetupCached`) weighed against each connection; the report's `identity`. */
+  readonly identity?: IdentitySetup;
   /**
    * NSS key log secrets (e.g. from `--keylog` files) for decrypting the encrypted part of
    * handshakes. Merged with any key log embedded in the capture (pcapng Decryption Secrets

@@ -23,6 +23,9 @@ export { TlsAutopsyError } from './util/errors.js';
 export type { Timestamp } from './util/time.js';
 export { readJavaLog } from './javalog/read.js';
 export type { JavaLog, LoggedHandshake } from './javalog/types.js';
+export { loadIdentitySetup } from './x509/identity/index.js';
+export type { IdentityRequestOptions, IdentitySetup, LoadedIdentitySetup } from './x509/identity/index.js';
+export type { IdentityStoreVerdict } from './analysis/identity-verdict.js';
 
 import { analyzeCapture } from './analyze.js';
 import { listedCaptureReport } from './listed-report.js';

@@ -41,7 +41,7 @@ export async function listedCaptureReport(source: CaptureSource, label: string, 
   // Only a connection that did not speak TLS reads the capture context ("another connection to
   // this server spoke TLS"), so those wait for the end when they can.
   const servers = new Set<string>();
-  const context = contextWith(servers, { ...(expiryDays !== undefined ? { expiryDays } : {}), ...(options.trust !== undefined ? { trust: options.trust } : {}) });
+  const context = contextWith(servers, { ...(expiryDays !== undefined ? { expiryDays } : {}), ...(options.trust !== undefined ? { trust: options.trust } : {}), ...(options.identity !== undefined ? { identity: options.identity } : {}) });
   const listing = new CaptureListing(maxReportConnections ?? DEFAULT_MAX_REPORT_CONNECTIONS);
   const maxPending = maxPendingNotTls ?? DEFAULT_MAX_PENDING_NOT_TLS;
   const notTls: Connection[] = [];

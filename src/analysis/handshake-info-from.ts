@@ -91,6 +91,7 @@ export function certificateRequestInfo(cr: CertificateRequest): CertificateReque
     tls13: cr.variant === 'tls13',
     certificateTypes: cr.certificateTypes,
     signatureAlgorithms: cr.signatureAlgorithms,
+    signatureAlgorithmsCert: cr.variant === 'tls13' ? cr.signatureAlgorithmsCert : null,
     certificateAuthorities: cr.certificateAuthorities.map((n) => n.text),
     badCertificateAuthorities: cr.issues.find((i) => i.code === BAD_CERTIFICATE_AUTHORITIES)?.message ?? null,
   };

@@ -74,6 +74,8 @@ export interface CertificateRequestInfo {
   /** TLS ≤ 1.2 ClientCertificateType codes (1 rsa_sign, 2 dss_sign, 64 ecdsa_sign, …). */
   readonly certificateTypes: readonly number[];
   readonly signatureAlgorithms: readonly number[];
+  /** TLS 1.3 signature_algorithms_cert when the request carries it (JSSE derives the key types it asks for from it); else null. */
+  readonly signatureAlgorithmsCert: readonly number[] | null;
   /** The CAs whose certificates the server accepts, as distinguished names (empty = any). */
   readonly certificateAuthorities: readonly string[];
   /**

@@ -2,6 +2,7 @@
 import type { TrustResult } from '../x509/trust/index.js';
 import type { JavaLogVerdict } from './java-log-verdict.js';
 import type { ConnectionStacks } from './stack-identification.js';
+import type { IdentityVerdict } from './identity-verdict.js';
 
 export type Status = 'ok' | 'failed' | 'incomplete' | 'not-tls';
 
@@ -83,4 +84,6 @@ export interface Verdict {
   readonly trust?: { readonly client: TrustResult; readonly server: TrustResult };
   /** The Java SSL debug logs matched to the connection; absent when no log was given. */
   readonly javaLog?: JavaLogVerdict;
+  /** The --identity stores weighed against the connection (one per store); null when there is nothing to weigh; absent without --identity. */
+  readonly identity?: IdentityVerdict | null;
 }

@@ -15,6 +15,7 @@ import type { JavaLogEvidence } from './java-log-match.js';
 import { javaLogFacts } from './java-log-facts.js';
 import { verdictWithJavaLog } from './java-log-verdict.js';
 import { identifyStacks } from './stack-identification.js';
+import { connectionIdentity } from './identity-verdict.js';
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -36,9 +37,12 @@ export function judgeConnection(connection: Connection, context: CaptureContext,
   if (findings.length > 1) findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const wire: Verdict = { status, stage, mtls, resumed: facts.resumed, findings, summary: summarize(input, findings), stacks };
   // The logs' facts join after the rules, which read the wire alone; see java-log-verdict.ts.
-  const verdict = javaLogs === undefined ? wire : { javaLog: { logs: [], alerts: [] }, ...verdictWithJavaLog(wire, input, javaLogFacts(javaLogs)) };
+  const logFacts = javaLogs === undefined ? null : javaLogFacts(javaLogs);
+  const verdict = javaLogs === undefined ? wire : { javaLog: { logs: [], alerts: [] }, ...verdictWithJavaLog(wire, input, logFacts) };
   // Listed last and only with --trust, as before; set on the fresh object instead of spreading a temporary.
-  return context.trust === undefined ? verdict : { ...verdict, trust: connectionTrust(facts, context.trust) };
+  const trusted = context.trust === undefined ? verdict : { ...verdict, trust: connectionTrust(facts, context.trust) };
+  // Only with --identity, so reports made without it keep their shape.
+  return context.identity === undefined ? trusted : { ...trusted, identity: connectionIdentity(facts, context.identity, logFacts) };
 }
 
 /** Builds the capture context from all connections of a capture. */
@@ -58,5 +62,11 @@ export function rememberTlsServer(tlsServers: Set<string>, key: string, max = MA
 
 /** A capture context around a set of TLS servers the caller fills as connections end. */
 export function contextWith(tlsServers: ReadonlySet<string>, options: Partial<Omit<CaptureContext, 'tlsServers'>> = {}): CaptureContext {
-  return { tlsServers, expiryDays: options.expiryDays ?? 30, slowHandshakeMs: options.slowHandshakeMs ?? 1000, ...(options.trust !== undefined ? { trust: options.trust } : {}) };
+  return {
+    tlsServers,
+    expiryDays: options.expiryDays ?? 30,
+    slowHandshakeMs: options.slowHandshakeMs ?? 1000,
+    ...(options.trust !== undefined ? { trust: options.trust } : {}),
+    ...(options.identity !== undefined ? { identity: options.identity } : {}),
+  };
 }

@@ -43,6 +43,16 @@ export interface CliOptions {
   readonly trustPassword: string | null;
   /** --trust-for: whose certificates the stores verify (default client: they are the server's stores). */
   readonly trustFor: 'client' | 'server';
+  /** Identity key stores (--identity, repeatable): which entry Java would send, and why none did. */
+  readonly identity: readonly string[];
+  /** --identity-password; null when not given (the command then reads TLSAUTOPSY_IDENTITY_PASSWORD). */
+  readonly identityPassword: string | null;
+  /** --identity-key-password: the key entries' password where it differs from the store's (JKS, JCEKS); null: the store password. */
+  readonly identityKeyPassword: string | null;
+  /** --identity-for: whose key store it is (default client). */
+  readonly identityFor: 'client' | 'server';
+  /** --alias: the key entry the side is configured to use; null when not given. */
+  readonly alias: string | null;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -76,6 +86,17 @@ Options:
   --trust-password <pw>  password of PKCS#12/JKS stores (or TLSAUTOPSY_TRUST_PASSWORD)
   --trust-for <who>   client (default: the stores are the server's and verify client
                       certificates) or server
+  --identity <file>   identity key store (PKCS#12, JKS, JCEKS: javax.net.ssl.keyStore):
+                      for each CertificateRequest, which alias Java's SunX509 and PKIX key
+                      managers would send, or why no entry qualifies (repeatable)
+  --identity-password <pw>  its store password (or TLSAUTOPSY_IDENTITY_PASSWORD)
+  --identity-key-password <pw>
+                      the key entries' password where it differs from the store's (JKS)
+  --identity-for <who>  client (default: the client's key store) or server (the server's:
+                      which entry holds the certificate it sent)
+  --alias <name>      the key entry the side is configured with (WebLogic's private key
+                      alias): checked in the store; with --identity-for server, compared
+                      with the certificate the server sent
   -j, --jobs <n>      worker threads (default: the number of cores): several files are
                       analyzed at once, reports stay in file order; with --format ndjson
                       and an explicit --jobs, one capture is split by connection across
@@ -107,6 +128,7 @@ Examples:
   tlsautopsy -o report.html hr-connector.pcap    # one self-contained page
   tlsautopsy --fail-on client-cert-missing,error --quiet nightly.pcap
   tlsautopsy --trust truststore.jks --trust-password changeit hr.pcap
+  tlsautopsy --identity client.p12 --identity-password changeit hr.pcap   # which alias Java sends
   tlsautopsy check-cert --trust truststore.jks client.pem   # no capture (see check-cert --help)
 `;
 
@@ -154,6 +176,11 @@ const CLI_OPTIONS = {
   trust: { type: 'string', multiple: true },
   'trust-password': { type: 'string' },
   'trust-for': { type: 'string' },
+  identity: { type: 'string', multiple: true },
+  'identity-password': { type: 'string' },
+  'identity-key-password': { type: 'string' },
+  'identity-for': { type: 'string' },
+  alias: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } satisfies ParseArgsOptions;
@@ -222,6 +249,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   }
   const trustFor = v['trust-for'] ?? 'client';
   if (trustFor !== 'client' && trustFor !== 'server') throw usage(`--trust-for takes client or server, not '${trustFor}'.`);
+  const identityFor = v['identity-for'] ?? 'client';
+  if (identityFor !== 'client' && identityFor !== 'server') throw usage(`--identity-for takes client or server, not '${identityFor}'.`);
+  const identity = v.identity ?? [];
+  if (identity.length === 0) {
+    const orphan = (['identity-password', 'identity-key-password', 'identity-for', 'alias'] as const).find((name) => v[name] !== undefined);
+    if (orphan !== undefined) throw usage(`--${orphan} applies to an identity key store; give the store with --identity FILE.`);
+  }
+  if (v.alias !== undefined && v.alias.trim() === '') throw usage('--alias takes the name of a key entry, not an empty string.');
   const help = v.help === true;
   const version = v.version === true;
   if (!help && !version && parsed.positionals.length === 0) throw usage('Name at least one capture file, directory, or - for standard input.');
@@ -246,6 +281,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     trust: v.trust ?? [],
     trustPassword: v['trust-password'] ?? null,
     trustFor,
+    identity,
+    identityPassword: v['identity-password'] ?? null,
+    identityKeyPassword: v['identity-key-password'] ?? null,
+    identityFor,
+    alias: v.alias ?? null,
     help,
     version,
   };

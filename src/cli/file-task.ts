@@ -7,6 +7,7 @@ import type { AnalyzeOptions } from '../analyze.js';
 import { listedCaptureReport } from '../listed-report.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { loadTrustSetupCached } from '../x509/trust/index.js';
+import { loadIdentitySetupCached } from '../x509/identity/index.js';
 import { readJavaLogFilesCached } from '../javalog/read-files.js';
 import type { CaptureSource } from '../capture/types.js';
 import { failedCaptureReport } from '../report/model.js';
@@ -42,7 +43,7 @@ function errorSentence(path: string, err: unknown): string {
   return `The file could not be analyzed (${message}); please report this with the capture if you can share it.`;
 }
 
-/** Analysis options the filters carry: the --limit values, and the --keylog files, --java-log files and --trust stores, read once per thread. */
+/** Analysis options the filters carry: the --limit values, and the --keylog files, --java-log files, --trust and --identity stores, read once per thread. */
 export async function analyzeOptions(filters: FilterOptions): Promise<AnalyzeOptions> {
   const paths = filters.keylogs ?? [];
   const withKeyLog = { ...analysisLimits(filters.limits), ...(paths.length === 0 ? {} : { keyLog: (await readKeyLogFilesCached(paths, keyLogLimits(filters.limits))).keyLog }) };
@@ -51,7 +52,8 @@ export async function analyzeOptions(filters: FilterOptions): Promise<AnalyzeOpt
     filters.javaLogs === undefined
       ? withKeyLog
       : { ...withKeyLog, javaLogs: (await readJavaLogFilesCached(filters.javaLogs, javaLogLimits(filters.limits))).logs, ...(window !== undefined ? { javaLogTimeWindowMs: window } : {}) };
-  return filters.trust === undefined ? withJavaLogs : { ...withJavaLogs, trust: await loadTrustSetupCached(filters.trust) };
+  const withTrust = filters.trust === undefined ? withJavaLogs : { ...withJavaLogs, trust: await loadTrustSetupCached(filters.trust) };
+  return filters.identity === undefined ? withTrust : { ...withTrust, identity: (await loadIdentitySetupCached(filters.identity)).setup };
 }
 
 function messageOf(path: string, err: unknown): string {

@@ -2,7 +2,8 @@
 import type { ConnectionReport } from '../report/model.js';
 import type { CliOptions } from './args.js';
 import type { TrustRequest } from '../x509/trust/index.js';
-import { trustLimits } from './limits.js';
+import type { IdentityRequestOptions } from '../x509/identity/index.js';
+import { identityLimits, trustLimits } from './limits.js';
 import { FAIL_ON_SEVERITIES, FAIL_ON_STATUSES } from './fail-on-terms.js';
 import type { Limits } from './limits.js';
 
@@ -18,6 +19,8 @@ export type FilterOptions = Pick<CliOptions, 'only' | 'hosts' | 'ports' | 'snis'
   readonly javaLogs?: readonly string[];
   /** --trust stores, loaded once by whichever thread analyzes the capture. */
   readonly trust?: TrustRequest;
+  /** --identity stores, loaded once by whichever thread analyzes the capture. */
+  readonly identity?: IdentityRequestOptions;
 };
 
 /** Does a connection pass the --only/--host/--port/--sni filters? */
@@ -39,7 +42,27 @@ export function matchesFailOn(c: ConnectionReport, term: string): boolean {
   return c.findings.some((f) => f.code === term);
 }
 
+/** What the command line asks of --identity stores, as plain data; null without --identity. */
+export function identityRequest(o: CliOptions): IdentityRequestOptions | null {
+  if (o.identity.length === 0) return null;
+  return { paths: o.identity, side: o.identityFor, alias: o.alias, password: o.identityPassword, keyPassword: o.identityKeyPassword, limits: identityLimits(o.limits) };
+}
+
 /** The filter options alone, as plain data (to hand to a worker thread). */
 export function filterOptions(o: CliOptions): FilterOptions {
-  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, maxReportConnections: o.maxReportConnections, limits: o.limits, keylogs: o.keylogs, ...(o.javaLogs.length > 0 ? { javaLogs: o.javaLogs } : {}), ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword, limits: trustLimits(o.limits) } } : {}) };
+  const identity = identityRequest(o);
+  return {
+    only: o.only,
+    hosts: o.hosts,
+    ports: o.ports,
+    snis: o.snis,
+    failOn: o.failOn,
+    expiryDays: o.expiryDays,
+    maxReportConnections: o.maxReportConnections,
+    limits: o.limits,
+    keylogs: o.keylogs,
+    ...(o.javaLogs.length > 0 ? { javaLogs: o.javaLogs } : {}),
+    ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword, limits: trustLimits(o.limits) } } : {}),
+    ...(identity !== null ? { identity } : {}),
+  };
 }

@@ -46,7 +46,7 @@ export async function streamNdjson(
   options: AnalyzeOptions = {},
 ): Promise<NdjsonStreamResult> {
   const tlsServers = new Set<string>();
-  const context = contextWith(tlsServers, { expiryDays: filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) });
+  const context = contextWith(tlsServers, { expiryDays: filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}), ...(options.identity !== undefined ? { identity: options.identity } : {}) });
   let batch = '';
   let connections = 0;
   let written = 0;

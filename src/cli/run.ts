@@ -22,11 +22,12 @@ import { expandInputs } from './inputs.js';
 import type { InputFile } from './inputs.js';
 import { ndjsonFile, notAnalyzed, reportFile } from './file-task.js';
 import type { FileOutcome, NdjsonWrite, SplitWorkers } from './file-task.js';
-import { filterOptions } from './filters.js';
+import { filterOptions, identityRequest } from './filters.js';
 import { defaultJobs, runJobs, splitWorkerScript, workerScript } from './jobs.js';
 import { createProgress } from './progress.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { describeTrustStore, loadTrustSetupCached } from '../x509/trust/index.js';
+import { loadIdentitySetupCached } from '../x509/identity/index.js';
 import { runCheckCert } from './check-cert.js';
 import { javaLogLimits, keyLogLimits, trustLimits } from './limits.js';
 import { readJavaLogFilesCached } from '../javalog/read-files.js';
@@ -197,6 +198,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           for (const note of s.notes) io.stderr(`tlsautopsy: ${note}\n`);
         }
       }
+    } catch (err) {
+      if (err instanceof TlsAutopsyError) {
+        io.stderr(`tlsautopsy: ${err.message}\n`);
+        return EXIT_USAGE;
+      }
+      throw err;
+    }
+  }
+  if (o.identity.length > 0) {
+    // Loaded here first so that a wrong path, password or alias stops the run with one sentence.
+    o = { ...o, identityPassword: o.identityPassword ?? io.env['TLSAUTOPSY_IDENTITY_PASSWORD'] ?? null };
+    const request = identityRequest(o);
+    try {
+      const loaded = request === null ? null : await loadIdentitySetupCached(request);
+      if (!o.quiet) for (const note of loaded?.notes ?? []) io.stderr(`tlsautopsy: ${note}\n`);
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
         io.stderr(`tlsautopsy: ${err.message}\n`);

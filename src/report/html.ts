@@ -16,6 +16,7 @@ import type { ReportMeta } from './markdown.js';
 import type { CaptureReport, ConnectionReport, Report } from './model.js';
 import { starttlsText } from './model.js';
 import { javaLogLine } from './java-log-line.js';
+import { identityLines, identityPlace } from './identity-lines.js';
 import { escapeHtml } from './sanitize.js';
 import {
   captureCounts,
@@ -112,6 +113,13 @@ function certificatesTable(c: ConnectionReport): string {
   return `<h4>Certificates</h4>\n<table class="certs"><thead><tr><th>Role</th><th>Subject</th><th>Issuer</th><th>Validity</th><th>Key</th><th>SHA-256</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
+/** The key store block: the verdict under its store's name, the remarks, then one item per entry. */
+function identityHtml(stores: ReturnType<typeof identityLines>): string[] {
+  return stores.map(
+    (s) => `<div class="keystore"><p><b>Key store ${e(s.store)}:</b> ${e(s.verdict)}${s.notes.map((n) => ` ${e(n)}`).join('')}</p><ul>${s.entries.map((line) => `<li>${e(line)}</li>`).join('')}</ul></div>`,
+  );
+}
+
 function connectionDetail(c: ConnectionReport): string {
   const out: string[] = ['<div class="conn-detail">', `<p class="story">${e(c.summary)}</p>`];
   const stacks = stacksLine(c);
@@ -123,7 +131,11 @@ function connectionDetail(c: ConnectionReport): string {
     if (c.mtls.acceptableCAs.length > 50) out.push(`<li>… and ${c.mtls.acceptableCAs.length - 50} more</li>`);
     out.push('</ul>');
   }
-  for (const v of findingViews(c)) {
+  const views = findingViews(c);
+  const keyStores = identityLines(c);
+  const place = identityPlace(c, views.map((v) => v.finding.code));
+  if (place < 0) out.push(...identityHtml(keyStores));
+  views.forEach((v, i) => {
     const f = v.finding;
     const rows = [
       v.detail !== '' ? `<dt>${e(detailLabel(f.severity))}</dt><dd>${e(v.detail)}</dd>` : '',
@@ -134,7 +146,8 @@ function connectionDetail(c: ConnectionReport): string {
       `<div class="finding sev-${e(f.severity)}"><span class="badge sev-${e(f.severity)}">${e(f.severity)}</span> <b>${e(f.title)}</b>${inferredNote(f) !== '' ? ' <span class="muted">(inferred)</span>' : ''}`,
       `${rows !== '' ? `<dl>${rows}</dl>` : ''}</div>`,
     );
-  }
+    if (i === place) out.push(...identityHtml(keyStores));
+  });
   if (c.mtls.evidence !== null) out.push(`<p><b>Evidence:</b> ${e(c.mtls.evidence)}</p>`);
   out.push(`<h4>Ladder</h4>\n<figure>${ladderSvg(c)}</figure>`);
   const certs = certificatesTable(c);

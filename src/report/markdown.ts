@@ -13,6 +13,7 @@ import { stacksLine } from './stack-line.js';
 import type { CaptureReport, ConnectionReport, Report, TimelineJson } from './model.js';
 import { starttlsText } from './model.js';
 import { javaLogLine } from './java-log-line.js';
+import { identityLines, identityPlace } from './identity-lines.js';
 import { escapeMarkdown, sanitizeText } from './sanitize.js';
 import { textLadder } from './text-ladder.js';
 import {
@@ -150,6 +151,15 @@ function certificateTable(c: ConnectionReport): string[] {
   return [row(['Role', 'Subject', 'Issuer', 'Validity', 'Key', 'SHA-256']), row(['---', '---', '---', '---', '---', '---']), ...rows];
 }
 
+/** The key store block: the verdict under its store's name, the remarks, then one item per entry. */
+function identityMarkdown(stores: ReturnType<typeof identityLines>): string[] {
+  const out: string[] = [];
+  for (const s of stores) {
+    out.push(`**Key store ${md(s.store)}:** ${md(s.verdict)}${s.notes.map((n) => ` ${md(n)}`).join('')}`, '', ...s.entries.map((line) => `- ${md(line)}`), '');
+  }
+  return out;
+}
+
 function connectionSection(c: ConnectionReport, capIndex: number): string[] {
   const out: string[] = [];
   out.push(
@@ -167,14 +177,19 @@ function connectionSection(c: ConnectionReport, capIndex: number): string[] {
     if (c.mtls.acceptableCAs.length > 20) out.push(`- … and ${c.mtls.acceptableCAs.length - 20} more`);
     out.push('');
   }
-  for (const v of findingViews(c)) {
+  const views = findingViews(c);
+  const keyStores = identityLines(c);
+  const place = identityPlace(c, views.map((v) => v.finding.code));
+  if (place < 0) out.push(...identityMarkdown(keyStores));
+  views.forEach((v, i) => {
     const f = v.finding;
     out.push(`**${f.severity.toUpperCase()} — ${md(f.title)}**${inferredNote(f)}`, '');
     if (v.detail !== '') out.push(`- **${detailLabel(f.severity)}:** ${md(v.detail)}`);
     if (v.fix !== null) out.push(`- **Fix:** ${md(v.fix)}`);
     if (f.frames.length > 0) out.push(`- **Frames:** ${f.frames.slice(0, 20).join(', ')}${f.frames.length > 20 ? ', …' : ''}`);
     out.push('');
-  }
+    if (i === place) out.push(...identityMarkdown(keyStores));
+  });
   if (c.mtls.evidence !== null) out.push(`**Evidence:** ${md(c.mtls.evidence)}`, '');
   out.push(fence(mermaidLadder(c), 'mermaid'), '');
   out.push('<details><summary>Ladder as text</summary>', '', fence(textLadder(c).join('\n'), 'text'), '', '</details>', '');

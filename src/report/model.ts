@@ -20,6 +20,8 @@ import { NO_KEY_LOG } from '../decrypt/connection-decryptor.js';
 import { toIsoString } from '../util/time.js';
 import type { CertificateSummary } from '../x509/index.js';
 import type { TrustResult, TrustSetup } from '../x509/trust/index.js';
+import type { IdentitySetup } from '../x509/identity/index.js';
+import type { IdentityStoreVerdict, IdentityVerdict } from '../analysis/identity-verdict.js';
 import { TallyBuilder, tallyOf } from './connection-tally.js';
 import type { UnlistedConnections } from './listing.js';
 
@@ -155,6 +157,24 @@ export interface ConnectionReport {
   readonly trust?: { readonly client: TrustResult; readonly server: TrustResult };
   /** Present with --java-log: the logs whose handshakes matched this connection (empty when none did). */
   readonly javaLogs?: readonly JavaLogMatchJson[];
+  /**
+   * Present with --identity: the first identity store weighed against this connection (which
+   * alias Java's key managers would send, each entry with its reasons, the verdict sentence),
+   * with the other stores in `also`; null when there is nothing to weigh (no CertificateRequest
+   * known, on the client side).
+   */
+  readonly identity?: IdentityJson | null;
+}
+
+/** One identity store's verdict on a connection; `also` holds the other --identity stores' when several were given. */
+export interface IdentityJson extends IdentityStoreVerdict {
+  readonly also?: readonly IdentityStoreVerdict[];
+}
+
+function identityJson(identity: IdentityVerdict | null): IdentityJson | null {
+  const [first, ...rest] = identity ?? [];
+  if (first === undefined) return null;
+  return rest.length === 0 ? first : { ...first, also: rest };
 }
 
 export interface CaptureReport {
@@ -313,7 +333,8 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
   };
   // Added after the literal: a conditional spread inside it makes every report a slow generic copy.
   const withTrust = verdict.trust !== undefined ? { ...report, trust: verdict.trust } : report;
-  return verdict.javaLog === undefined ? withTrust : withJavaLog(withTrust, verdict.javaLog);
+  const withLogs = verdict.javaLog === undefined ? withTrust : withJavaLog(withTrust, verdict.javaLog);
+  return verdict.identity === undefined ? withLogs : { ...withLogs, identity: identityJson(verdict.identity) };
 }
 
 /** The Java logs' part of a connection's report: the logs that matched, and the alerts they decode. */
@@ -338,6 +359,8 @@ export interface CaptureReportOptions {
   readonly slowHandshakeMs?: number;
   /** Trust stores (--trust) to verify certificate chains against. */
   readonly trust?: TrustSetup;
+  /** Identity key stores (--identity) weighed against each connection. */
+  readonly identity?: IdentitySetup;
   /** Java SSL debug logs (--java-log) whose handshakes are matched to the connections. */
   readonly javaLogs?: readonly JavaLog[];
   readonly javaLogTimeWindowMs?: number;

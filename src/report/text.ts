@@ -14,6 +14,7 @@ import { stacksLine } from './stack-line.js';
 import type { CaptureReport, ConnectionReport, Report } from './model.js';
 import { starttlsText } from './model.js';
 import { javaLogLine } from './java-log-line.js';
+import { identityLines, identityPlace } from './identity-lines.js';
 import { sanitizeText } from './sanitize.js';
 import { textLadder } from './text-ladder.js';
 import { renderFixedTable } from './text-table.js';
@@ -103,12 +104,17 @@ function details(c: ConnectionReport, color: boolean, width: number): string[] {
     for (const ca of c.mtls.acceptableCAs.slice(0, 8)) out.push(...wrapText(sanitizeText(ca), width, '    • ', 6));
     if (c.mtls.acceptableCAs.length > 8) out.push(`    • … and ${c.mtls.acceptableCAs.length - 8} more`);
   }
-  for (const v of findingViews(c)) {
+  const views = findingViews(c);
+  const keyStores = identityLines(c);
+  const place = identityPlace(c, views.map((v) => v.finding.code));
+  if (place < 0) out.push(...identityText(keyStores, width));
+  views.forEach((v, i) => {
     const f = v.finding;
     out.push('', `  ${paint(color, severityColor(f.severity), f.severity.toUpperCase())}  ${sanitizeText(f.title)}${inferredNote(f)}`);
     if (v.detail !== '') out.push(...wrapText(sanitizeText(v.detail), width, `  ${detailLabel(f.severity).padEnd(15)}`, 17));
     if (v.fix !== null) out.push(...wrapText(sanitizeText(v.fix), width, '  Fix            ', 17));
-  }
+    if (i === place) out.push(...identityText(keyStores, width));
+  });
   if (c.mtls.evidence !== null) out.push('', ...wrapText(sanitizeText(c.mtls.evidence), width, '  Evidence       ', 17));
   const dec = c.decryption;
   if (dec !== undefined && dec.status !== 'not-attempted') {
@@ -121,6 +127,18 @@ function details(c: ConnectionReport, color: boolean, width: number): string[] {
   out.push('', ...textLadder(c, width, color));
   const certs = [...certificateLines('Server', c.certificates.server, c.nameMatch, width), ...certificateLines('Client', c.certificates.client, null, width)];
   if (certs.length > 0) out.push('', ...certs);
+  return out;
+}
+
+/** The key store block: the verdict under its store's name, the remarks, then one line per entry. */
+function identityText(stores: ReturnType<typeof identityLines>, width: number): string[] {
+  const out: string[] = [];
+  for (const s of stores) {
+    out.push('', ...wrapText(sanitizeText(s.store), width, '  Key store      ', 17));
+    out.push(...wrapText(sanitizeText(s.verdict), width, ' '.repeat(17), 17));
+    for (const n of s.notes) out.push(...wrapText(sanitizeText(n), width, ' '.repeat(17), 17));
+    for (const line of s.entries) out.push(...wrapText(sanitizeText(line), width, `${' '.repeat(17)}• `, 19));
+  }
   return out;
 }
 

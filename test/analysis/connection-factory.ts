@@ -139,7 +139,7 @@ function serverHello(over: Partial<ServerHelloInfo> = {}): ServerHelloInfo {
 }
 
 function certificateRequest(over: Partial<CertificateRequestInfo> = {}): CertificateRequestInfo {
-  return { tls13: false, certificateTypes: [1, 64], signatureAlgorithms: [0x0403, 0x0804], certificateAuthorities: [ISSUING_CA, ROOT_CA], badCertificateAuthorities: null, ...over };
+  return { tls13: false, certificateTypes: [1, 64], signatureAlgorithms: [0x0403, 0x0804], signatureAlgorithmsCert: null, certificateAuthorities: [ISSUING_CA, ROOT_CA], badCertificateAuthorities: null, ...over };
 }
 
 /** How far the handshake gets, in order. */

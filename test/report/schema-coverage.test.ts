@@ -24,6 +24,7 @@ import { factoryReport } from './report-factory.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SAMPLES = join(ROOT, 'samples');
+const JAVA = join(ROOT, 'test/fixtures/java-captures');
 
 type Schema = { readonly [key: string]: unknown };
 type Validate = ((data: unknown) => boolean) & { errors?: readonly AjvError[] | null };
@@ -194,6 +195,9 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
       ['json --max-report-connections', ['--format', 'json', '--max-report-connections', '3', SAMPLES]],
       // --java-log on a JSSE capture: javaLogs per connection and capture, an alert told by the log, a log that matched nothing.
       ['json --java-log', ['--format', 'json', ...['client.log', 'server.log'].flatMap((f) => ['--java-log', join(ROOT, 'test/fixtures/java-captures/jsse-tls13-client-ca-not-listed', f)]), '--java-log', join(ROOT, 'test/fixtures/java-captures/jsse-tls13-client-cert-expired/server.log'), join(ROOT, 'test/fixtures/java-captures/jsse-tls13-client-ca-not-listed/capture.pcap')]],
+      // --identity: two client stores (the second store's verdict in `also`), an empty Certificate and a sent one; a server store with its alias.
+      ['json --identity', ['--format', 'json', ...['client-carol-and-alice.p12', 'client-mallory.p12'].flatMap((f) => ['--identity', join(JAVA, 'keystores', f)]), '--identity-password', 'changeit', join(JAVA, 'jsse-tls12-keystore-carol-and-alice/capture.pcap'), join(JAVA, 'jsse-tls12-client-ca-not-listed/capture.pcap')]],
+      ['ndjson --identity-for server', ['--format', 'ndjson', '--identity', join(JAVA, 'keystores/server-hr.p12'), '--identity-password', 'changeit', '--identity-for', 'server', '--alias', 'hr', join(JAVA, 'jsse-tls12-mtls-ok/capture.pcap')]],
     ];
     for (const [label, argv] of plans) {
       const r = await runInProcess(argv);
@@ -219,11 +223,14 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
     expect(text).toContain('"source": "java-log"');
     expect(text).toContain('"matchedBy": "client-random"');
     expect(text).toContain('"code": "javalog.no_match"');
+    expect(text).toContain('"SunX509": "carol"');
+    expect(text).toContain('"also": [');
+    expect(output('ndjson --identity-for server')).toContain('"side":"server"');
     expect(output('json')).toMatch(/"error": "[^"]+"/);
     expect(output('ndjson').split('\n').some((l) => l.includes('"error":') && !l.includes('"id":'))).toBe(true);
   });
 
-  for (const label of ['json', 'json --trust', 'json --trust-for server', 'json --max-report-connections', 'json --java-log']) {
+  for (const label of ['json', 'json --trust', 'json --trust-for server', 'json --max-report-connections', 'json --java-log', 'json --identity']) {
     it(`documents every field of the JSON report of the samples (${label})`, () => {
       const report = JSON.parse(output(label)) as unknown;
       expect(problems(strictV.report, report, label)).toEqual([]);
@@ -231,7 +238,7 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
     });
   }
 
-  for (const label of ['ndjson', 'ndjson --trust', 'ndjson --trust-for server']) {
+  for (const label of ['ndjson', 'ndjson --trust', 'ndjson --trust-for server', 'ndjson --identity-for server']) {
     it(`documents every field of every NDJSON line of the samples (${label})`, () => {
       expect(ndjsonProblems(strictV, output(label), label)).toEqual([]);
       expect(ndjsonProblems(publishedV, output(label), label)).toEqual([]);

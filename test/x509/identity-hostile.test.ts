@@ -74,7 +74,7 @@ describe('hostile identity stores', () => {
   });
 
   it('a PKCS#12 without its password asks for it', () => {
-    expect(refusal(() => readIdentityStore(p12, 'id.p12')).message).toBe("The PKCS#12 key store 'id.p12' is protected by a password; give the key store password.");
+    expect(refusal(() => readIdentityStore(p12, 'id.p12')).message).toBe("The PKCS#12 key store 'id.p12' is protected by a password; give it with --identity-password.");
   });
 
   it('every truncation of a real store is refused with a sentence or read in part, never a crash', () => {

@@ -19,6 +19,7 @@ import { RENEGOTIATION_RULES } from './renegotiation.js';
 import { SLOW_HANDSHAKE_RULES } from './slow-handshake.js';
 import { EVIDENCE_RULES } from './evidence-missing.js';
 import { TRUST_RULES } from './trust.js';
+import { IDENTITY_RULES } from './identity.js';
 import { abandonedHandshake } from './abandoned.js';
 
 /** The rules that explain a failure, causes before symptoms. */
@@ -48,6 +49,8 @@ export const RULES: readonly Rule[] = [
   ...RENEGOTIATION_RULES,
   ...SLOW_HANDSHAKE_RULES,
   ...EVIDENCE_RULES,
+  // With --identity-for server --alias: a fact about the server's configuration, not a cause of failure.
+  ...IDENTITY_RULES,
 ];
 
 /** Every finding code a rule can emit, sorted (docs/diagnoses.md explains each). */

@@ -1,6 +1,7 @@
 import type { ConnectionFacts } from '../judge.js';
 import type { Finding, MtlsVerdict, Stage, Status } from '../verdict-types.js';
 import type { TrustSetup } from '../../x509/trust/index.js';
+import type { IdentitySetup } from '../../x509/identity/index.js';
 import type { ConnectionStacks } from '../stack-identification.js';
 
 /** Capture-wide context some rules need (e.g. "other connections to this port were TLS"). */
@@ -13,6 +14,8 @@ export interface CaptureContext {
   readonly slowHandshakeMs: number;
   /** Trust stores given with --trust: chains are verified against them (rules/trust.ts). */
   readonly trust?: TrustSetup;
+  /** Identity key stores given with --identity: weighed against each connection (identity-verdict.ts, rules/identity.ts). */
+  readonly identity?: IdentitySetup;
 }
 
 /** A server's key in `CaptureContext.tlsServers`: "ip|port". */

@@ -71,7 +71,7 @@ class SplitWorker {
     this.filters = init.filters;
     this.prefix = linePrefix(init.file);
     this.javaLogs = options.javaLogs === undefined ? null : new JavaLogMatcher(options.javaLogs, options.javaLogTimeWindowMs !== undefined ? { javaLogTimeWindowMs: options.javaLogTimeWindowMs } : {});
-    const settings = { expiryDays: init.filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}) };
+    const settings = { expiryDays: init.filters.expiryDays, ...(options.trust !== undefined ? { trust: options.trust } : {}), ...(options.identity !== undefined ? { identity: options.identity } : {}) };
     this.noContext = contextWith(new Set(), settings);
     const seen = (server: string): CaptureContext => contextWith(new Set([server]), settings);
     this.pipeline = new ConnectionPipeline(

@@ -27,7 +27,7 @@ export interface IdentityReadOptions extends StoreLimits {
   readonly maxKeyChecks?: number;
 }
 
-const PASSWORD_HINT = 'give the key store password';
+const PASSWORD_HINT = 'give it with --identity-password';
 /** Certificates followed from a PKCS#12 key to its root at most (Java stops at a loop or a self-issued one). */
 const MAX_CHAIN = 64;
 
