@@ -1,5 +1,6 @@
 /** Connection filters of the command line (--only, --host, --port, --sni) and --fail-on matching. */
 import type { ConnectionReport } from '../report/model.js';
+import type { NdjsonDetail } from '../report/json.js';
 import type { CliOptions } from './args.js';
 import type { TrustRequest } from '../x509/trust/index.js';
 import { trustLimits } from './limits.js';
@@ -18,6 +19,8 @@ export type FilterOptions = Pick<CliOptions, 'only' | 'hosts' | 'ports' | 'snis'
   readonly javaLogs?: readonly string[];
   /** --trust stores, loaded once by whichever thread analyzes the capture. */
   readonly trust?: TrustRequest;
+  /** --detail: how much of each connection an NDJSON line carries (absent: compact). */
+  readonly ndjsonDetail?: NdjsonDetail;
 };
 
 /** Does a connection pass the --only/--host/--port/--sni filters? */
@@ -41,5 +44,5 @@ export function matchesFailOn(c: ConnectionReport, term: string): boolean {
 
 /** The filter options alone, as plain data (to hand to a worker thread). */
 export function filterOptions(o: CliOptions): FilterOptions {
-  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, maxReportConnections: o.maxReportConnections, limits: o.limits, keylogs: o.keylogs, ...(o.javaLogs.length > 0 ? { javaLogs: o.javaLogs } : {}), ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword, limits: trustLimits(o.limits) } } : {}) };
+  return { only: o.only, hosts: o.hosts, ports: o.ports, snis: o.snis, failOn: o.failOn, expiryDays: o.expiryDays, maxReportConnections: o.maxReportConnections, limits: o.limits, keylogs: o.keylogs, ...(o.detail !== null ? { ndjsonDetail: o.detail } : {}), ...(o.javaLogs.length > 0 ? { javaLogs: o.javaLogs } : {}), ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword, limits: trustLimits(o.limits) } } : {}) };
 }
