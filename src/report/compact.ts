@@ -1,15 +1,15 @@
 /**
  * The compact NDJSON line, the default of `--format ndjson`: what a CI job or a log pipeline
- * filters on, about a sixth of the full connection record (docs/report.schema.json,
+ * filters on, about a fifth of the bytes of the full connection record (docs/report.schema.json,
  * `#/$defs/ndjsonCompactLine`).
  *
  * Every field is read from the `ConnectionReport` and sits at the same path, with the same
  * value, as in the full record, so a filter written for the compact line (`.mtls.state`,
  * `.findings[0].code`, `.certificates.server[0].sha256`) reads the same on `--detail full`
  * lines and in the JSON report. Only parts are left out: whole fields (the timeline, the
- * summary, counters), fields of a kept object (a finding's text, a certificate's extensions,
- * the JA3 string, which is what makes a ClientHello's line long), and `decryption` when nothing
- * was decrypted or tried.
+ * summary, counters), fields of a kept object (a finding's text, a certificate's extensions and
+ * all but the fingerprint and expiry of the certificates after the leaf, the JA3 string, which
+ * alone is as long as many lines), and `decryption` when nothing was decrypted or tried.
  */
 import type { AlertJson, ConnectionReport } from './model.js';
 import type { Finding, MtlsVerdict } from '../analysis/verdict-types.js';
