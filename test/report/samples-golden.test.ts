@@ -4,7 +4,7 @@
  * two, and the full NDJSON lines (--detail full) of them all in one file. A change in
  * any report shows up here as a diff to review (`vitest -u` accepts it).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,14 @@ describe('report formats on the samples', () => {
   it('--detail full: the whole connection record on each NDJSON line', async () => {
     process.chdir(ROOT);
     await expect(await render(['--format', 'ndjson', '--detail', 'full', 'samples/'])).toMatchFileSnapshot('./__golden__/samples-full.ndjson');
+  });
+
+  it('the README shows the compact line the command writes', async () => {
+    process.chdir(ROOT);
+    const file = 'samples/tls12-mtls-client-cert-missing.pcap';
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+    const shown = readme.filter((l) => l.startsWith(`{"schemaVersion":`) && l.includes(`"file":"${file}"`));
+    expect(shown).toEqual([(await render(['--format', 'ndjson', file])).trimEnd()]);
   });
 
   it('lists at most --max-report-connections connections and says so in every format', async () => {
