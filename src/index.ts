@@ -17,6 +17,8 @@ export type { StackIdentity, ConnectionStacks } from './analysis/stack-identific
 export { buildReport, captureReport, SCHEMA_VERSION } from './report/model.js';
 export type { Report, CaptureReport, ConnectionReport } from './report/model.js';
 export { renderJson, renderNdjson } from './report/json.js';
+export type { NdjsonDetail } from './report/json.js';
+export type { CompactConnection } from './report/compact.js';
 export { renderText } from './report/text.js';
 export type { Anomaly, AnomalySeverity } from './util/anomaly.js';
 export { TlsAutopsyError } from './util/errors.js';

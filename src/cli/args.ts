@@ -11,6 +11,7 @@ import { parseLimit } from './limits.js';
 import { failOnTermError } from './fail-on-terms.js';
 import { closestTerm } from './closest-term.js';
 import type { LimitName, Limits } from './limits.js';
+import type { NdjsonDetail } from '../report/json.js';
 
 export type OutputFormat = 'text' | 'json' | 'ndjson' | 'markdown' | 'html';
 type OnlyFilter = 'all' | 'failed' | 'mtls';
@@ -19,6 +20,8 @@ export interface CliOptions {
   readonly inputs: readonly string[];
   readonly format: OutputFormat | null;
   readonly output: string | null;
+  /** --detail: how much of each connection an NDJSON line carries; null when not given (compact). */
+  readonly detail: NdjsonDetail | null;
   readonly only: OnlyFilter;
   readonly hosts: readonly string[];
   readonly ports: readonly number[];
@@ -67,6 +70,9 @@ Options:
   --format <f>        text (default), json, ndjson, markdown, html
   -o, --output <file> write the report to a file (format from its extension:
                       .txt, .json, .ndjson, .md, .html; or give --format)
+  --detail <d>        NDJSON only: compact (default: one short line per connection with
+                      what a pipeline filters on) or full (the whole connection record,
+                      as in the JSON report)
   --only <which>      all (default), failed, mtls (connections where a client certificate was requested)
   --host <ip>         only connections with this client or server address (repeatable)
   --port <n>          only connections with this server port (repeatable)
@@ -123,7 +129,7 @@ Examples:
   tlsautopsy out.pcap
   tlsautopsy --only failed captures/
   tcpdump -U -i any -w - port 8443 | tlsautopsy -      # Ctrl-C prints the report
-  tlsautopsy --format ndjson *.pcapng | jq 'select(.status=="failed") | .summary'
+  tlsautopsy --format ndjson *.pcapng | jq 'select(.status=="failed") | .findings[0].code'
   tlsautopsy -o report.md hr-connector.pcap      # for an incident ticket
   tlsautopsy -o report.html hr-connector.pcap    # one self-contained page
   tlsautopsy --fail-on client-cert-missing,error --quiet nightly.pcap
@@ -158,6 +164,7 @@ export function formatFromExtension(path: string): OutputFormat | null {
 const CLI_OPTIONS = {
   format: { type: 'string' },
   output: { type: 'string', short: 'o' },
+  detail: { type: 'string' },
   only: { type: 'string' },
   host: { type: 'string', multiple: true },
   port: { type: 'string', multiple: true },
@@ -223,6 +230,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (output !== null && format === null && formatFromExtension(output) === null) {
     throw usage(`Cannot tell the report format from the name '${output}'; end it in ${[...OUTPUT_EXTENSIONS.keys()].join(', ')}, or give --format.`);
   }
+  const detail = v.detail ?? null;
+  if (detail !== null) {
+    if (detail !== 'compact' && detail !== 'full') throw usage(`Unknown --detail value '${detail}'; use compact or full.`);
+    // Every other format always holds every field: a --detail there would silently do nothing.
+    if ((format ?? (output !== null ? formatFromExtension(output) : null)) !== 'ndjson') throw usage('--detail applies only to NDJSON output; add --format ndjson, or leave --detail out.');
+  }
   const only = v.only ?? 'all';
   if (only !== 'all' && only !== 'failed' && only !== 'mtls') throw usage(`Unknown --only value '${only}'; use all, failed or mtls.`);
   const ports = (v.port ?? []).map((p) => {
@@ -264,6 +277,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     inputs: parsed.positionals,
     format: format as OutputFormat | null,
     output,
+    detail,
     only,
     hosts: v.host ?? [],
     ports,

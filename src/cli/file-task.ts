@@ -15,7 +15,8 @@ import type { CaptureReport } from '../report/model.js';
 import { TlsAutopsyError } from '../util/errors.js';
 import { keep, matchesFailOn } from './filters.js';
 import type { FilterOptions } from './filters.js';
-import { ndjsonErrorLine, streamNdjson } from './ndjson-stream.js';
+import { streamNdjson } from './ndjson-stream.js';
+import { renderNdjsonErrorLine } from '../report/json.js';
 import { analysisLimits, javaLogLimits, keyLogLimits } from './limits.js';
 import { streamNdjsonSplit } from './split/split-run.js';
 
@@ -94,7 +95,7 @@ export function notAnalyzed(path: string, mode: 'ndjson' | 'report'): { readonly
   const label = fileLabel(path);
   const message = 'The run was interrupted before this file was read; run again to analyze it.';
   return mode === 'ndjson'
-    ? { outcome: { error: message, failOnHit: false }, line: ndjsonErrorLine(label, message) }
+    ? { outcome: { error: message, failOnHit: false }, line: renderNdjsonErrorLine(label, message) }
     : { outcome: { error: message, capture: failedCaptureReport(label, message) }, line: null };
 }
 
@@ -130,7 +131,7 @@ export async function ndjsonFile(
     return { error: null, failOnHit: r.failOnHit };
   } catch (err) {
     const message = messageOf(path, err);
-    write(ndjsonErrorLine(label, message));
+    write(renderNdjsonErrorLine(label, message));
     return { error: message, failOnHit: false };
   }
 }

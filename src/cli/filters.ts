@@ -1,5 +1,6 @@
 /** Connection filters of the command line (--only, --host, --port, --sni) and --fail-on matching. */
 import type { ConnectionReport } from '../report/model.js';
+import type { NdjsonDetail } from '../report/json.js';
 import type { CliOptions } from './args.js';
 import type { TrustRequest } from '../x509/trust/index.js';
 import type { IdentityRequestOptions } from '../x509/identity/index.js';
@@ -21,6 +22,8 @@ export type FilterOptions = Pick<CliOptions, 'only' | 'hosts' | 'ports' | 'snis'
   readonly trust?: TrustRequest;
   /** --identity stores, loaded once by whichever thread analyzes the capture. */
   readonly identity?: IdentityRequestOptions;
+  /** --detail: how much of each connection an NDJSON line carries (absent: compact). */
+  readonly ndjsonDetail?: NdjsonDetail;
 };
 
 /** Does a connection pass the --only/--host/--port/--sni filters? */
@@ -61,6 +64,7 @@ export function filterOptions(o: CliOptions): FilterOptions {
     maxReportConnections: o.maxReportConnections,
     limits: o.limits,
     keylogs: o.keylogs,
+    ...(o.detail !== null ? { ndjsonDetail: o.detail } : {}),
     ...(o.javaLogs.length > 0 ? { javaLogs: o.javaLogs } : {}),
     ...(o.trust.length > 0 ? { trust: { paths: o.trust, purpose: o.trustFor, password: o.trustPassword, limits: trustLimits(o.limits) } } : {}),
     ...(identity !== null ? { identity } : {}),

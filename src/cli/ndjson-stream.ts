@@ -86,10 +86,5 @@ export interface NdjsonLine {
 export function ndjsonLineOf(c: Connection, context: CaptureContext, file: string, filters: FilterOptions, javaLogs?: readonly JavaLogEvidence[]): NdjsonLine {
   const report = connectionReport(c, judgeConnection(c, context, javaLogs));
   if (!keep(report, filters)) return { text: null, failOn: false };
-  return { text: renderNdjsonLine(file, report), failOn: filters.failOn.some((t) => matchesFailOn(report, t)) };
-}
-
-/** The line that stands for a capture that could not be read. */
-export function ndjsonErrorLine(file: string, error: string): string {
-  return `${JSON.stringify({ schemaVersion: 1, file, error })}\n`;
+  return { text: renderNdjsonLine(file, report, filters.ndjsonDetail ?? 'compact'), failOn: filters.failOn.some((t) => matchesFailOn(report, t)) };
 }

@@ -164,7 +164,7 @@ function connectionDetail(c: ConnectionReport): string {
   // Fingerprints, the message history and anomaly codes are for specialists: folded away.
   const technical: [string, string][] = [
     ['History', c.history],
-    ['JA3 / JA3S', `${c.ja3Hash ?? '–'} / ${c.ja3sHash ?? '–'}`],
+    ['JA3 / JA3S', `${c.ja3?.hash ?? '–'} / ${c.ja3s?.hash ?? '–'}`],
     ['JA4', c.ja4 ?? '–'],
   ];
   out.push(

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { SCHEMA_VERSION } from './model.js';
 import type { ConnectionReport, Report } from './model.js';
+import { compactConnection } from './compact.js';
 
 /** The whole report as one JSON document (docs/report.schema.json). */
 export function renderJson(report: Report): string {
@@ -51,28 +53,48 @@ export function* renderJsonPieces(report: Report): Generator<string> {
   yield `${frame.slice(at)}\n`;
 }
 
+/**
+ * How much of a connection an NDJSON line carries: `compact` (the default) what a pipeline
+ * filters on (report/compact.ts); `full` the whole connection record, as in the JSON report.
+ */
+export type NdjsonDetail = 'compact' | 'full';
+
+/** The text every NDJSON line of a capture starts with: `{"schemaVersion":2,"file":…` (no comma). */
+export function ndjsonFilePrefix(file: string): string {
+  return `{"schemaVersion":${SCHEMA_VERSION},"file":${JSON.stringify(file)}`;
+}
+
 /** The line prefix of the last file: every line of a capture starts with the same two fields. */
 let prefixFile: string | null = null;
 let prefix = '';
 
-/** One NDJSON line: a connection with the file it came from and the schema version. */
-export function renderNdjsonLine(file: string, connection: ConnectionReport): string {
+/**
+ * One NDJSON line: a connection (compact or full) with the file it came from and the schema
+ * version, which come first; the connection's `id` follows them in both kinds of line.
+ */
+export function renderNdjsonLine(file: string, connection: ConnectionReport, detail: NdjsonDetail = 'compact'): string {
   if (file !== prefixFile) {
     prefixFile = file;
-    prefix = `{"schemaVersion":1,"file":${JSON.stringify(file)}`;
+    prefix = ndjsonFilePrefix(file);
   }
-  // The two fields are spliced in front of the report's own text instead of spreading the
-  // report into a new ~45-property object per line; the text is the same as the spread's.
-  const body = JSON.stringify(connection);
+  // The two fields are spliced in front of the connection's own text instead of spreading it
+  // into a new object per line; the text is the same as the spread's.
+  const body = JSON.stringify(detail === 'full' ? connection : compactConnection(connection));
   return body === '{}' ? `${prefix}}\n` : `${prefix},${body.slice(1)}\n`;
 }
 
+/** The line that stands for a capture that could not be read (the same at both details). */
+export function renderNdjsonErrorLine(file: string, error: string): string {
+  return `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, file, error })}\n`;
+}
+
 /** All connections of a report as NDJSON (the live path writes lines as connections end). */
-export function renderNdjson(report: Report): string {
+export function renderNdjson(report: Report, options: { readonly detail?: NdjsonDetail } = {}): string {
+  const detail = options.detail ?? 'compact';
   let out = '';
   for (const cap of report.captures) {
-    if (cap.error !== null) out += `${JSON.stringify({ schemaVersion: 1, file: cap.file, error: cap.error })}\n`;
-    for (const c of cap.connections) out += renderNdjsonLine(cap.file, c);
+    if (cap.error !== null) out += renderNdjsonErrorLine(cap.file, cap.error);
+    for (const c of cap.connections) out += renderNdjsonLine(cap.file, c, detail);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /**
  * The report model: one plain-data object per run, shaped as the published JSON contract
- * (docs/report.schema.json, `schemaVersion` 1). Every renderer reads this and nothing else;
+ * (docs/report.schema.json, `schemaVersion` 2). Every renderer reads this and nothing else;
  * renderers change presentation, never facts.
  */
 import { createRequire } from 'node:module';
@@ -28,7 +28,12 @@ import type { UnlistedConnections } from './listing.js';
 const require = createRequire(import.meta.url);
 const pkg = require('../../package.json') as { name: string; version: string };
 
-export const SCHEMA_VERSION = 1;
+/**
+ * Version of the JSON contract: the report, and every NDJSON line. It changes only when a field
+ * is renamed, removed or changes meaning (2: compact NDJSON lines by default, `ja3`/`ja3s` as
+ * `{hash, string}`; see CHANGELOG.md).
+ */
+export const SCHEMA_VERSION = 2;
 export const TOOL = { name: pkg.name, version: pkg.version } as const;
 
 interface EndpointJson {
@@ -81,6 +86,12 @@ interface DecryptionJson {
   readonly reason?: string;
 }
 
+/** A JA3 or JA3S fingerprint: the MD5 (what other tools call "the JA3") and the string it hashes. */
+interface Ja3Json {
+  readonly hash: string;
+  readonly string: string;
+}
+
 export interface TimelineJson {
   readonly frame: number;
   readonly time: string;
@@ -131,10 +142,10 @@ export interface ConnectionReport {
   readonly nameMatch: ServerNameMatch | null;
   readonly alerts: readonly AlertJson[];
   readonly tcpEnd: { readonly how: string; readonly from: 'client' | 'server' | null; readonly frame: number | null };
-  readonly ja3: string | null;
-  readonly ja3Hash: string | null;
-  readonly ja3s: string | null;
-  readonly ja3sHash: string | null;
+  /** As Suricata's EVE writes it (Zeek's `ja3` is the same hash): null without a ClientHello, or for an SSLv2-format one. */
+  readonly ja3: Ja3Json | null;
+  /** Null without a ServerHello. */
+  readonly ja3s: Ja3Json | null;
   readonly ja4: string | null;
   readonly history: string;
   readonly findings: readonly Finding[];
@@ -309,10 +320,8 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
       time: iso(a.time),
     })),
     tcpEnd: { how: c.tcp.end.how, from: c.tcp.end.by, frame: c.tcp.end.frame },
-    ja3: ch?.ja3 ?? null,
-    ja3Hash: ch?.ja3Hash ?? null,
-    ja3s: sh?.ja3s ?? null,
-    ja3sHash: sh?.ja3sHash ?? null,
+    ja3: ch === null || ch.ja3 === null || ch.ja3Hash === null ? null : { hash: ch.ja3Hash, string: ch.ja3 },
+    ja3s: sh === null ? null : { hash: sh.ja3sHash, string: sh.ja3s },
     ja4: ch?.ja4 ?? null,
     history: c.history,
     findings: verdict.findings,

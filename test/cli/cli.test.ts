@@ -77,7 +77,7 @@ describe('command line', () => {
     const r = await run(['--format', 'ndjson', join(SAMPLES, 'interleaved-five-connections.pcapng')]);
     const lines = r.out.trim().split('\n');
     expect(lines).toHaveLength(5);
-    for (const l of lines) expect((JSON.parse(l) as { schemaVersion: number }).schemaVersion).toBe(1);
+    for (const l of lines) expect((JSON.parse(l) as { schemaVersion: number }).schemaVersion).toBe(2);
   });
 
   it('--version and --help', async () => {

@@ -143,7 +143,8 @@ describe('--limit on the command line', () => {
   }, 120_000);
 
   it.skipIf(!BUILT)('gives one capture split over worker threads the same lines as one thread', async () => {
-    const args = ['--format', 'ndjson', '--limit', 'maxTimelineEntries=5', '--limit', 'chunkBytes=4096', FIVE];
+    // The full lines: the timeline is not on a compact one.
+    const args = ['--format', 'ndjson', '--detail', 'full', '--limit', 'maxTimelineEntries=5', '--limit', 'chunkBytes=4096', FIVE];
     const one = await run(['--jobs', '1', ...args]);
     const split = runBuilt(['--jobs', '2', ...args]);
     expect(split.code).toBe(one.code);
@@ -156,7 +157,7 @@ describe('--limit on the command line', () => {
 
   it.skipIf(!BUILT)('reaches the flow tables of a split capture: maxConnections is shared out among the workers', () => {
     // Shared out, so the connections ended early differ from one thread's (README, Performance).
-    const split = runBuilt(['--format', 'ndjson', '--jobs', '2', '--limit', 'maxConnections=2', FIVE]);
+    const split = runBuilt(['--format', 'ndjson', '--detail', 'full', '--jobs', '2', '--limit', 'maxConnections=2', FIVE]);
     expect(split.code).toBe(0);
     const lines = split.out.trim().split('\n').map((l) => JSON.parse(l) as { anomalies: { code: string }[] });
     expect(lines.filter((l) => l.anomalies.some((a) => a.code === 'flow.evicted')).length).toBeGreaterThan(5);

@@ -127,6 +127,8 @@ const BUILT = existsSync(SCRIPT);
 if (!BUILT) console.log('Skipping the split-analysis comparisons: the worker is not built (run npm run build).');
 
 const NO_FILTERS: FilterOptions = { only: 'all', hosts: [], ports: [], snis: [], failOn: [], expiryDays: 30 };
+/** The whole connection record on each line (--detail full) instead of the compact line. */
+const FULL: FilterOptions = { ...NO_FILTERS, ndjsonDetail: 'full' };
 
 /** Both ways of streaming one capture: output text and result. */
 async function both(path: string, filters: FilterOptions, threads: number, chunkBytes: number): Promise<{ one: string; split: string; oneResult: unknown; splitResult: unknown }> {
@@ -139,14 +141,14 @@ async function both(path: string, filters: FilterOptions, threads: number, chunk
 }
 
 describe.skipIf(!BUILT)('split analysis writes what one thread writes', () => {
-  it('on every sample, with and without filters, in rounds of 4 KiB', async () => {
+  it('on every sample, compact and full, with and without filters, in rounds of 4 KiB', async () => {
     const files = readdirSync(SAMPLES).filter((f) => /\.pcap(ng)?(\.gz)?$/.test(f)).sort();
     expect(files.length).toBeGreaterThan(5);
-    const filterSets: FilterOptions[] = [NO_FILTERS, { ...NO_FILTERS, only: 'failed', failOn: ['error'] }, { ...NO_FILTERS, only: 'mtls', failOn: ['client-cert-missing'] }];
+    const filterSets: FilterOptions[] = [NO_FILTERS, FULL, { ...NO_FILTERS, only: 'failed', failOn: ['error'] }, { ...FULL, only: 'mtls', failOn: ['client-cert-missing'] }];
     let lines = 0;
     for (const [n, f] of files.entries()) {
       // Every sample as is; the filters (which the workers apply) on a few.
-      for (const [i, filters] of (n < 4 ? filterSets : filterSets.slice(0, 1)).entries()) {
+      for (const [i, filters] of (n < 4 ? filterSets : filterSets.slice(0, 2)).entries()) {
         const r = await both(join(SAMPLES, f), filters, 2 + ((n + i) % 2), 4096);
         expect(r.split, `${f} filters ${i}`).toBe(r.one);
         expect(r.splitResult, `${f} filters ${i}`).toEqual(r.oneResult);
@@ -178,8 +180,8 @@ describe.skipIf(!BUILT)('split analysis writes what one thread writes', () => {
     walk(CAPTURES_DIR);
     expect(files.length).toBeGreaterThan(10);
     let lines = 0;
-    for (const f of files.sort()) {
-      const r = await both(f, NO_FILTERS, 2, 16 * 1024);
+    for (const [n, f] of files.sort().entries()) {
+      const r = await both(f, n % 2 === 0 ? NO_FILTERS : FULL, 2, 16 * 1024);
       expect(r.split, f).toBe(r.one);
       expect(r.splitResult, f).toEqual(r.oneResult);
       lines += r.one.split('\n').length - 1;
@@ -191,10 +193,10 @@ describe.skipIf(!BUILT)('split analysis writes what one thread writes', () => {
   it('on generated traffic: interleaved, idle for longer than the timeout, reused ports, resets, left open, plaintext beside TLS', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'split-'));
     await fc.assert(
-      fc.asyncProperty(arbTraffic, fc.integer({ min: 2, max: 4 }), fc.constantFrom(512, 2048, 8192), async (traffic, threads, chunkBytes) => {
+      fc.asyncProperty(arbTraffic, fc.integer({ min: 2, max: 4 }), fc.constantFrom(512, 2048, 8192), fc.constantFrom(NO_FILTERS, FULL), async (traffic, threads, chunkBytes, filters) => {
         const path = join(dir, 'traffic.pcap');
         writeFileSync(path, trafficCapture(traffic));
-        const r = await both(path, NO_FILTERS, threads, chunkBytes);
+        const r = await both(path, filters, threads, chunkBytes);
         expect(r.split).toBe(r.one);
         expect(r.splitResult).toEqual(r.oneResult);
       }),
@@ -226,7 +228,9 @@ describe.skipIf(!BUILT)('split analysis writes what one thread writes', () => {
     const keyed = join(SAMPLES, 'tls12-mtls-client-cert-untrusted.pcap');
     for (const args of [
       ['--format', 'ndjson', '--fail-on', 'error', file],
+      ['--format', 'ndjson', '--detail', 'full', '--fail-on', 'error', file],
       ['--format', 'ndjson', '--keylog', join(SAMPLES, 'tls12-mtls-client-cert-untrusted.keys'), keyed],
+      ['--format', 'ndjson', '--detail', 'full', '--keylog', join(SAMPLES, 'tls12-mtls-client-cert-untrusted.keys'), keyed],
     ]) {
       const one = spawnSync(process.execPath, [cli, '--jobs', '1', ...args], { encoding: 'utf8' });
       const two = spawnSync(process.execPath, [cli, '--jobs', '2', ...args], { encoding: 'utf8' });

@@ -2,7 +2,7 @@
  * Mistakes on the command line get one sentence that says what to do, never an "internal
  * error" or a report silently written in another format than the file name says.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -86,5 +86,30 @@ describe('check-cert validity wording', () => {
     const r = await runInProcess(['check-cert', '--trust', join(dir, 'root.pem'), '--at', '2026-01-01T00:00:00Z', join(dir, 'carol.pem')]);
     expect(r.out).toContain('before the time given with --at, 2026-01-01T00:00:00');
     expect(r.out).not.toContain('capture time');
+  });
+});
+
+describe('--detail', () => {
+  it('is for NDJSON only: with another format it stops the run with one sentence', async () => {
+    for (const args of [['--detail', 'full', SAMPLE], ['--format', 'json', '--detail', 'full', SAMPLE], ['-o', join(dir, 'r.md'), '--detail', 'compact', SAMPLE]]) {
+      const r = await runInProcess(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toBe("tlsautopsy: --detail applies only to NDJSON output; add --format ndjson, or leave --detail out. Run 'tlsautopsy --help' for the options.\n");
+    }
+  });
+
+  it('names the two values for an unknown one', async () => {
+    const r = await runInProcess(['--format', 'ndjson', '--detail', 'short', SAMPLE]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("tlsautopsy: Unknown --detail value 'short'; use compact or full. Run 'tlsautopsy --help' for the options.\n");
+  });
+
+  it('takes the format from an .ndjson or .jsonl file name', async () => {
+    for (const name of ['r.ndjson', 'r.jsonl']) {
+      const out = join(dir, name);
+      const r = await runInProcess(['-o', out, '--detail', 'full', SAMPLE]);
+      expect(r.code, r.err).toBe(0);
+      expect(readFileSync(out, 'utf8')).toContain('"timeline":');
+    }
   });
 });

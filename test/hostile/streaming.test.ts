@@ -147,9 +147,9 @@ describe.skipIf(!BUILT)('--jobs over many files', () => {
   it('worker threads give the same output, in file order, as --jobs 1', () => {
     const files = readdirSync(SAMPLES).filter((f) => /\.pcap(ng)?$/.test(f)).sort().map((f) => join(SAMPLES, f));
     const cli = join(ROOT, 'bin/tlsautopsy');
-    for (const format of ['ndjson', 'json']) {
-      const one = spawnSync(process.execPath, [cli, '--format', format, '--jobs', '1', ...files], { encoding: 'utf8' });
-      const many = spawnSync(process.execPath, [cli, '--format', format, '--jobs', '3', ...files], { encoding: 'utf8' });
+    for (const format of [['ndjson'], ['ndjson', '--detail', 'full'], ['json']]) {
+      const one = spawnSync(process.execPath, [cli, '--format', ...format, '--jobs', '1', ...files], { encoding: 'utf8' });
+      const many = spawnSync(process.execPath, [cli, '--format', ...format, '--jobs', '3', ...files], { encoding: 'utf8' });
       expect(one.status).toBe(0);
       expect(many.status).toBe(0);
       expect(many.stdout).toBe(one.stdout);

@@ -1,9 +1,10 @@
 /**
  * Golden files for every report format on the bundled samples (committed captures, so the
- * output is deterministic): text, JSON and Markdown for each sample, HTML for two. A change in
+ * output is deterministic): text, JSON, Markdown and compact NDJSON for each sample, HTML for
+ * two, and the full NDJSON lines (--detail full) of them all in one file. A change in
  * any report shows up here as a diff to review (`vitest -u` accepts it).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -31,9 +32,23 @@ describe('report formats on the samples', () => {
       await expect(await render(['--no-color', '--verbose', file])).toMatchFileSnapshot(`./__golden__/samples/${sample}.txt`);
       await expect(await render(['--format', 'json', file])).toMatchFileSnapshot(`./__golden__/samples/${sample}.json`);
       await expect(await render(['--format', 'markdown', file])).toMatchFileSnapshot(`./__golden__/samples/${sample}.md`);
+      await expect(await render(['--format', 'ndjson', file])).toMatchFileSnapshot(`./__golden__/samples/${sample}.ndjson`);
       if (HTML_SAMPLES.has(sample)) await expect(await render(['--format', 'html', file])).toMatchFileSnapshot(`./__golden__/samples/${sample}.html`);
     });
   }
+
+  it('--detail full: the whole connection record on each NDJSON line', async () => {
+    process.chdir(ROOT);
+    await expect(await render(['--format', 'ndjson', '--detail', 'full', 'samples/'])).toMatchFileSnapshot('./__golden__/samples-full.ndjson');
+  });
+
+  it('the README shows the compact line the command writes', async () => {
+    process.chdir(ROOT);
+    const file = 'samples/tls12-mtls-client-cert-missing.pcap';
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+    const shown = readme.filter((l) => l.startsWith(`{"schemaVersion":`) && l.includes(`"file":"${file}"`));
+    expect(shown).toEqual([(await render(['--format', 'ndjson', file])).trimEnd()]);
+  });
 
   it('lists at most --max-report-connections connections and says so in every format', async () => {
     process.chdir(ROOT);

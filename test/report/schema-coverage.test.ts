@@ -5,16 +5,17 @@
  * made in the test, in which every object schema that lists `properties` admits nothing else:
  * a field emitted but not in the schema fails with its JSON path.
  *
- * The reports: every sample capture as JSON and as NDJSON lines, run through the command line
+ * The reports: every sample capture as JSON and as NDJSON lines (compact and --detail full), run through the command line
  * in-process with the samples' key logs, once with --trust for client chains and once for
  * server chains (an issuing CA taken from a sample as the store, so a chain is trusted), once
  * with --max-report-connections so `unlisted` appears, and with an unreadable file so the error
- * capture and the NDJSON error line appear; plus the factory report.
+ * capture and the NDJSON error line appear; the compact lines of every Java fixture capture with
+ * its SSL debug logs; plus the factory report.
  *
  * Needs the dev dependency `ajv` (draft 2020-12 through `ajv/dist/2020`); skips with a reason
  * when it is not installed.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +130,7 @@ function problems(validate: Validate, data: unknown, source: string): string[] {
 
 interface Validators {
   readonly report: Validate;
+  readonly compactLine: Validate;
   readonly connectionLine: Validate;
   readonly errorLine: Validate;
 }
@@ -139,16 +141,17 @@ function validators(schema: Schema): Validators {
   const id = String(schema['$id']);
   return {
     report: ajv.compile({ $ref: id }),
+    compactLine: ajv.compile({ $ref: `${id}#/$defs/ndjsonCompactLine` }),
     connectionLine: ajv.compile({ $ref: `${id}#/$defs/ndjsonConnectionLine` }),
     errorLine: ajv.compile({ $ref: `${id}#/$defs/ndjsonErrorLine` }),
   };
 }
 
-function ndjsonProblems(v: Validators, text: string, source: string): string[] {
+function ndjsonProblems(v: Validators, text: string, source: string, detail: 'compact' | 'full' = 'compact'): string[] {
   const out: string[] = [];
   for (const [i, line] of text.trim().split('\n').entries()) {
     const data = JSON.parse(line) as Record<string, unknown>;
-    out.push(...problems('error' in data ? v.errorLine : v.connectionLine, data, `${source} line ${i + 1}`));
+    out.push(...problems('error' in data ? v.errorLine : detail === 'full' ? v.connectionLine : v.compactLine, data, `${source} line ${i + 1}`));
   }
   return out;
 }
@@ -185,19 +188,28 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
     writeFileSync(serverStore, issuing as Uint8Array);
 
     const inputs = [SAMPLES, unreadable];
+    const javaRoot = join(ROOT, 'test/fixtures/java-captures');
+    const javaFixtures = readdirSync(javaRoot)
+      .map((d) => join(javaRoot, d))
+      .filter((d) => existsSync(join(d, 'capture.pcap')));
     const plans: [string, string[]][] = [
       ['json', ['--format', 'json', ...keylogs, ...inputs]],
       ['ndjson', ['--format', 'ndjson', ...keylogs, ...inputs]],
+      ['ndjson --detail full', ['--format', 'ndjson', '--detail', 'full', ...keylogs, ...inputs]],
       ['json --trust', ['--format', 'json', ...keylogs, '--trust', clientStore, SAMPLES]],
       ['ndjson --trust', ['--format', 'ndjson', ...keylogs, '--trust', clientStore, SAMPLES]],
+      ['ndjson --detail full --trust', ['--format', 'ndjson', '--detail', 'full', ...keylogs, '--trust', clientStore, SAMPLES]],
       ['json --trust-for server', ['--format', 'json', ...keylogs, '--trust', serverStore, '--trust-for', 'server', SAMPLES]],
       ['ndjson --trust-for server', ['--format', 'ndjson', ...keylogs, '--trust', serverStore, '--trust-for', 'server', SAMPLES]],
       ['json --max-report-connections', ['--format', 'json', '--max-report-connections', '3', SAMPLES]],
+      // Every Java fixture capture with every log: compact lines with javaLogs and mTLS facts told by a log.
+      ['ndjson --java-log', ['--format', 'ndjson', ...javaFixtures.flatMap((d) => ['client.log', 'server.log'].filter((f) => existsSync(join(d, f))).flatMap((f) => ['--java-log', join(d, f)])), ...javaFixtures.map((d) => join(d, 'capture.pcap'))]],
       // --java-log on a JSSE capture: javaLogs per connection and capture, an alert told by the log, a log that matched nothing.
       ['json --java-log', ['--format', 'json', ...['client.log', 'server.log'].flatMap((f) => ['--java-log', join(ROOT, 'test/fixtures/java-captures/jsse-tls13-client-ca-not-listed', f)]), '--java-log', join(ROOT, 'test/fixtures/java-captures/jsse-tls13-client-cert-expired/server.log'), join(ROOT, 'test/fixtures/java-captures/jsse-tls13-client-ca-not-listed/capture.pcap')]],
       // --identity: two client stores (the second store's verdict in `also`), an empty Certificate and a sent one; a server store with its alias.
       ['json --identity', ['--format', 'json', ...['client-carol-and-alice.p12', 'client-mallory.p12'].flatMap((f) => ['--identity', join(JAVA, 'keystores', f)]), '--identity-password', 'changeit', join(JAVA, 'jsse-tls12-keystore-carol-and-alice/capture.pcap'), join(JAVA, 'jsse-tls12-client-ca-not-listed/capture.pcap')]],
       ['ndjson --identity-for server', ['--format', 'ndjson', '--identity', join(JAVA, 'keystores/server-hr.p12'), '--identity-password', 'changeit', '--identity-for', 'server', '--alias', 'hr', join(JAVA, 'jsse-tls12-mtls-ok/capture.pcap')]],
+      ['ndjson --detail full --identity-for server', ['--format', 'ndjson', '--detail', 'full', '--identity', join(JAVA, 'keystores/server-hr.p12'), '--identity-password', 'changeit', '--identity-for', 'server', '--alias', 'hr', join(JAVA, 'jsse-tls12-mtls-ok/capture.pcap')]],
     ];
     for (const [label, argv] of plans) {
       const r = await runInProcess(argv);
@@ -238,12 +250,22 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
     });
   }
 
-  for (const label of ['ndjson', 'ndjson --trust', 'ndjson --trust-for server', 'ndjson --identity-for server']) {
+  for (const label of ['ndjson', 'ndjson --detail full', 'ndjson --trust', 'ndjson --detail full --trust', 'ndjson --trust-for server', 'ndjson --java-log', 'ndjson --identity-for server', 'ndjson --detail full --identity-for server']) {
+    const detail = label.includes('--detail full') ? 'full' : 'compact';
     it(`documents every field of every NDJSON line of the samples (${label})`, () => {
-      expect(ndjsonProblems(strictV, output(label), label)).toEqual([]);
-      expect(ndjsonProblems(publishedV, output(label), label)).toEqual([]);
+      expect(ndjsonProblems(strictV, output(label), label, detail)).toEqual([]);
+      expect(ndjsonProblems(publishedV, output(label), label, detail)).toEqual([]);
     });
   }
+
+  it('the compact runs show their optional parts: decryption, trust verdicts, Java log matches', () => {
+    const compact = ['ndjson', 'ndjson --trust', 'ndjson --java-log'].map(output).join('');
+    expect(compact).toContain('"decryption":{"status":"decrypted"}');
+    expect(compact).toContain('"trust":{"client":{"verdict":"untrusted"');
+    expect(compact).toContain('"javaLogs":[{');
+    expect(output('ndjson')).not.toContain('"timeline"');
+    expect(output('ndjson --detail full')).toContain('"timeline"');
+  });
 
   it('documents every field of the factory report, as JSON and as NDJSON', () => {
     const report = factoryReport();
@@ -251,6 +273,7 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
     const lines = renderNdjson(report);
     expect(lines).toContain('"error":');
     expect(ndjsonProblems(strictV, lines, 'factory ndjson')).toEqual([]);
+    expect(ndjsonProblems(strictV, renderNdjson(report, { detail: 'full' }), 'factory ndjson full', 'full')).toEqual([]);
   });
 
   it('the strict copy rejects an undocumented field, naming its path, where the published schema accepts it', () => {
@@ -266,7 +289,7 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
     const line = `${renderNdjson(factoryReport()).split('\n')[0]?.slice(0, -1)},"newTopField":1}`;
     expect(ndjsonProblems(strictV, line, 'line')).toEqual(['line line 1: $.newTopField is emitted but not documented in docs/report.schema.json']);
     expect(ndjsonProblems(publishedV, line, 'line')).toEqual([]);
-    const errorLine = JSON.stringify({ schemaVersion: 1, file: 'x.pcap', error: 'unreadable', hint: 'new' });
+    const errorLine = JSON.stringify({ schemaVersion: 2, file: 'x.pcap', error: 'unreadable', hint: 'new' });
     expect(ndjsonProblems(strictV, errorLine, 'error')).toEqual(['error line 1: $.hint is emitted but not documented in docs/report.schema.json']);
     expect(ndjsonProblems(publishedV, errorLine, 'error')).toEqual([]);
   });

@@ -82,7 +82,7 @@ describe.skipIf(ajv === null)('report JSON schema', () => {
       return validate(r);
     };
     expect(mutate(() => undefined)).toBe(true);
-    expect(mutate((r) => (r['schemaVersion'] = 2))).toBe(false);
+    expect(mutate((r) => (r['schemaVersion'] = 1))).toBe(false);
     expect(mutate((r) => delete r['summary'])).toBe(false);
     expect(mutate((r) => ((r.captures[0]!.connections[0] as Record<string, unknown>)['status'] = 'broken'))).toBe(false);
     expect(mutate((r) => ((r.captures[0]!.connections[0] as Record<string, unknown>)['stage'] = 'handshake'))).toBe(false);
@@ -95,16 +95,28 @@ describe.skipIf(ajv === null)('report JSON schema', () => {
     expect(mutate((r) => ((r.captures[0]!.connections[0] as Record<string, unknown>)['newField'] = { any: 1 }))).toBe(true);
   });
 
-  it('accepts every NDJSON line (connections and the error line of an unreadable capture) as #/$defs/ndjsonLine', () => {
+  it('accepts every NDJSON line (connections, compact and full, and the error line of an unreadable capture) as #/$defs/ndjsonLine', () => {
     const one = (ajv as AjvLike).compile({ $ref: `${String(schema['$id'])}#/$defs/ndjsonLine` });
-    const lines = renderNdjson(factoryReport()).trim().split('\n');
-    expect(lines.length).toBeGreaterThan(5);
-    expect(lines.filter((l) => 'error' in (JSON.parse(l) as object)).length).toBe(1);
-    for (const line of lines) expect(one(JSON.parse(line)), line.slice(0, 80)).toBe(true);
-    const first = JSON.parse(lines[0] as string) as Record<string, unknown>;
-    delete first['file'];
-    expect(one(first)).toBe(false);
-    expect(one({ schemaVersion: 1, file: 'x.pcap' })).toBe(false);
+    const compactOnly = (ajv as AjvLike).compile({ $ref: `${String(schema['$id'])}#/$defs/ndjsonCompactLine` });
+    const fullOnly = (ajv as AjvLike).compile({ $ref: `${String(schema['$id'])}#/$defs/ndjsonConnectionLine` });
+    for (const detail of ['compact', 'full'] as const) {
+      const lines = renderNdjson(factoryReport(), { detail }).trim().split('\n');
+      expect(lines.length).toBeGreaterThan(5);
+      expect(lines.filter((l) => 'error' in (JSON.parse(l) as object)).length).toBe(1);
+      for (const line of lines) expect(one(JSON.parse(line)), line.slice(0, 80)).toBe(true);
+      const connections = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => !('error' in l));
+      for (const c of connections) expect((detail === 'compact' ? compactOnly : fullOnly)(c)).toBe(true);
+      const first = connections[0] as Record<string, unknown>;
+      delete first['file'];
+      expect(one(first)).toBe(false);
+    }
+    // A full line is not a compact one: it has the JA3 string beside the hash, which is allowed, but a compact line lacks what a full one requires.
+    const compact = JSON.parse(renderNdjson(factoryReport()).split('\n')[0] as string) as Record<string, unknown>;
+    expect(fullOnly(compact)).toBe(false);
+    expect(compactOnly({ ...compact, status: 'broken' })).toBe(false);
+    expect(compactOnly({ ...compact, ja3: 'e7d705a3286e19ea42f587b344ee6865' })).toBe(false);
+    expect(one({ schemaVersion: 2, file: 'x.pcap' })).toBe(false);
+    expect(one({ ...compact, schemaVersion: 1 })).toBe(false);
   });
 
   const samples = join(ROOT, 'samples');

@@ -5,6 +5,7 @@
  * and answers each with the connections that started and ended in it.
  */
 import type { FilterOptions } from '../filters.js';
+import { ndjsonFilePrefix } from '../../report/json.js';
 
 export interface SplitInit {
   readonly type: 'init';
@@ -77,7 +78,7 @@ export type SplitReply =
     }
   | { readonly type: 'error'; readonly message: string };
 
-/** The text of a line before its id: `{"schemaVersion":1,"file":…,"id":`. */
+/** The text of a line before its id: `{"schemaVersion":2,"file":…,"id":` (compact and full lines alike). */
 export function linePrefix(file: string): string {
-  return `{"schemaVersion":1,"file":${JSON.stringify(file)},"id":`;
+  return `${ndjsonFilePrefix(file)},"id":`;
 }
