@@ -108,6 +108,7 @@ Examples:
   tlsautopsy --fail-on client-cert-missing,error --quiet nightly.pcap
   tlsautopsy --trust truststore.jks --trust-password changeit hr.pcap
   tlsautopsy check-cert --trust truststore.jks client.pem   # no capture (see check-cert --help)
+  tlsautopsy check-keystore --password changeit identity.jks   # expiring, broken entries
 `;
 
 function usage(message: string): TlsAutopsyError {

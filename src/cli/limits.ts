@@ -12,7 +12,7 @@ import { ANALYSIS_DEFAULTS } from '../analysis/defaults.js';
 import { DEFAULT_MAX_SUBJECT_ALT_NAMES } from '../x509/certificate-summary.js';
 import { DEFAULT_CERTIFICATE_CACHE_ENTRIES } from '../x509/certificate-cache.js';
 import { DEFAULT_MAX_DIRECTORY_FILES, DEFAULT_MAX_TRUST_FILE_BYTES } from '../x509/trust/load.js';
-import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_STORE_ENTRIES } from '../x509/trust/raw-store.js';
+import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_KEY_CHECKS, DEFAULT_MAX_STORE_ENTRIES } from '../x509/trust/raw-store.js';
 import { DEFAULT_MAX_KEY_LOG_FILE_BYTES, DEFAULT_MAX_KEY_LOG_WARNINGS } from '../decrypt/keylog-files.js';
 import { DEFAULT_MAX_KEY_LOG_ENTRIES } from '../decrypt/keylog.js';
 import { DEFAULT_MAX_PENDING_NOT_TLS } from '../listed-report.js';
@@ -87,6 +87,7 @@ const RUN_LIMITS = {
   maxTrustDirectoryFiles: { unit: 'count', min: 1, default: DEFAULT_MAX_DIRECTORY_FILES },
   maxTrustStoreEntries: { unit: 'count', min: 1, default: DEFAULT_MAX_STORE_ENTRIES },
   maxTrustKdfIterations: { unit: 'count', min: 1, default: DEFAULT_MAX_KDF_ITERATIONS },
+  maxKeyChecks: { unit: 'count', min: 0, default: DEFAULT_MAX_KEY_CHECKS },
   maxHeldOutputChars: { unit: 'count', min: 0, default: CLI_DEFAULTS.maxHeldOutputChars },
 } as const satisfies Record<string, LimitSpec>;
 

@@ -28,6 +28,7 @@ import { createProgress } from './progress.js';
 import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { describeTrustStore, loadTrustSetupCached } from '../x509/trust/index.js';
 import { runCheckCert } from './check-cert.js';
+import { runCheckKeystore } from './check-keystore.js';
 import { javaLogLimits, keyLogLimits, trustLimits } from './limits.js';
 import { readJavaLogFilesCached } from '../javalog/read-files.js';
 import { cannotWriteText, outputFileProblem } from './output-file.js';
@@ -129,6 +130,7 @@ function render(report: Report, format: OutputFormat, o: CliOptions, color: bool
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'check-cert') return runCheckCert(argv.slice(1), io);
+  if (argv[0] === 'check-keystore') return runCheckKeystore(argv.slice(1), io);
   let o: CliOptions;
   try {
     o = parseCliArgs(argv);

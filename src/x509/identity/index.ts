@@ -6,3 +6,4 @@ export type { IdentityRequest, IdentityStore } from './types.js';
 export { loadIdentityStore, readIdentityStore } from './read.js';
 export { evaluateIdentity } from './key-managers.js';
 export { jsseClientKeyTypes } from './key-types.js';
+export { checkStore, STORE_PROBLEM_CODES, type StoreCheck, type StoreRole } from './store-check.js';

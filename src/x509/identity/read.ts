@@ -149,7 +149,7 @@ export function readIdentityStore(bytes: Uint8Array, path: string, options: Iden
     if (alias.kind === 'private-key' && key.opens === null) unchecked++;
     return entryOf(alias, chain, key, order, facts);
   });
-  if (unchecked > 0) notes.push(`Whether the key password opens ${unchecked === 1 ? 'one private key' : `${unchecked} private keys`} of '${path}' was not checked (${keyPassword === null ? 'no password given' : `a protection tlsautopsy does not read, or more keys than the ${options.maxKeyChecks ?? DEFAULT_MAX_KEY_CHECKS} it checks per store`}).`);
+  if (unchecked > 0) notes.push(`Whether the key password opens ${unchecked === 1 ? 'one private key' : `${unchecked} private keys`} of '${path}' was not checked (${keyPassword === null ? 'no password given' : `a protection tlsautopsy does not read, or more keys than the ${options.maxKeyChecks ?? DEFAULT_MAX_KEY_CHECKS} it checks per store: --limit maxKeyChecks=N checks more`}).`);
   return { path, format: raw.format, integrity: raw.integrity, entries, notes };
 }
 
