@@ -34,17 +34,17 @@ export const STORE_PROBLEM_CODES = [
   'no-server-auth',
 ] as const;
 
-export type StoreProblemCode = (typeof STORE_PROBLEM_CODES)[number];
+type StoreProblemCode = (typeof STORE_PROBLEM_CODES)[number];
 
 /** One problem of an entry. */
-export interface StoreProblem {
+interface StoreProblem {
   readonly code: StoreProblemCode;
   /** One sentence naming the certificate and what to do. */
   readonly detail: string;
 }
 
 /** One entry as checked (the `entries` of check-keystore's JSON). */
-export interface EntryCheck {
+interface EntryCheck {
   readonly alias: string;
   readonly kind: IdentityEntry['kind'];
   /** The leaf's (or trusted certificate's) subject, issuer and end of validity; null without a certificate. */
