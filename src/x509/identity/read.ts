@@ -149,6 +149,13 @@ export function readIdentityStore(bytes: Uint8Array, path: string, options: Iden
     if (alias.kind === 'private-key' && key.opens === null) unchecked++;
     return entryOf(alias, chain, key, order, facts);
   });
+  if (raw.format === 'pkcs12') {
+    // openssl pkcs12 -export writes CA certificates without Java's trusted-certificate attribute:
+    // unless a key's chain takes them, Java lists no entry for them, and neither does this reader.
+    const listed = new Set(entries.flatMap((e) => e.certificates.map((c) => c.summary.sha256)));
+    const unlisted = raw.entries.filter((c) => !listed.has(facts(c.der).summary.sha256)).length;
+    if (unlisted > 0) notes.push(`${unlisted === 1 ? '1 certificate' : `${unlisted} certificates`} of '${path}' belong${unlisted === 1 ? 's' : ''} to no entry Java lists (in no key's chain, without Java's trusted-certificate attribute, as openssl pkcs12 -export writes CA certificates), so Java does not see ${unlisted === 1 ? 'it' : 'them'}; import with keytool -importcert to trust ${unlisted === 1 ? 'it' : 'them'}.`);
+  }
   if (unchecked > 0) notes.push(`Whether the key password opens ${unchecked === 1 ? 'one private key' : `${unchecked} private keys`} of '${path}' was not checked (${keyPassword === null ? 'no password given' : `a protection tlsautopsy does not read, or more keys than the ${options.maxKeyChecks ?? DEFAULT_MAX_KEY_CHECKS} it checks per store: --limit maxKeyChecks=N checks more`}).`);
   return { path, format: raw.format, integrity: raw.integrity, entries, notes };
 }
