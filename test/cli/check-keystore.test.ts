@@ -103,12 +103,13 @@ describe('check-keystore finds each planted problem on exactly its entry', () =>
       sha1: ['sha1-signature'],
       'server-only': ['no-client-auth'],
       incomplete: ['chain-incomplete'],
+      dsa: ['weak-key'],
       mismatch: ['key-mismatch'],
       'check-root': [],
     });
-    expect(doc.problems).toBe(8);
+    expect(doc.problems).toBe(9);
     // PKCS#12 aliases in file order, as Java lists them.
-    expect(doc.entries.map((e) => e.alias)).toEqual(['good', 'expired', 'expiring', 'not-yet-valid', 'weak-rsa', 'sha1', 'server-only', 'incomplete', 'mismatch', 'check-root']);
+    expect(doc.entries.map((e) => e.alias)).toEqual(['good', 'expired', 'expiring', 'not-yet-valid', 'weak-rsa', 'sha1', 'server-only', 'incomplete', 'dsa', 'mismatch', 'check-root']);
   });
 
   it('problems.jks (a chain out of order, a mismatched key, a key with its own password)', async () => {
@@ -137,7 +138,7 @@ describe('check-keystore finds each planted problem on exactly its entry', () =>
     expect(r.code).toBe(1);
     expect(r.out).toContain('checked as a client identity store at 2030-06-01T00:00:00.000Z, expiry warning at 30 days');
     expect(r.out).toContain("expiring-soon: The certificate 'CN=expiring, O=Example Corp, C=US' expires on 2030-06-11, 10 days from the time given with --at");
-    expect(r.out).toContain('8 problems in 8 of 10 entries.');
+    expect(r.out).toContain('9 problems in 9 of 11 entries.');
     for (const code of ['expired', 'expiring-soon', 'not-yet-valid', 'weak-key', 'sha1-signature', 'no-client-auth', 'chain-incomplete', 'key-mismatch']) expect(r.out).toContain(`  ${code}: `);
   });
 
@@ -202,7 +203,7 @@ describe('check-keystore on hostile stores', () => {
   }, 60_000);
 
   it('random mutations of real stores never crash: exit 0, 1 or 2, and a refusal is one sentence', async () => {
-    const sources = ['clean.p12', 'problems.jks'].map((name) => readFileSync(store(name)));
+    const sources = ['clean.p12', 'problems.jks', 'problems.p12'].map((name) => readFileSync(store(name)));
     const mutated = join(dir, 'mutated');
     await fc.assert(
       fc.asyncProperty(

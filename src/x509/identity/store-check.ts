@@ -124,7 +124,7 @@ function weakKey(cert: CertificateFacts, index: number): StoreProblem | null {
   const key = cert.summary.publicKey;
   if (key === null) return null;
   const name = which(cert, index);
-  if (key.algorithm === 'DSA') return { code: 'weak-key', detail: `${upper(name)} has a DSA key, which TLS 1.3 and current JDKs no longer use for authentication; reissue it with an RSA (2048 bits or more) or EC key.` };
+  if (key.algorithm === 'DSA') return { code: 'weak-key', detail: `${upper(name)} has a DSA key, which TLS 1.3 cannot use at all (RFC 8446 dropped DSA) and TLS 1.2 peers increasingly refuse; reissue it with an RSA (2048 bits or more) or EC key.` };
   const rsa = key.algorithm === 'RSA' || key.algorithm === 'RSA-PSS';
   const min = rsa ? MIN_RSA_BITS : key.algorithm === 'EC' ? MIN_EC_BITS : null;
   if (min === null || key.bits === null || key.bits >= min) return null;
