@@ -152,7 +152,8 @@ export async function runCheckKeystore(argv: readonly string[], io: CheckKeystor
     return check.problems === 0 ? 0 : 1;
   } catch (err) {
     if (err instanceof TlsAutopsyError) {
-      io.stderr(`tlsautopsy: ${err.message}\n`);
+      // The readers quote aliases from the file in their sentences: a hostile one must not break the line or reach the terminal raw.
+      io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
       return 2;
     }
     throw err;
