@@ -197,7 +197,7 @@ function usageProblems(leaf: CertificateFacts, role: CheckedRole): StoreProblem[
   return [];
 }
 
-function checkEntry(entry: IdentityEntry, role: CheckedRole, bySubject: ReadonlyMap<string, CertificateFacts>, o: StoreCheckOptions): EntryCheck {
+function checkEntry(entry: IdentityEntry, format: IdentityStore['format'], role: CheckedRole, bySubject: ReadonlyMap<string, CertificateFacts>, o: StoreCheckOptions): EntryCheck {
   const problems: StoreProblem[] = [];
   const certs = entry.certificates;
   const leaf = certs[0];
@@ -206,7 +206,9 @@ function checkEntry(entry: IdentityEntry, role: CheckedRole, bySubject: Readonly
     problems.push({ code: 'certificate-unreadable', detail: `Certificate ${unreadable + 1} of '${entry.alias}' does not parse as X.509 (${certs[unreadable]?.summary.parseError ?? 'unknown'}); import it again.` });
   }
   if (entry.kind === 'private-key') {
-    if (entry.keyOpens === false) problems.push({ code: 'key-not-recoverable', detail: `The key password does not open the private key of '${entry.alias}' ("Cannot recover key"): Java's default key manager uses the store password for every key; give this key the store's password (keytool -keypasswd -alias ${entry.alias}), or give its own with --key-password.` });
+    // keytool -keypasswd refuses PKCS#12 stores, whose keys Java opens with the store password.
+    const fix = format === 'pkcs12' ? 'export the store again with one password for the store and its keys (openssl pkcs12 -export -passout)' : `give this key the store's password (keytool -keypasswd -alias ${entry.alias})`;
+    if (entry.keyOpens === false) problems.push({ code: 'key-not-recoverable', detail: `The key password does not open the private key of '${entry.alias}' ("Cannot recover key"): Java's default key manager uses the store password for every key; ${fix}, or give its own with --key-password.` });
     if (entry.keyMatches === false && leaf !== undefined) problems.push({ code: 'key-mismatch', detail: `The private key of '${entry.alias}' is not the key of its certificate '${leaf.summary.subject}': every handshake signed with it fails; import the certificate issued for this key (or the key that belongs to this certificate).` });
   }
   if (entry.kind !== 'secret-key') {
@@ -250,6 +252,6 @@ function roleOf(store: IdentityStore, role: StoreRole | null): CheckedRole {
 export function checkStore(store: IdentityStore, options: StoreCheckOptions): StoreCheck {
   const role = roleOf(store, options.role);
   const bySubject = subjectIndex(store);
-  const entries = store.entries.map((e) => checkEntry(e, role, bySubject, options));
+  const entries = store.entries.map((e) => checkEntry(e, store.format, role, bySubject, options));
   return { role, entries, problems: entries.reduce((n, e) => n + e.problems.length, 0) };
 }
