@@ -141,6 +141,15 @@ describe('check-keystore finds each planted problem on exactly its entry', () =>
     for (const code of ['expired', 'expiring-soon', 'not-yet-valid', 'weak-key', 'sha1-signature', 'no-client-auth', 'chain-incomplete', 'key-mismatch']) expect(r.out).toContain(`  ${code}: `);
   });
 
+  it("the README's example output is what the command prints on problems.jks", async () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Key stores: what to renew before it breaks'));
+    const example = /```text\n([\s\S]*?)```/.exec(section)?.[1];
+    const r = await run(['--password', CHECK_PASSWORD, store('problems.jks')]);
+    const now = (text: string): string => text.replace(/at now \([^)]*\)/, 'at now (TIME)');
+    expect(now(r.out.replace(store('problems.jks'), 'identity.jks'))).toBe(now(example ?? ''));
+  });
+
   it('every code the checks use is documented in docs/diagnoses.md', () => {
     const docs = readFileSync(join(import.meta.dirname, '../../docs/diagnoses.md'), 'utf8');
     const section = docs.slice(docs.indexOf('## check-keystore'));
