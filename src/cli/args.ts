@@ -136,6 +136,7 @@ Examples:
   tlsautopsy --trust truststore.jks --trust-password changeit hr.pcap
   tlsautopsy --identity client.p12 --identity-password changeit hr.pcap   # which alias Java sends
   tlsautopsy check-cert --trust truststore.jks client.pem   # no capture (see check-cert --help)
+  tlsautopsy check-keystore --password changeit identity.jks   # expiring, broken entries
 `;
 
 function usage(message: string): TlsAutopsyError {

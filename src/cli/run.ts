@@ -29,6 +29,7 @@ import { readKeyLogFilesCached } from '../decrypt/keylog-files.js';
 import { describeTrustStore, loadTrustSetupCached } from '../x509/trust/index.js';
 import { loadIdentitySetupCached } from '../x509/identity/index.js';
 import { runCheckCert } from './check-cert.js';
+import { runCheckKeystore } from './check-keystore.js';
 import { javaLogLimits, keyLogLimits, trustLimits } from './limits.js';
 import { readJavaLogFilesCached } from '../javalog/read-files.js';
 import { cannotWriteText, outputFileProblem } from './output-file.js';
@@ -130,6 +131,7 @@ function render(report: Report, format: OutputFormat, o: CliOptions, color: bool
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'check-cert') return runCheckCert(argv.slice(1), io);
+  if (argv[0] === 'check-keystore') return runCheckKeystore(argv.slice(1), io);
   let o: CliOptions;
   try {
     o = parseCliArgs(argv);

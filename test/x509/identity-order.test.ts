@@ -64,7 +64,7 @@ describe(`key manager order as Java ${report.javaVersion} reported it`, () => {
       const store = readIdentityStore(readFileSync(join(DIR, file)), file, { password: 'changeit', maxKeyChecks: 2 });
       expect(store.entries.filter((e) => e.keyOpens === true)).toHaveLength(2);
       expect(store.entries.filter((e) => e.keyOpens === null)).toHaveLength(14);
-      expect(store.notes).toContain(`Whether the key password opens 14 private keys of '${file}' was not checked (a protection tlsautopsy does not read, or more keys than the 2 it checks per store).`);
+      expect(store.notes).toContain(`Whether the key password opens 14 private keys of '${file}' was not checked (a protection tlsautopsy does not read, or more keys than the 2 it checks per store: --limit maxKeyChecks=N checks more).`);
     }
   });
 });

@@ -8,3 +8,4 @@ export { evaluateIdentity } from './key-managers.js';
 export { jsseClientKeyTypes } from './key-types.js';
 export { aliasEntry, loadIdentitySetup, loadIdentitySetupCached } from './setup.js';
 export type { IdentityRequestOptions, IdentitySetup, IdentitySide, LoadedIdentitySetup } from './setup.js';
+export { checkStore, STORE_PROBLEM_CODES, type StoreCheck, type StoreRole } from './store-check.js';

@@ -10,10 +10,11 @@
  * - JCEKS (`com.sun.crypto.provider.KeyProtector`, PBEWithMD5AndTripleDES, OID 1.3.6.1.4.1.42.2.19.1,
  *   parameters SEQUENCE { salt OCTET STRING (8), iterations INTEGER }): key and IV from MD5 chains
  *   over each salt half and the password's low bytes, DES-EDE3-CBC with PKCS#5 padding.
- * The key itself is dropped at once. Never throws.
+ * The key itself is wiped at once; only its public half is kept, to compare with the certificate. Never throws.
  */
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import { BER, berChildren, berInt, berOid, readBer } from '../trust/ber.js';
+import { publicKeyOfPrivateKey } from '../private-key.js';
 import { md5Chain } from './md5-chain.js';
 
 const JKS_KEY_PROTECTOR = '1.3.6.1.4.1.42.2.17.1.1';
@@ -28,7 +29,22 @@ function utf16be(password: string): Buffer {
   return out;
 }
 
-function jksOpens(data: Uint8Array, password: string): boolean | null {
+/** Whether the password opened the key and, when it did, the key's public half (SubjectPublicKeyInfo DER). */
+interface KeyCheck {
+  readonly opens: boolean;
+  readonly publicKey: Uint8Array | null;
+}
+
+const NOT_OPENED: KeyCheck = { opens: false, publicKey: null };
+
+/** The public half of a decrypted PKCS#8 key, which is wiped: only the public key is kept. */
+function opened(plain: Buffer): KeyCheck {
+  const publicKey = publicKeyOfPrivateKey(plain);
+  plain.fill(0);
+  return { opens: true, publicKey };
+}
+
+function jksOpens(data: Uint8Array, password: string): KeyCheck | null {
   if (data.length < 2 * SHA1_LENGTH) return null;
   const pw = utf16be(password);
   const salt = data.subarray(0, SHA1_LENGTH);
@@ -41,11 +57,12 @@ function jksOpens(data: Uint8Array, password: string): boolean | null {
     for (let i = 0; i < SHA1_LENGTH && done + i < encrypted.length; i++) plain[done + i] = (encrypted[done + i] as number) ^ (digest[i] as number);
   }
   const expected = createHash('sha1').update(pw).update(plain).digest();
+  if (timingSafeEqual(expected, check)) return opened(plain);
   plain.fill(0);
-  return timingSafeEqual(expected, check);
+  return NOT_OPENED;
 }
 
-function jceksOpens(params: ReturnType<typeof readBer>, data: Uint8Array, password: string, maxIterations: number): boolean | null {
+function jceksOpens(params: ReturnType<typeof readBer>, data: Uint8Array, password: string, maxIterations: number): KeyCheck | null {
   const [saltEl, iterEl] = berChildren(params) ?? [];
   const iterations = berInt(iterEl);
   if (saltEl?.tag !== BER.OCTET_STRING || saltEl.value.length !== 8 || iterations === undefined || iterations < 1) return null;
@@ -63,19 +80,20 @@ function jceksOpens(params: ReturnType<typeof readBer>, data: Uint8Array, passwo
     const d = createDecipheriv('des-ede3-cbc', derived.subarray(0, 24), derived.subarray(24, 32));
     const plain = Buffer.concat([d.update(data), d.final()]);
     // A wrong password passes the padding check about once in 256: also require a whole SEQUENCE.
-    const ok = plain[0] === BER.SEQUENCE && readBer(plain)?.end === plain.length;
+    if (plain[0] === BER.SEQUENCE && readBer(plain)?.end === plain.length) return opened(plain);
     plain.fill(0);
-    return ok;
+    return NOT_OPENED;
   } catch {
-    return false;
+    return NOT_OPENED;
   }
 }
 
 /**
- * Does `password` open the protected key of a JKS or JCEKS private-key entry? null when the
- * protection is not one Java's own key stores write, or its parameters are out of bounds.
+ * Does `password` open the protected key of a JKS or JCEKS private-key entry (and what is its
+ * public half)? null when the protection is not one Java's own key stores write, or its
+ * parameters are out of bounds.
  */
-export function javaKeyOpens(protectedKey: Uint8Array, password: string, maxIterations: number): boolean | null {
+export function javaKeyOpens(protectedKey: Uint8Array, password: string, maxIterations: number): KeyCheck | null {
   const info = readBer(protectedKey);
   const [algId, dataEl] = berChildren(info) ?? [];
   const [oidEl, params] = berChildren(algId) ?? [];

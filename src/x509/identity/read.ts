@@ -11,6 +11,7 @@ import { looksLikeJks, readJks } from '../trust/jks.js';
 import { looksLikePkcs12, readPkcs12 } from '../trust/pkcs12.js';
 import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_KEY_CHECKS, type RawAlias, type RawStore, type RawStoreEntry, type StoreLimits } from '../trust/raw-store.js';
 import { DEFAULT_MAX_TRUST_FILE_BYTES } from '../trust/load.js';
+import { publicKeyMatchesCertificate } from '../private-key.js';
 import { hashtableOrder } from './java-collections.js';
 import { javaKeyOpens } from './java-key-protection.js';
 import type { IdentityEntry, IdentityStore } from './types.js';
@@ -81,8 +82,9 @@ function pkcs12Chain(key: RawAlias, index: CertificateIndex, facts: (der: Uint8A
   return chain;
 }
 
-function entryOf(alias: RawAlias, chain: readonly Uint8Array[], keyOpens: boolean | null, order: number, facts: (der: Uint8Array) => CertificateFacts): IdentityEntry {
+function entryOf(alias: RawAlias, chain: readonly Uint8Array[], privateKey: { opens: boolean | null; publicKey: Uint8Array | null }, order: number, facts: (der: Uint8Array) => CertificateFacts): IdentityEntry {
   const certificates = chain.map(facts);
+  const leaf = chain[0];
   const key = certificates[0]?.summary.publicKey ?? null;
   return {
     alias: alias.alias,
@@ -91,7 +93,8 @@ function entryOf(alias: RawAlias, chain: readonly Uint8Array[], keyOpens: boolea
     certificates,
     keyAlgorithm: key === null ? null : (JAVA_KEY_ALGORITHMS.get(key.algorithm) ?? key.algorithm),
     keySize: key?.bits ?? null,
-    keyOpens: alias.kind === 'private-key' ? keyOpens : null,
+    keyOpens: alias.kind === 'private-key' ? privateKey.opens : null,
+    keyMatches: alias.kind === 'private-key' && privateKey.publicKey !== null && leaf !== undefined ? publicKeyMatchesCertificate(privateKey.publicKey, leaf) : null,
     order,
   };
 }
@@ -141,12 +144,19 @@ export function readIdentityStore(bytes: Uint8Array, path: string, options: Iden
   const index = raw.format === 'pkcs12' ? indexCertificates(raw.entries, facts) : null;
   const entries = javaOrder(raw, raw.aliases ?? []).map((alias, order) => {
     const chain = index !== null && alias.kind === 'private-key' ? pkcs12Chain(alias, index, facts) : alias.chain;
-    let opens = alias.opens;
-    if (alias.protectedKey !== null) opens = keyPassword === null || checksLeft-- <= 0 ? null : javaKeyOpens(alias.protectedKey, keyPassword, maxIterations);
-    if (alias.kind === 'private-key' && opens === null) unchecked++;
-    return entryOf(alias, chain, opens, order, facts);
+    let key = { opens: alias.opens, publicKey: alias.publicKey };
+    if (alias.protectedKey !== null) key = (keyPassword === null || checksLeft-- <= 0 ? null : javaKeyOpens(alias.protectedKey, keyPassword, maxIterations)) ?? { opens: null, publicKey: null };
+    if (alias.kind === 'private-key' && key.opens === null) unchecked++;
+    return entryOf(alias, chain, key, order, facts);
   });
-  if (unchecked > 0) notes.push(`Whether the key password opens ${unchecked === 1 ? 'one private key' : `${unchecked} private keys`} of '${path}' was not checked (${keyPassword === null ? 'no password given' : `a protection tlsautopsy does not read, or more keys than the ${options.maxKeyChecks ?? DEFAULT_MAX_KEY_CHECKS} it checks per store`}).`);
+  if (raw.format === 'pkcs12') {
+    // openssl pkcs12 -export writes CA certificates without Java's trusted-certificate attribute:
+    // unless a key's chain takes them, Java lists no entry for them, and neither does this reader.
+    const listed = new Set(entries.flatMap((e) => e.certificates.map((c) => c.summary.sha256)));
+    const unlisted = raw.entries.filter((c) => !listed.has(facts(c.der).summary.sha256)).length;
+    if (unlisted > 0) notes.push(`${unlisted === 1 ? '1 certificate' : `${unlisted} certificates`} of '${path}' belong${unlisted === 1 ? 's' : ''} to no entry Java lists (in no key's chain, without Java's trusted-certificate attribute, as openssl pkcs12 -export writes CA certificates), so Java does not see ${unlisted === 1 ? 'it' : 'them'}; import with keytool -importcert to trust ${unlisted === 1 ? 'it' : 'them'}.`);
+  }
+  if (unchecked > 0) notes.push(`Whether the key password opens ${unchecked === 1 ? 'one private key' : `${unchecked} private keys`} of '${path}' was not checked (${keyPassword === null ? 'no password given' : `a protection tlsautopsy does not read, or more keys than the ${options.maxKeyChecks ?? DEFAULT_MAX_KEY_CHECKS} it checks per store: --limit maxKeyChecks=N checks more`}).`);
   return { path, format: raw.format, integrity: raw.integrity, entries, notes };
 }
 

@@ -24,6 +24,8 @@ export interface IdentityEntry {
   readonly keySize: number | null;
   /** Did the key password open the private key? null: not a private key, or a protection tlsautopsy cannot check. */
   readonly keyOpens: boolean | null;
+  /** Is the private key the one the leaf certificate certifies? null: the key was not opened, or a key Node cannot read. */
+  readonly keyMatches: boolean | null;
   /** Position in the order Java's `KeyStore.aliases()` enumerates the store (0 first). */
   readonly order: number;
 }

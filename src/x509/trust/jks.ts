@@ -86,7 +86,7 @@ export function readJks(bytes: Uint8Array, name: string, password: string | null
       const der = certificate();
       if (der === undefined) throw damaged(`the certificate of '${alias}' is cut short`);
       entries.push({ der: Uint8Array.from(der), label: alias, role: 'anchor' });
-      aliases.push({ alias, kind: 'trusted-certificate', chain: [Uint8Array.from(der)], keyId: null, protectedKey: null, opens: null });
+      aliases.push({ alias, kind: 'trusted-certificate', chain: [Uint8Array.from(der)], keyId: null, protectedKey: null, opens: null, publicKey: null });
     } else if (tag === 1) {
       const keyLength = r.u32();
       const protectedKey = keyLength === undefined ? undefined : r.bytesView(keyLength);
@@ -99,9 +99,9 @@ export function readJks(bytes: Uint8Array, name: string, password: string | null
         chain.push(Uint8Array.from(der));
         entries.push({ der: Uint8Array.from(der), label: alias, role: c === 0 ? 'anchor' : 'intermediate' });
       }
-      aliases.push({ alias, kind: 'private-key', chain, keyId: null, protectedKey: Uint8Array.from(protectedKey), opens: null });
+      aliases.push({ alias, kind: 'private-key', chain, keyId: null, protectedKey: Uint8Array.from(protectedKey), opens: null, publicKey: null });
     } else if (tag === 3 && jceks) {
-      aliases.push({ alias, kind: 'secret-key', chain: [], keyId: null, protectedKey: null, opens: null });
+      aliases.push({ alias, kind: 'secret-key', chain: [], keyId: null, protectedKey: null, opens: null, publicKey: null });
       notes.push(`'${name}' holds a secret key entry ('${alias}'); entries after it were not read.`);
       complete = false;
       break;

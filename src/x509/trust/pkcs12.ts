@@ -24,6 +24,7 @@ import { BER, berChildren, berInt, berOctets, berOid, readBer, type BerElement }
 import { bagAttributes } from './pkcs12-bags.js';
 import { bmpPassword, pkcs12Kdf, rc4 } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt, unpad } from './rc2.js';
+import { publicKeyOfPrivateKey } from '../private-key.js';
 import { DEFAULT_MAX_KDF_ITERATIONS, DEFAULT_MAX_KEY_CHECKS, DEFAULT_MAX_STORE_ENTRIES, TRUST_PASSWORD_HINT, type RawAlias, type RawStore, type RawStoreEntry, type StoreReadOptions } from './raw-store.js';
 
 const OID = {
@@ -246,29 +247,39 @@ class Pkcs12Reader {
     // Every certificate is an anchor, as for an OpenSSL server given the same certificates; see the Java note.
     this.entries.push({ der: Uint8Array.from(der), label, role: 'anchor', keyId });
     // Java lists a certificate as an alias of its own only when it carries the trusted attribute.
-    if (trusted && !keyEntry) this.aliases.push({ alias: label ?? this.unnamedAlias(), kind: 'trusted-certificate', chain: [Uint8Array.from(der)], keyId: null, protectedKey: null, opens: null });
+    if (trusted && !keyEntry) this.aliases.push({ alias: label ?? this.unnamedAlias(), kind: 'trusted-certificate', chain: [Uint8Array.from(der)], keyId: null, protectedKey: null, opens: null, publicKey: null });
   }
 
   /** A key bag (`shrouded` undefined: stored in clear) becomes a private-key alias; its key is only tried, never kept. */
   keyBag(shrouded: BerElement | undefined, attrsEl: BerElement | undefined): void {
     const { label, keyId } = bagAttributes(attrsEl);
     if (this.aliases.length >= this.maxEntries) throw new TlsAutopsyError('usage', `The PKCS#12 ${this.noun} '${this.name}' holds more than ${this.maxEntries} entries; it is not read (raise the limit with --limit maxTrustStoreEntries=N).`);
-    this.aliases.push({ alias: label ?? this.unnamedAlias(), kind: 'private-key', chain: [], keyId, protectedKey: null, opens: shrouded === undefined ? true : this.keyOpens(shrouded) });
+    // A key stored in clear is rare (openssl -keypbe NONE); its public half is not derived.
+    const key = shrouded === undefined ? { opens: true, publicKey: null } : this.keyOpens(shrouded);
+    this.aliases.push({ alias: label ?? this.unnamedAlias(), kind: 'private-key', chain: [], keyId, protectedKey: null, opens: key.opens, publicKey: key.publicKey });
   }
 
-  /** Does the EncryptedPrivateKeyInfo decrypt to a PrivateKeyInfo with one of the key passwords? null: unknown scheme. */
-  private keyOpens(info: BerElement | undefined): boolean | null {
+  /**
+   * Does the EncryptedPrivateKeyInfo decrypt to a PrivateKeyInfo with one of the key passwords
+   * (null: unknown scheme or not tried)? When it does, the key's public half, for the caller to
+   * compare with the certificate; the decrypted key is wiped.
+   */
+  private keyOpens(info: BerElement | undefined): { opens: boolean | null; publicKey: Uint8Array | null } {
     const [algId, dataEl] = berChildren(info) ?? [];
     const data = dataEl?.tag === BER.OCTET_STRING || dataEl?.tag === BER.OCTET_STRING_CONSTRUCTED ? berOctets(dataEl) : undefined;
     if (algId === undefined || data === undefined) throw this.damaged('a private key entry does not decode');
-    if (this.keyForms.length === 0 || this.keyChecksLeft <= 0) return null;
+    if (this.keyForms.length === 0 || this.keyChecksLeft <= 0) return { opens: null, publicKey: null };
     this.keyChecksLeft--;
     for (const form of this.keyForms) {
       const plain = this.decrypt(algId, data, form);
-      if (plain === 'unknown') return null;
-      if (plain !== undefined && plain[0] === BER.SEQUENCE && readBer(plain)?.end === plain.length) return true;
+      if (plain === 'unknown') return { opens: null, publicKey: null };
+      if (plain !== undefined && plain[0] === BER.SEQUENCE && readBer(plain)?.end === plain.length) {
+        const publicKey = publicKeyOfPrivateKey(plain);
+        plain.fill(0);
+        return { opens: true, publicKey };
+      }
     }
-    return false;
+    return { opens: false, publicKey: null };
   }
 
   private unnamedAlias(): string {

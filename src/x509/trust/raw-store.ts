@@ -27,6 +27,8 @@ export interface RawAlias {
   readonly protectedKey: Uint8Array | null;
   /** PKCS#12 private keys: whether the key decrypted with the key password (null: not tried). */
   readonly opens: boolean | null;
+  /** PKCS#12 private keys that decrypted: the SubjectPublicKeyInfo of the key's public half; else null. */
+  readonly publicKey: Uint8Array | null;
 }
 
 /** A store as read from bytes. */

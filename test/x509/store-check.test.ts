@@ -1,0 +1,109 @@
+/**
+ * The store checks on hand-built entries: the role's extended key usage test, where a chain is
+ * complete (the store's certificates, a chain ending at a CA), which chain certificate a problem
+ * names, the expiry boundary, and bytes that are no certificate.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { certificateFacts } from '../../src/x509/certificate-summary.js';
+import { checkStore } from '../../src/x509/identity/index.js';
+import type { IdentityStore, StoreRole } from '../../src/x509/identity/index.js';
+import type { IdentityEntry } from '../../src/x509/identity/types.js';
+import { makeCert } from './trust-pki.js';
+import type { TestCert } from './trust-pki.js';
+
+const AT = Date.parse('2030-01-01T00:00:00Z');
+const DAY = 86_400_000;
+const CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
+
+let root: TestCert;
+let issuing: TestCert;
+let leaf: TestCert;
+let serverOnly: TestCert;
+let clientOnly: TestCert;
+let codeSigning: TestCert;
+let expiredCa: TestCert;
+let underExpiredCa: TestCert;
+
+beforeAll(async () => {
+  root = await makeCert({ subject: 'CN=Unit Root, O=Example Corp', ca: true });
+  issuing = await makeCert({ subject: 'CN=Unit Issuing, O=Example Corp', ca: true, issuer: root });
+  leaf = await makeCert({ subject: 'CN=leaf, O=Example Corp', issuer: issuing });
+  serverOnly = await makeCert({ subject: 'CN=server-only', issuer: issuing, eku: ['1.3.6.1.5.5.7.3.1'] });
+  clientOnly = await makeCert({ subject: 'CN=client-only', issuer: issuing, eku: ['1.3.6.1.5.5.7.3.2'] });
+  codeSigning = await makeCert({ subject: 'CN=code-signing', issuer: issuing, eku: [CODE_SIGNING] });
+  expiredCa = await makeCert({ subject: 'CN=Old Issuing, O=Example Corp', ca: true, issuer: root, notAfter: new Date('2029-06-01T00:00:00Z') });
+  underExpiredCa = await makeCert({ subject: 'CN=under-old', issuer: expiredCa });
+});
+
+function entry(alias: string, chain: readonly Uint8Array[], extra: Partial<IdentityEntry> = {}): IdentityEntry {
+  return { alias, kind: 'private-key', chain, certificates: chain.map((d) => certificateFacts(d)), keyAlgorithm: 'EC', keySize: 256, keyOpens: true, keyMatches: true, order: 0, ...extra };
+}
+
+function trusted(alias: string, cert: TestCert): IdentityEntry {
+  return entry(alias, [cert.der], { kind: 'trusted-certificate', keyOpens: null, keyMatches: null });
+}
+
+function check(entries: readonly IdentityEntry[], role: StoreRole | null = null, expiryDays = 30): Record<string, string[]> {
+  const store: IdentityStore = { path: 'unit.p12', format: 'pkcs12', integrity: 'verified', entries, notes: [] };
+  const result = checkStore(store, { atMs: AT, atName: 'now', expiryDays, role });
+  return Object.fromEntries(result.entries.map((e) => [e.alias, e.problems.map((p) => p.code)]));
+}
+
+describe('the role decides the extended key usage a leaf needs', () => {
+  const entries = (): IdentityEntry[] => [entry('server', [serverOnly.der, issuing.der]), entry('client', [clientOnly.der, issuing.der]), entry('code', [codeSigning.der, issuing.der])];
+
+  it('without a role an entry is faulted only when it may serve neither side', () => {
+    expect(check(entries())).toEqual({ server: [], client: [], code: ['no-client-auth', 'no-server-auth'] });
+  });
+
+  it('--role client / server / trust', () => {
+    expect(check(entries(), 'client')).toEqual({ server: ['no-client-auth'], client: [], code: ['no-client-auth'] });
+    expect(check(entries(), 'server')).toEqual({ server: [], client: ['no-server-auth'], code: ['no-server-auth'] });
+    expect(check(entries(), 'trust')).toEqual({ server: [], client: [], code: [] });
+  });
+
+  it('a store without private keys is a trust store', () => {
+    const store: IdentityStore = { path: 't.jks', format: 'jks', integrity: 'verified', entries: [trusted('root', root)], notes: [] };
+    expect(checkStore(store, { atMs: AT, atName: 'now', expiryDays: 30, role: null }).role).toBe('trust');
+  });
+});
+
+describe('chains', () => {
+  it('a leaf alone is complete when the store holds its issuer, up to a root', () => {
+    expect(check([entry('alone', [leaf.der]), trusted('issuing', issuing), trusted('root', root)])).toEqual({ alone: [], issuing: [], root: [] });
+  });
+
+  it('a leaf alone whose issuer is nowhere is incomplete; a chain ending at a CA is not', () => {
+    expect(check([entry('alone', [leaf.der])])).toEqual({ alone: ['chain-incomplete'] });
+    expect(check([entry('to-ca', [leaf.der, issuing.der])])).toEqual({ 'to-ca': [] });
+    // Another entry's chain holds the issuer: the store does.
+    expect(check([entry('alone', [leaf.der]), entry('to-ca', [leaf.der, issuing.der])])).toEqual({ alone: [], 'to-ca': [] });
+  });
+
+  it('a private key without a certificate is incomplete; a misordered chain is out of order, not incomplete', () => {
+    expect(check([entry('bare', []), entry('mixed', [leaf.der, root.der, issuing.der])])).toEqual({ bare: ['chain-incomplete'], mixed: ['chain-out-of-order'] });
+  });
+
+  it('a problem of a CA certificate names it, on every entry whose chain holds it', () => {
+    const store: IdentityStore = { path: 'u.p12', format: 'pkcs12', integrity: 'verified', entries: [entry('a', [underExpiredCa.der, expiredCa.der, root.der])], notes: [] };
+    const [a] = checkStore(store, { atMs: AT, atName: 'now', expiryDays: 30, role: null }).entries;
+    expect(a?.problems).toEqual([{ code: 'expired', detail: "The CA certificate 'CN=Old Issuing, O=Example Corp' (certificate 2 of the chain) expired on 2029-06-01, before now; import the CA's renewed certificate into the chain." }]);
+  });
+});
+
+describe('keys, expiry and unreadable bytes', () => {
+  it('a key that does not open, a key that is not the certificate\'s', () => {
+    expect(check([entry('locked', [leaf.der, issuing.der], { keyOpens: false, keyMatches: null }), entry('other', [leaf.der, issuing.der], { keyMatches: false })])).toEqual({ locked: ['key-not-recoverable'], other: ['key-mismatch'] });
+  });
+
+  it('expiring-soon counts whole days, the last one included', async () => {
+    const ending = await makeCert({ subject: 'CN=ending', issuer: issuing, notAfter: new Date(AT + 30 * DAY + 3_600_000) });
+    expect(check([entry('e', [ending.der, issuing.der])], null, 30)).toEqual({ e: ['expiring-soon'] });
+    expect(check([entry('e', [ending.der, issuing.der])], null, 29)).toEqual({ e: [] });
+  });
+
+  it('bytes that are no certificate give one problem and no other check on them', () => {
+    const junk = Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00);
+    expect(check([entry('junk', [junk]), trusted('root', root)])).toEqual({ junk: ['certificate-unreadable'], root: [] });
+  });
+});
