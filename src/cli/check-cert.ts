@@ -4,6 +4,7 @@
  * "is my client certificate signed by something WebLogic trusts?".
  * Exit codes: 0 trusted, 1 untrusted, 2 usage error or an unreadable file or store.
  */
+import { sanitizeText } from '../report/sanitize.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TlsAutopsyError } from '../util/errors.js';
@@ -116,7 +117,7 @@ export async function runCheckCert(argv: readonly string[], io: CheckCertIo): Pr
     return result.verdict === 'trusted' ? 0 : result.verdict === 'untrusted' ? 1 : 2;
   } catch (err) {
     if (err instanceof TlsAutopsyError) {
-      io.stderr(`tlsautopsy: ${err.message}\n`);
+      io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
       return 2;
     }
     throw err;

@@ -1,5 +1,6 @@
 /** Process entry point: the only place that touches process streams and exits. */
 import { runCli } from './run.js';
+import { sanitizeText } from '../report/sanitize.js';
 
 // A reader that stops early (`| head`, `| jq` that exits) closes the pipe: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -41,7 +42,7 @@ const code = await runCli(process.argv.slice(2), {
   ...(process.stdout.isTTY === true && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
   env: process.env,
 }).catch((err: unknown) => {
-  process.stderr.write(`tlsautopsy: internal error: ${err instanceof Error ? err.message : String(err)}; please report it.\n`);
+  process.stderr.write(`tlsautopsy: internal error: ${sanitizeText(err instanceof Error ? err.message : String(err))}; please report it.\n`);
   return 2;
 });
 process.exitCode = code;

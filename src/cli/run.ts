@@ -2,6 +2,7 @@
  * The command: analyze every input, filter, render, decide the exit code.
  * All I/O goes through `CliIo` so tests can run it in-process.
  */
+import { sanitizeText } from '../report/sanitize.js';
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -137,7 +138,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     o = parseCliArgs(argv);
   } catch (err) {
     if (err instanceof TlsAutopsyError) {
-      io.stderr(`tlsautopsy: ${err.message}\n`);
+      io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
       return EXIT_USAGE;
     }
     throw err;
@@ -170,7 +171,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!o.quiet) for (const w of warnings) io.stderr(`tlsautopsy: key log ${w}\n`);
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
-        io.stderr(`tlsautopsy: ${err.message}\n`);
+        io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
         return EXIT_USAGE;
       }
       throw err;
@@ -183,7 +184,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!o.quiet) for (const w of warnings) io.stderr(`tlsautopsy: ${w}\n`);
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
-        io.stderr(`tlsautopsy: ${err.message}\n`);
+        io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
         return EXIT_USAGE;
       }
       throw err;
@@ -202,7 +203,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
-        io.stderr(`tlsautopsy: ${err.message}\n`);
+        io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
         return EXIT_USAGE;
       }
       throw err;
@@ -217,7 +218,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!o.quiet) for (const note of loaded?.notes ?? []) io.stderr(`tlsautopsy: ${note}\n`);
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
-        io.stderr(`tlsautopsy: ${err.message}\n`);
+        io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
         return EXIT_USAGE;
       }
       throw err;
@@ -254,7 +255,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           : [render(report, format, o, color, io.stdoutIsTty && o.output === null ? io.columns : undefined, meta)];
   } catch (err) {
     if (err instanceof TlsAutopsyError) {
-      io.stderr(`tlsautopsy: ${err.message}\n`);
+      io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
       return EXIT_USAGE;
     }
     throw err;

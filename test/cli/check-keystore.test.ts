@@ -177,18 +177,33 @@ describe('check-keystore refusals: exit 2 and one sentence', () => {
     }
   });
 
-  it('an alias with control characters in a refusal is escaped, the sentence kept on one line', async () => {
+  /** A JKS whose one private-key entry (tag 1) ends after its alias, which holds a newline and an escape sequence. */
+  function writeCutJks(): string {
     const alias = Buffer.from('evil\n\u001b[31m', 'utf8');
     const head = Buffer.alloc(12);
     head.writeUInt32BE(JKS_MAGIC, 0);
     head.writeUInt32BE(2, 4);
     head.writeUInt32BE(1, 8);
-    // One private-key entry (tag 1) that ends after its alias and date.
-    const cut = Buffer.concat([head, Buffer.from([0, 0, 0, 1, 0, alias.length]), alias, Buffer.alloc(8)]);
-    writeFileSync(join(dir, 'cut.jks'), cut);
-    const r = await run([join(dir, 'cut.jks')]);
+    writeFileSync(join(dir, 'cut.jks'), Buffer.concat([head, Buffer.from([0, 0, 0, 1, 0, alias.length]), alias, Buffer.alloc(8)]));
+    return join(dir, 'cut.jks');
+  }
+
+  it('an alias with control characters in a refusal is escaped, the sentence kept on one line', async () => {
+    const r = await run([writeCutJks()]);
     expect(r.code).toBe(2);
     expect(r.err).toBe(`tlsautopsy: The Java JKS key store '${join(dir, 'cut.jks')}' is damaged (the key entry 'evil\\x0a\\x1b[31m' is cut short); export it again.\n`);
+  });
+
+  it('the same refusal from --trust, on the main command and on check-cert, is escaped the same way', async () => {
+    const cut = writeCutJks();
+    const sample = join(import.meta.dirname, '../../samples/tls-version-mismatch.pcap');
+    for (const argv of [['--trust', cut, '--trust-password', 'changeit', sample], ['check-cert', '--trust', cut, '--trust-password', 'changeit', sample]]) {
+      const r = await runInProcess(argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain("'evil\\x0a\\x1b[31m'");
+      expect(r.err).not.toContain('\u001b');
+      expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+    }
   });
 
   it('usage errors name the option', async () => {
