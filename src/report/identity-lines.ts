@@ -23,9 +23,8 @@ export interface IdentityLines {
 const MAX_ENTRY_LINES = 12;
 
 function entryLine(v: IdentityStoreVerdict, e: IdentityStoreVerdict['entries'][number]): string {
-  const chosen = (['SunX509', 'PKIX'] as const).filter((m) => v.keyManagers[m] === e.alias);
-  const sentHere = v.sent !== null && v.sent.alias === e.alias ? ['sent on the wire'] : [];
-  const marks = [...chosen.map((m) => `${m} sends it`), ...sentHere];
+  // What the wire shows was sent is said once, in the notes ("The client did send 'carol'.").
+  const marks = (['SunX509', 'PKIX'] as const).filter((m) => v.keyManagers[m] === e.alias).map((m) => `${m} sends it`);
   const state = e.eligible ? (v.side === 'client' ? 'qualifies' : 'usable') : e.reasons.map(identityReasonText).join('; ');
   const who = e.subject === null ? '' : ` ${e.subject}${e.issuer !== null && e.issuer !== e.subject ? ` (issued by ${e.issuer})` : ''}`;
   return `'${e.alias}'${who}: ${state}${marks.length > 0 ? ` — ${marks.join(', ')}` : ''}`;
