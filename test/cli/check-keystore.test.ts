@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STORE_PROBLEM_CODES } from '../../src/x509/identity/index.js';
 import { readIdentityStore } from '../../src/x509/identity/index.js';
-import { jksDigest, JKS_MAGIC } from '../../src/x509/trust/index.js';
+import { JKS_MAGIC } from '../../src/x509/trust/index.js';
 import { CHECK_AT, CHECK_KEY_PASSWORD, CHECK_PASSWORD, KEYSTORES_CHECK_DIR } from '../fixtures/keystores-check/make-keystores-check.js';
 import { runInProcess } from './run-in-process.js';
 import type { CliRun } from './run-in-process.js';
+import { trustedEntries, writeJks } from '../x509/jks-writer.js';
 
 const store = (name: string): string => join(KEYSTORES_CHECK_DIR, name);
 const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-check-keystore-'));
@@ -40,23 +41,6 @@ async function json(argv: string[]): Promise<{ code: number; doc: Doc }> {
 /** alias → problem codes. */
 function codes(doc: Doc): Record<string, string[]> {
   return Object.fromEntries(doc.entries.map((e) => [e.alias, e.problems.map((p) => p.code)]));
-}
-
-/** A JKS of trusted-certificate entries, written from the format description (src/x509/trust/jks.ts). */
-function writeJks(count: number, der: Uint8Array, password: string, claimed = count): Uint8Array {
-  const u32 = (n: number): Buffer => {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(n);
-    return b;
-  };
-  const utf = (s: string): Buffer => {
-    const body = Buffer.from(s, 'utf8');
-    return Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
-  };
-  const parts: Buffer[] = [u32(JKS_MAGIC), u32(2), u32(claimed)];
-  for (let i = 0; i < count; i++) parts.push(u32(2), utf(`ca-${i}`), Buffer.alloc(8), utf('X.509'), u32(der.length), Buffer.from(der));
-  const body = Buffer.concat(parts);
-  return Buffer.concat([body, jksDigest(password, body)]);
 }
 
 describe('check-keystore on clean stores', () => {
@@ -226,12 +210,12 @@ describe('check-keystore on hostile stores', () => {
 
   it('10,000 entries run bounded; one more than the limit is refused naming the limit', async () => {
     const big = join(dir, 'big.jks');
-    writeFileSync(big, writeJks(10_000, root, 'pw'));
+    writeFileSync(big, writeJks(trustedEntries(Array.from({ length: 10_000 }, (_, i) => `ca-${i}`), root), 'pw'));
     const { code, doc } = await json(['--password', 'pw', big]);
     expect(code).toBe(0);
     expect(doc.entries).toHaveLength(10_000);
     const over = join(dir, 'over.jks');
-    writeFileSync(over, writeJks(1, root, 'pw', 10_001));
+    writeFileSync(over, writeJks(trustedEntries(['ca-0'], root), 'pw', { claimed: 10_001 }));
     const r = await run(['--password', 'pw', over]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('--limit maxTrustStoreEntries=N');

@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readIdentityStore } from '../../src/x509/identity/index.js';
-import { jksDigest, JKS_MAGIC } from '../../src/x509/trust/index.js';
 import type { IdentityJson, Report } from '../../src/report/model.js';
 import { loggedClientCertificate, normalizeDn, readScenario } from '../fixtures/java/ground-truth.js';
 import type { CommittedScenario } from '../fixtures/java/ground-truth.js';
 import { JAVA_SCENARIOS } from '../fixtures/java/java-scenarios.js';
 import { JAVA_CAPTURES_DIR } from '../fixtures/java/make-java-captures.js';
 import { runInProcess } from './run-in-process.js';
+import { trustedEntries, writeJks } from '../x509/jks-writer.js';
 
 const KEYSTORES = join(JAVA_CAPTURES_DIR, 'keystores');
 
@@ -249,31 +249,12 @@ describe('the library', () => {
 });
 
 describe('a store of 10,000 entries', () => {
-  /** A JKS of trusted-certificate entries (the layout src/x509/trust/jks.ts reads). */
-  function writeJks(aliases: readonly string[], der: Uint8Array, password: string): Uint8Array {
-    const u32 = (n: number): Buffer => {
-      const b = Buffer.alloc(4);
-      b.writeUInt32BE(n);
-      return b;
-    };
-    const utf = (text: string): Buffer => {
-      const body = Buffer.from(text, 'utf8');
-      const len = Buffer.alloc(2);
-      len.writeUInt16BE(body.length);
-      return Buffer.concat([len, body]);
-    };
-    const parts: Buffer[] = [u32(JKS_MAGIC), u32(2), u32(aliases.length)];
-    for (const alias of aliases) parts.push(u32(2), utf(alias), Buffer.alloc(8), utf('X.509'), u32(der.length), Buffer.from(der));
-    const body = Buffer.concat(parts);
-    return Buffer.concat([body, jksDigest(password, body)]);
-  }
-
   it('is weighed in a bounded run: every entry in JSON, twelve lines and a count in text', async () => {
     const der = readIdentityStore(readFileSync(join(KEYSTORES, 'client-alice.jks')), 'client-alice.jks', { password: 'changeit' }).entries[0]?.chain[0];
     if (der === undefined) throw new Error('no certificate in client-alice.jks');
     const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-identity-big-'));
     const big = join(dir, 'big.jks');
-    writeFileSync(big, writeJks(Array.from({ length: 10_000 }, (_, i) => `ca-${i}`), der, 'pw'));
+    writeFileSync(big, writeJks(trustedEntries(Array.from({ length: 10_000 }, (_, i) => `ca-${i}`), der), 'pw'));
     const capture = join(JAVA_CAPTURES_DIR, 'jsse-tls12-client-ca-not-listed', 'capture.pcap');
     const json = await runInProcess(['--format', 'json', '--identity', big, '--identity-password', 'pw', capture]);
     expect(json.code, json.err).toBe(0);

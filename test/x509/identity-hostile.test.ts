@@ -12,8 +12,8 @@ import { TlsAutopsyError } from '../../src/util/errors.js';
 import { hashMapOrder, hashtableOrder, javaStringHash } from '../../src/x509/identity/java-collections.js';
 import { md5Chain } from '../../src/x509/identity/md5-chain.js';
 import { evaluateIdentity, loadIdentityStore, readIdentityStore } from '../../src/x509/identity/index.js';
-import { jksDigest, JKS_MAGIC } from '../../src/x509/trust/index.js';
 import { JAVA_CAPTURES_DIR } from '../fixtures/java/make-java-captures.js';
+import { trustedEntries, writeJks } from './jks-writer.js';
 
 const KEYSTORES = join(JAVA_CAPTURES_DIR, 'keystores');
 const p12 = readFileSync(join(KEYSTORES, 'client-carol-and-alice.p12'));
@@ -27,26 +27,6 @@ function refusal(run: () => unknown): TlsAutopsyError {
     throw err;
   }
   throw new Error('expected a TlsAutopsyError');
-}
-
-/** A JKS of trusted-certificate entries, written from the format description (src/x509/trust/jks.ts). */
-function writeJks(aliases: readonly string[], der: Uint8Array, password: string, claimed = aliases.length): Uint8Array {
-  const parts: Buffer[] = [];
-  const u32 = (n: number): Buffer => {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(n);
-    return b;
-  };
-  const utf = (s: string): Buffer => {
-    const body = Buffer.from(s, 'utf8');
-    const len = Buffer.alloc(2);
-    len.writeUInt16BE(body.length);
-    return Buffer.concat([len, body]);
-  };
-  parts.push(u32(JKS_MAGIC), u32(2), u32(claimed));
-  for (const alias of aliases) parts.push(u32(2), utf(alias), Buffer.alloc(8), utf('X.509'), u32(der.length), Buffer.from(der));
-  const body = Buffer.concat(parts);
-  return Buffer.concat([body, jksDigest(password, body)]);
 }
 
 describe('hostile identity stores', () => {
@@ -109,12 +89,12 @@ describe('hostile identity stores', () => {
     const der = readIdentityStore(jks, 'id.jks', { password: 'changeit' }).entries[0]?.chain[0];
     if (der === undefined) throw new Error('no certificate in client-alice.jks');
     const aliases = Array.from({ length: 10_000 }, (_, i) => `ca-${i}`);
-    const big = readIdentityStore(writeJks(aliases, der, 'pw'), 'big.jks', { password: 'pw' });
+    const big = readIdentityStore(writeJks(trustedEntries(aliases, der), 'pw'), 'big.jks', { password: 'pw' });
     expect(big.entries).toHaveLength(10_000);
     expect(new Set(big.entries.map((e) => e.alias)).size).toBe(10_000);
     const e = evaluateIdentity(big, { tls13: false, certificateTypes: [64], signatureAlgorithms: [0x0403], certificateAuthorities: [] }, 0);
     expect(e.keyManagers.SunX509.outcome).toBe('empty-certificate');
-    const err = refusal(() => readIdentityStore(writeJks(['a'], der, 'pw', 4_000_000_000), 'huge.jks', { password: 'pw' }));
+    const err = refusal(() => readIdentityStore(writeJks(trustedEntries(['a'], der), 'pw', { claimed: 4_000_000_000 }), 'huge.jks', { password: 'pw' }));
     expect(err.message).toBe("The Java JKS key store 'huge.jks' claims 4000000000 entries, more than the limit of 10000; it is not read (raise the limit with --limit maxTrustStoreEntries=N).");
   });
 

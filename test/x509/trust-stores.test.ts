@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TlsAutopsyError } from '../../src/util/errors.js';
-import { jksDigest, JKS_MAGIC, JCEKS_MAGIC, loadTrustStore, readTrustStore } from '../../src/x509/trust/index.js';
+import { JCEKS_MAGIC, loadTrustStore, readTrustStore } from '../../src/x509/trust/index.js';
 import type { LoadedTrustStore } from '../../src/x509/trust/index.js';
 import { makeCert } from './trust-pki.js';
 import type { TestCert } from './trust-pki.js';
+import { writeJks } from './jks-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-trust-'));
 let root: TestCert;
@@ -53,35 +54,6 @@ async function refusal(p: Promise<unknown>): Promise<TlsAutopsyError> {
     throw err;
   }
   throw new Error('expected a TlsAutopsyError');
-}
-
-/** A JKS or JCEKS store written from the format description (see src/x509/trust/jks.ts). */
-function writeJks(entries: readonly ({ kind: 'trusted'; alias: string; der: Uint8Array } | { kind: 'key'; alias: string; chain: readonly Uint8Array[] })[], password: string, options: { version?: 1 | 2; magic?: number } = {}): Uint8Array {
-  const version = options.version ?? 2;
-  const parts: Buffer[] = [];
-  const u32 = (n: number): Buffer => {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(n);
-    return b;
-  };
-  const utf = (s: string): Buffer => {
-    const b = Buffer.from(s, 'utf8');
-    const l = Buffer.alloc(2);
-    l.writeUInt16BE(b.length);
-    return Buffer.concat([l, b]);
-  };
-  const cert = (der: Uint8Array): Buffer => Buffer.concat([version === 2 ? utf('X.509') : Buffer.alloc(0), u32(der.length), Buffer.from(der)]);
-  parts.push(u32(options.magic ?? JKS_MAGIC), u32(version), u32(entries.length));
-  for (const e of entries) {
-    parts.push(u32(e.kind === 'trusted' ? 2 : 1), utf(e.alias), Buffer.alloc(8));
-    if (e.kind === 'trusted') parts.push(cert(e.der));
-    else {
-      const fakeKey = Buffer.from('not a real protected key');
-      parts.push(u32(fakeKey.length), fakeKey, u32(e.chain.length), ...e.chain.map(cert));
-    }
-  }
-  const body = Buffer.concat(parts);
-  return Buffer.concat([body, jksDigest(password, body)]);
 }
 
 beforeAll(async () => {
