@@ -394,9 +394,15 @@ export class ConnectionBuilder implements TlsEventSink {
       if (run === null) continue;
       run.records += records;
       run.bytes += bytes;
-      run.entry.label = runLabel(run.records, run.bytes);
-      run.entry.length = run.bytes;
     }
+  }
+
+  /** Writes a run's label and length into its entry: once, when the run ends, not per record. */
+  private closeRun(): void {
+    const run = this.run;
+    if (run === null) return;
+    run.entry.label = runLabel(run.records, run.bytes);
+    run.entry.length = run.bytes;
   }
 
   /** Records past ENCRYPTED_RECORDS_DRAWN are counted in one timeline entry until anything else is drawn. */
@@ -405,11 +411,17 @@ export class ConnectionBuilder implements TlsEventSink {
     if (run !== null && this.entries[this.entries.length - 1] === run.entry) {
       run.records++;
       run.bytes += length;
-      run.entry.label = runLabel(run.records, run.bytes);
-      run.entry.length = run.bytes;
       return;
     }
-    const entry: MutableEntry = { frame, time, direction: null, kind: 'encrypted', label: runLabel(1, length), length };
+    this.closeRun();
+    if (this.entries.length >= this.maxEntries) {
+      // A run that cannot be drawn is only counted, as entry() would count it.
+      this.run = null;
+      this.entriesDropped++;
+      return;
+    }
+    // Labelled by closeRun when the run ends.
+    const entry: MutableEntry = { frame, time, direction: null, kind: 'encrypted', label: '', length };
     this.run = { entry, records: 1, bytes: length };
     this.entry(entry);
   }
@@ -469,6 +481,7 @@ export class ConnectionBuilder implements TlsEventSink {
     });
 
     this.countUnreported(stats);
+    this.closeRun();
     const tcpEntries: RawEntry[] = summary.events.map((ev) => ({
       frame: ev.frame,
       time: ev.time,
