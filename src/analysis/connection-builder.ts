@@ -21,6 +21,7 @@ import { ANALYSIS_DEFAULTS } from './defaults.js';
 import type { CertificateSummary } from '../x509/index.js';
 import { CertificateCache } from '../x509/index.js';
 import { ByteSlab } from '../util/bytes.js';
+import { groupedInteger } from '../util/grouped-integer.js';
 import { emptyHandshake } from './connection.js';
 import type {
   AlertRecord,
@@ -91,7 +92,7 @@ type MutableEntry = { -readonly [K in keyof RawEntry]: RawEntry[K] };
 export const ENCRYPTED_RECORDS_DRAWN = 16;
 
 function runLabel(records: number, bytes: number): string {
-  return `… ${records} more encrypted record${records === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes`;
+  return `… ${records} more encrypted record${records === 1 ? '' : 's'}, ${groupedInteger(bytes)} bytes`;
 }
 
 interface RawAlert {
@@ -358,7 +359,7 @@ export class ConnectionBuilder implements TlsEventSink {
     // Decrypted messages stay out of the history, so it reads the same with and without a key log (as Zeek's does).
     if (e.decrypted !== true) this.letter({ letter: handshakeLetter(e.msgType, hrr), direction: d });
     const suffix =
-      (e.issue === undefined ? '' : e.issue.code === 'tls.handshake.too_long' ? ` (${e.length.toLocaleString('en-US')} bytes, over the size limit: not decoded)` : ' (malformed)') +
+      (e.issue === undefined ? '' : e.issue.code === 'tls.handshake.too_long' ? ` (${groupedInteger(e.length)} bytes, over the size limit: not decoded)` : ' (malformed)') +
       (e.decrypted === true ? ' (decrypted)' : '');
     this.entry({ frame: e.frame, time: e.time, direction: d, kind: 'handshake', label: `${label}${suffix}`, code: e.msgType, length: e.length });
   }
