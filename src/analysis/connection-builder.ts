@@ -21,6 +21,7 @@ import { ANALYSIS_DEFAULTS } from './defaults.js';
 import type { CertificateSummary } from '../x509/index.js';
 import { CertificateCache } from '../x509/index.js';
 import { ByteSlab } from '../util/bytes.js';
+import { groupedInteger } from '../util/grouped-integer.js';
 import { emptyHandshake } from './connection.js';
 import type {
   AlertRecord,
@@ -91,7 +92,7 @@ type MutableEntry = { -readonly [K in keyof RawEntry]: RawEntry[K] };
 export const ENCRYPTED_RECORDS_DRAWN = 16;
 
 function runLabel(records: number, bytes: number): string {
-  return `… ${records} more encrypted record${records === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes`;
+  return `… ${records} more encrypted record${records === 1 ? '' : 's'}, ${groupedInteger(bytes)} bytes`;
 }
 
 interface RawAlert {
@@ -359,7 +360,7 @@ export class ConnectionBuilder implements TlsEventSink {
     // Decrypted messages stay out of the history, so it reads the same with and without a key log (as Zeek's does).
     if (e.decrypted !== true) this.letter({ letter: handshakeLetter(e.msgType, hrr), direction: d });
     const suffix =
-      (e.issue === undefined ? '' : e.issue.code === 'tls.handshake.too_long' ? ` (${e.length.toLocaleString('en-US')} bytes, over the size limit: not decoded)` : ' (malformed)') +
+      (e.issue === undefined ? '' : e.issue.code === 'tls.handshake.too_long' ? ` (${groupedInteger(e.length)} bytes, over the size limit: not decoded)` : ' (malformed)') +
       (e.decrypted === true ? ' (decrypted)' : '');
     this.entry({ frame: e.frame, time: e.time, direction: d, kind: 'handshake', label: `${label}${suffix}`, code: e.msgType, length: e.length });
   }
@@ -395,9 +396,15 @@ export class ConnectionBuilder implements TlsEventSink {
       if (run === null) continue;
       run.records += records;
       run.bytes += bytes;
-      run.entry.label = runLabel(run.records, run.bytes);
-      run.entry.length = run.bytes;
     }
+  }
+
+  /** Writes a run's label and length into its entry: once, when the run ends, not per record. */
+  private closeRun(): void {
+    const run = this.run;
+    if (run === null) return;
+    run.entry.label = runLabel(run.records, run.bytes);
+    run.entry.length = run.bytes;
   }
 
   /** Records past ENCRYPTED_RECORDS_DRAWN are counted in one timeline entry until anything else is drawn. */
@@ -406,11 +413,17 @@ export class ConnectionBuilder implements TlsEventSink {
     if (run !== null && this.entries[this.entries.length - 1] === run.entry) {
       run.records++;
       run.bytes += length;
-      run.entry.label = runLabel(run.records, run.bytes);
-      run.entry.length = run.bytes;
       return;
     }
-    const entry: MutableEntry = { frame, time, direction: null, kind: 'encrypted', label: runLabel(1, length), length };
+    this.closeRun();
+    if (this.entries.length >= this.maxEntries) {
+      // A run that cannot be drawn is only counted, as entry() would count it.
+      this.run = null;
+      this.entriesDropped++;
+      return;
+    }
+    // Labelled by closeRun when the run ends.
+    const entry: MutableEntry = { frame, time, direction: null, kind: 'encrypted', label: '', length };
     this.run = { entry, records: 1, bytes: length };
     this.entry(entry);
   }
@@ -470,6 +483,7 @@ export class ConnectionBuilder implements TlsEventSink {
     });
 
     this.countUnreported(stats);
+    this.closeRun();
     const tcpEntries: RawEntry[] = summary.events.map((ev) => ({
       frame: ev.frame,
       time: ev.time,

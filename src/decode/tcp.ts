@@ -28,6 +28,8 @@ import type { TcpOptions } from './types.js';
 
 /** The options of a segment that carries none, shared so such segments allocate nothing for them. */
 const NO_TCP_OPTIONS: TcpOptions = Object.freeze({});
+/** The result for a header without options, shared too (most segments after the SYN carry none). */
+const NO_OPTIONS_RESULT: { readonly options: TcpOptions } = Object.freeze({ options: NO_TCP_OPTIONS });
 
 /** A decoded TCP header. */
 export interface TcpHeader {
@@ -58,7 +60,7 @@ interface MutableOptions {
  * option was malformed.
  */
 export function decodeTcpOptions(bytes: Uint8Array, start: number, end: number): { options: TcpOptions; issue?: DecodeIssue } {
-  if (start >= end) return { options: NO_TCP_OPTIONS };
+  if (start >= end) return NO_OPTIONS_RESULT;
   const opts: MutableOptions = {};
   let o = start;
   let issue: DecodeIssue | undefined;

@@ -49,6 +49,8 @@ export class Connection implements StreamSink {
   private readonly streams: readonly [HalfStream, HalfStream];
   private readonly initIp: string;
   private readonly initPort: number;
+  private readonly respIp: string;
+  private readonly respPort: number;
   lastFrame: number;
   lastTime: Timestamp;
   /** `lastTime` in seconds, for the idle check. */
@@ -70,9 +72,12 @@ export class Connection implements StreamSink {
   /** Neighbours in the table's least-recently-active list (maintained by the table). */
   lruPrev: Connection | null = null;
   lruNext: Connection | null = null;
+  /** The next open connection whose 4-tuple has the same hash (maintained by the table). */
+  bucketNext: Connection | null = null;
 
   constructor(
-    readonly key: string,
+    /** The table's hash of the 4-tuple. */
+    readonly key: number,
     id: number,
     seg: TcpSegment,
     now: number,
@@ -85,6 +90,8 @@ export class Connection implements StreamSink {
     const fromInitiator = !synAck;
     this.initIp = fromInitiator ? seg.src : seg.dst;
     this.initPort = fromInitiator ? seg.srcPort : seg.dstPort;
+    this.respIp = fromInitiator ? seg.dst : seg.src;
+    this.respPort = fromInitiator ? seg.dstPort : seg.srcPort;
     const src = { ip: seg.src, port: seg.srcPort };
     const dst = { ip: seg.dst, port: seg.dstPort };
     this.info = {
@@ -114,6 +121,13 @@ export class Connection implements StreamSink {
   /** Direction of a segment of this connection. */
   directionOf(seg: TcpSegment): Direction {
     return seg.srcPort === this.initPort && seg.src === this.initIp ? 0 : 1;
+  }
+
+  /** The segment's direction when it belongs to this connection's 4-tuple, else -1. */
+  directionIfOwn(seg: TcpSegment): -1 | 0 | 1 {
+    if (seg.srcPort === this.initPort && seg.dstPort === this.respPort && seg.src === this.initIp && seg.dst === this.respIp) return 0;
+    if (seg.srcPort === this.respPort && seg.dstPort === this.initPort && seg.src === this.respIp && seg.dst === this.initIp) return 1;
+    return -1;
   }
 
   /** Both directions have sent a FIN (the 4-tuple may be reused by a new SYN). */

@@ -14,8 +14,12 @@
  * handler's `onEnd` is called exactly once, as soon as the connection ends, and the
  * connection's buffers are freed at that moment.
  *
- * Cost: one string key and one or two Map operations per segment; in-order data is passed as
- * views of the segment payload; only out-of-order data is copied, within the bounds.
+ * Cost per segment: when it belongs to the same connection as the segment before it (a bulk
+ * transfer, or any flight of segments), four comparisons; otherwise a 31-bit hash of the
+ * 4-tuple (the address strings' characters and the ports, nothing allocated) and one Map
+ * lookup by that number, whose few colliding connections are told apart by their endpoints.
+ * In-order data is passed as views of the segment payload; only out-of-order data is copied,
+ * within the bounds.
  */
 import { TcpFlag } from '../decode/types.js';
 import type { TcpSegment } from '../decode/types.js';
@@ -42,9 +46,13 @@ export const FLOW_DEFAULTS = Object.freeze({
 
 /** What is remembered of a connection that ended by FIN or RST (flat: one small object each). */
 interface Tombstone {
-  readonly key: string;
+  readonly key: number;
   readonly initIp: string;
   readonly initPort: number;
+  readonly respIp: string;
+  readonly respPort: number;
+  /** The next tombstone whose 4-tuple has the same hash. */
+  bucketNext: Tombstone | null;
   readonly syn0: number | null;
   readonly syn1: number | null;
   readonly until: number;
@@ -77,20 +85,39 @@ export class SweepSchedule {
   }
 }
 
+/** FNV-1a over an endpoint's address characters, then its port. */
+function endpointHash(ip: string, port: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < ip.length; i++) h = Math.imul(h ^ ip.charCodeAt(i), 0x01000193);
+  return Math.imul(h ^ port, 0x01000193) >>> 0;
+}
+
 /**
- * Map key of a segment's connection, the same for both directions: the lower endpoint first.
- * Addresses are textual (dotted IPv4, RFC 5952 IPv6), so a space cannot occur in them.
+ * Map key of a segment's connection, the same for both directions: a hash of the two endpoints
+ * taken in a fixed order. It fits V8's small integers (31 bits), which a Map hashes and
+ * compares without allocating; connections whose 4-tuples collide share a bucket.
  */
-function flowKey(seg: TcpSegment): string {
-  const a = seg.src;
-  const b = seg.dst;
-  if (a < b || (a === b && seg.srcPort <= seg.dstPort)) return `${a} ${seg.srcPort} ${b} ${seg.dstPort}`;
-  return `${b} ${seg.dstPort} ${a} ${seg.srcPort}`;
+export function flowHash(seg: Pick<TcpSegment, 'src' | 'srcPort' | 'dst' | 'dstPort'>): number {
+  const x = endpointHash(seg.src, seg.srcPort);
+  const y = endpointHash(seg.dst, seg.dstPort);
+  const lo = x < y ? x : y;
+  const hi = x < y ? y : x;
+  return (Math.imul(lo, 0x9e3779b1) ^ hi) & 0x3fffffff;
+}
+
+/** 0 when the segment goes from `initIp:initPort` to `respIp:respPort`, 1 the other way, -1 when it is not theirs. */
+function directionIn(seg: TcpSegment, initIp: string, initPort: number, respIp: string, respPort: number): -1 | 0 | 1 {
+  if (seg.srcPort === initPort && seg.dstPort === respPort && seg.src === initIp && seg.dst === respIp) return 0;
+  if (seg.srcPort === respPort && seg.dstPort === initPort && seg.src === respIp && seg.dst === initIp) return 1;
+  return -1;
 }
 
 export class FlowTable {
-  /** Open connections by 4-tuple key. */
-  private readonly open = new Map<string, Connection>();
+  /** Open connections by 4-tuple hash: the first of a bucket, linked through `bucketNext`. */
+  private readonly open = new Map<number, Connection>();
+  private openCount = 0;
+  /** The connection of the last segment, while open: consecutive segments mostly share one. */
+  private last: Connection | null = null;
   /**
    * The same connections in a list, least recently active first (moved to the end on activity):
    * linked through the connections themselves, so activity costs no map operation.
@@ -102,7 +129,8 @@ export class FlowTable {
    * from its start walks every slot that deletions left behind, a cost that grew with the
    * number of connections closed.
    */
-  private readonly closed = new Map<string, Tombstone>();
+  private readonly closed = new Map<number, Tombstone>();
+  private closedCount = 0;
   private oldestTomb: Tombstone | null = null;
   private newestTomb: Tombstone | null = null;
   private readonly budget: HeldBudget;
@@ -151,13 +179,27 @@ export class FlowTable {
     this.segments++;
     const now = segmentSeconds(seg);
     if (this.schedule?.due(now) === true) this.sweep(now);
-    const key = flowKey(seg);
-    let conn = this.open.get(key);
+    let conn: Connection | undefined;
+    let d: -1 | 0 | 1 = -1;
+    let key = -1;
+    const last = this.last;
+    if (last !== null) d = last.directionIfOwn(seg);
+    if (d >= 0) conn = last ?? undefined;
+    else {
+      key = flowHash(seg);
+      for (let c: Connection | null = this.open.get(key) ?? null; c !== null; c = c.bucketNext) {
+        d = c.directionIfOwn(seg);
+        if (d >= 0) {
+          conn = c;
+          break;
+        }
+      }
+    }
     if (conn !== undefined) {
       if (now - conn.lastSec > this.idleTimeout) {
         this.endOpen(conn, 'idle', null);
         conn = undefined;
-      } else if (conn.closing && (seg.flags & TcpFlag.SYN) !== 0 && isNewSyn(conn.synSeq[conn.directionOf(seg)], seg.seq)) {
+      } else if (conn.closing && (seg.flags & TcpFlag.SYN) !== 0 && isNewSyn(conn.synSeq[d === 0 ? 0 : 1], seg.seq)) {
         // Port reuse while the old connection still waits for a hole before its FIN.
         this.endOpen(conn, 'fin', seg);
         conn = undefined;
@@ -167,32 +209,66 @@ export class FlowTable {
       }
     }
     if (conn === undefined) {
-      const tomb = this.closed.get(key);
-      if (tomb !== undefined) {
-        const d = seg.srcPort === tomb.initPort && seg.src === tomb.initIp ? 0 : 1;
-        if ((seg.flags & TcpFlag.SYN) === 0 || !isNewSyn(d === 0 ? tomb.syn0 : tomb.syn1, seg.seq)) {
+      if (key < 0) key = flowHash(seg);
+      const tomb = this.findTomb(key, seg);
+      if (tomb !== null) {
+        const td = directionIn(seg, tomb.initIp, tomb.initPort, tomb.respIp, tomb.respPort);
+        if ((seg.flags & TcpFlag.SYN) === 0 || !isNewSyn(td === 0 ? tomb.syn0 : tomb.syn1, seg.seq)) {
           this.late++;
           return;
         }
         this.forget(tomb);
       }
       conn = new Connection(key, this.nextId++, seg, now, this.factory, this.budget, this.limits);
+      conn.bucketNext = this.open.get(key) ?? null;
       this.open.set(key, conn);
+      this.openCount++;
       this.append(conn);
-      if (this.open.size > this.maxConnections) this.evictOldest(seg);
+      if (this.openCount > this.maxConnections) this.evictOldest(seg);
+      d = conn.directionOf(seg);
     }
-    if (conn.add(seg, conn.directionOf(seg), now)) {
-      this.open.delete(key);
+    this.last = conn;
+    if (conn.add(seg, d === 0 ? 0 : 1, now)) {
+      this.removeOpen(conn);
       this.unlink(conn);
       this.bury(conn, now);
     }
+  }
+
+  /** Takes an open connection out of its bucket. */
+  private removeOpen(conn: Connection): void {
+    if (this.last === conn) this.last = null;
+    const head = this.open.get(conn.key);
+    if (head === undefined) return;
+    if (head === conn) {
+      if (conn.bucketNext === null) this.open.delete(conn.key);
+      else this.open.set(conn.key, conn.bucketNext);
+    } else {
+      let prev = head;
+      while (prev.bucketNext !== null && prev.bucketNext !== conn) prev = prev.bucketNext;
+      if (prev.bucketNext !== conn) return;
+      prev.bucketNext = conn.bucketNext;
+    }
+    conn.bucketNext = null;
+    this.openCount--;
+  }
+
+  /** The tombstone of a segment's 4-tuple, or null. */
+  private findTomb(key: number, seg: TcpSegment): Tombstone | null {
+    for (let t = this.closed.get(key) ?? null; t !== null; t = t.bucketNext) {
+      if (directionIn(seg, t.initIp, t.initPort, t.respIp, t.respPort) >= 0) return t;
+    }
+    return null;
   }
 
   /** End of capture: gives up open holes (`capture-ended`) and ends every open connection. */
   finish(): void {
     for (let conn = this.oldest; conn !== null; conn = conn.lruNext) conn.end('open', conn.lastFrame, conn.lastTime);
     this.open.clear();
+    this.openCount = 0;
+    this.last = null;
     this.closed.clear();
+    this.closedCount = 0;
     this.oldestTomb = this.newestTomb = null;
     this.oldest = null;
     this.newest = null;
@@ -201,7 +277,7 @@ export class FlowTable {
   stats(): FlowStats {
     return {
       connections: this.nextId - 1,
-      open: this.open.size,
+      open: this.openCount,
       segments: this.segments,
       evicted: this.evicted,
       outOfOrderBytesHeld: this.budget.bytes,
@@ -236,7 +312,7 @@ export class FlowTable {
    * the segment that ended it, null when silence did (it then ends at its own last packet).
    */
   private endOpen(conn: Connection, cause: EndCause, seg: TcpSegment | null): void {
-    this.open.delete(conn.key);
+    this.removeOpen(conn);
     this.unlink(conn);
     if (seg === null) {
       conn.end(cause, conn.lastFrame, conn.lastTime);
@@ -266,12 +342,24 @@ export class FlowTable {
   private bury(conn: Connection, now: number): void {
     if (this.linger <= 0 || this.maxClosed <= 0) return;
     // A 4-tuple is never open and buried at once (a tombstone is removed when its 4-tuple reopens).
-    const earlier = this.closed.get(conn.key);
-    if (earlier !== undefined) this.forget(earlier);
+    const { initiator, responder } = conn.info;
+    for (let t = this.closed.get(conn.key) ?? null; t !== null; t = t.bucketNext) {
+      if (t.initPort === initiator.port && t.respPort === responder.port && t.initIp === initiator.ip && t.respIp === responder.ip) {
+        this.forget(t);
+        break;
+      }
+      if (t.initPort === responder.port && t.respPort === initiator.port && t.initIp === responder.ip && t.respIp === initiator.ip) {
+        this.forget(t);
+        break;
+      }
+    }
     const tomb: Tombstone = {
       key: conn.key,
-      initIp: conn.info.initiator.ip,
-      initPort: conn.info.initiator.port,
+      initIp: initiator.ip,
+      initPort: initiator.port,
+      respIp: responder.ip,
+      respPort: responder.port,
+      bucketNext: this.closed.get(conn.key) ?? null,
       syn0: conn.synSeq[0],
       syn1: conn.synSeq[1],
       until: now + this.linger,
@@ -279,14 +367,28 @@ export class FlowTable {
       newer: null,
     };
     this.closed.set(conn.key, tomb);
+    this.closedCount++;
     if (this.newestTomb === null) this.oldestTomb = tomb;
     else this.newestTomb.newer = tomb;
     this.newestTomb = tomb;
-    if (this.closed.size > this.maxClosed && this.oldestTomb !== null) this.forget(this.oldestTomb);
+    if (this.closedCount > this.maxClosed && this.oldestTomb !== null) this.forget(this.oldestTomb);
   }
 
   private forget(tomb: Tombstone): void {
-    this.closed.delete(tomb.key);
+    const head = this.closed.get(tomb.key);
+    if (head === tomb) {
+      if (tomb.bucketNext === null) this.closed.delete(tomb.key);
+      else this.closed.set(tomb.key, tomb.bucketNext);
+      this.closedCount--;
+    } else if (head !== undefined) {
+      let prev = head;
+      while (prev.bucketNext !== null && prev.bucketNext !== tomb) prev = prev.bucketNext;
+      if (prev.bucketNext === tomb) {
+        prev.bucketNext = tomb.bucketNext;
+        this.closedCount--;
+      }
+    }
+    tomb.bucketNext = null;
     if (tomb.older === null) this.oldestTomb = tomb.newer;
     else tomb.older.newer = tomb.newer;
     if (tomb.newer === null) this.newestTomb = tomb.older;

@@ -236,7 +236,9 @@ export class HalfStream {
           const end = Math.min(limit, capEnd);
           this.next = end;
           this.bytes += end - pos;
-          this.sink.data(this.direction, { bytes: payload.subarray(pos - s, end - s), offset: pos, frame, time });
+          // The whole payload in order (the common case) is passed as it came, without a new view.
+          const bytes = pos === s && end === capEnd ? payload : payload.subarray(pos - s, end - s);
+          this.sink.data(this.direction, { bytes, offset: pos, frame, time });
           pos = end;
         } else {
           this.next = limit;

@@ -4,9 +4,20 @@
  * tens of thousands of connections. With fixed column widths and no spans each row is drawn on
  * its own, so the rows are drawn in blocks and the blocks joined where their borders meet: the
  * text is the same as one table's.
+ *
+ * cli-table3 is loaded when the first table is drawn: NDJSON and the other formats never draw
+ * one, and loading it is a tenth of a second of every run's start-up.
  */
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type Table from 'cli-table3';
 import type { TableConstructorOptions } from 'cli-table3';
+
+let tableModule: typeof Table | undefined;
+
+function tableClass(): typeof Table {
+  tableModule ??= createRequire(import.meta.url)('cli-table3') as typeof Table;
+  return tableModule;
+}
 
 /** Rows per block: small enough that the quadratic layout stays cheap. */
 const TABLE_BLOCK_ROWS = 256;
@@ -18,8 +29,9 @@ export interface FixedTableOptions {
 }
 
 export function renderFixedTable(options: FixedTableOptions, rows: readonly (readonly string[])[], blockRows = TABLE_BLOCK_ROWS): string {
+  const TableClass = tableClass();
   const make = (withHead: boolean): Table.Table =>
-    new Table({
+    new TableClass({
       ...(withHead ? { head: [...options.head] } : {}),
       style: options.style,
       wordWrap: true,

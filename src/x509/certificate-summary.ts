@@ -10,7 +10,8 @@ import type { Timestamp } from '../util/time.js';
 import { decodeDistinguishedName, type DistinguishedName } from './distinguished-name.js';
 import { DER, decodeOid, readDer, readDerChildren, toHex } from './der.js';
 import { EXTENDED_KEY_USAGES, HASH_ALGORITHMS, KEY_USAGE_NAMES, SIGNATURE_ALGORITHMS } from './oids.js';
-import { x509 } from './peculiar.js';
+import type * as X509 from '@peculiar/x509';
+import { x509Library } from './peculiar.js';
 import { summarizePublicKey, type PublicKeySummary } from './public-key.js';
 import { locateTbsParts, type AlgorithmIdentifier } from './tbs.js';
 
@@ -193,7 +194,8 @@ export function certificateFacts(der: Uint8Array, options: SummaryOptions = {}):
     serial: parts === undefined ? null : serialHex(parts.serial),
   };
 
-  let cert: InstanceType<typeof x509.X509Certificate>;
+  const x509 = x509Library();
+  let cert: X509.X509Certificate;
   let notBefore: { iso: string | null; ms: number | null };
   let notAfter: { iso: string | null; ms: number | null };
   try {

@@ -1,8 +1,22 @@
 /**
- * The one entry point to `@peculiar/x509` in this project: the library's dependency
- * injection (tsyringe) needs the Reflect metadata API before it loads, and ES modules
- * evaluate imports in order, so `reflect-metadata` is imported first.
+ * The one entry point to `@peculiar/x509` in this project, loaded at its first use: with its
+ * dependencies it is most of the program's start-up (about 0.25 s of module loading), which a
+ * capture without a plaintext certificate (TLS 1.3 only, or no TLS) never needs. Its dependency
+ * injection (tsyringe) needs the Reflect metadata API before it loads, so `reflect-metadata`
+ * is loaded first. The package's entry is its CommonJS build either way (it has no `exports`
+ * map), so loading it with `require` gives the same module an `import` did.
  */
-import 'reflect-metadata';
+import { createRequire } from 'node:module';
+import type * as X509 from '@peculiar/x509';
 
-export * as x509 from '@peculiar/x509';
+let loaded: typeof X509 | undefined;
+
+/** The `@peculiar/x509` module (loaded synchronously on the first call). */
+export function x509Library(): typeof X509 {
+  if (loaded === undefined) {
+    const require = createRequire(import.meta.url);
+    require('reflect-metadata');
+    loaded = require('@peculiar/x509') as typeof X509;
+  }
+  return loaded;
+}

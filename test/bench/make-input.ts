@@ -7,6 +7,10 @@
  * replicated with a distinct client address and port per copy (IPv4 and TCP checksums
  * updated incrementally, RFC 1624), interleaved a few connections at a time, and written
  * with the streaming `PcapWriter` until the file reaches the requested size.
+ *
+ * The bulk input (`writeBulkInput`) is the other extreme: a few TLS 1.3 connections, each a
+ * real handshake followed by hundreds of MiB of full-size application-data records, the cost
+ * per byte rather than per handshake.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type * as tls from 'node:tls';
@@ -148,6 +152,18 @@ function patchClient(b: Uint8Array, c2s: boolean, ip: number, port: number): voi
   b[tcpSumAt + 1] = tcpSum & 0xff;
 }
 
+/** Adds `delta` to the 32-bit word at `at` (sequence or acknowledgement number), fixing the TCP checksum. */
+function patchU32(b: Uint8Array, at: number, tcpSumAt: number, delta: number): void {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const old = view.getUint32(at);
+  const now = (old + delta) >>> 0;
+  view.setUint32(at, now);
+  if (tcpSumAt + 1 >= b.length) return;
+  let sum = view.getUint16(tcpSumAt);
+  sum = csumReplace(csumReplace(sum, old >>> 16, now >>> 16), old & 0xffff, now & 0xffff);
+  view.setUint16(tcpSumAt, sum);
+}
+
 /** Copy `index` of a template gets client 10.(64 + index / 2^16).x.y, port 1024 + index mod 64511. */
 function clientOf(index: number): { ip: number; port: number } {
   return { ip: ((10 << 24) | ((64 + (index >>> 16)) << 16) | (index & 0xffff)) >>> 0, port: 1024 + (index % 64511) };
@@ -246,4 +262,135 @@ export function writeBenchInput(path: string, targetBytes: number, templates: re
     closeSync(fd);
   }
   return { path, bytes: written, packets, connections, handshakes, nonTlsConnections: nonTls, mix };
+}
+
+/** Application-data records in one repeated unit of a bulk connection (about 1 MiB). */
+const BULK_UNIT_RECORDS = 64;
+/** A full TLS 1.3 record: 2^14 bytes of plaintext, its content type and a 16-byte AEAD tag. */
+const BULK_RECORD_BODY = 16_384 + 1 + 16;
+/** Connections of the bulk input, interleaved frame by frame. */
+const BULK_CONNECTIONS = 4;
+
+/** One unit of opaque application-data records (TLS 1.3: every record after the handshake is type 23). */
+function bulkUnit(): Uint8Array {
+  const unit = new Uint8Array(BULK_UNIT_RECORDS * (5 + BULK_RECORD_BODY));
+  for (let r = 0; r < BULK_UNIT_RECORDS; r++) {
+    const at = r * (5 + BULK_RECORD_BODY);
+    unit.set([23, 3, 3, BULK_RECORD_BODY >>> 8, BULK_RECORD_BODY & 0xff], at);
+    for (let i = 0; i < BULK_RECORD_BODY; i++) unit[at + 5 + i] = (i * 131 + r) & 0xff;
+  }
+  return unit;
+}
+
+/**
+ * A bulk connection split in three: the frames before the repeated unit (handshake, the
+ * session's own small exchange), the unit's frames (server data and the client's ACKs), and
+ * the frames after it (close_notify, FINs). Copy k of the unit is the unit with its server
+ * sequence numbers (and the client's acknowledgements) moved on by k units.
+ */
+export interface BulkTemplate {
+  readonly head: readonly { readonly bytes: Uint8Array; readonly c2s: boolean }[];
+  readonly unit: readonly { readonly bytes: Uint8Array; readonly c2s: boolean }[];
+  readonly tail: readonly { readonly bytes: Uint8Array; readonly c2s: boolean }[];
+  readonly unitBytes: number;
+  readonly unitFrameBytes: number;
+}
+
+/** Records one real TLS 1.3 session and frames it with one unit of bulk records before its FINs. */
+export async function buildBulkTemplate(): Promise<BulkTemplate> {
+  const pki = await getPki();
+  const record = await runSession({ server: server(pki, pki.serverEc), client: client(pki, 'hr.example.com', undefined), app: SMALL });
+  const unitBytes = bulkUnit();
+  const events = [...record.events];
+  const firstFin = events.findIndex((e) => e.kind !== 'data');
+  const at = firstFin < 0 ? events.length : firstFin;
+  let before = 0;
+  for (const e of events.slice(0, at)) if (e.kind === 'data' && e.dir === 's2c') before += e.bytes.length;
+  events.splice(at, 0, { kind: 'data', dir: 's2c', bytes: unitBytes, t: 0n });
+  const frames = synthesizeTcp({ events }, { client: BASE_CLIENT, server: HR, clock: { kind: 'synthetic', start: SAMPLE_EPOCH } });
+  const synAck = frames.find((f) => f.meta.dir === 's2c');
+  if (synAck === undefined) throw new Error('bulk template without a SYN/ACK');
+  const start = (synAck.meta.seq + 1 + before) >>> 0;
+  const end = (start + unitBytes.length) >>> 0;
+  const first = frames.findIndex((f) => f.meta.dir === 's2c' && f.meta.seq === start && f.meta.payloadLength > 0);
+  if (first < 0) throw new Error('bulk unit not found in the template');
+  let last = first;
+  for (let i = first; i < frames.length; i++) {
+    const m = (frames[i] as (typeof frames)[number]).meta;
+    const inUnit = m.dir === 's2c' ? m.payloadLength > 0 && m.seq - start < unitBytes.length : m.payloadLength === 0 && m.flags === 0x10 && m.ack - start <= unitBytes.length;
+    if (!inUnit) break;
+    last = i;
+    if (m.dir === 'c2s' && m.ack === end) break;
+  }
+  const plain = (f: (typeof frames)[number]): { bytes: Uint8Array; c2s: boolean } => ({ bytes: f.bytes, c2s: f.meta.dir === 'c2s' });
+  const unit = frames.slice(first, last + 1).map(plain);
+  let unitFrameBytes = 0;
+  for (const f of unit) unitFrameBytes += f.bytes.length + 16;
+  return { head: frames.slice(0, first).map(plain), unit, tail: frames.slice(last + 1).map(plain), unitBytes: unitBytes.length, unitFrameBytes };
+}
+
+/** Moves a frame's server sequence number (server to client) or acknowledgement (client to server) on by `delta`. */
+function shiftServerSeq(b: Uint8Array, c2s: boolean, delta: number): void {
+  if (delta === 0) return;
+  const tcpAt = 14 + ((b[14] as number) & 0x0f) * 4;
+  patchU32(b, tcpAt + (c2s ? 8 : 4), tcpAt + 16, delta);
+}
+
+/**
+ * Writes the bulk capture at `path`: `BULK_CONNECTIONS` TLS 1.3 connections interleaved frame
+ * by frame, each a real handshake and then repeated units of full-size application-data records
+ * until the file reaches about `targetBytes`.
+ */
+export function writeBulkInput(path: string, targetBytes: number, t: BulkTemplate): BenchInput {
+  const writer = new PcapWriter({ linkType: 1 });
+  const fd = openSync(path, 'w');
+  const out = new Uint8Array(4 * 1024 * 1024);
+  let fill = 0;
+  const put = (bytes: Uint8Array): void => {
+    if (fill + bytes.length > out.length) {
+      writeSync(fd, out, 0, fill);
+      fill = 0;
+    }
+    out.set(bytes, fill);
+    fill += bytes.length;
+  };
+  put(writer.header());
+  let written = 24;
+  let packets = 0;
+  let sec = SAMPLE_EPOCH.sec;
+  let nsec = 0;
+  const fixed = [...t.head, ...t.tail].reduce((n, f) => n + f.bytes.length + 16, 0);
+  const units = Math.max(1, Math.round((targetBytes / BULK_CONNECTIONS - fixed) / t.unitFrameBytes));
+  const total = t.head.length + units * t.unit.length + t.tail.length;
+  // The frame at `i` of one connection: head, then the unit `units` times, then the tail.
+  const frameAt = (i: number): { bytes: Uint8Array; c2s: boolean; delta: number } => {
+    if (i < t.head.length) return { ...(t.head[i] as BulkTemplate['head'][number]), delta: 0 };
+    const j = i - t.head.length;
+    if (j < units * t.unit.length) return { ...(t.unit[j % t.unit.length] as BulkTemplate['head'][number]), delta: Math.floor(j / t.unit.length) * t.unitBytes };
+    return { ...(t.tail[j - units * t.unit.length] as BulkTemplate['head'][number]), delta: (units - 1) * t.unitBytes };
+  };
+  try {
+    for (let i = 0; i < total; i++) {
+      for (let c = 0; c < BULK_CONNECTIONS; c++) {
+        const f = frameAt(i);
+        const bytes = new Uint8Array(f.bytes);
+        const id = clientOf(c);
+        patchClient(bytes, f.c2s, id.ip, id.port);
+        shiftServerSeq(bytes, f.c2s, f.delta);
+        nsec += FRAME_STEP_NS;
+        if (nsec >= 1e9) {
+          nsec -= 1e9;
+          sec++;
+        }
+        const rec = writer.packet({ time: { sec, nsec }, bytes });
+        put(rec);
+        written += rec.length;
+        packets++;
+      }
+    }
+    writeSync(fd, out, 0, fill);
+  } finally {
+    closeSync(fd);
+  }
+  return { path, bytes: written, packets, connections: BULK_CONNECTIONS, handshakes: BULK_CONNECTIONS, nonTlsConnections: 0, mix: { 'tls13-bulk-records': BULK_CONNECTIONS } };
 }

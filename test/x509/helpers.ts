@@ -3,7 +3,9 @@
  * WebCrypto, a tiny DER builder for hand-made names, and TLS vector builders.
  */
 import { webcrypto } from 'node:crypto';
-import { x509 } from '../../src/x509/peculiar.js';
+import { x509Library } from '../../src/x509/peculiar.js';
+
+const x509 = x509Library();
 
 type Algorithm = webcrypto.Algorithm;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;

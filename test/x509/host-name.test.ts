@@ -3,11 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { summarizeCertificate } from '../../src/x509/index.js';
 import { dnsNameMatches, ipAddressMatches, matchHostName } from '../../src/x509/host-name.js';
 import type { HostNameVia } from '../../src/x509/host-name.js';
-import { x509 } from '../../src/x509/peculiar.js';
+import type * as X509 from '@peculiar/x509';
+import { x509Library } from '../../src/x509/peculiar.js';
 import { readTrustStore, verifyChain } from '../../src/x509/trust/index.js';
 import type { LoadedTrustStore } from '../../src/x509/trust/index.js';
 import { CAPTURE_TIME, makeCert } from './trust-pki.js';
 import type { TestCert } from './trust-pki.js';
+
+const x509 = x509Library();
 
 /** The parts of a certificate summary the matcher reads. */
 function cert(dns: readonly string[], ip: readonly string[] = [], cn: string | null = null, parseError: string | null = null) {
@@ -113,7 +116,7 @@ describe('the trust check gives the same answer', () => {
     roots = readTrustStore(Buffer.from(root.pem), 'roots.pem');
   });
 
-  const leafWith = (cn: string, san: x509.JsonGeneralNames | undefined): Promise<TestCert> =>
+  const leafWith = (cn: string, san: X509.JsonGeneralNames | undefined): Promise<TestCert> =>
     makeCert({ subject: `CN=${cn}, O=Corp`, issuer: issuing, eku: [x509.ExtendedKeyUsage.serverAuth], ...(san !== undefined ? { san } : {}) });
 
   it.each([

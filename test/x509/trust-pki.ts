@@ -3,7 +3,10 @@
  * verifier must handle, and certificates broken in exactly one way each.
  */
 import { webcrypto } from 'node:crypto';
-import { x509 } from '../../src/x509/peculiar.js';
+import type * as X509 from '@peculiar/x509';
+import { x509Library } from '../../src/x509/peculiar.js';
+
+const x509 = x509Library();
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
@@ -35,7 +38,7 @@ export interface CertSpec {
   readonly keyUsage?: number | null;
   /** EKU OIDs; null leaves the extension out. Default: clientAuth + serverAuth for leaves, none for CAs. */
   readonly eku?: readonly string[] | null;
-  readonly san?: x509.JsonGeneralNames;
+  readonly san?: X509.JsonGeneralNames;
   readonly notBefore?: Date;
   readonly notAfter?: Date;
 }
@@ -74,7 +77,7 @@ export async function makeCert(spec: CertSpec): Promise<TestCert> {
   const alg = spec.alg ?? 'p256';
   const keys = spec.keys ?? (await generateKeys(alg));
   const ca = spec.ca === true;
-  const extensions: x509.Extension[] = [];
+  const extensions: X509.Extension[] = [];
   if (spec.basicConstraints !== false) extensions.push(new x509.BasicConstraintsExtension(ca, spec.pathLength, true));
   const ku = spec.keyUsage === undefined ? (ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature) : spec.keyUsage;
   if (ku !== null) extensions.push(new x509.KeyUsagesExtension(ku, true));

@@ -4,11 +4,13 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { x509 } from '../../src/x509/peculiar.js';
+import { x509Library } from '../../src/x509/peculiar.js';
 import { readTrustStore, verifyChain } from '../../src/x509/trust/index.js';
 import type { LoadedTrustStore, VerifyOptions } from '../../src/x509/trust/index.js';
 import { CAPTURE_TIME, corruptSignature, generateKeys, makeCert } from './trust-pki.js';
 import type { KeyAlg, TestCert } from './trust-pki.js';
+
+const x509 = x509Library();
 
 const client: VerifyOptions = { purpose: 'client', at: CAPTURE_TIME };
 

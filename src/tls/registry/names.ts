@@ -33,28 +33,37 @@ function grease(n: number): string {
 }
 
 /**
- * A registry as a dense array indexed by its code (the codes are 8- or 16-bit): a lookup is one
- * bounds-checked load, not a hash. Filled with `undefined` first so the array stays packed.
+ * A registry indexed by its code (the codes are 8- or 16-bit): a 16-bit slot per code holding
+ * the entry's position + 1 (0: none), so a lookup is two loads, not a hash. A typed array is
+ * allocated zeroed in one step; an array of 65,536 values (most tables reach 0xff.. codes) had
+ * to be filled at every start-up, several milliseconds per table.
  */
-type CodeTable<T> = readonly (T | undefined)[];
+interface CodeTable<T> {
+  readonly slots: Uint16Array;
+  readonly values: readonly T[];
+}
 
 function codeTable<T>(rows: Iterable<readonly [number, T]>): CodeTable<T> {
-  const list = [...rows];
-  let size = 0;
-  for (const [v] of list) if (Number.isInteger(v) && v >= 0 && v <= 0xffff) size = Math.max(size, v + 1);
-  const a = Array.from<T | undefined>({ length: size }).fill(undefined);
+  const slots = new Uint16Array(0x10000);
+  const values: T[] = [];
   // The first row wins: a later duplicate (e.g. the legacy padding code) must not rename the IANA value.
-  for (const [v, value] of list) if (v >= 0 && v < size && a[v] === undefined) a[v] = value;
-  return a;
+  for (const [v, value] of rows) {
+    if (Number.isInteger(v) && v >= 0 && v <= 0xffff && slots[v] === 0) {
+      values.push(value);
+      slots[v] = values.length;
+    }
+  }
+  return { slots, values };
 }
 
 function table(rows: readonly (readonly [number, string])[], skipGrease: boolean): CodeTable<string> {
   return codeTable(rows.filter(([v]) => !(skipGrease && isGrease(v))));
 }
 
-/** The entry of a wire code, or undefined (also for values that are not small non-negative integers). */
+/** The entry of a wire code, or undefined (also for values that are not 16-bit integers). */
 function lookup<T>(t: CodeTable<T>, n: number): T | undefined {
-  return n >= 0 && n < t.length ? t[n] : undefined;
+  const slot = t.slots[n];
+  return slot === undefined || slot === 0 ? undefined : t.values[slot - 1];
 }
 
 const cipherSuites = codeTable(CIPHER_SUITE_ROWS.map((row) => [row.code, row] as const));
