@@ -85,9 +85,10 @@ interface RawEntry {
 type MutableEntry = { -readonly [K in keyof RawEntry]: RawEntry[K] };
 
 /**
- * Encrypted records of each direction drawn one by one: enough for a TLS 1.3 handshake's
- * flights and the answer to them, which the size inference reads (and its findings cite).
- * Later ones are application data, counted in runs.
+ * Encrypted records of each direction drawn one by one at least: enough for a TLS 1.3
+ * handshake's flights and the answer to them. Every unread record the size inference keeps
+ * (maxEncryptedRecordsPerHandshake), which its findings may cite, is drawn too; later ones are
+ * application data, counted in runs.
  */
 export const ENCRYPTED_RECORDS_DRAWN = 16;
 
@@ -243,8 +244,15 @@ export class ConnectionBuilder implements TlsEventSink {
       case 'encrypted-record': {
         this.reported[e.direction].records = Math.max(this.reported[e.direction].records, e.index + 1);
         this.reported[e.direction].bytes += e.length;
-        this.keepEncrypted(this.current(), e.direction, 'application-data', e.length, e.frame, e.time);
-        if (e.index >= ENCRYPTED_RECORDS_DRAWN) {
+        if (e.beyondLimit === true) {
+          // The first record the TLS layer only counts: the run of the rest starts here.
+          this.countInRun(e.frame, e.time, e.length);
+          return;
+        }
+        // A record the TLS 1.3 inference keeps may be cited by a finding: drawn whatever its index
+        // while it is still unread (a decrypted one is drawn as what it holds).
+        const kept = this.keepEncrypted(this.current(), e.direction, 'application-data', e.length, e.frame, e.time);
+        if (e.index >= ENCRYPTED_RECORDS_DRAWN && !(kept && e.innerType === undefined)) {
           if (e.innerType === ContentType.applicationData || e.innerType === undefined) this.countInRun(e.frame, e.time, e.length);
         } else if (e.innerType === ContentType.applicationData) {
           this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Application data (${e.length} bytes)`, length: e.length });
@@ -378,8 +386,11 @@ export class ConnectionBuilder implements TlsEventSink {
     return raw;
   }
 
-  private keepEncrypted(raw: RawHandshake, direction: Direction, kind: EncryptedRecordInfo['kind'], length: number, frame: number, time: Timestamp): void {
-    if (raw.encrypted.length < this.maxEncrypted) raw.encrypted.push({ direction, kind, length, frame, time });
+  /** Keeps the record for the TLS 1.3 inference while the handshake has room; true when kept. */
+  private keepEncrypted(raw: RawHandshake, direction: Direction, kind: EncryptedRecordInfo['kind'], length: number, frame: number, time: Timestamp): boolean {
+    if (raw.encrypted.length >= this.maxEncrypted) return false;
+    raw.encrypted.push({ direction, kind, length, frame, time });
+    return true;
   }
 
   /**
@@ -390,7 +401,7 @@ export class ConnectionBuilder implements TlsEventSink {
     for (const d of [0, 1] as const) {
       const r = this.reported[d];
       const records = stats[d].applicationDataRecords - r.records;
-      if (records <= 0 || r.records < ENCRYPTED_RECORDS_DRAWN) continue;
+      if (records <= 0) continue;
       const bytes = Math.max(0, stats[d].applicationDataBytes - r.bytes);
       const run = this.run;
       if (run === null) continue;

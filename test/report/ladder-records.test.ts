@@ -16,11 +16,19 @@ function stats(records: number, bytes: number): TlsDirectionStats {
 }
 
 describe('ladder of a long encrypted exchange', () => {
-  it('draws the first records of the server, then one line with the totals of the rest', () => {
-    const b = new ConnectionBuilder(info);
+  // Drawn one by one: the first ENCRYPTED_RECORDS_DRAWN, and every record the TLS 1.3 inference
+  // keeps (maxEncryptedRecordsPerHandshake), which its findings may cite.
+  it.each([
+    [8, ENCRYPTED_RECORDS_DRAWN],
+    [24, 24],
+    [undefined, 32],
+  ])('draws the first records of the server (the inference keeping %s), then one line with the totals of the rest', (kept, drawn) => {
+    const b = new ConnectionBuilder(info, kept === undefined ? {} : { maxEncryptedRecordsPerHandshake: kept });
     const reported = 32;
-    // The server sends 100 records of 1,000 bytes; the TLS layer reports the first 32.
+    // The server sends 100 records of 1,000 bytes; the TLS layer reports the first 32, then the
+    // first record past them (beyondLimit), and counts the rest.
     for (let i = 0; i < reported; i++) b.event({ kind: 'encrypted-record', direction: 1, length: 1000, frame: 10 + i, time: at(10 + i), index: i });
+    b.event({ kind: 'encrypted-record', direction: 1, length: 1000, frame: 10 + reported, time: at(10 + reported), index: reported, beyondLimit: true });
     const summary: ConnectionSummary = {
       info,
       lastFrame: 200,
@@ -36,9 +44,9 @@ describe('ladder of a long encrypted exchange', () => {
     };
     const c = b.finish(summary, [stats(0, 0), stats(100, 100_000)]);
     const encrypted = c.timeline.filter((e) => e.kind === 'encrypted');
-    expect(encrypted.filter((e) => e.from === 'server')).toHaveLength(ENCRYPTED_RECORDS_DRAWN);
+    expect(encrypted.filter((e) => e.from === 'server')).toHaveLength(drawn);
     const run = encrypted.filter((e) => e.from === null);
-    expect(run.map((e) => e.label)).toEqual([`… ${100 - ENCRYPTED_RECORDS_DRAWN} more encrypted records, ${((100 - ENCRYPTED_RECORDS_DRAWN) * 1000).toLocaleString('en-US')} bytes`]);
+    expect(run.map((e) => e.label)).toEqual([`… ${100 - drawn} more encrypted records, ${((100 - drawn) * 1000).toLocaleString('en-US')} bytes`]);
     // The FIN after them is still drawn.
     expect(c.timeline[c.timeline.length - 1]?.label).toBe('FIN');
   });

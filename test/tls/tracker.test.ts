@@ -191,3 +191,25 @@ describe('decryption through the factory the tracker is given', () => {
     expect(empty.events.at(-1)).toEqual(none.events.at(-1));
   });
 });
+
+describe('application data past maxRecordedEncryptedRecords', () => {
+  it('reports the first records one by one, then the first record past them once, and counts the rest', () => {
+    const record = (): Uint8Array => inRecords(23, new Uint8Array(100));
+    const r = run(
+      [
+        [0, clientHello13()],
+        [1, inRecords(22, handshakeMessage(2, serverHelloBody(true)))],
+        ...Array.from({ length: 10 }, () => [1, record()] as const),
+      ],
+      { maxRecordedEncryptedRecords: 4 },
+    );
+    const records = r.events.flatMap((e) => (e.kind === 'encrypted-record' ? [[e.index, e.beyondLimit ?? false] as const] : []));
+    expect(records).toEqual([
+      [0, false],
+      [1, false],
+      [2, false],
+      [3, false],
+      [4, true],
+    ]);
+  });
+});

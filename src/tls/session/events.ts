@@ -91,7 +91,9 @@ export type TlsEvent =
       /**
        * An application_data record (content type 23): application data, or in TLS 1.3 any
        * encrypted record. Reported individually for the first `maxRecordedEncryptedRecords`
-       * of each direction; all are counted in the stream statistics.
+       * of each direction, then once more for the first record past them (`beyondLimit`), so
+       * that the count of the rest starts at its frame and time; all are counted in the
+       * stream statistics.
        */
       readonly kind: 'encrypted-record';
       readonly direction: Direction;
@@ -105,6 +107,8 @@ export type TlsEvent =
        * 23 application data). Absent when the record was not decrypted.
        */
       readonly innerType?: number;
+      /** The first record past `maxRecordedEncryptedRecords`: the ones after it are only counted. */
+      readonly beyondLimit?: true;
     }
   | {
       readonly kind: 'heartbeat';

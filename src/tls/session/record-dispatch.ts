@@ -211,6 +211,8 @@ export class RecordDispatcher {
           ? { kind: 'encrypted-record', direction, length: h.length, frame: h.frame, time: h.time, index }
           : { kind: 'encrypted-record', direction, length: h.length, frame: h.frame, time: h.time, index, innerType },
       );
+    } else if (index === this.limits.maxRecordedEncryptedRecords) {
+      this.sink.event({ kind: 'encrypted-record', direction, length: h.length, frame: h.frame, time: h.time, index, beyondLimit: true });
     }
   }
 
