@@ -343,7 +343,8 @@ export class ConnectionBuilder implements TlsEventSink {
       raw.hs.certificateRequestFrame = e.frame;
       for (const issue of m.value.issues) this.anomalies.add({ code: issue.code, severity: 'weird', message: issue.message, frame: e.frame, direction: d });
       const n = raw.hs.certificateRequest.certificateAuthorities.length;
-      label = `CertificateRequest (${n === 0 ? 'any CA' : `${n} CA${n === 1 ? '' : 's'}`})`;
+      const cas = raw.hs.certificateRequest.badCertificateAuthorities !== null ? 'unreadable CA list' : n === 0 ? 'any CA' : `${n} CA${n === 1 ? '' : 's'}`;
+      label = `CertificateRequest (${cas})`;
     } else if (m?.type === 'server_key_exchange') {
       raw.hs.serverKeyExchange = keyExchangeInfo(m.value, this.negotiatedCipher);
       raw.hs.serverKeyExchangeFrame = e.frame;

@@ -238,8 +238,10 @@ function captureSectionLines(cap: CaptureReport, capIndex: number): (string | Co
       const clients = `${g.clients.slice(0, 5).join(', ')}${g.clients.length > 5 ? ', …' : ''}`;
       const first = cap.connections.find((c) => c.id === g.ids[0]);
       const top = first?.findings.find((f) => f.severity === 'error');
-      const story = first !== undefined ? `<p class="why">${e(first.summary)}</p>` : '';
-      const fix = top !== undefined ? `<p class="fix"><b>Fix</b> ${e(top.fix)}</p>` : '';
+      // A capture of one connection shows its story and fix right below, open: said once, there.
+      const alone = cap.connections.length === 1;
+      const story = first !== undefined && !alone ? `<p class="why">${e(first.summary)}</p>` : '';
+      const fix = top !== undefined && !alone ? `<p class="fix"><b>Fix</b> ${e(top.fix)}</p>` : '';
       out.push(`<li><span class="badge st-failed">FAILED</span> <b>${g.count}× ${e(g.title)}</b> — ${e(clients)} → ${e(g.server)} <span class="muted">(${e(idList(g.ids))})</span>${story}${fix}</li>`);
     }
     out.push('</ul>');
