@@ -43,6 +43,13 @@ export interface ConnectionLimits {
 /** Why a connection ended, before it is turned into a `TcpEnd`. */
 export type EndCause = 'fin' | 'rst' | 'open' | 'idle' | 'evicted';
 
+/** 0 when the segment goes from `initIp:initPort` to `respIp:respPort`, 1 the other way, -1 when it is not theirs. */
+export function directionIn(seg: Pick<TcpSegment, 'src' | 'srcPort' | 'dst' | 'dstPort'>, initIp: string, initPort: number, respIp: string, respPort: number): -1 | 0 | 1 {
+  if (seg.srcPort === initPort && seg.dstPort === respPort && seg.src === initIp && seg.dst === respIp) return 0;
+  if (seg.srcPort === respPort && seg.dstPort === initPort && seg.src === respIp && seg.dst === initIp) return 1;
+  return -1;
+}
+
 export class Connection implements StreamSink {
   readonly info: ConnectionInfo;
   readonly handler: ConnectionHandler;
@@ -125,9 +132,7 @@ export class Connection implements StreamSink {
 
   /** The segment's direction when it belongs to this connection's 4-tuple, else -1. */
   directionIfOwn(seg: TcpSegment): -1 | 0 | 1 {
-    if (seg.srcPort === this.initPort && seg.dstPort === this.respPort && seg.src === this.initIp && seg.dst === this.respIp) return 0;
-    if (seg.srcPort === this.respPort && seg.dstPort === this.initPort && seg.src === this.respIp && seg.dst === this.initIp) return 1;
-    return -1;
+    return directionIn(seg, this.initIp, this.initPort, this.respIp, this.respPort);
   }
 
   /** Both directions have sent a FIN (the 4-tuple may be reused by a new SYN). */

@@ -23,7 +23,7 @@
  */
 import { TcpFlag } from '../decode/types.js';
 import type { TcpSegment } from '../decode/types.js';
-import { Connection } from './connection.js';
+import { Connection, directionIn } from './connection.js';
 import type { EndCause } from './connection.js';
 import { HELD_SEGMENT_WEIGHT } from './half-stream.js';
 import type { HeldBudget } from './half-stream.js';
@@ -105,11 +105,27 @@ export function flowHash(seg: Pick<TcpSegment, 'src' | 'srcPort' | 'dst' | 'dstP
   return (Math.imul(lo, 0x9e3779b1) ^ hi) & 0x3fffffff;
 }
 
-/** 0 when the segment goes from `initIp:initPort` to `respIp:respPort`, 1 the other way, -1 when it is not theirs. */
-function directionIn(seg: TcpSegment, initIp: string, initPort: number, respIp: string, respPort: number): -1 | 0 | 1 {
-  if (seg.srcPort === initPort && seg.dstPort === respPort && seg.src === initIp && seg.dst === respIp) return 0;
-  if (seg.srcPort === respPort && seg.dstPort === initPort && seg.src === respIp && seg.dst === initIp) return 1;
-  return -1;
+/**
+ * Takes `item` out of its bucket of `map` (buckets are linked through `bucketNext`, the head in
+ * the map); false when it was not there.
+ */
+function removeFromBucket<T extends { bucketNext: T | null }>(map: Map<number, T>, key: number, item: T): boolean {
+  const head = map.get(key);
+  let removed = false;
+  if (head === item) {
+    if (item.bucketNext === null) map.delete(key);
+    else map.set(key, item.bucketNext);
+    removed = true;
+  } else if (head !== undefined) {
+    let prev = head;
+    while (prev.bucketNext !== null && prev.bucketNext !== item) prev = prev.bucketNext;
+    if (prev.bucketNext === item) {
+      prev.bucketNext = item.bucketNext;
+      removed = true;
+    }
+  }
+  item.bucketNext = null;
+  return removed;
 }
 
 export class FlowTable {
@@ -238,23 +254,11 @@ export class FlowTable {
   /** Takes an open connection out of its bucket. */
   private removeOpen(conn: Connection): void {
     if (this.last === conn) this.last = null;
-    const head = this.open.get(conn.key);
-    if (head === undefined) return;
-    if (head === conn) {
-      if (conn.bucketNext === null) this.open.delete(conn.key);
-      else this.open.set(conn.key, conn.bucketNext);
-    } else {
-      let prev = head;
-      while (prev.bucketNext !== null && prev.bucketNext !== conn) prev = prev.bucketNext;
-      if (prev.bucketNext !== conn) return;
-      prev.bucketNext = conn.bucketNext;
-    }
-    conn.bucketNext = null;
-    this.openCount--;
+    if (removeFromBucket(this.open, conn.key, conn)) this.openCount--;
   }
 
   /** The tombstone of a segment's 4-tuple, or null. */
-  private findTomb(key: number, seg: TcpSegment): Tombstone | null {
+  private findTomb(key: number, seg: Pick<TcpSegment, 'src' | 'srcPort' | 'dst' | 'dstPort'>): Tombstone | null {
     for (let t = this.closed.get(key) ?? null; t !== null; t = t.bucketNext) {
       if (directionIn(seg, t.initIp, t.initPort, t.respIp, t.respPort) >= 0) return t;
     }
@@ -343,16 +347,8 @@ export class FlowTable {
     if (this.linger <= 0 || this.maxClosed <= 0) return;
     // A 4-tuple is never open and buried at once (a tombstone is removed when its 4-tuple reopens).
     const { initiator, responder } = conn.info;
-    for (let t = this.closed.get(conn.key) ?? null; t !== null; t = t.bucketNext) {
-      if (t.initPort === initiator.port && t.respPort === responder.port && t.initIp === initiator.ip && t.respIp === responder.ip) {
-        this.forget(t);
-        break;
-      }
-      if (t.initPort === responder.port && t.respPort === initiator.port && t.initIp === responder.ip && t.respIp === initiator.ip) {
-        this.forget(t);
-        break;
-      }
-    }
+    const earlier = this.findTomb(conn.key, { src: initiator.ip, srcPort: initiator.port, dst: responder.ip, dstPort: responder.port });
+    if (earlier !== null) this.forget(earlier);
     const tomb: Tombstone = {
       key: conn.key,
       initIp: initiator.ip,
@@ -375,20 +371,7 @@ export class FlowTable {
   }
 
   private forget(tomb: Tombstone): void {
-    const head = this.closed.get(tomb.key);
-    if (head === tomb) {
-      if (tomb.bucketNext === null) this.closed.delete(tomb.key);
-      else this.closed.set(tomb.key, tomb.bucketNext);
-      this.closedCount--;
-    } else if (head !== undefined) {
-      let prev = head;
-      while (prev.bucketNext !== null && prev.bucketNext !== tomb) prev = prev.bucketNext;
-      if (prev.bucketNext === tomb) {
-        prev.bucketNext = tomb.bucketNext;
-        this.closedCount--;
-      }
-    }
-    tomb.bucketNext = null;
+    if (removeFromBucket(this.closed, tomb.key, tomb)) this.closedCount--;
     if (tomb.older === null) this.oldestTomb = tomb.newer;
     else tomb.older.newer = tomb.newer;
     if (tomb.newer === null) this.newestTomb = tomb.older;
