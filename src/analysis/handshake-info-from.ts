@@ -2,7 +2,7 @@
 import type { ClientHello } from '../tls/handshake/client-hello.js';
 import type { ServerHello } from '../tls/handshake/server-hello.js';
 import type { CertificateMessage } from '../tls/handshake/certificate.js';
-import { BAD_CERTIFICATE_AUTHORITIES, type CertificateRequest } from '../tls/handshake/certificate-request.js';
+import type { CertificateRequest } from '../tls/handshake/certificate-request.js';
 import type { ServerKeyExchange } from '../tls/handshake/server-key-exchange.js';
 import type { CertificateVerify } from '../tls/handshake/certificate-verify.js';
 import { ja3, ja3s } from '../tls/fingerprints/ja3.js';
@@ -93,7 +93,7 @@ export function certificateRequestInfo(cr: CertificateRequest): CertificateReque
     signatureAlgorithms: cr.signatureAlgorithms,
     signatureAlgorithmsCert: cr.variant === 'tls13' ? cr.signatureAlgorithmsCert : null,
     certificateAuthorities: cr.certificateAuthorities.map((n) => n.text),
-    badCertificateAuthorities: cr.issues.find((i) => i.code === BAD_CERTIFICATE_AUTHORITIES)?.message ?? null,
+    badCertificateAuthorities: cr.variant === 'tls13' ? cr.certificateAuthoritiesProblem : null,
   };
 }
 

@@ -79,9 +79,9 @@ export interface CertificateRequestInfo {
   /** The CAs whose certificates the server accepts, as distinguished names (empty = any). */
   readonly certificateAuthorities: readonly string[];
   /**
-   * Why the TLS 1.3 certificate_authorities extension could not be read (e.g. an empty list,
-   * which RFC 8446 forbids), or null when it is absent or well formed. Java clients refuse such
-   * a request with decode_error.
+   * Why the TLS 1.3 certificate_authorities extension could not be read ("the
+   * certificate_authorities list is empty", which RFC 8446 forbids), or null when it is absent or
+   * well formed. Java clients refuse such a request with decode_error.
    */
   readonly badCertificateAuthorities: string | null;
 }

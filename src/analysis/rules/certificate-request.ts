@@ -40,14 +40,12 @@ export function badCaListFinding(f: BadCaListFacts): Finding {
   const facts = `${f.server} sent a CertificateRequest${at} whose certificate_authorities extension cannot be read: ${f.problem}. RFC 8446 requires the extension, when present, to name at least one CA.`;
   const advice = `${withSpace(stackAdvice(f.stacks.server, 'server', SENT_BY))}${withSpace(stackAdvice(f.stacks.client, 'client', REFUSED_BY))}`;
   const fix = `Make the server list the CAs it accepts${inParens(stackSettings(f.stacks.server, SERVER_SETTING))}, or send no certificate_authorities extension at all (update its TLS library); the client cannot work around it.`;
-  if (f.refusal === null) {
-    return { code: 'cert-request-bad-ca-list', severity: 'warning', title: "Server's CertificateRequest has an unreadable CA list", detail: `${facts} This client went on; Java clients refuse it.`, fix, frames: f.frames, ...(f.inferred === false ? { inferred: false } : {}) };
-  }
+  const refused = f.refusal !== null;
   return {
     code: 'cert-request-bad-ca-list',
-    severity: 'error',
-    title: "Client refused the server's CertificateRequest",
-    detail: `${facts} The client answered with ${f.refusal}, before sending any certificate.${advice}`,
+    severity: refused ? 'error' : 'warning',
+    title: refused ? "Client refused the server's CertificateRequest" : "Server's CertificateRequest has an unreadable CA list",
+    detail: refused ? `${facts} The client answered with ${f.refusal}, before sending any certificate.${advice}` : `${facts} This client went on; Java clients refuse it.`,
     fix,
     frames: f.frames,
     ...(f.inferred === false ? { inferred: false } : {}),
@@ -68,7 +66,7 @@ const certificateRequestCaList: Rule = {
       badCaListFinding({
         server: theServer(input.facts.connection, hs.clientHello?.sni ?? null),
         requestFrame: hs.certificateRequestFrame,
-        problem: problem.replace(/^The certificate_authorities extension is malformed: /, '').replace(/\.$/, ''),
+        problem,
         refusal: refused && a !== null ? `${alertText(a)} at frame ${a.frame}${delayText(requestTime, a.time)}` : null,
         stacks: input.stacks,
         frames: frames(hs.certificateRequestFrame, refused ? a?.frame : null),

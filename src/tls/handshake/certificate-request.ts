@@ -61,6 +61,8 @@ interface CertificateRequest13 extends CertificateRequestCommon {
   readonly extensions: readonly Extension[];
   /** signature_algorithms_cert, when sent. */
   readonly signatureAlgorithmsCert: readonly number[] | null;
+  /** Why a certificate_authorities extension sent could not be read ("the certificate_authorities list is empty"), or null. */
+  readonly certificateAuthoritiesProblem: string | null;
 }
 
 /** A decoded CertificateRequest. */
@@ -130,8 +132,6 @@ function authoritiesOf(ext: Extension): Decoded<CertificateAuthorityName[]> {
   return decoded.ok ? ok(decoded.value.names) : decoded;
 }
 
-/** The issue code of a certificate_authorities extension that could not be read (the analysis names it). */
-export const BAD_CERTIFICATE_AUTHORITIES = `${P}.bad_certificate_authorities`;
 
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
@@ -168,11 +168,14 @@ function decodeTls13(body: Uint8Array): Decoded<CertificateRequest> {
   }
   const sigalgsCert = extensions.find((e) => e.type === SIGNATURE_ALGORITHMS_CERT);
   if (sigalgsCert !== undefined) signatureAlgorithmsCert = schemesOf(sigalgsCert) ?? null;
+  let certificateAuthoritiesProblem: string | null = null;
   const cas = extensions.find((e) => e.type === CERTIFICATE_AUTHORITIES);
   if (cas !== undefined) {
     const names = authoritiesOf(cas);
-    if (!names.ok) issues.push({ code: BAD_CERTIFICATE_AUTHORITIES, message: `The certificate_authorities extension is malformed: ${lowerFirst(names.issue.message)}` });
-    else certificateAuthorities = names.value;
+    if (!names.ok) {
+      certificateAuthoritiesProblem = lowerFirst(names.issue.message).replace(/\.$/, '');
+      issues.push({ code: `${P}.bad_certificate_authorities`, message: `The certificate_authorities extension is malformed: ${certificateAuthoritiesProblem}.` });
+    } else certificateAuthorities = names.value;
   }
   return ok({
     variant: 'tls13',
@@ -182,6 +185,7 @@ function decodeTls13(body: Uint8Array): Decoded<CertificateRequest> {
     signatureAlgorithms,
     signatureAlgorithmsCert,
     certificateAuthorities,
+    certificateAuthoritiesProblem,
     issues,
   });
 }
