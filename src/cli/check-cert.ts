@@ -4,11 +4,11 @@
  * "is my client certificate signed by something WebLogic trusts?".
  * Exit codes: 0 trusted, 1 untrusted, 2 usage error or an unreadable file or store.
  */
-import { sanitizeText } from '../report/sanitize.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TlsAutopsyError } from '../util/errors.js';
 import { parseArgsErrorText } from './args.js';
+import { atOption, exitOnUserError, subcommandUsage } from './user-error.js';
 import type { ParseArgsOptions } from './args.js';
 import { describeTrustStore, loadTrustSetup, readCertificateFile, verifyChain } from '../x509/trust/index.js';
 import type { TrustPurpose, TrustResult } from '../x509/trust/index.js';
@@ -48,9 +48,7 @@ const CHECK_CERT_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsOptions;
 
-function usage(message: string): TlsAutopsyError {
-  return new TlsAutopsyError('usage', `${message} Run 'tlsautopsy check-cert --help' for the options.`);
-}
+const usage = subcommandUsage('check-cert');
 
 function renderResult(file: string, result: TrustResult): string {
   const lines = [`${file}: ${result.verdict}${result.reason !== null ? ` (${result.reason})` : ''}`];
@@ -63,7 +61,7 @@ function renderResult(file: string, result: TrustResult): string {
 
 /** Runs `check-cert` with the arguments after the word; returns the exit code. */
 export async function runCheckCert(argv: readonly string[], io: CheckCertIo): Promise<number> {
-  try {
+  return exitOnUserError(io, async () => {
     let parsed;
     try {
       parsed = parseArgs({
@@ -88,8 +86,7 @@ export async function runCheckCert(argv: readonly string[], io: CheckCertIo): Pr
     if (stores.length === 0) throw usage('Name a trust store with --trust.');
     const [certFile, ...chainFiles] = parsed.positionals;
     if (certFile === undefined) throw usage('Name the certificate file to check.');
-    const at = v.at === undefined ? new Date() : new Date(v.at);
-    if (Number.isNaN(at.getTime())) throw usage(`--at takes an ISO-8601 time such as 2025-06-01T12:00:00Z, not '${v.at}'.`);
+    const at = atOption(v.at, usage);
 
     const password = v['trust-password'] ?? io.env['TLSAUTOPSY_TRUST_PASSWORD'] ?? null;
     const setup = await loadTrustSetup(stores, purpose as TrustPurpose, { password });
@@ -115,11 +112,5 @@ export async function runCheckCert(argv: readonly string[], io: CheckCertIo): Pr
     const result = verifyChain(chain, setup.stores, { purpose: purpose as TrustPurpose, at, atName, hostname: v.name ?? null });
     io.stdout(format === 'json' ? `${JSON.stringify({ file: certFile, purpose, at: at.toISOString(), ...result }, null, 2)}\n` : renderResult(certFile, result));
     return result.verdict === 'trusted' ? 0 : result.verdict === 'untrusted' ? 1 : 2;
-  } catch (err) {
-    if (err instanceof TlsAutopsyError) {
-      io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  });
 }

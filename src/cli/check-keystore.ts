@@ -5,9 +5,9 @@
  * Exit codes: 0 no problem, 1 problems found, 2 usage error or an unreadable store.
  */
 import { parseArgs } from 'node:util';
-import { TlsAutopsyError } from '../util/errors.js';
 import { sanitizeText } from '../report/sanitize.js';
 import { parseArgsErrorText } from './args.js';
+import { atOption, exitOnUserError, subcommandUsage } from './user-error.js';
 import type { ParseArgsOptions } from './args.js';
 import { parseLimit } from './limits.js';
 import { checkStore, loadIdentityStore } from '../x509/identity/index.js';
@@ -74,9 +74,7 @@ const ROLE_NAMES: Record<StoreCheck['role'], string> = {
   identity: 'an identity store (no --role: client or server)',
 };
 
-function usage(message: string): TlsAutopsyError {
-  return new TlsAutopsyError('usage', `${message} Run 'tlsautopsy check-keystore --help' for the options.`);
-}
+const usage = subcommandUsage('check-keystore');
 
 function isStoreLimit(name: string): name is StoreLimitName {
   return Object.hasOwn(STORE_LIMITS, name);
@@ -113,7 +111,7 @@ function renderText(store: IdentityStore, check: StoreCheck, at: Date, atNamed: 
 
 /** Runs `check-keystore` with the arguments after the word; returns the exit code. */
 export async function runCheckKeystore(argv: readonly string[], io: CheckKeystoreIo): Promise<number> {
-  try {
+  return exitOnUserError(io, async () => {
     let parsed;
     try {
       parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: CHECK_KEYSTORE_OPTIONS });
@@ -131,8 +129,7 @@ export async function runCheckKeystore(argv: readonly string[], io: CheckKeystor
     if (role !== null && role !== 'client' && role !== 'server' && role !== 'trust') throw usage(`--role takes client, server or trust, not '${role}'.`);
     const expiryDays = v['expiry-days'] === undefined ? 30 : Number(v['expiry-days']);
     if (!Number.isFinite(expiryDays) || expiryDays < 0) throw usage(`--expiry-days takes a number of days, not '${v['expiry-days']}'.`);
-    const at = v.at === undefined ? new Date() : new Date(v.at);
-    if (Number.isNaN(at.getTime())) throw usage(`--at takes an ISO-8601 time such as 2025-06-01T12:00:00Z, not '${v.at}'.`);
+    const at = atOption(v.at, usage);
     const [file, ...extra] = parsed.positionals;
     if (file === undefined) throw usage('Name the key store or trust store to check.');
     if (extra.length > 0) throw usage(`Name one store at a time, not ${parsed.positionals.length}.`);
@@ -150,12 +147,5 @@ export async function runCheckKeystore(argv: readonly string[], io: CheckKeystor
       io.stdout(renderText(store, check, at, v.at !== undefined, expiryDays));
     }
     return check.problems === 0 ? 0 : 1;
-  } catch (err) {
-    if (err instanceof TlsAutopsyError) {
-      // The readers quote aliases from the file in their sentences: a hostile one must not break the line or reach the terminal raw.
-      io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  });
 }

@@ -2,7 +2,6 @@
  * The command: analyze every input, filter, render, decide the exit code.
  * All I/O goes through `CliIo` so tests can run it in-process.
  */
-import { sanitizeText } from '../report/sanitize.js';
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -34,6 +33,7 @@ import { runCheckKeystore } from './check-keystore.js';
 import { javaLogLimits, keyLogLimits, trustLimits } from './limits.js';
 import { readJavaLogFilesCached } from '../javalog/read-files.js';
 import { cannotWriteText, outputFileProblem } from './output-file.js';
+import { userErrorLine } from './user-error.js';
 
 export interface CliIo {
   readonly stdin: Readable;
@@ -138,7 +138,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     o = parseCliArgs(argv);
   } catch (err) {
     if (err instanceof TlsAutopsyError) {
-      io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
+      io.stderr(userErrorLine(err));
       return EXIT_USAGE;
     }
     throw err;
@@ -171,7 +171,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!o.quiet) for (const w of warnings) io.stderr(`tlsautopsy: key log ${w}\n`);
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
-        io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
+        io.stderr(userErrorLine(err));
         return EXIT_USAGE;
       }
       throw err;
@@ -184,7 +184,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!o.quiet) for (const w of warnings) io.stderr(`tlsautopsy: ${w}\n`);
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
-        io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
+        io.stderr(userErrorLine(err));
         return EXIT_USAGE;
       }
       throw err;
@@ -203,7 +203,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
-        io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
+        io.stderr(userErrorLine(err));
         return EXIT_USAGE;
       }
       throw err;
@@ -218,7 +218,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!o.quiet) for (const note of loaded?.notes ?? []) io.stderr(`tlsautopsy: ${note}\n`);
     } catch (err) {
       if (err instanceof TlsAutopsyError) {
-        io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
+        io.stderr(userErrorLine(err));
         return EXIT_USAGE;
       }
       throw err;
@@ -255,7 +255,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           : [render(report, format, o, color, io.stdoutIsTty && o.output === null ? io.columns : undefined, meta)];
   } catch (err) {
     if (err instanceof TlsAutopsyError) {
-      io.stderr(`tlsautopsy: ${sanitizeText(err.message)}\n`);
+      io.stderr(userErrorLine(err));
       return EXIT_USAGE;
     }
     throw err;
