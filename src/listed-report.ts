@@ -11,7 +11,8 @@ import { serverKey } from './analysis/rules/types.js';
 import { MAX_CONTEXT_TLS_SERVERS, contextWith, judgeConnection, rememberTlsServer } from './analysis/verdict.js';
 import type { CaptureSource } from './capture/types.js';
 import { CaptureListing, DEFAULT_MAX_REPORT_CONNECTIONS } from './report/listing.js';
-import { addFilteredOut, captureReportWith, connectionReport } from './report/model.js';
+import { addFilteredOut, captureReportWith } from './report/model.js';
+import { connectionReport } from './report/connection-report.js';
 import { JavaLogMatcher } from './analysis/java-log-match.js';
 import type { CaptureReport, ConnectionReport, FilteredOut } from './report/model.js';
 

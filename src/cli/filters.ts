@@ -26,8 +26,18 @@ export type FilterOptions = Pick<CliOptions, 'only' | 'hosts' | 'ports' | 'snis'
   readonly ndjsonDetail?: NdjsonDetail;
 };
 
+/** What the filters and --fail-on read of a connection: fields the full record and the compact line both carry. */
+export interface FilteredConnection {
+  readonly status: ConnectionReport['status'];
+  readonly mtls: Pick<ConnectionReport['mtls'], 'certificateRequested'>;
+  readonly client: { readonly ip: string };
+  readonly server: { readonly ip: string; readonly port: number };
+  readonly sni: string | null;
+  readonly findings: readonly Pick<ConnectionReport['findings'][number], 'code' | 'severity'>[];
+}
+
 /** Does a connection pass the --only/--host/--port/--sni filters? */
-export function keep(c: ConnectionReport, o: FilterOptions): boolean {
+export function keep(c: FilteredConnection, o: FilterOptions): boolean {
   if (o.only === 'failed' && c.status !== 'failed') return false;
   if (o.only === 'mtls' && c.mtls.certificateRequested !== true) return false;
   if (o.hosts.length > 0 && !o.hosts.includes(c.client.ip) && !o.hosts.includes(c.server.ip)) return false;
@@ -37,7 +47,7 @@ export function keep(c: ConnectionReport, o: FilterOptions): boolean {
 }
 
 /** Does a connection match a --fail-on term (a finding code, a severity, or a status)? */
-export function matchesFailOn(c: ConnectionReport, term: string): boolean {
+export function matchesFailOn(c: FilteredConnection, term: string): boolean {
   if (FAIL_ON_STATUSES.some((s) => s === term)) return c.status === term;
   const rank = FAIL_ON_SEVERITIES.findIndex((s) => s === term);
   // FAIL_ON_SEVERITIES runs from the worst: a finding matches at that severity or worse.

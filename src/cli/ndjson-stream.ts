@@ -16,8 +16,9 @@ import { serverKey } from '../analysis/rules/types.js';
 import type { CaptureContext } from '../analysis/rules/types.js';
 import type { Connection } from '../analysis/connection.js';
 import type { CaptureSource } from '../capture/types.js';
-import { connectionReport } from '../report/model.js';
-import { renderNdjsonLine } from '../report/json.js';
+import { connectionReport } from '../report/connection-report.js';
+import { ndjsonLine } from '../report/json.js';
+import { compactConnectionOf } from '../report/compact.js';
 import { keep, matchesFailOn } from './filters.js';
 import type { FilterOptions } from './filters.js';
 
@@ -84,7 +85,9 @@ export interface NdjsonLine {
 
 /** Judges one connection in the given context and renders its line, if the filters keep it. */
 export function ndjsonLineOf(c: Connection, context: CaptureContext, file: string, filters: FilterOptions, javaLogs?: readonly JavaLogEvidence[]): NdjsonLine {
-  const report = connectionReport(c, judgeConnection(c, context, javaLogs));
-  if (!keep(report, filters)) return { text: null, failOn: false };
-  return { text: renderNdjsonLine(file, report, filters.ndjsonDetail ?? 'compact'), failOn: filters.failOn.some((t) => matchesFailOn(report, t)) };
+  const verdict = judgeConnection(c, context, javaLogs);
+  // The compact line is made without the full record, which only `--detail full` writes.
+  const line = filters.ndjsonDetail === 'full' ? connectionReport(c, verdict) : compactConnectionOf(c, verdict);
+  if (!keep(line, filters)) return { text: null, failOn: false };
+  return { text: ndjsonLine(file, line), failOn: filters.failOn.some((t) => matchesFailOn(line, t)) };
 }

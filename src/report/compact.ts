@@ -3,8 +3,8 @@
  * filters on, about a fifth of the bytes of the full connection record (docs/report.schema.json,
  * `#/$defs/ndjsonCompactLine`).
  *
- * Every field is read from the `ConnectionReport` and sits at the same path, with the same
- * value, as in the full record, so a filter written for the compact line (`.mtls.state`,
+ * Every field sits at the same path, with the same value, as in the full record
+ * (`ConnectionReport`), so a filter written for the compact line (`.mtls.state`,
  * `.findings[0].code`, `.certificates.server[0].sha256`) reads the same on `--detail full`
  * lines and in the JSON report. Only parts are left out: whole fields (the timeline, the
  * summary, counters), fields of a kept object (a finding's text, a certificate's extensions and
@@ -13,7 +13,12 @@
  * `decryption` when nothing was decrypted or tried.
  */
 import type { AlertJson, ConnectionReport, IdentityJson } from './model.js';
-import type { Finding, MtlsVerdict } from '../analysis/verdict-types.js';
+import type { Finding, MtlsVerdict, Verdict } from '../analysis/verdict-types.js';
+import type { Connection } from '../analysis/connection.js';
+import { cipherSuiteName } from '../tls/registry/names.js';
+import { NO_KEY_LOG } from '../decrypt/connection-decryptor.js';
+import { toIsoString } from '../util/time.js';
+import { alertNameOf, alpnOf, connectionReport, durationMs, handshakeMs, identityJson, reportHandshake, tcpEndOf, versionsOf } from './connection-report.js';
 import type { StackIdentity } from '../analysis/stack-identification.js';
 import type { TrustResult } from '../x509/trust/index.js';
 import type { CertificateSummary } from '../x509/index.js';
@@ -87,11 +92,31 @@ function alert(a: AlertJson): Pick<AlertJson, 'from' | 'code' | 'name' | 'frame'
   return { from: a.from, code: a.code, name: a.name, frame: a.frame };
 }
 
+function mtls(m: MtlsVerdict): CompactConnection['mtls'] {
+  return m.source === undefined
+    ? { state: m.state, certificateRequested: m.certificateRequested, clientCertificates: m.clientCertificates, inferred: m.inferred }
+    : { state: m.state, certificateRequested: m.certificateRequested, clientCertificates: m.clientCertificates, inferred: m.inferred, source: m.source };
+}
+
+function trust(t: NonNullable<ConnectionReport['trust']>): NonNullable<CompactConnection['trust']> {
+  return { client: { verdict: t.client.verdict, reason: t.client.reason }, server: { verdict: t.server.verdict, reason: t.server.reason } };
+}
+
+function identity(id: IdentityJson | null): CompactIdentity | null {
+  return id === null ? null : { store: id.store, side: id.side, keyManagers: id.keyManagers, alias: id.alias };
+}
+
+/** The optional fields, added after the literal (a conditional spread inside it would make every line a slow generic copy). */
+function addOptional(out: Writable<CompactConnection>, d: ConnectionReport['decryption'], c: Pick<ConnectionReport, 'trust' | 'javaLogs'>, id: IdentityJson | null | undefined): CompactConnection {
+  if (d !== undefined && d.status !== 'not-attempted') out.decryption = d.frame === undefined ? { status: d.status } : { status: d.status, frame: d.frame };
+  if (c.trust !== undefined) out.trust = trust(c.trust);
+  if (c.javaLogs !== undefined) out.javaLogs = c.javaLogs;
+  if (id !== undefined) out.identity = identity(id);
+  return out;
+}
+
 /** The compact line's part of a connection report: a selection of its fields, nothing computed. */
 export function compactConnection(c: ConnectionReport): CompactConnection {
-  const m = c.mtls;
-  // One literal of fixed shape; the optional fields are added after it (a conditional spread
-  // inside it would make every line a slow generic copy).
   const out: Writable<CompactConnection> = {
     id: c.id,
     client: endpoint(c.client),
@@ -103,9 +128,7 @@ export function compactConnection(c: ConnectionReport): CompactConnection {
     cipherSuite: c.cipherSuite,
     alpn: c.alpn,
     resumed: c.resumed,
-    mtls: m.source === undefined
-      ? { state: m.state, certificateRequested: m.certificateRequested, clientCertificates: m.clientCertificates, inferred: m.inferred }
-      : { state: m.state, certificateRequested: m.certificateRequested, clientCertificates: m.clientCertificates, inferred: m.inferred, source: m.source },
+    mtls: mtls(c.mtls),
     findings: c.findings.map(finding),
     alerts: c.alerts.map(alert),
     certificates: { server: c.certificates.server.map(certificate), client: c.certificates.client.map(certificate) },
@@ -117,11 +140,42 @@ export function compactConnection(c: ConnectionReport): CompactConnection {
     durationMs: c.durationMs,
     handshakeMs: c.handshakeMs,
   };
-  const d = c.decryption;
-  if (d !== undefined && d.status !== 'not-attempted') out.decryption = d.frame === undefined ? { status: d.status } : { status: d.status, frame: d.frame };
-  if (c.trust !== undefined) out.trust = { client: { verdict: c.trust.client.verdict, reason: c.trust.client.reason }, server: { verdict: c.trust.server.verdict, reason: c.trust.server.reason } };
-  if (c.javaLogs !== undefined) out.javaLogs = c.javaLogs;
-  const id = c.identity;
-  if (id !== undefined) out.identity = id === null ? null : { store: id.store, side: id.side, keyManagers: id.keyManagers, alias: id.alias };
-  return out;
+  return addOptional(out, c.decryption, c, c.identity);
+}
+
+/**
+ * The same line made straight from the analysis, without the full record (its timeline, the
+ * name match, counters, times of every alert): what streaming NDJSON writes for each
+ * connection. Equal to `compactConnection(connectionReport(c, verdict))`, which the tests check
+ * on every sample and fixture. With Java logs, whose alerts merge into the wire's, it is that.
+ */
+export function compactConnectionOf(c: Connection, verdict: Verdict): CompactConnection {
+  if (verdict.javaLog !== undefined) return compactConnection(connectionReport(c, verdict));
+  const hs = reportHandshake(c);
+  const ch = hs?.clientHello ?? null;
+  const sh = hs?.serverHello ?? null;
+  const out: Writable<CompactConnection> = {
+    id: c.id,
+    client: { ip: c.client.ip, port: c.client.port, stack: verdict.stacks.client === null ? null : { name: verdict.stacks.client.name } },
+    server: { ip: c.server.ip, port: c.server.port, stack: verdict.stacks.server === null ? null : { name: verdict.stacks.server.name } },
+    sni: ch?.sni ?? null,
+    status: verdict.status,
+    stage: verdict.stage,
+    versions: versionsOf(hs),
+    cipherSuite: sh === null ? null : cipherSuiteName(sh.cipherSuite),
+    alpn: alpnOf(hs),
+    resumed: verdict.resumed,
+    mtls: mtls(verdict.mtls),
+    findings: verdict.findings.map(finding),
+    alerts: c.alerts.map((a) => ({ from: a.from, code: a.description, name: alertNameOf(a.description), frame: a.frame })),
+    certificates: { server: (hs?.serverCertificates ?? []).map(certificate), client: (hs?.clientCertificates ?? []).map(certificate) },
+    tcpEnd: tcpEndOf(c),
+    ja3: ch === null || ch.ja3 === null || ch.ja3Hash === null ? null : { hash: ch.ja3Hash },
+    ja3s: sh === null ? null : { hash: sh.ja3sHash },
+    ja4: ch?.ja4 ?? null,
+    startTime: toIsoString(c.startTime, 6),
+    durationMs: durationMs(c),
+    handshakeMs: handshakeMs(hs),
+  };
+  return addOptional(out, c.decryption ?? NO_KEY_LOG, verdict, verdict.identity === undefined ? undefined : identityJson(verdict.identity));
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SCHEMA_VERSION } from './model.js';
 import type { ConnectionReport, Report } from './model.js';
 import { compactConnection } from './compact.js';
+import type { CompactConnection } from './compact.js';
 
 /** The whole report as one JSON document (docs/report.schema.json). */
 export function renderJson(report: Report): string {
@@ -73,13 +74,18 @@ let prefix = '';
  * version, which come first; the connection's `id` follows them in both kinds of line.
  */
 export function renderNdjsonLine(file: string, connection: ConnectionReport, detail: NdjsonDetail = 'compact'): string {
+  return ndjsonLine(file, detail === 'full' ? connection : compactConnection(connection));
+}
+
+/** One NDJSON line of a connection already in its line's shape (a compact connection, or a full record). */
+export function ndjsonLine(file: string, connection: CompactConnection | ConnectionReport): string {
   if (file !== prefixFile) {
     prefixFile = file;
     prefix = ndjsonFilePrefix(file);
   }
   // The two fields are spliced in front of the connection's own text instead of spreading it
   // into a new object per line; the text is the same as the spread's.
-  const body = JSON.stringify(detail === 'full' ? connection : compactConnection(connection));
+  const body = JSON.stringify(connection);
   return body === '{}' ? `${prefix}}\n` : `${prefix},${body.slice(1)}\n`;
 }
 

@@ -5,23 +5,20 @@
  */
 import { createRequire } from 'node:module';
 import type { CaptureAnalysis } from '../analyze.js';
-import type { Connection } from '../analysis/connection.js';
 import { captureContext, judgeConnection } from '../analysis/verdict.js';
 import type { Finding, MtlsState, Stage, Status, Verdict } from '../analysis/verdict-types.js';
-import type { JavaLogVerdict } from '../analysis/java-log-verdict.js';
 import { matchJavaLogs } from '../analysis/java-log-match.js';
 import type { JavaLog } from '../javalog/types.js';
 import type { CaptureContext } from '../analysis/rules/types.js';
 import type { StackIdentity } from '../analysis/stack-identification.js';
-import { serverNameMatch, type ServerNameMatch } from '../analysis/rules/host-name.js';
-import { alertName, cipherSuiteName, isGrease, versionName } from '../tls/registry/names.js';
 import type { Anomaly } from '../util/anomaly.js';
-import { NO_KEY_LOG } from '../decrypt/connection-decryptor.js';
 import { toIsoString } from '../util/time.js';
 import type { CertificateSummary } from '../x509/index.js';
 import type { TrustResult, TrustSetup } from '../x509/trust/index.js';
 import type { IdentitySetup } from '../x509/identity/index.js';
-import type { IdentityStoreVerdict, IdentityVerdict } from '../analysis/identity-verdict.js';
+import type { IdentityStoreVerdict } from '../analysis/identity-verdict.js';
+import type { ServerNameMatch } from '../analysis/rules/host-name.js';
+import { connectionReport } from './connection-report.js';
 import { TallyBuilder, tallyOf } from './connection-tally.js';
 import type { UnlistedConnections } from './listing.js';
 
@@ -182,11 +179,6 @@ export interface IdentityJson extends IdentityStoreVerdict {
   readonly also?: readonly IdentityStoreVerdict[];
 }
 
-function identityJson(identity: IdentityVerdict | null): IdentityJson | null {
-  const [first, ...rest] = identity ?? [];
-  if (first === undefined) return null;
-  return rest.length === 0 ? first : { ...first, also: rest };
-}
 
 export interface CaptureReport {
   readonly file: string;
@@ -259,110 +251,6 @@ export interface Report {
 }
 
 /** "TLS 1.2" etc.; GREASE and unknown values keep their registry rendering. */
-function versionLabel(v: number): string {
-  return versionName(v);
-}
-
-function hexAscii(bytes: Uint8Array): string {
-  let printable = 0;
-  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d || b === 0x09) printable++;
-  if (bytes.length > 0 && printable / bytes.length > 0.9) {
-    return JSON.stringify(Array.from(bytes, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : b === 0x0a ? '\n' : b === 0x0d ? '\r' : '.')).join('')).slice(1, -1);
-  }
-  return Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, '0')).join(' ');
-}
-
-
-export function connectionReport(c: Connection, verdict: Verdict): ConnectionReport {
-  const hs = c.handshakes.find((h) => h.clientHello !== null) ?? c.handshakes[0] ?? null;
-  const ch = hs?.clientHello ?? null;
-  const sh = hs?.serverHello ?? null;
-  const iso = (t: { sec: number; nsec: number }) => toIsoString(t, 6);
-  const since = (t: { sec: number; nsec: number }) => (t.sec - c.startTime.sec) * 1000 + (t.nsec - c.startTime.nsec) / 1e6;
-  const ms = (a: { sec: number; nsec: number } | null | undefined, b: { sec: number; nsec: number } | null | undefined): number | null =>
-    a == null || b == null ? null : Math.round(((b.sec - a.sec) * 1000 + (b.nsec - a.nsec) / 1e6) * 1000) / 1000;
-  const report: ConnectionReport = {
-    id: c.id,
-    client: { ip: c.client.ip, port: c.client.port, stack: verdict.stacks.client },
-    server: { ip: c.server.ip, port: c.server.port, stack: verdict.stacks.server },
-    rolesFrom: c.rolesFrom,
-    firstFrame: c.firstFrame,
-    lastFrame: c.lastFrame,
-    startTime: iso(c.startTime),
-    endTime: iso(c.endTime),
-    durationMs: Math.round(since(c.endTime) * 1000) / 1000,
-    tls: c.tls === true,
-    starttls: c.starttls,
-    sni: ch?.sni ?? null,
-    versions: {
-      offered: ch === null ? [] : ch.versions.filter((v) => !isGrease(v)).map(versionLabel),
-      negotiated: sh === null ? null : versionLabel(sh.version),
-    },
-    cipherSuite: sh === null ? null : cipherSuiteName(sh.cipherSuite),
-    cipherSuiteCode: sh?.cipherSuite ?? null,
-    alpn: { offered: ch?.alpn ?? [], negotiated: sh?.alpn ?? null },
-    resumed: verdict.resumed,
-    helloRetryRequest: hs?.helloRetryRequest != null,
-    status: verdict.status,
-    stage: verdict.stage,
-    mtls: verdict.mtls,
-    certificates: { server: hs?.serverCertificates ?? [], client: hs?.clientCertificates ?? [] },
-    nameMatch: serverNameMatch(hs),
-    alerts: c.alerts.map((a) => ({
-      from: a.from,
-      level: a.level === 1 ? 'warning' : a.level === 2 ? 'fatal' : null,
-      code: a.description,
-      name: a.description === null ? null : alertName(a.description),
-      encrypted: a.encrypted,
-      decrypted: a.decrypted === true,
-      length: a.length,
-      frame: a.frame,
-      time: iso(a.time),
-    })),
-    tcpEnd: { how: c.tcp.end.how, from: c.tcp.end.by, frame: c.tcp.end.frame },
-    ja3: ch === null || ch.ja3 === null || ch.ja3Hash === null ? null : { hash: ch.ja3Hash, string: ch.ja3 },
-    ja3s: sh === null ? null : { hash: sh.ja3sHash, string: sh.ja3s },
-    ja4: ch?.ja4 ?? null,
-    history: c.history,
-    findings: verdict.findings,
-    summary: verdict.summary,
-    handshakeMs: { serverHello: ms(hs?.clientHelloTime, hs?.serverHelloTime), serverFinished: ms(hs?.clientHelloTime, hs?.serverFinishedTime) },
-    packets: { client: c.counters.client.packets, server: c.counters.server.packets },
-    bytes: { client: c.counters.client.bytes, server: c.counters.server.bytes },
-    applicationData: {
-      clientRecords: c.counters.client.applicationDataRecords,
-      serverRecords: c.counters.server.applicationDataRecords,
-      clientBytes: c.counters.client.applicationDataBytes,
-      serverBytes: c.counters.server.applicationDataBytes,
-    },
-    notTls: c.notTls.map((n) => ({ from: n.from, firstBytes: hexAscii(n.firstBytes), frame: n.frame })),
-    timeline: c.timeline.map((t) => ({ frame: t.frame, time: iso(t.time), offsetMs: Math.round(since(t.time) * 1000) / 1000, from: t.from, kind: t.kind, label: t.label })),
-    anomalies: c.anomalies,
-    decryption: c.decryption ?? NO_KEY_LOG,
-  };
-  // Added after the literal: a conditional spread inside it makes every report a slow generic copy.
-  const withTrust = verdict.trust !== undefined ? { ...report, trust: verdict.trust } : report;
-  const withLogs = verdict.javaLog === undefined ? withTrust : withJavaLog(withTrust, verdict.javaLog);
-  return verdict.identity === undefined ? withLogs : { ...withLogs, identity: identityJson(verdict.identity) };
-}
-
-/** The Java logs' part of a connection's report: the logs that matched, and the alerts they decode. */
-function withJavaLog(report: ConnectionReport, javaLog: JavaLogVerdict): ConnectionReport {
-  const alerts = [...report.alerts];
-  for (const placed of javaLog.alerts) {
-    const a = placed.alert;
-    const logged = { source: 'java-log' as const, inferred: false as const, reason: a.reason, loggedBy: a.loggedBy };
-    const level = a.level;
-    const wire = placed.wireIndex === null ? undefined : alerts[placed.wireIndex];
-    if (wire !== undefined && placed.wireIndex !== null) alerts[placed.wireIndex] = { ...wire, level, code: a.code, name: a.name, ...logged };
-    else if (placed.record !== null) {
-      alerts.push({ from: a.from, level, code: a.code, name: a.name, encrypted: true, decrypted: false, length: placed.record.length, frame: placed.record.frame, time: toIsoString(placed.record.time, 6), ...logged });
-    }
-  }
-  alerts.sort((x, y) => x.frame - y.frame);
-  return { ...report, alerts, javaLogs: javaLog.logs.map((l) => ({ file: l.file, side: l.side, matchedBy: l.matchedBy })) };
-}
-
 export interface CaptureReportOptions {
   readonly expiryDays?: number;
   readonly slowHandshakeMs?: number;

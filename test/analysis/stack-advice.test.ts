@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analyze.js';
 import { captureContext, judgeConnection } from '../../src/analysis/verdict.js';
 import type { Verdict } from '../../src/analysis/verdict-types.js';
-import { connectionReport } from '../../src/report/model.js';
+import { connectionReport } from '../../src/report/connection-report.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const JAVA = join(ROOT, 'test', 'fixtures', 'java-captures');

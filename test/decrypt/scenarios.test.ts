@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionFacts } from '../../src/analysis/judge.js';
 import { parseKeyLog } from '../../src/decrypt/keylog.js';
-import { connectionReport } from '../../src/report/model.js';
+import { connectionReport } from '../../src/report/connection-report.js';
 import { SCENARIO_NAMES } from '../fixtures/scenarios.js';
 import type { ScenarioName } from '../fixtures/scenarios.js';
 import { commonName } from '../conformance/common-name.js';

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { intermediate, judge, serverLeaf, tls12 } from '../analysis/connection-factory.js';
-import { buildReport, connectionReport } from '../../src/report/model.js';
+import { buildReport } from '../../src/report/model.js';
+import { connectionReport } from '../../src/report/connection-report.js';
 import type { CaptureReport, ConnectionReport, Report } from '../../src/report/model.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
