@@ -14,7 +14,9 @@
  * one file split by flow hash; default the cores, 1 leaves the row out), --no-tools (skip tshark/ssldump),
  * --bulk-mib N (the bulk input's size, default 200, 0 leaves it out: a few TLS connections carrying
  * full-size application-data records, timed against (a) and (b) only), --profile (write a CPU
- * profile of the analysis of each input into DIR and print its garbage-collector share and top entries).
+ * profile of the analysis of each input into DIR and print its garbage-collector share and top entries),
+ * --stages (time the pipeline cut after each stage on the small input, in fresh processes, and
+ * print each stage's own cost per connection; see stages.ts).
  *
  * Speed is reported, never asserted.
  */
@@ -26,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { buildBulkTemplate, buildTemplates, writeBenchInput, writeBulkInput } from './make-input.js';
 import type { BenchInput } from './make-input.js';
 import { formatProfileSummary, summarizeProfile } from './profile-summary.js';
+import { STAGES } from './stages.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MiB = 1024 * 1024;
@@ -45,6 +48,7 @@ const { values } = parseArgs({
     split: { type: 'string' },
     'no-tools': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    stages: { type: 'boolean', default: false },
   },
 });
 
@@ -242,6 +246,32 @@ const ANALYSIS_ROW = '(c) tlsautopsy --format ndjson --jobs 1';
 /** Threads for the split row (d): --split N, default the cores. */
 const splitThreads = Math.max(1, Number(values.split ?? cpus().length));
 
+/**
+ * Each stage's own cost: the pipeline cut after it, best of `runs` fresh processes, minus the
+ * pipeline cut after the stage before it. In process, so start-up and the CLI's writing are out.
+ */
+function stageTable(input: BenchInput): void {
+  const script = join(ROOT, 'test', 'bench', 'stages.ts');
+  const best = new Map<string, number>();
+  for (const stage of STAGES) {
+    for (let r = 0; r < runs; r++) {
+      const res = spawnSync(process.execPath, ['--import', 'tsx', script, input.path, stage], { encoding: 'utf8', cwd: ROOT });
+      const ms = res.status === 0 ? (JSON.parse(res.stdout) as { ms: number }).ms : Number.NaN;
+      if (!(ms >= (best.get(stage) ?? Infinity))) best.set(stage, ms);
+    }
+  }
+  const total = best.get(STAGES[STAGES.length - 1] ?? 'line') ?? Number.NaN;
+  process.stdout.write(`\nstages on ${input.path} (in process, best of ${runs}; each stage's own cost = the pipeline cut after it − cut before it)\n`);
+  process.stdout.write(`${'stage'.padEnd(8)} ${'cut here, ms'.padStart(13)} ${'own ms'.padStart(8)} ${'µs/connection'.padStart(14)} ${'share'.padStart(6)}\n`);
+  let before = 0;
+  for (const stage of STAGES) {
+    const ms = best.get(stage) ?? Number.NaN;
+    const own = ms - before;
+    before = ms;
+    process.stdout.write(`${stage.padEnd(8)} ${fmt(ms).padStart(13)} ${fmt(own).padStart(8)} ${fmt((own * 1000) / input.connections, 1).padStart(14)} ${`${fmt((100 * own) / total)}%`.padStart(6)}\n`);
+  }
+}
+
 async function main(): Promise<void> {
   let cached: Awaited<ReturnType<typeof buildTemplates>> | undefined;
   const templates = async (): Promise<Awaited<ReturnType<typeof buildTemplates>>> => (cached ??= await buildTemplates());
@@ -305,6 +335,8 @@ async function main(): Promise<void> {
       `\n${files} files of ${fmt(small.bytes / MiB, 1)} MiB: --jobs 1 ${fmt(one.seconds, 2)} s (${fmt(mib / one.seconds)} MiB/s, ${fmt(one.maxRssMiB ?? 0)} MiB), --jobs ${n} ${fmt(many.seconds, 2)} s (${fmt(mib / many.seconds)} MiB/s, ${fmt(many.maxRssMiB ?? 0)} MiB): ${fmt(one.seconds / many.seconds, 2)}× speed-up\n`,
     );
   }
+
+  if (values.stages) stageTable(inputs[0] as BenchInput);
 
   if (values.profile) {
     for (const input of [inputs[0] as BenchInput, ...(bulk !== null ? [bulk] : [])]) {
