@@ -4,6 +4,7 @@
  *   (b) Node walking every pcap record header (the floor for a pcap reader),
  *   (c) the full analysis on one thread, `node bin/tlsautopsy --format ndjson --jobs 1 FILE > /dev/null`,
  *   (d) the same file split across worker threads by flow hash (`--jobs N`, N = the cores),
+ *   (f) the text report (the default format) of the same file, one thread,
  * and, when installed, tshark (handshake fields only) and ssldump; then the output floor: the time
  * JSON.stringify and UTF-8 encoding take on the analysis' own NDJSON alone. Every command runs in a
  * child process so its wall time and peak RSS are measured the same way.
@@ -228,6 +229,8 @@ function table(input: BenchInput, rows: readonly Row[], analysisRow: string, flo
     if (piped !== undefined) {
       process.stdout.write(`from a pipe: ${fmt(analysis.seconds / piped.seconds, 2)}× the speed of reading the file, peak ${piped.maxRssMiB === null ? '?' : fmt(piped.maxRssMiB)} MiB against ${analysis.maxRssMiB === null ? '?' : fmt(analysis.maxRssMiB)} MiB\n`);
     }
+    const text = rows.find((r) => r.what === TEXT_ROW)?.m;
+    if (text !== undefined) process.stdout.write(`the text report takes ${fmt(text.seconds / analysis.seconds, 2)}× the NDJSON analysis (target ≤ ${TEXT_TARGET}×), peak ${text.maxRssMiB === null ? '?' : fmt(text.maxRssMiB)} MiB\n`);
     const split = rows.find((r) => r.what.startsWith('(d)'))?.m;
     if (split !== undefined) {
       process.stdout.write(`one file split on ${splitThreads} threads: ${fmt(analysis.seconds / split.seconds, 2)}× the single-thread speed, ${fmt(split.seconds / walk.seconds, 1)}× the record-header walk\n`);
@@ -243,6 +246,9 @@ function table(input: BenchInput, rows: readonly Row[], analysisRow: string, flo
 
 /** The single-threaded analysis every ratio is taken against. */
 const ANALYSIS_ROW = '(c) tlsautopsy --format ndjson --jobs 1';
+/** The text report (the default format) of the same input, against the NDJSON analysis: target ≤ 1.5×. */
+const TEXT_ROW = '(f) tlsautopsy (text report) --jobs 1';
+const TEXT_TARGET = 1.5;
 /** Threads for the split row (d): --split N, default the cores. */
 const splitThreads = Math.max(1, Number(values.split ?? cpus().length));
 
@@ -298,6 +304,7 @@ async function main(): Promise<void> {
     // From a pipe (`cat big.pcap | tlsautopsy -`): the peak is the larger of cat's and the analysis'.
     const preload = haveTime ? '' : ` --import "${rssPreload}"`;
     rows.push({ what: '(e) the same from a pipe: cat file | ... -', m: measure('sh', ['-c', `cat "$0" | "$1"${preload} "$2" --format ndjson --jobs 1 -`, input.path, process.execPath, cli], false) });
+    rows.push({ what: TEXT_ROW, m: measure(process.execPath, [cli, '--jobs', '1', input.path], true) });
     if (ssldump !== null) rows.push({ what: 'ssldump -n', m: measure(ssldump, ['-n', '-r', input.path], false) });
     if (tshark !== null && input === inputs[0]) {
       rows.push({
