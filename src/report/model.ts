@@ -22,8 +22,10 @@ import { connectionReport } from './connection-report.js';
 import { TallyBuilder, tallyOf } from './connection-tally.js';
 import type { UnlistedConnections } from './listing.js';
 
+// By the package's own name (its exports list package.json), so the file can sit at any depth:
+// the command is one bundled file (package.json "build") and the library keeps its tree.
 const require = createRequire(import.meta.url);
-const pkg = require('../../package.json') as { name: string; version: string };
+const pkg = require('tlsautopsy/package.json') as { name: string; version: string };
 
 /**
  * Version of the JSON contract: the report, and every NDJSON line. It changes only when a field
