@@ -117,9 +117,29 @@ function normalizeName(n: string): string {
   return normal;
 }
 
+/**
+ * Views of summaries that state their own validity, which then depend on the summary alone:
+ * summaries are shared by the connections that carry the same certificate, and so are their
+ * views. Weakly held, so a summary no longer in use takes its view with it.
+ */
+const viewsOfSummaries = new WeakMap<CertificateSummary, CertificateView>();
+
+function sharedCertificateView(summary: CertificateSummary, seenAt: Timestamp | null): CertificateView {
+  if (summary.validAtCapture === 'unknown') return certificateView(summary, seenAt);
+  let view = viewsOfSummaries.get(summary);
+  if (view === undefined) {
+    view = certificateView(summary, seenAt);
+    viewsOfSummaries.set(summary, view);
+  }
+  return view;
+}
+
 /** The views of a chain, in the order sent; [] when none was seen. */
 export function chainView(chain: readonly CertificateSummary[] | null, seenAt: Timestamp | null): CertificateView[] {
-  return (chain ?? []).map((s) => certificateView(s, seenAt));
+  if (chain === null) return [];
+  const views: CertificateView[] = [];
+  for (const summary of chain) views.push(sharedCertificateView(summary, seenAt));
+  return views;
 }
 
 /** The date part of an ISO timestamp. */
