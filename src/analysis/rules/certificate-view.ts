@@ -159,12 +159,34 @@ export interface ChainShape {
 }
 
 /**
+ * The last shape read per leaf view, with the chain it was read from: views are shared by the
+ * connections that carry the same certificates, so the same chain comes back on each of them.
+ */
+const shapesByLeaf = new WeakMap<CertificateView, { readonly chain: readonly CertificateView[]; readonly shape: ChainShape }>();
+
+function sameViews(a: readonly CertificateView[], b: readonly CertificateView[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
  * How a chain is put together. The last certificate of a correct chain may be an
  * intermediate whose issuer (the root) is not sent: that is normal, so only a missing link
  * below the last certificate — or a lone non-self-signed leaf whose issuer the peer may not
  * hold — counts as incomplete; the caller decides the latter from context.
  */
 export function chainShape(chain: readonly CertificateView[]): ChainShape {
+  const leaf = chain[0];
+  if (leaf === undefined) return shapeOf(chain);
+  const known = shapesByLeaf.get(leaf);
+  if (known !== undefined && sameViews(known.chain, chain)) return known.shape;
+  const shape = shapeOf(chain);
+  shapesByLeaf.set(leaf, { chain, shape });
+  return shape;
+}
+
+function shapeOf(chain: readonly CertificateView[]): ChainShape {
   const broken: number[] = [];
   let outOfOrder = false;
   let incomplete = false;
