@@ -10,7 +10,7 @@
  * and advice that depends on the stack is phrased conditionally.
  */
 import { isGrease } from '../tls/registry/names.js';
-import { ClearingCache, listsKey } from '../util/clearing-cache.js';
+import { ListsCache } from '../util/clearing-cache.js';
 import type { ClientHelloInfo, ServerHelloInfo } from './handshake-info.js';
 
 /** Stable identifiers of the stacks this module tells apart. */
@@ -210,34 +210,22 @@ function schannelClient(ch: ClientHelloInfo): StackIdentity | null {
 
 /**
  * Client stacks remembered by the ClientHello fields the signatures read (suites, extensions,
- * groups, versions, ALPN): a capture repeats a handful of clients, and the key costs less than
- * the signatures' list walks. Bounded in entries and in the values of one key (a longer hello is
- * identified each time); when full the map is cleared. The identities are read-only and shared.
+ * groups, versions, ALPN): a capture repeats a handful of clients, and comparing the lists costs
+ * less than the signatures' list walks. Bounded in entries and in the values of one key (a longer
+ * hello is identified each time); when full the map is cleared. The identities are read-only and shared.
  */
 const MAX_CLIENT_STACK_CACHE = 1024;
 const MAX_CLIENT_STACK_CACHE_VALUES = 512;
-const clientStacks = new ClearingCache<string, StackIdentity | null>(MAX_CLIENT_STACK_CACHE);
-
-/** The cache key of a ClientHello's stack, or null when it cannot be exact or small. */
-function clientStackKey(ch: ClientHelloInfo): string | null {
-  // ALPN names are counted and each preceded by its length, so the prefix reads one way only.
-  let prefix = String.fromCharCode(ch.alpn.length);
-  for (const name of ch.alpn) {
-    if (name.length > 0xffff) return null;
-    prefix += String.fromCharCode(name.length) + name;
-  }
-  return listsKey(prefix, [ch.cipherSuites, ch.extensions, ch.supportedGroups, ch.versions], MAX_CLIENT_STACK_CACHE_VALUES);
-}
+const clientStacks = new ListsCache<StackIdentity | null>(MAX_CLIENT_STACK_CACHE, MAX_CLIENT_STACK_CACHE_VALUES);
 
 /** The client's stack from its ClientHello, or null when no signature matches. */
 export function identifyClientStack(ch: ClientHelloInfo | null): StackIdentity | null {
   if (ch === null || ch.sslv2Format) return null;
-  const key = clientStackKey(ch);
-  if (key === null) return clientStackOf(ch);
-  const known = clientStacks.get(key);
+  const lists = [ch.cipherSuites, ch.extensions, ch.supportedGroups, ch.versions];
+  const known = clientStacks.get(lists, ch.alpn);
   if (known !== undefined) return known;
   const stack = clientStackOf(ch);
-  clientStacks.set(key, stack);
+  clientStacks.set(lists, ch.alpn, stack);
   return stack;
 }
 

@@ -104,9 +104,12 @@ export interface Tls13Inference {
  */
 export function inferTls13(hs: Handshake, cipherSuite: number, clientStack: StackIdentity | null): Tls13Inference {
   const base = tls13Sizes(cipherSuite);
-  const records: readonly EncryptedRecordInfo[] = hs.encryptedRecords;
-  const server = records.filter((r) => r.from === 'server');
-  const client = records.filter((r) => r.from === 'client');
+  const server: EncryptedRecordInfo[] = [];
+  const client: EncryptedRecordInfo[] = [];
+  for (const r of hs.encryptedRecords) {
+    if (r.from === 'server') server.push(r);
+    else if (r.from === 'client') client.push(r);
+  }
   // The server's first flight (EncryptedExtensions … Finished) ends with its Finished, whose size
   // is known; what the server sends after it answers the client. Reading it by size, not by
   // capture order, keeps the reading right when the capture interleaves the two sides oddly
@@ -139,13 +142,13 @@ export function inferTls13(hs: Handshake, cipherSuite: number, clientStack: Stac
   // another size); with none exact, the loose reading stands and the padding stays unknown.
   let reading: ClientReading | null = null;
   for (const p of clientPaddings) {
-    const candidate = readClientFlight(client, padded(base, p), answerFrame, false);
+    const candidate = readClientFlight(client, padded(base, p), answerFrame, false, p);
     if (candidate.flight !== 'unclear' && candidate.flight !== 'none') {
-      reading = { ...candidate, padding: p };
+      reading = candidate;
       break;
     }
   }
-  reading ??= { ...readClientFlight(client, base, answerFrame, true), padding: null };
+  reading ??= readClientFlight(client, base, answerFrame, true, null);
   const sizes = padded(base, reading.padding ?? 0);
   const clientSizes = reading.records.map((r) => r.length);
 
@@ -158,18 +161,17 @@ export function inferTls13(hs: Handshake, cipherSuite: number, clientStack: Stac
   if (clientFlightFrame !== null && serverAfter.some((r) => r.length > maxAlert && r.frame >= clientFlightFrame)) serverAnswer = 'accepted';
   else if (serverAfter.length > 0 && serverAfter.every((r) => r.length <= maxAlert)) serverAnswer = 'alert';
 
-  const describe = (list: readonly number[]): string => (list.length === 0 ? 'none' : list.map((n) => `${n}`).join(' + ') + ' bytes');
-  const paddingNote = (who: string, p: number | null): string => (p !== null && p > 0 ? `; ${who} records padded by ${p} bytes, as JSSE does` : '');
+  const serverSizesAfter = serverAfter.map((r) => r.length);
   const evidence =
-    `client records after ServerHello: ${describe(clientSizes)} (Finished alone would be ${sizes.finished}, ` +
+    `client records after ServerHello: ${sizesText(clientSizes)} (Finished alone would be ${sizes.finished}, ` +
     `an empty Certificate ${sizes.emptyCertificate}, both in one record ${sizes.emptyCertificateAndFinished}${paddingNote('the client\'s', reading.padding)}); ` +
-    `server records after them: ${describe(serverAfter.map((r) => r.length))} (an alert is ${base.alert + (serverPadding ?? 0)}${paddingNote('the server\'s', serverPadding)})`;
+    `server records after them: ${sizesText(serverSizesAfter)} (an alert is ${base.alert + (serverPadding ?? 0)}${paddingNote('the server\'s', serverPadding)})`;
 
   return {
     clientFlight: reading.flight,
     serverAnswer,
     clientRecordSizes: clientSizes,
-    serverRecordSizesAfter: serverAfter.map((r) => r.length),
+    serverRecordSizesAfter: serverSizesAfter,
     clientFlightFrame,
     serverAnswerFrame: serverAfter[0]?.frame ?? null,
     serverFlightRecordSizes: serverFlight,
@@ -186,8 +188,18 @@ interface ClientReading {
   readonly padding: number | null;
 }
 
-/** The client's second flight read with the sizes of one padding. */
-function readClientFlight(client: readonly EncryptedRecordInfo[], sizes: Tls13Sizes, answerFrame: number, loose: boolean): Omit<ClientReading, 'padding'> {
+/** Record sizes in words: "517 + 53 bytes", or "none". */
+function sizesText(list: readonly number[]): string {
+  return list.length === 0 ? 'none' : `${list.join(' + ')} bytes`;
+}
+
+/** The evidence's note on a side's padding, '' when it pads nothing (or is unknown). */
+function paddingNote(who: string, padding: number | null): string {
+  return padding !== null && padding > 0 ? `; ${who} records padded by ${padding} bytes, as JSSE does` : '';
+}
+
+/** The client's second flight read with the sizes of one padding (`padding`: that padding, null when loose). */
+function readClientFlight(client: readonly EncryptedRecordInfo[], sizes: Tls13Sizes, answerFrame: number, loose: boolean, padding: number | null): ClientReading {
   const clientEnd = client.findIndex((r) => r.length === sizes.finished || r.length === sizes.emptyCertificateAndFinished);
   const records = clientEnd >= 0 ? client.slice(0, clientEnd + 1) : client.filter((r, i) => i === 0 || r.frame < answerFrame);
   const first = records[0]?.length;
@@ -200,5 +212,5 @@ function readClientFlight(client: readonly EncryptedRecordInfo[], sizes: Tls13Si
   else if (loose && first <= MAX_ALERT_SIZED && records.length === 1) flight = 'client-alert';
   else if (first > sizes.emptyCertificateAndFinished + 100 && (loose || clientEnd >= 0)) flight = 'certificate-sent';
   else flight = 'unclear';
-  return { flight, records };
+  return { flight, records, padding };
 }

@@ -31,7 +31,7 @@ export function judgeConnection(connection: Connection, context: CaptureContext,
   const stacks = identifyStacks(facts.clientStack, facts.hs?.serverHello ?? null, facts.tls13Inference?.serverPadding ?? null);
   const input = { facts, status, stage, mtls, context, stacks };
   const findings: Finding[] = [];
-  for (const rule of RULES) for (const f of rule.evaluate(input)) findings.push(f);
+  for (const rule of RULES) for (const f of rule.evaluate(input, findings)) findings.push(f);
   // Stable order: severity, then rule order (the catalogue lists causes before symptoms).
   // Array.prototype.sort is stable (ES2019), so no index pairs are needed to keep rule order.
   if (findings.length > 1) findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);

@@ -236,11 +236,18 @@ const ROWS: readonly Row[] = [
 /** Every transition of the table, in the order written above. */
 export const FLOW_TRANSITIONS: readonly FlowTransition[] = ROWS.map(([from, message, sender, to]) => ({ from, message, sender, to }));
 
-function key(state: FlowState, message: FlowMessage, sender: FlowSender): string {
-  return `${state}|${message}|${sender}`;
+/**
+ * The table by state, then message, then sender: every handshake of a capture walks it, and a
+ * lookup through nested maps builds no key string per step.
+ */
+const NEXT = new Map<FlowState, Map<FlowMessage, Partial<Record<FlowSender, FlowState>>>>();
+for (const t of FLOW_TRANSITIONS) {
+  let byMessage = NEXT.get(t.from);
+  if (byMessage === undefined) NEXT.set(t.from, (byMessage = new Map()));
+  const bySender = byMessage.get(t.message) ?? {};
+  bySender[t.sender] = t.to;
+  byMessage.set(t.message, bySender);
 }
-
-const NEXT = new Map<string, FlowState>(FLOW_TRANSITIONS.map((t) => [key(t.from, t.message, t.sender), t.to]));
 
 const LEAVING = new Map<FlowState, FlowTransition[]>();
 for (const t of FLOW_TRANSITIONS) {
@@ -251,7 +258,7 @@ for (const t of FLOW_TRANSITIONS) {
 
 /** The state after `message` from `sender` in `state`, or undefined when the table has no such transition. */
 export function nextFlowState(state: FlowState, message: FlowMessage, sender: FlowSender): FlowState | undefined {
-  return NEXT.get(key(state, message, sender));
+  return NEXT.get(state)?.get(message)?.[sender];
 }
 
 /** What may come next in `state`: the transitions leaving it (empty in no state but a dead end). */
@@ -261,7 +268,7 @@ export function expectedNext(state: FlowState): readonly FlowTransition[] {
 
 /** True when `state` waits for `message` from `sender`. */
 export function isExpected(state: FlowState, message: FlowMessage, sender: FlowSender): boolean {
-  return NEXT.has(key(state, message, sender));
+  return nextFlowState(state, message, sender) !== undefined;
 }
 
 /** One message of a handshake, as the walk reads it. */

@@ -54,3 +54,93 @@ export function listsKey(prefix: string, lists: readonly (readonly number[])[], 
   for (const list of lists) key += String.fromCharCode(...list);
   return key;
 }
+
+/** One remembered value of a {@link ListsCache}, with the key it was found by. */
+interface ListsEntry<V> {
+  readonly lists: readonly (readonly number[])[];
+  readonly names: readonly string[];
+  readonly value: V;
+}
+
+/**
+ * A bounded memo keyed by lists of numbers and of strings (a ClientHello's suites, extensions,
+ * groups and ALPN names): found by a numeric hash of the key and confirmed by comparing it whole,
+ * so that a look-up builds no key string. It keeps the caller's lists, which must not change
+ * afterwards (a decoded ClientHello's never do). A key of more than `maxValues` numbers is not
+ * kept (the caller computes each time); once `max` entries are held it forgets them all.
+ */
+export class ListsCache<V> {
+  private readonly buckets = new Map<number, ListsEntry<V>[]>();
+  private count = 0;
+
+  constructor(
+    readonly max: number,
+    readonly maxValues = Infinity,
+  ) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(lists: readonly (readonly number[])[], names: readonly string[]): V | undefined {
+    const bucket = this.buckets.get(listsHash(lists, names));
+    if (bucket === undefined) return undefined;
+    for (const entry of bucket) if (sameLists(entry.lists, lists) && sameNames(entry.names, names)) return entry.value;
+    return undefined;
+  }
+
+  set(lists: readonly (readonly number[])[], names: readonly string[], value: V): void {
+    if (valueCount(lists) > this.maxValues) return;
+    if (this.count >= this.max) this.clear();
+    const hash = listsHash(lists, names);
+    const entry = { lists, names, value };
+    const bucket = this.buckets.get(hash);
+    if (bucket === undefined) this.buckets.set(hash, [entry]);
+    else bucket.push(entry);
+    this.count++;
+  }
+
+  clear(): void {
+    this.buckets.clear();
+    this.count = 0;
+  }
+}
+
+function valueCount(lists: readonly (readonly number[])[]): number {
+  let total = 0;
+  for (const list of lists) total += list.length;
+  return total;
+}
+
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over each list's length and values, then each name's length and characters. */
+function listsHash(lists: readonly (readonly number[])[], names: readonly string[]): number {
+  let h = 0x811c9dc5;
+  for (const list of lists) {
+    h = Math.imul(h ^ list.length, FNV_PRIME);
+    for (const v of list) h = Math.imul(h ^ v, FNV_PRIME);
+  }
+  for (const name of names) {
+    h = Math.imul(h ^ name.length, FNV_PRIME);
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), FNV_PRIME);
+  }
+  return h;
+}
+
+function sameLists(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as readonly number[];
+    const y = b[i] as readonly number[];
+    if (x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  }
+  return true;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

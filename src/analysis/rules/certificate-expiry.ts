@@ -9,11 +9,28 @@ import { serverChain } from './server-certificate.js';
 
 function expiring(chain: readonly CertificateView[], within: number): { cert: CertificateView; index: number } | null {
   let best: { cert: CertificateView; index: number } | null = null;
-  chain.forEach((cert, index) => {
-    if (cert.validity !== 'valid' || cert.daysToExpiry === null || cert.daysToExpiry > within) return;
+  for (let index = 0; index < chain.length; index++) {
+    const cert = chain[index] as CertificateView;
+    if (cert.validity !== 'valid' || cert.daysToExpiry === null || cert.daysToExpiry > within) continue;
     if (best === null || (best.cert.daysToExpiry ?? 0) > cert.daysToExpiry) best = { cert, index };
-  });
+  }
   return best;
+}
+
+/** The finding for the certificate of one side's chain that expires first within the threshold, or null. */
+function expiryFinding(role: 'server' | 'client', chain: readonly CertificateView[], frame: number | null, within: number): Finding | null {
+  const hit = expiring(chain, within);
+  if (hit === null) return null;
+  const days = hit.cert.daysToExpiry ?? 0;
+  const which = hit.index === 0 ? `The ${role} certificate` : `The CA certificate in the ${role}'s chain`;
+  return {
+    code: role === 'server' ? 'server-cert-expiring' : 'client-cert-expiring',
+    severity: 'warning',
+    title: `${role === 'server' ? 'Server' : 'Client'} certificate expires in ${days} day${days === 1 ? '' : 's'}`,
+    detail: `${which} '${hit.cert.subject}' (frame ${frame}) expires on ${day(hit.cert.notAfter)}, ${days} day${days === 1 ? '' : 's'} after this capture (warning threshold: ${within} days).`,
+    fix: `Renew the ${role} certificate before ${day(hit.cert.notAfter)} and install it ${role === 'server' ? 'on the server' : "in the client's keystore"}.`,
+    frames: frames(frame),
+  };
 }
 
 const certificateExpiry: Rule = {
@@ -23,26 +40,10 @@ const certificateExpiry: Rule = {
     const hs = input.facts.hs;
     if (hs === null) return [];
     const within = input.context.expiryDays;
-    const out: Finding[] = [];
-    const sides = [
-      { role: 'server', code: 'server-cert-expiring', chain: serverChain(input), frame: hs.serverCertificateFrame },
-      { role: 'client', code: 'client-cert-expiring', chain: clientChain(input), frame: hs.clientCertificateFrame },
-    ] as const;
-    for (const side of sides) {
-      const hit = expiring(side.chain, within);
-      if (hit === null) continue;
-      const days = hit.cert.daysToExpiry ?? 0;
-      const which = hit.index === 0 ? `The ${side.role} certificate` : `The CA certificate in the ${side.role}'s chain`;
-      out.push({
-        code: side.code,
-        severity: 'warning',
-        title: `${side.role === 'server' ? 'Server' : 'Client'} certificate expires in ${days} day${days === 1 ? '' : 's'}`,
-        detail: `${which} '${hit.cert.subject}' (frame ${side.frame}) expires on ${day(hit.cert.notAfter)}, ${days} day${days === 1 ? '' : 's'} after this capture (warning threshold: ${within} days).`,
-        fix: `Renew the ${side.role} certificate before ${day(hit.cert.notAfter)} and install it ${side.role === 'server' ? 'on the server' : "in the client's keystore"}.`,
-        frames: frames(side.frame),
-      });
-    }
-    return out;
+    const server = expiryFinding('server', serverChain(input), hs.serverCertificateFrame, within);
+    const client = expiryFinding('client', clientChain(input), hs.clientCertificateFrame, within);
+    if (server === null) return client === null ? [] : [client];
+    return client === null ? [server] : [server, client];
   },
 };
 

@@ -117,9 +117,29 @@ function normalizeName(n: string): string {
   return normal;
 }
 
+/**
+ * Views of summaries that state their own validity, which then depend on the summary alone:
+ * summaries are shared by the connections that carry the same certificate, and so are their
+ * views. Weakly held, so a summary no longer in use takes its view with it.
+ */
+const viewsOfSummaries = new WeakMap<CertificateSummary, CertificateView>();
+
+function sharedCertificateView(summary: CertificateSummary, seenAt: Timestamp | null): CertificateView {
+  if (summary.validAtCapture === 'unknown') return certificateView(summary, seenAt);
+  let view = viewsOfSummaries.get(summary);
+  if (view === undefined) {
+    view = certificateView(summary, seenAt);
+    viewsOfSummaries.set(summary, view);
+  }
+  return view;
+}
+
 /** The views of a chain, in the order sent; [] when none was seen. */
 export function chainView(chain: readonly CertificateSummary[] | null, seenAt: Timestamp | null): CertificateView[] {
-  return (chain ?? []).map((s) => certificateView(s, seenAt));
+  if (chain === null) return [];
+  const views: CertificateView[] = [];
+  for (const summary of chain) views.push(sharedCertificateView(summary, seenAt));
+  return views;
 }
 
 /** The date part of an ISO timestamp. */
@@ -139,12 +159,34 @@ export interface ChainShape {
 }
 
 /**
+ * The last shape read per leaf view, with the chain it was read from: views are shared by the
+ * connections that carry the same certificates, so the same chain comes back on each of them.
+ */
+const shapesByLeaf = new WeakMap<CertificateView, { readonly chain: readonly CertificateView[]; readonly shape: ChainShape }>();
+
+function sameViews(a: readonly CertificateView[], b: readonly CertificateView[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
  * How a chain is put together. The last certificate of a correct chain may be an
  * intermediate whose issuer (the root) is not sent: that is normal, so only a missing link
  * below the last certificate — or a lone non-self-signed leaf whose issuer the peer may not
  * hold — counts as incomplete; the caller decides the latter from context.
  */
 export function chainShape(chain: readonly CertificateView[]): ChainShape {
+  const leaf = chain[0];
+  if (leaf === undefined) return shapeOf(chain);
+  const known = shapesByLeaf.get(leaf);
+  if (known !== undefined && sameViews(known.chain, chain)) return known.shape;
+  const shape = shapeOf(chain);
+  shapesByLeaf.set(leaf, { chain, shape });
+  return shape;
+}
+
+function shapeOf(chain: readonly CertificateView[]): ChainShape {
   const broken: number[] = [];
   let outOfOrder = false;
   let incomplete = false;

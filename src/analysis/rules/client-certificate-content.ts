@@ -12,6 +12,7 @@ import { expiryText, problemFinding, weakKey } from './certificate-problems.js';
 import { chainShape, chainView, sameName } from './certificate-view.js';
 import type { CertificateView } from './certificate-view.js';
 import { firstCloseBy, frames, listCas, theServer } from './evidence.js';
+import { sharedPerInput } from './per-input.js';
 
 const explainsAlerts = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
 
@@ -21,16 +22,16 @@ function organization(dn: string): string | null {
   return m?.[1] === undefined ? null : m[1].trim().toLowerCase();
 }
 
-/** The client's chain as views, or [] when none was seen (or it did not parse). */
-export function clientChain(input: RuleInput): CertificateView[] {
+/** The client's chain as views, or [] when none was seen (or it did not parse); shared by the rules of one verdict. */
+export const clientChain = sharedPerInput((input: RuleInput): readonly CertificateView[] => {
   const hs = input.facts.hs;
-  if (hs === null) return [];
+  if (hs === null || hs.clientCertificates === null) return [];
   const chain = chainView(hs.clientCertificates, hs.clientCertificateTime ?? input.facts.connection.startTime);
   return chain.length > 0 && chain[0]?.parseError === null ? chain : [];
-}
+});
 
-/** How the server refused the client certificate, when it did. */
-export function clientRefusal(input: RuleInput): Refusal | null {
+/** How the server refused the client certificate, when it did; shared by the rules of one verdict. */
+export const clientRefusal = sharedPerInput((input: RuleInput): Refusal | null => {
   const { facts, mtls } = input;
   const hs = facts.hs;
   if (hs === null || mtls.state !== 'sent-rejected') return null;
@@ -41,13 +42,13 @@ export function clientRefusal(input: RuleInput): Refusal | null {
   const close = alert === null ? firstCloseBy(c, 'server', hs.clientCertificateFrame ?? 0) : null;
   if (alert === null && close === null) return null;
   return { alert, close, by: 'server', sentAt: hs.clientCertificateTime };
-}
+});
 
-/** Every problem of the client chain, causes first. */
 /** How each client stack is made to send its intermediates. */
 const CHAIN_SETTINGS = { java: 'import the full chain into the key entry', openssl: 'put the intermediates after the certificate in the --cert file', nodejs: 'put the intermediates after the certificate in the cert option' } as const;
 
-function clientCertificateProblems(input: RuleInput): CertificateProblem[] {
+/** Every problem of the client chain, causes first; shared by the rules of one verdict. */
+const clientCertificateProblems = sharedPerInput((input: RuleInput): readonly CertificateProblem[] => {
   const hs = input.facts.hs;
   const chain = clientChain(input);
   const leaf = chain[0];
@@ -147,7 +148,7 @@ function clientCertificateProblems(input: RuleInput): CertificateProblem[] {
     });
   }
   return out;
-}
+});
 
 /** True when a problem of the client chain explains the server's refusal (the rejected rule stays silent then). */
 export function clientRefusalExplained(input: RuleInput): boolean {

@@ -7,6 +7,7 @@
 import type { Handshake } from '../connection.js';
 import { matchHostName, type HostNameVia } from '../../x509/host-name.js';
 import type { CertificateSummary } from '../../x509/index.js';
+import { ClearingCache } from '../../util/clearing-cache.js';
 
 /** Does the server certificate cover the SNI, and by what. */
 export interface ServerNameMatch {
@@ -17,9 +18,25 @@ export interface ServerNameMatch {
   readonly via: HostNameVia;
 }
 
+/**
+ * Matches remembered per leaf: a summary is shared by the connections that carry the same
+ * certificate, and they ask for the same few names. Weakly held; bounded per leaf.
+ */
+const matchesOfLeaves = new WeakMap<CertificateSummary, ClearingCache<string, ServerNameMatch>>();
+const MAX_NAMES_PER_LEAF = 256;
+
 /** The match of a leaf certificate against an SNI; null without an SNI or a readable leaf. */
 export function nameMatchOf(sni: string | null, leaf: CertificateSummary | undefined): ServerNameMatch | null {
   if (sni === null || leaf === undefined || leaf.parseError !== null) return null;
+  let matches = matchesOfLeaves.get(leaf);
+  if (matches === undefined) {
+    matches = new ClearingCache(MAX_NAMES_PER_LEAF);
+    matchesOfLeaves.set(leaf, matches);
+  }
+  return matches.getOrCompute(sni, () => matchOf(sni, leaf));
+}
+
+function matchOf(sni: string, leaf: CertificateSummary): ServerNameMatch {
   const m = matchHostName(sni, leaf);
   return { sni, matched: m.matched, via: m.via };
 }

@@ -3,7 +3,7 @@ import { cipherSuiteInfo, cipherSuiteName, isGrease } from '../../tls/registry/n
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { frames } from './evidence.js';
-import { ClearingCache, listsKey } from '../../util/clearing-cache.js';
+import { ListsCache } from '../../util/clearing-cache.js';
 
 /** Why a suite is weak, or null. */
 function cipherWeakness(code: number): string | null {
@@ -23,12 +23,13 @@ function cipherWeakness(code: number): string | null {
 type WeakSuites = readonly { readonly s: number; readonly why: string }[] | null;
 
 /**
- * Weak suites per offered list, remembered by the list itself (one char per 16-bit value):
- * captures repeat a few client stacks. Bounded in entries and list length; when full it is cleared.
+ * Weak suites per offered list, remembered by the list itself: captures repeat a few client
+ * stacks. Bounded in entries and list length; when full it is cleared.
  */
 const MAX_WEAK_SUITES_CACHE = 1024;
-const weakByList = new ClearingCache<string, WeakSuites>(MAX_WEAK_SUITES_CACHE);
 const MAX_WEAK_SUITES_CACHE_LIST = 512;
+const weakByList = new ListsCache<WeakSuites>(MAX_WEAK_SUITES_CACHE, MAX_WEAK_SUITES_CACHE_LIST);
+const NO_NAMES: readonly string[] = [];
 
 function weakSuites(suites: readonly number[]): WeakSuites {
   // One pass that allocates only for weak suites: most ClientHellos offer none.
@@ -41,9 +42,12 @@ function weakSuites(suites: readonly number[]): WeakSuites {
 }
 
 function offeredWeakSuites(suites: readonly number[]): WeakSuites {
-  // SSLv2 cipher kinds (24-bit) and long lists are computed each time: the key would not be exact or small.
-  const key = listsKey('', [suites], MAX_WEAK_SUITES_CACHE_LIST);
-  return key === null ? weakSuites(suites) : weakByList.getOrCompute(key, () => weakSuites(suites));
+  const key = [suites];
+  const known = weakByList.get(key, NO_NAMES);
+  if (known !== undefined) return known;
+  const weak = weakSuites(suites);
+  weakByList.set(key, NO_NAMES, weak);
+  return weak;
 }
 
 const weakCipher: Rule = {

@@ -41,8 +41,8 @@ const CAUSES: readonly Rule[] = [
 
 export const RULES: readonly Rule[] = [
   ...CAUSES,
-  // Every failure gets at least one finding with its evidence.
-  abandonedHandshake(CAUSES),
+  // Every failure gets at least one finding with its evidence: right after the causes, whose findings it reads.
+  abandonedHandshake,
   ...VERSION_HYGIENE_RULES,
   ...CIPHER_HYGIENE_RULES,
   ...CERTIFICATE_EXPIRY_RULES,

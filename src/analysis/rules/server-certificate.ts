@@ -15,19 +15,21 @@ import { chainShape, chainView } from './certificate-view.js';
 import type { CertificateView } from './certificate-view.js';
 import { alertText, delayText, firstCloseBy, frameTime, frames, theServer } from './evidence.js';
 import { serverNameMatch } from './host-name.js';
+import { sharedPerInput } from './per-input.js';
 
 const explainsAlerts = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
 
-export function serverChain(input: RuleInput): CertificateView[] {
+/** The server's chain as views, or [] when none was seen (or it did not parse); shared by the rules of one verdict. */
+export const serverChain = sharedPerInput((input: RuleInput): readonly CertificateView[] => {
   const hs = input.facts.hs;
-  if (hs === null) return [];
+  if (hs === null || hs.serverCertificates === null) return [];
   const c = input.facts.connection;
   const chain = chainView(hs.serverCertificates, frameTime(c, hs.serverCertificateFrame) ?? hs.serverHelloTime ?? c.startTime);
   return chain.length > 0 && chain[0]?.parseError === null ? chain : [];
-}
+});
 
 /** How the client refused the server's certificate: an alert after it, or a close before answering. */
-function serverRefusal(input: RuleInput): Refusal | null {
+const serverRefusal = sharedPerInput((input: RuleInput): Refusal | null => {
   const { facts, status } = input;
   const hs = facts.hs;
   if (hs === null || status !== 'failed' || hs.serverCertificateFrame === null) return null;
@@ -41,7 +43,7 @@ function serverRefusal(input: RuleInput): Refusal | null {
   const serverClosedFirst = firstCloseBy(c, 'server', hs.serverCertificateFrame);
   if (close === null || (serverClosedFirst !== null && serverClosedFirst.frame < close.frame)) return null;
   return { alert: null, close, by: 'client', sentAt };
-}
+});
 
 /** What the leaf names instead of `sni`, for the mismatch sentence ("covers …"). */
 function coveredNames(leaf: CertificateView, cn: string | null, sni: string): string {
@@ -51,7 +53,8 @@ function coveredNames(leaf: CertificateView, cn: string | null, sni: string): st
   return `no DNS names in its subject alternative names, and its subject CN${cn === null ? ' is absent' : ` '${cn}' does not match either`}`;
 }
 
-function serverCertificateProblems(input: RuleInput): CertificateProblem[] {
+/** Every problem of the server chain, causes first; shared by the rules of one verdict. */
+const serverCertificateProblems = sharedPerInput((input: RuleInput): readonly CertificateProblem[] => {
   const hs = input.facts.hs;
   const chain = serverChain(input);
   const leaf = chain[0];
@@ -153,7 +156,7 @@ function serverCertificateProblems(input: RuleInput): CertificateProblem[] {
     });
   }
   return out;
-}
+});
 
 function serverRefusalExplained(input: RuleInput): boolean {
   const r = serverRefusal(input);

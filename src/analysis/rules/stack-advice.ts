@@ -74,6 +74,22 @@ const KEY_LOG_TOOLS: Readonly<Record<AdviceFamily, string>> = { java: 'jSSLKeyLo
  * side is unidentified (either side's key log decrypts the connection).
  */
 export function keyLogTools(client: StackIdentity | null, server: StackIdentity | null): string {
+  const clientName = client?.name ?? null;
+  const serverName = server?.name ?? null;
+  let byServer = keyLogToolsByStacks.get(clientName);
+  if (byServer === undefined) keyLogToolsByStacks.set(clientName, (byServer = new Map()));
+  let tools = byServer.get(serverName);
+  if (tools === undefined) byServer.set(serverName, (tools = keyLogToolsFor(client, server)));
+  return tools;
+}
+
+/**
+ * The advice by the two stacks' names, which alone decide it: every TLS 1.3 connection without
+ * keys asks, and a capture has a handful of stacks.
+ */
+const keyLogToolsByStacks = new Map<StackIdentity['name'] | null, Map<StackIdentity['name'] | null, string>>();
+
+function keyLogToolsFor(client: StackIdentity | null, server: StackIdentity | null): string {
   const wanted = new Set<AdviceFamily>();
   for (const stack of [client, server]) {
     const families = stack === null ? FAMILY_ORDER : familiesOf(stack.name);

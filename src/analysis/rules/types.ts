@@ -39,5 +39,10 @@ export interface Rule {
   readonly id: string;
   /** Every finding code it can emit: the registry of codes (`FINDING_CODES`) that `--fail-on` checks its terms against. */
   readonly codes: readonly string[];
-  evaluate(input: RuleInput): readonly Finding[];
+  /**
+   * @param earlier the findings of the rules listed before it in `RULES`, in that order: a rule
+   *   that speaks only when no earlier one explained the failure reads them instead of running
+   *   those rules again.
+   */
+  evaluate(input: RuleInput, earlier: readonly Finding[]): readonly Finding[];
 }
