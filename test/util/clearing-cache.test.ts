@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ClearingCache, listsKey } from '../../src/util/clearing-cache.js';
+import { ClearingCache, ListsCache, listsKey } from '../../src/util/clearing-cache.js';
 
 describe('ClearingCache', () => {
   it('answers like the function it remembers, and never holds more than its bound', () => {
@@ -50,5 +50,39 @@ describe('listsKey', () => {
     expect(listsKey('p', [[-1]])).toBeNull();
     expect(listsKey('p', [[1, 2], [3]], 2)).toBeNull();
     expect(listsKey('p', [[1, 2], [3]], 3)).toBe(`p${String.fromCharCode(2, 1, 1, 2, 3)}`);
+  });
+});
+
+describe('ListsCache', () => {
+  const key = fc.record({
+    // Small values and short lists, so that equal keys and hash collisions both occur.
+    lists: fc.array(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }), { minLength: 2, maxLength: 2 }),
+    names: fc.array(fc.constantFrom('h2', 'http/1.1', '', 'h'), { maxLength: 2 }),
+  });
+  const text = (k: { lists: number[][]; names: string[] }): string => JSON.stringify(k);
+
+  it('answers a key with the value set for an equal key, never for another, within its bound', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(key, { maxLength: 60 }), (max, keys) => {
+        const cache = new ListsCache<string>(max);
+        for (const k of keys) {
+          const known = cache.get(k.lists, k.names);
+          if (known !== undefined) expect(known).toBe(text(k));
+          else cache.set(k.lists, k.names, text(k));
+          expect(cache.size).toBeLessThanOrEqual(max);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps no key of more values than allowed, and finds a kept one again', () => {
+    const cache = new ListsCache<number>(10, 3);
+    cache.set([[1, 2], [3, 4]], [], 1);
+    expect(cache.get([[1, 2], [3, 4]], [])).toBeUndefined();
+    cache.set([[1, 2], [3]], ['h2'], 2);
+    expect(cache.get([[1, 2], [3]], ['h2'])).toBe(2);
+    expect(cache.get([[1, 2], [3]], ['h3'])).toBeUndefined();
+    expect(cache.get([[1], [2, 3]], ['h2'])).toBeUndefined();
   });
 });

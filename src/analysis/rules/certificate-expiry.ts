@@ -23,12 +23,13 @@ function expiryFinding(role: 'server' | 'client', chain: readonly CertificateVie
   if (hit === null) return null;
   const days = hit.cert.daysToExpiry ?? 0;
   const which = hit.index === 0 ? `The ${role} certificate` : `The CA certificate in the ${role}'s chain`;
+  const ofServer = role === 'server';
   return {
-    code: role === 'server' ? 'server-cert-expiring' : 'client-cert-expiring',
+    code: ofServer ? 'server-cert-expiring' : 'client-cert-expiring',
     severity: 'warning',
-    title: `${role === 'server' ? 'Server' : 'Client'} certificate expires in ${days} day${days === 1 ? '' : 's'}`,
+    title: `${ofServer ? 'Server' : 'Client'} certificate expires in ${days} day${days === 1 ? '' : 's'}`,
     detail: `${which} '${hit.cert.subject}' (frame ${frame}) expires on ${day(hit.cert.notAfter)}, ${days} day${days === 1 ? '' : 's'} after this capture (warning threshold: ${within} days).`,
-    fix: `Renew the ${role} certificate before ${day(hit.cert.notAfter)} and install it ${role === 'server' ? 'on the server' : "in the client's keystore"}.`,
+    fix: `Renew the ${role} certificate before ${day(hit.cert.notAfter)} and install it ${ofServer ? 'on the server' : "in the client's keystore"}.`,
     frames: frames(frame),
   };
 }
