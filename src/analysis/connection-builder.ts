@@ -11,7 +11,7 @@
 import type { Anomaly } from '../util/anomaly.js';
 import { AnomalyLog } from '../util/anomaly.js';
 import type { Timestamp } from '../util/time.js';
-import type { ConnectionInfo, ConnectionSummary, Direction, GapReason } from '../flow/types.js';
+import type { ConnectionInfo, ConnectionSummary, Direction, GapReason, TcpEvent, TcpEventKind } from '../flow/types.js';
 import type { TlsDirectionStats, TlsEvent, TlsEventSink } from '../tls/session/events.js';
 import type { StarttlsProtocol } from '../tls/session/starttls.js';
 import type { DecryptionStatus } from '../decrypt/connection-decryptor.js';
@@ -161,7 +161,9 @@ export class ConnectionBuilder implements TlsEventSink {
     { records: 0, bytes: 0 },
     { records: 0, bytes: 0 },
   ];
-  private readonly history: { letter: string; direction: Direction }[] = [];
+  /** History letters (one upper-case character each) and, at the same index, who sent each: cased at the end, once roles are known. */
+  private historyLetters = '';
+  private readonly historyDirections: Direction[] = [];
   /** Like Zeek, the history stops at the first protocol violation (a TLS stream that lost sync). */
   private historyFrozen = false;
   private readonly anomalies: AnomalyLog;
@@ -220,7 +222,7 @@ export class ConnectionBuilder implements TlsEventSink {
         const decrypted = e.decrypted === true;
         this.alerts.push({ direction: e.direction, level: e.level, description: e.description, encrypted: false, decrypted, length: 2, frame: e.frame, time: e.time });
         // The history keeps what is visible without keys, so it reads the same with and without a key log.
-        if (!decrypted) this.letter({ letter: ALERT_LETTER, direction: e.direction });
+        if (!decrypted) this.letter(ALERT_LETTER, e.direction);
         this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'alert', label: `Alert ${levelName(e.level)} ${alertName(e.description)} (${e.description})${decrypted ? ' (decrypted)' : ''}`, code: e.description });
         return;
       }
@@ -237,7 +239,7 @@ export class ConnectionBuilder implements TlsEventSink {
       case 'change-cipher-spec': {
         const raw = this.current();
         if (raw.ccsFrames[e.direction] === null) raw.ccsFrames[e.direction] = e.frame;
-        this.letter({ letter: CCS_LETTER, direction: e.direction });
+        this.letter(CCS_LETTER, e.direction);
         this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'ccs', label: 'ChangeCipherSpec' });
         return;
       }
@@ -262,7 +264,7 @@ export class ConnectionBuilder implements TlsEventSink {
         return;
       }
       case 'heartbeat':
-        this.letter({ letter: HEARTBEAT_LETTER, direction: e.direction });
+        this.letter(HEARTBEAT_LETTER, e.direction);
         this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'heartbeat', label: `Heartbeat${e.encrypted ? ' (encrypted)' : ''} (${e.length} bytes)`, length: e.length });
         return;
       case 'gap':
@@ -367,15 +369,17 @@ export class ConnectionBuilder implements TlsEventSink {
       this.clientDirection = d;
     }
     // Decrypted messages stay out of the history, so it reads the same with and without a key log (as Zeek's does).
-    if (e.decrypted !== true) this.letter({ letter: handshakeLetter(e.msgType, hrr), direction: d });
+    if (e.decrypted !== true) this.letter(handshakeLetter(e.msgType, hrr), d);
     const suffix =
       (e.issue === undefined ? '' : e.issue.code === 'tls.handshake.too_long' ? ` (${groupedInteger(e.length)} bytes, over the size limit: not decoded)` : ' (malformed)') +
       (e.decrypted === true ? ' (decrypted)' : '');
     this.entry({ frame: e.frame, time: e.time, direction: d, kind: 'handshake', label: `${label}${suffix}`, code: e.msgType, length: e.length });
   }
 
-  private letter(h: { letter: string; direction: Direction }): void {
-    if (!this.historyFrozen && this.history.length < this.maxEntries) this.history.push(h);
+  private letter(letter: string, direction: Direction): void {
+    if (this.historyFrozen || this.historyDirections.length >= this.maxEntries) return;
+    this.historyLetters += letter;
+    this.historyDirections.push(direction);
   }
 
   private current(): RawHandshake {
@@ -450,6 +454,32 @@ export class ConnectionBuilder implements TlsEventSink {
     return d === client ? 'client' : 'server';
   }
 
+  /**
+   * TCP events and TLS entries merged in frame order into the first `maxEntries` timeline entries.
+   * On the same frame a SYN or SYN/ACK comes first, and a FIN or RST comes after the data the same
+   * segment carried. One object per entry, built in place: no merged copy, no temporaries per TCP
+   * event (this runs per connection). Key order stays frame, time, from, kind, label, code?, length?.
+   */
+  private timeline(events: readonly TcpEvent[], roleOf: (d: Direction) => Role): TimelineEntry[] {
+    const tls = this.entries;
+    const length = Math.min(events.length + tls.length, this.maxEntries);
+    const timeline = new Array<TimelineEntry>(length);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < length; k++) {
+      const x = events[i];
+      const y = tls[j];
+      if (x !== undefined && (y === undefined || x.frame < y.frame || (x.frame === y.frame && tcpRank(x.kind) <= 1))) {
+        timeline[k] = { frame: x.frame, time: x.time, from: roleOf(x.direction), kind: 'tcp', label: tcpLabel(x.kind) };
+        i++;
+      } else if (y !== undefined) {
+        timeline[k] = timelineEntry(y, roleOf);
+        j++;
+      }
+    }
+    return timeline;
+  }
+
   /** Completes the record once the flow layer has ended the connection. */
   finish(summary: ConnectionSummary, stats: readonly [TlsDirectionStats, TlsDirectionStats]): Connection {
     const clientDir: Direction = this.clientDirection ?? 0;
@@ -496,34 +526,10 @@ export class ConnectionBuilder implements TlsEventSink {
 
     this.countUnreported(stats);
     this.closeRun();
-    const tcpEntries: RawEntry[] = summary.events.map((ev) => ({
-      frame: ev.frame,
-      time: ev.time,
-      direction: ev.direction,
-      kind: 'tcp' as const,
-      label: tcpLabel(ev.kind),
-    }));
-    const merged = mergeByFrame(tcpEntries, this.entries);
-    // One object per entry, built in place: no slice, no spread of temporaries (this runs per connection,
-    // for every record kept). Key order stays frame, time, from, kind, label, code?, length?.
-    const timelineLength = Math.min(merged.length, this.maxEntries);
-    const timeline: TimelineEntry[] = new Array<TimelineEntry>(timelineLength);
-    for (let k = 0; k < timelineLength; k++) {
-      const r = merged[k] as RawEntry;
-      const e: { -readonly [P in keyof TimelineEntry]: TimelineEntry[P] } = {
-        frame: r.frame,
-        time: r.time,
-        from: r.direction === null ? null : roleOf(r.direction),
-        kind: r.kind,
-        label: r.label,
-      };
-      if (r.code !== undefined) e.code = r.code;
-      if (r.length !== undefined) e.length = r.length;
-      timeline[k] = e;
-    }
-
+    const timeline = this.timeline(summary.events, roleOf);
     let history = this.clientHelloFlipped ? DIRECTION_FLIPPED : '';
-    for (const h of this.history) history += caseFor(h.letter, h.direction === clientDir);
+    const letters = this.historyLetters;
+    for (let k = 0; k < letters.length; k++) history += caseFor(letters[k] as string, this.historyDirections[k] === clientDir);
 
     const anomalies: Anomaly[] = [...summary.anomalies, ...this.anomalies.list()];
     const tcpEnd = summary.end;
@@ -553,7 +559,7 @@ export class ConnectionBuilder implements TlsEventSink {
         events: summary.events.map((ev) => ({ kind: ev.kind, direction: ev.direction, frame: ev.frame, time: ev.time, from: roleOf(ev.direction) })),
       },
       timeline,
-      timelineTruncated: this.entriesDropped > 0 || merged.length > this.maxEntries,
+      timelineTruncated: this.entriesDropped > 0 || summary.events.length + this.entries.length > this.maxEntries,
       history,
       anomalies,
     };
@@ -620,26 +626,21 @@ function tcpLabel(kind: string): string {
   }
 }
 
-/**
- * Merges TCP entries with TLS entries in frame order. On the same frame a SYN or SYN/ACK
- * comes first, and a FIN or RST comes after the data the same segment carried.
- */
-function mergeByFrame(tcp: readonly RawEntry[], tls: readonly RawEntry[]): RawEntry[] {
-  const rank = (e: RawEntry): number => (e.kind !== 'tcp' ? 1 : e.label === 'SYN' || e.label === 'SYN/ACK' ? 0 : 2);
-  const out: RawEntry[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < tcp.length || j < tls.length) {
-    const x = tcp[i];
-    const y = tls[j];
-    const takeTcp = x !== undefined && (y === undefined || x.frame < y.frame || (x.frame === y.frame && rank(x) <= rank(y)));
-    if (takeTcp) {
-      out.push(x);
-      i++;
-    } else if (y !== undefined) {
-      out.push(y);
-      j++;
-    }
-  }
-  return out;
+/** A TCP event's place among TLS entries of the same frame (TLS entries rank 1): a SYN or SYN/ACK before them, others after. */
+function tcpRank(kind: TcpEventKind): number {
+  return kind === 'syn' || kind === 'syn-ack' ? 0 : 2;
+}
+
+/** A TLS entry as the timeline shows it, its direction mapped to a role. */
+function timelineEntry(r: RawEntry, roleOf: (d: Direction) => Role): TimelineEntry {
+  const e: { -readonly [P in keyof TimelineEntry]: TimelineEntry[P] } = {
+    frame: r.frame,
+    time: r.time,
+    from: r.direction === null ? null : roleOf(r.direction),
+    kind: r.kind,
+    label: r.label,
+  };
+  if (r.code !== undefined) e.code = r.code;
+  if (r.length !== undefined) e.length = r.length;
+  return e;
 }

@@ -12,9 +12,10 @@ import { atCaptureTime, certificateFacts, type CertificateFacts, type Certificat
 export const DEFAULT_CERTIFICATE_CACHE_ENTRIES = 1024;
 
 /**
- * DERs up to this size are found by a short key (their length and last bytes: the end of the
- * signature) and confirmed by comparing their bytes with a kept copy: far cheaper than hashing
- * them on every lookup. Longer ones (rare; their copies would weigh) key by SHA-256.
+ * DERs up to this size are found by a numeric key (a hash of their length and last bytes: the
+ * end of the signature) and confirmed by comparing their bytes with a kept copy: far cheaper than
+ * hashing them on every lookup, and no string or buffer is made per lookup. Longer ones (rare;
+ * their copies would weigh) key by SHA-256.
  */
 export const MAX_BYTE_KEY_LENGTH = 8192;
 /** Trailing bytes in the short key: the signature's last bytes tell certificates apart. */
@@ -29,30 +30,40 @@ export interface CertificateCacheOptions extends SummaryOptions {
 /** One certificate's facts, and the summary last handed out (reused while its capture-time facts repeat). */
 interface Entry {
   /** The key it was stored under, re-used when a hit moves it to the back (see summarize). */
-  readonly key: string;
+  readonly key: CacheKey;
   /** A copy of the DER behind a short key (null behind a SHA-256 key): what a lookup compares. */
-  readonly der: Buffer | null;
+  readonly der: Uint8Array | null;
   readonly facts: CertificateFacts;
   last: CertificateSummary | null;
 }
 
-function bufferOf(der: Uint8Array): Buffer {
-  return Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-}
+/** A short key (a number) or a SHA-256 key (a string): the two never collide. */
+type CacheKey = number | string;
 
 /** A SHA-256 key, with a prefix no short key has (short keys start with a digit). */
 function hashKey(der: Uint8Array): string {
   return `#${createHash('sha256').update(der).digest('hex')}`;
 }
 
-/** The short key: the length, then the last bytes as latin1 text. Only a hint: entries behind it are confirmed byte for byte. */
-function shortKey(bytes: Buffer): string {
-  return `${bytes.length}:${bytes.toString('latin1', Math.max(0, bytes.length - TAIL_BYTES))}`;
+/**
+ * The short key: FNV-1a over the length and the last bytes, as a 32-bit number. Only a hint:
+ * entries behind it are confirmed byte for byte.
+ */
+function shortKey(der: Uint8Array): number {
+  const n = der.length;
+  let h = Math.imul(0x811c9dc5 ^ (n & 0xffff), 0x01000193);
+  for (let i = Math.max(0, n - TAIL_BYTES); i < n; i++) h = Math.imul(h ^ (der[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
+/** Whether two byte arrays hold the same bytes (one native compare; Buffer.compare takes any Uint8Array). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
 /** LRU cache of certificate summaries (a Map keeps insertion order; a hit re-inserts). */
 export class CertificateCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<CacheKey, Entry>();
   private readonly maxEntries: number;
   private hitCount = 0;
   private missCount = 0;
@@ -71,30 +82,20 @@ export class CertificateCache {
   }
 
   private lookup(der: Uint8Array): Entry {
-    const place = this.place(der);
-    return place.found !== undefined ? this.hit(place.found) : this.insert(place.key, place.copy, der);
-  }
-
-  /** Where a DER is kept: its entry when cached, else the key to keep it under and the copy to keep. */
-  private place(der: Uint8Array): { readonly found?: Entry; readonly key: string; readonly copy: Buffer | null } {
-    if (der.length > MAX_BYTE_KEY_LENGTH) return this.placeByHash(der);
-    const bytes = bufferOf(der);
-    const key = shortKey(bytes);
-    const found = this.entries.get(key);
-    // An unpooled copy: entries live long, and a pooled one would pin an 8 KB slab of other bytes each.
-    if (found === undefined) return { key, copy: Buffer.allocUnsafeSlow(bytes.length).fill(bytes) };
-    if (found.der !== null && found.der.equals(bytes)) return { found, key, copy: null };
-    // Same length and tail, other bytes (practically only a crafted capture): kept by hash instead.
-    return this.placeByHash(der);
-  }
-
-  private placeByHash(der: Uint8Array): { readonly found?: Entry; readonly key: string; readonly copy: null } {
+    if (der.length <= MAX_BYTE_KEY_LENGTH) {
+      const key = shortKey(der);
+      const found = this.entries.get(key);
+      // An unpooled copy: entries live long, and a view of a slab would pin the slab's other bytes.
+      if (found === undefined) return this.insert(key, new Uint8Array(der), der);
+      if (found.der !== null && sameBytes(found.der, der)) return this.hit(found);
+      // Same hash, other bytes (a crafted capture, or a rare collision): kept by SHA-256 instead.
+    }
     const key = hashKey(der);
     const found = this.entries.get(key);
-    return found === undefined ? { key, copy: null } : { found, key, copy: null };
+    return found === undefined ? this.insert(key, null, der) : this.hit(found);
   }
 
-  private insert(key: string, copy: Buffer | null, der: Uint8Array): Entry {
+  private insert(key: CacheKey, copy: Uint8Array | null, der: Uint8Array): Entry {
     this.missCount++;
     const entry: Entry = { key, der: copy, facts: certificateFacts(der, this.options), last: null };
     if (this.entries.size >= this.maxEntries) {
@@ -107,7 +108,7 @@ export class CertificateCache {
 
   private hit(entry: Entry): Entry {
     this.hitCount++;
-    // Re-inserted under its stored key: the long-lived map then never points to this lookup's fresh key string.
+    // Re-inserted under its stored key: for a SHA-256 key, the long-lived map then never points to this lookup's fresh string.
     this.entries.delete(entry.key);
     this.entries.set(entry.key, entry);
     return entry;

@@ -118,13 +118,20 @@ function decodeExtension(type: number, data: Uint8Array, context: ExtensionConte
 }
 
 /**
+ * Types seen in the block being decoded: one set for every block, cleared at the start of each
+ * (blocks are decoded one at a time, never one inside another), rather than a new set per message.
+ */
+const seenTypes = new Set<number>();
+
+/**
  * Decodes an extension block. `reader` holds the contents of the `extensions<0..2^16-1>` vector
  * (after its 2-byte length) and is consumed whole. Fails only when the list itself is malformed
  * (an extension header or length runs past the end); problems inside one extension ride on it as `issue`.
  */
 export function decodeExtensions(reader: ByteReader, context: ExtensionContext): Decoded<Extension[]> {
   const out: Extension[] = [];
-  const seen = new Set<number>();
+  const seen = seenTypes;
+  seen.clear();
   while (!reader.empty()) {
     const at = reader.position;
     const type = reader.u16();

@@ -75,8 +75,20 @@ export function ja3(hello: ClientHello): Fingerprint | null {
   return result;
 }
 
+/** Whole JA3S results remembered by their exact inputs, like JA3's (a capture repeats a handful of server stacks). */
+const ja3sCache = new ClearingCache<string, Fingerprint>(MAX_JA3_RESULT_CACHE);
+
 /** JA3S of a ServerHello (version = legacy_version, as the reference reads it). */
 export function ja3s(hello: ServerHello): Fingerprint {
-  const text = [String(hello.legacyVersion), String(hello.cipherSuite), hello.extensions.map((e) => e.type).join('-')].join(',');
-  return { text, hash: md5(text) };
+  const version = hello.legacyVersion;
+  const suite = hello.cipherSuite;
+  const extTypes = hello.extensions.map((e) => e.type);
+  // A fixed two-char prefix keeps the key exact; uncached (null key) for values outside 16 bits or a long list.
+  const key = (version & 0xffff) === version && (suite & 0xffff) === suite ? listsKey(String.fromCharCode(version, suite), [extTypes], MAX_JA3_RESULT_CACHE_VALUES) : null;
+  const hit = key === null ? undefined : ja3sCache.get(key);
+  if (hit !== undefined) return hit;
+  const text = `${version},${suite},${extTypes.join('-')}`;
+  const result: Fingerprint = { text, hash: md5(text) };
+  if (key !== null) ja3sCache.set(key, result);
+  return result;
 }
