@@ -116,12 +116,12 @@ describe('Java collection orders', () => {
 
   it('HashMap iterates by bucket, then insertion; Hashtable from the last bucket, newest first', () => {
     // carol → bucket 1, alice → 9, mallory → 0, bob → 4 (capacity 16).
-    expect(hashMapOrder(['alice', 'carol', 'bob', 'mallory'])).toEqual(['mallory', 'carol', 'bob', 'alice']);
+    expect(hashMapOrder(['alice', 'carol', 'bob', 'mallory'], String)).toEqual(['mallory', 'carol', 'bob', 'alice']);
     // Hashtable capacity 11: (h & 0x7fffffff) % 11 — alice 92903040 % 11 = 8, carol 94431409 % 11 = 6.
-    expect(hashtableOrder(['carol', 'alice'])).toEqual(['alice', 'carol']);
+    expect(hashtableOrder(['carol', 'alice'], String)).toEqual(['alice', 'carol']);
     const many = Array.from({ length: 200 }, (_, i) => `k${i}`);
-    expect([...hashMapOrder(many)].sort()).toEqual([...many].sort());
-    expect([...hashtableOrder(many)].sort()).toEqual([...many].sort());
+    expect([...hashMapOrder(many, String)].sort()).toEqual([...many].sort());
+    expect([...hashtableOrder(many, String)].sort()).toEqual([...many].sort());
   });
 });
 

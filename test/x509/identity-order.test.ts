@@ -42,7 +42,7 @@ describe(`key manager order as Java ${report.javaVersion} reported it`, () => {
       expect(store.entries.map((e) => e.alias)).toEqual(java.aliases);
       expect(store.entries.every((e) => e.keyOpens === true)).toBe(true);
       // SunX509 lists every alias (all qualify) in its HashMap order.
-      expect(hashMapOrder(store.entries.map((e) => e.alias))).toEqual(java.SunX509.clientAliases);
+      expect(hashMapOrder(store.entries.map((e) => e.alias), String)).toEqual(java.SunX509.clientAliases);
       const e = evaluateIdentity(store, REQUEST, report.timeMs);
       expect(e.keyManagers.SunX509.alias).toBe(java.SunX509.chosen);
       expect(e.keyManagers.PKIX.alias).toBe(java.PKIX.chosen);

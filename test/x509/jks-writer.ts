@@ -1,7 +1,8 @@
 /** JKS and JCEKS stores written from the format description (src/x509/trust/jks.ts reads them), for tests. */
 import { JKS_MAGIC, jksDigest } from '../../src/x509/trust/index.js';
 
-type JksEntry = { kind: 'trusted'; alias: string; der: Uint8Array } | { kind: 'key'; alias: string; chain: readonly Uint8Array[] };
+/** A secret key entry (tag 3, JCEKS only) is written as its tag, alias and date: the reader stops there. */
+type JksEntry = { kind: 'trusted'; alias: string; der: Uint8Array } | { kind: 'key'; alias: string; chain: readonly Uint8Array[] } | { kind: 'secret'; alias: string };
 
 interface JksOptions {
   readonly version?: 1 | 2;
@@ -29,9 +30,9 @@ export function writeJks(entries: readonly JksEntry[], password: string, options
   const cert = (der: Uint8Array): Buffer => Buffer.concat([version === 2 ? utf('X.509') : Buffer.alloc(0), u32(der.length), Buffer.from(der)]);
   const parts: Buffer[] = [u32(options.magic ?? JKS_MAGIC), u32(version), u32(options.claimed ?? entries.length)];
   for (const e of entries) {
-    parts.push(u32(e.kind === 'trusted' ? 2 : 1), utf(e.alias), Buffer.alloc(8));
+    parts.push(u32(e.kind === 'trusted' ? 2 : e.kind === 'key' ? 1 : 3), utf(e.alias), Buffer.alloc(8));
     if (e.kind === 'trusted') parts.push(cert(e.der));
-    else {
+    else if (e.kind === 'key') {
       const fakeKey = Buffer.from('not a real protected key');
       parts.push(u32(fakeKey.length), fakeKey, u32(e.chain.length), ...e.chain.map(cert));
     }

@@ -319,6 +319,25 @@ describe('PKCS#12 bags and parts', () => {
     ]);
   });
 
+  it('trusted certificates without a friendlyName get the aliases Java makes up for them: "1", "2", …', () => {
+    const trustedAttr = attr(OID.javaTrusted, oid('2.5.29.37.0'));
+    const plain = seq(certBag(root.der, trustedAttr), certBag(leaf.der, trustedAttr, attr(OID.friendlyName, bmpString('named'))), certBag(leaf.der, trustedAttr));
+    const store = readPkcs12(pfx([dataPart(plain)]), 'u.p12', null);
+    expect(store.aliases?.map((a) => [a.alias, a.kind])).toEqual([
+      ['1', 'trusted-certificate'],
+      ['named', 'trusted-certificate'],
+      ['2', 'trusted-certificate'],
+    ]);
+  });
+
+  it('a shrouded key bag that is no EncryptedPrivateKeyInfo is damage; one under an unknown scheme is left unchecked', () => {
+    const shrouded = (info: Bytes): Bytes => seq(oid('1.2.840.113549.1.12.10.1.2'), ctx0(info), set(attr(OID.friendlyName, bmpString('k'))));
+    const broken = pfx([dataPart(seq(shrouded(seq(int(0)))))]);
+    expect(refusal(() => readPkcs12(broken, 'k.p12', 'pw', { checkKeys: true })).message).toBe("The PKCS#12 trust store 'k.p12' is damaged (a private key entry does not decode); export it again.");
+    const unknown = pfx([dataPart(seq(shrouded(seq(seq(oid('1.2.3.4')), octets(new Uint8Array(16))))))]);
+    expect(readPkcs12(unknown, 'k.p12', 'pw', { checkKeys: true }).aliases).toEqual([{ alias: 'k', kind: 'private-key', chain: [], keyId: null, protectedKey: null, opens: null, publicKey: null }]);
+  });
+
   it('a certificate bag of another type than X.509 is skipped with a note', () => {
     const sdsi = seq(oid(OID.certBag), ctx0(seq(oid(OID.sdsiCertificate), ctx0(tlv(0x16, Buffer.from('sdsi'))))));
     const store = readPkcs12(pfx([dataPart(seq(sdsi))]), 'o.p12', null);

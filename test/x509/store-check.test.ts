@@ -1,13 +1,19 @@
 /**
  * The store checks on hand-built entries: the role's extended key usage test, where a chain is
  * complete (the store's certificates, a chain ending at a CA), which chain certificate a problem
- * names, the expiry boundary, and bytes that are no certificate.
+ * names, the expiry boundary, weak keys, the order of problems of one code, and bytes that are no
+ * certificate.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { certificateFacts } from '../../src/x509/certificate-summary.js';
 import { checkStore } from '../../src/x509/identity/index.js';
 import type { IdentityStore, StoreRole } from '../../src/x509/identity/index.js';
 import type { IdentityEntry } from '../../src/x509/identity/types.js';
+import { x509 } from './helpers.js';
 import { makeCert } from './trust-pki.js';
 import type { TestCert } from './trust-pki.js';
 
@@ -105,5 +111,55 @@ describe('keys, expiry and unreadable bytes', () => {
   it('bytes that are no certificate give one problem and no other check on them', () => {
     const junk = Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00);
     expect(check([entry('junk', [junk]), trusted('root', root)])).toEqual({ junk: ['certificate-unreadable'], root: [] });
+  });
+});
+
+function problems(entries: readonly IdentityEntry[]): readonly { code: string; detail: string }[] {
+  const store: IdentityStore = { path: 'unit.jks', format: 'jks', integrity: 'verified', entries, notes: [] };
+  return checkStore(store, { atMs: AT, atName: 'now', expiryDays: 30, role: null }).entries[0]?.problems ?? [];
+}
+
+const OPENSSL = ((): boolean => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('sentences of single problems', () => {
+  it('one day left is said in the singular', async () => {
+    const oneDay = await makeCert({ subject: 'CN=one-day', issuer: issuing, notAfter: new Date(AT + DAY + 3_600_000) });
+    expect(problems([entry('d', [oneDay.der, issuing.der])])).toEqual([
+      { code: 'expiring-soon', detail: "The certificate 'CN=one-day' expires on 2030-01-02, 1 day from now; renew it and import the new certificate under the same alias before then." },
+    ]);
+  });
+
+  it('two problems of one code keep the order found: the leaf before its CA', async () => {
+    const expiredLeaf = await makeCert({ subject: 'CN=old-leaf', issuer: expiredCa, notAfter: new Date('2029-01-01T00:00:00Z') });
+    expect(problems([entry('old', [expiredLeaf.der, expiredCa.der, root.der])]).map((p) => p.detail)).toEqual([
+      "The certificate 'CN=old-leaf' expired on 2029-01-01, before now; renew it and import the new certificate under the same alias.",
+      "The CA certificate 'CN=Old Issuing, O=Example Corp' (certificate 2 of the chain) expired on 2029-06-01, before now; import the CA's renewed certificate into the chain.",
+    ]);
+  });
+
+  it('an Ed25519 key has no minimum size; an RSA key under 2048 bits is weak', async () => {
+    const ed = await makeCert({ subject: 'CN=ed', issuer: issuing, alg: 'ed25519' });
+    expect(problems([entry('ed', [ed.der, issuing.der], { keyAlgorithm: 'EdDSA' })])).toEqual([]);
+    const keys = await globalThis.crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify']);
+    const small = await makeCert({ subject: 'CN=rsa-1024', issuer: issuing, alg: 'rsa', keys, keyUsage: x509.KeyUsageFlags.digitalSignature });
+    expect(problems([entry('rsa', [small.der, issuing.der], { keyAlgorithm: 'RSA', keySize: 1024 })]).map((p) => p.detail)).toEqual([
+      "The certificate 'CN=rsa-1024' has a 1024-bit RSA key, under the 2048 bits peers require (jdk.certpath.disabledAlgorithms refuses RSA under 2048 bits in current JDKs); reissue it with a stronger key.",
+    ]);
+  });
+
+  it.skipIf(!OPENSSL)('an EC key on a 192-bit curve is weak', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-weak-ec-'));
+    const cert = join(dir, 'weak-ec.der');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime192v1', '-nodes', '-keyout', join(dir, 'weak-ec.key'), '-outform', 'DER', '-out', cert, '-subj', '/CN=weak-ec', '-days', '36500', '-addext', 'extendedKeyUsage=clientAuth'], { stdio: 'pipe' });
+    expect(problems([entry('weak', [readFileSync(cert)], { keySize: 192 })])).toEqual([
+      { code: 'weak-key', detail: "The certificate 'CN=weak-ec' has a 192-bit EC key, under the 256 bits peers require (jdk.certpath.disabledAlgorithms refuses RSA under 2048 bits in current JDKs); reissue it with a stronger key." },
+    ]);
   });
 });

@@ -20,38 +20,36 @@ export function javaStringHash(s: string): number {
   return h;
 }
 
-/** The order a `HashMap<String, …>` filled with `keys` (in this order, no duplicates) iterates them. */
-export function hashMapOrder(keys: readonly string[]): string[] {
+/** The order a `HashMap<String, …>` filled with `items` under their `keyOf` (in this order, no duplicate keys) iterates them. */
+export function hashMapOrder<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
   let capacity = 16;
-  while (keys.length > capacity * 0.75) capacity *= 2;
-  const buckets = new Map<number, string[]>();
-  for (const key of keys) {
-    const h = javaStringHash(key);
+  while (items.length > capacity * 0.75) capacity *= 2;
+  const buckets = new Map<number, T[]>();
+  for (const item of items) {
+    const h = javaStringHash(keyOf(item));
     const index = (h ^ (h >>> 16)) & (capacity - 1);
     const bucket = buckets.get(index);
-    if (bucket === undefined) buckets.set(index, [key]);
-    else bucket.push(key);
+    if (bucket === undefined) buckets.set(index, [item]);
+    else bucket.push(item);
   }
   return [...buckets.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, bucket]) => bucket);
 }
 
-/** The order a `Hashtable<String, …>` filled with `keys` (in this order, no duplicates) enumerates them. */
-export function hashtableOrder(keys: readonly string[]): string[] {
-  let table: string[][] = Array.from({ length: 11 }, () => []);
+/** The order a `Hashtable<String, …>` filled with `items` under their `keyOf` (in this order, no duplicate keys) enumerates them. */
+export function hashtableOrder<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
+  let table: T[][] = Array.from({ length: 11 }, () => []);
   let count = 0;
-  const indexOf = (key: string, capacity: number): number => (javaStringHash(key) & 0x7fffffff) % capacity;
-  for (const key of keys) {
+  const indexOf = (item: T, capacity: number): number => (javaStringHash(keyOf(item)) & 0x7fffffff) % capacity;
+  for (const item of items) {
     if (count >= Math.floor(table.length * 0.75)) {
-      const next: string[][] = Array.from({ length: table.length * 2 + 1 }, () => []);
-      for (let i = table.length - 1; i >= 0; i--) {
-        for (const moved of table[i] ?? []) next[indexOf(moved, next.length)]?.unshift(moved);
+      const next: T[][] = Array.from({ length: table.length * 2 + 1 }, () => []);
+      for (const bucket of [...table].reverse()) {
+        for (const moved of bucket) next[indexOf(moved, next.length)]?.unshift(moved);
       }
       table = next;
     }
-    table[indexOf(key, table.length)]?.unshift(key);
+    table[indexOf(item, table.length)]?.unshift(item);
     count++;
   }
-  const out: string[] = [];
-  for (let i = table.length - 1; i >= 0; i--) out.push(...(table[i] ?? []));
-  return out;
+  return [...table].reverse().flatMap((bucket) => bucket);
 }

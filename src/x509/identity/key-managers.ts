@@ -68,21 +68,30 @@ function reasonsOf(entry: IdentityEntry, keyTypes: readonly string[], requested:
   return out;
 }
 
-function usable(entry: IdentityEntry): boolean {
-  return entry.kind === 'private-key' && entry.certificates.length > 0;
+/** A private key with its chain's leaf: what a key manager can send. */
+interface Usable {
+  readonly entry: IdentityEntry;
+  readonly leaf: CertificateFacts;
 }
 
-function sunX509(store: IdentityStore, keyTypes: readonly string[], requested: ReadonlySet<string>, reasons: ReadonlyMap<string, readonly IdentityReason[]>): KeyManagerChoice {
+function usable(entries: readonly IdentityEntry[]): Usable[] {
+  return entries.flatMap((entry) => {
+    const leaf = entry.certificates[0];
+    return entry.kind === 'private-key' && leaf !== undefined ? [{ entry, leaf }] : [];
+  });
+}
+
+function sunX509(store: IdentityStore, keyTypes: readonly string[], requested: ReadonlySet<string>, timeMs: number | null): KeyManagerChoice {
   const broken = store.entries.find((e) => e.kind === 'private-key' && e.keyOpens === false);
   if (broken !== undefined) {
     return { alias: null, outcome: 'no-handshake', detail: `SunX509 cannot load the key of '${broken.alias}' with the key store password ("Cannot recover key"), so the client fails before its ClientHello; give the key the store's password (keytool -keypasswd).` };
   }
-  const byAlias = new Map(store.entries.filter(usable).map((e) => [e.alias, e]));
-  const order = hashMapOrder([...byAlias.keys()]).flatMap((a) => byAlias.get(a) ?? []);
+  const byAlias = new Map(usable(store.entries).map((u) => [u.entry.alias, u.entry]));
+  const order = hashMapOrder([...byAlias.values()], (e) => e.alias);
   for (const keyType of keyTypes) {
     const chosen = order.find((e) => e.keyAlgorithm === keyType && issuerRequested(e.certificates, requested));
     if (chosen === undefined) continue;
-    const flaws = (reasons.get(chosen.alias) ?? []).filter((r) => r === 'expired' || r === 'not-yet-valid' || r === 'no-client-auth' || r === 'no-digital-signature');
+    const flaws = reasonsOf(chosen, keyTypes, requested, timeMs).filter((r) => r === 'expired' || r === 'not-yet-valid' || r === 'no-client-auth' || r === 'no-digital-signature');
     return {
       alias: chosen.alias,
       outcome: 'certificate',
@@ -97,22 +106,19 @@ function noneDetail(manager: string, keyTypes: readonly string[], requested: Rea
   return `${manager} finds no ${keyTypes.join(', ')} entry${requested.size > 0 ? ' whose chain a requested CA issued' : ''}, so the client sends an empty Certificate.`;
 }
 
-function rate(entry: IdentityEntry, timeMs: number | null): Rating {
-  const leaf = entry.certificates[0];
-  if (leaf === undefined) return Rating.ExtensionMismatch;
+function rate({ entry, leaf }: Usable, timeMs: number | null): Rating {
   if (usageProblems(entry, leaf).length > 0) return Rating.ExtensionMismatch;
   return validity(leaf, timeMs) === null ? Rating.Ok : Rating.Expired;
 }
 
 function pkix(store: IdentityStore, keyTypes: readonly string[], requested: ReadonlySet<string>, timeMs: number | null): KeyManagerChoice {
-  const order = store.entries.filter(usable).sort((a, b) => a.order - b.order);
+  const order = usable(store.entries).sort((a, b) => a.entry.order - b.entry.order);
   for (const keyType of keyTypes) {
-    const candidates = order.filter((e) => e.keyAlgorithm === keyType && issuerRequested(e.certificates, requested));
+    const candidates = order.filter((u) => u.entry.keyAlgorithm === keyType && issuerRequested(u.entry.certificates, requested));
     if (candidates.length === 0) continue;
-    const rated = candidates.map((entry) => ({ entry, rating: rate(entry, timeMs) }));
-    // Array.prototype.sort is stable, as Collections.sort is: equal ratings keep alias order.
-    const best = rated.find((r) => r.rating === Rating.Ok) ?? [...rated].sort((a, b) => a.rating - b.rating)[0];
-    if (best === undefined) continue;
+    const rated = candidates.map((u) => ({ entry: u.entry, rating: rate(u, timeMs) }));
+    // The first of the lowest rating, as Collections.sort (stable) then get(0): equal ratings keep alias order.
+    const best = rated.find((r) => r.rating === Rating.Ok) ?? rated.reduce((a, b) => (b.rating < a.rating ? b : a));
     const alias = best.entry.alias;
     if (best.entry.keyOpens === false) {
       return { alias: null, outcome: 'empty-certificate', detail: `PKIX chooses '${alias}' but the key password does not open its key, so the client sends an empty Certificate.` };
@@ -130,10 +136,9 @@ function pkix(store: IdentityStore, keyTypes: readonly string[], requested: Read
 export function evaluateIdentity(store: IdentityStore, request: IdentityRequest, timeMs: number | null): IdentityEvaluation {
   const keyTypes = jsseClientKeyTypes(request);
   const requested = new Set(request.certificateAuthorities.map(normalizeName));
-  const reasons = new Map(store.entries.map((e) => [e.alias, reasonsOf(e, keyTypes, requested, timeMs)]));
   const entries: EntryEvaluation[] = store.entries.map((e) => {
-    const r = reasons.get(e.alias) ?? [];
+    const r = reasonsOf(e, keyTypes, requested, timeMs);
     return { alias: e.alias, eligible: r.length === 0, reasons: r };
   });
-  return { keyTypes, entries, keyManagers: { SunX509: sunX509(store, keyTypes, requested, reasons), PKIX: pkix(store, keyTypes, requested, timeMs) } };
+  return { keyTypes, entries, keyManagers: { SunX509: sunX509(store, keyTypes, requested, timeMs), PKIX: pkix(store, keyTypes, requested, timeMs) } };
 }

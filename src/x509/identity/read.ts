@@ -111,7 +111,7 @@ function javaOrder(raw: RawStore, aliases: readonly RawAlias[]): RawAlias[] {
     return [...byName.values()];
   }
   const byName = new Map(aliases.map((a) => [a.alias, a]));
-  return hashtableOrder([...byName.keys()]).flatMap((name) => byName.get(name) ?? []);
+  return hashtableOrder([...byName.values()], (a) => a.alias);
 }
 
 /**
