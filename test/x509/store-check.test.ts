@@ -150,7 +150,7 @@ describe('sentences of single problems', () => {
     const keys = await globalThis.crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify']);
     const small = await makeCert({ subject: 'CN=rsa-1024', issuer: issuing, alg: 'rsa', keys, keyUsage: x509.KeyUsageFlags.digitalSignature });
     expect(problems([entry('rsa', [small.der, issuing.der], { keyAlgorithm: 'RSA', keySize: 1024 })]).map((p) => p.detail)).toEqual([
-      "The certificate 'CN=rsa-1024' has a 1024-bit RSA key, under the 2048 bits peers require (jdk.certpath.disabledAlgorithms refuses RSA under 2048 bits in current JDKs); reissue it with a stronger key.",
+      "The certificate 'CN=rsa-1024' has a 1024-bit RSA key, under the 2048 bits issuance rules ask for: OpenSSL at security level 2, the default of Debian, Ubuntu and RHEL, refuses it, though current JDKs accept it (they refuse RSA only under 1024 bits). Reissue it with a stronger key.",
     ]);
   });
 
@@ -159,7 +159,7 @@ describe('sentences of single problems', () => {
     const cert = join(dir, 'weak-ec.der');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime192v1', '-nodes', '-keyout', join(dir, 'weak-ec.key'), '-outform', 'DER', '-out', cert, '-subj', '/CN=weak-ec', '-days', '36500', '-addext', 'extendedKeyUsage=clientAuth'], { stdio: 'pipe' });
     expect(problems([entry('weak', [readFileSync(cert)], { keySize: 192 })])).toEqual([
-      { code: 'weak-key', detail: "The certificate 'CN=weak-ec' has a 192-bit EC key, under the 256 bits peers require (jdk.certpath.disabledAlgorithms refuses RSA under 2048 bits in current JDKs); reissue it with a stronger key." },
+      { code: 'weak-key', detail: "The certificate 'CN=weak-ec' has a 192-bit EC key, under the 256 bits issuance rules ask for: current JDKs and OpenSSL at security level 2 refuse it (jdk.certpath.disabledAlgorithms: EC keySize < 224). Reissue it with a stronger key." },
     ]);
   });
 });

@@ -5,6 +5,7 @@
  * carries the alert and the generic "rejected" finding is not emitted, so one cause gives
  * one finding.
  */
+import { weakKeyOf } from '../../x509/key-strength.js';
 import type { AlertRecord } from '../connection.js';
 import type { Finding, Severity } from '../verdict-types.js';
 import type { CertificateView } from './certificate-view.js';
@@ -68,13 +69,20 @@ export function problemFinding(p: CertificateProblem, r: Refusal | null, accepte
   return { code: p.code, severity: 'warning', title: p.title, detail: `${p.what}.`, fix: p.fix, frames: p.frames };
 }
 
-/** RSA below 2048 bits, EC below 256, DSA/DH below 2048: refused by current OpenSSL and JDK defaults. */
-export function weakKey(v: CertificateView): string | null {
-  const alg = (v.keyAlgorithm ?? '').toUpperCase();
-  if (v.keyBits === null) return null;
-  if ((alg === 'RSA' || alg === 'RSASSA-PSS' || alg === 'RSA-PSS' || alg === 'DSA') && v.keyBits < 2048) return `${alg} ${v.keyBits}-bit key`;
-  if ((alg === 'EC' || alg === 'ECDSA') && v.keyBits < 256) return `EC ${v.keyBits}-bit key${v.curve !== null ? ` (${v.curve})` : ''}`;
-  return null;
+/** A key under the sizes issuance rules ask for (x509/key-strength.ts), as a finding says it. */
+export interface WeakKeyText {
+  /** "an RSA 1024-bit key", "an EC 192-bit key (P-192)", "a DSA 1024-bit key". */
+  readonly label: string;
+  /** "under the 2048 bits issuance rules ask for; OpenSSL at security level 2 … refuses it; …". */
+  readonly why: string;
+}
+
+export function weakKey(v: CertificateView): WeakKeyText | null {
+  const weak = weakKeyOf(v.keyAlgorithm, v.keyBits);
+  if (weak === null) return null;
+  const name = weak.family === 'EC' ? 'EC' : (v.keyAlgorithm ?? weak.family).toUpperCase();
+  const curve = weak.family === 'EC' && v.curve !== null ? ` (${v.curve})` : '';
+  return { label: `${weak.family === 'DSA' ? 'a' : 'an'} ${name} ${weak.bits}-bit key${curve}`, why: `under the ${weak.minBits} bits issuance rules ask for; ${weak.refusedBy}` };
 }
 
 /** "expired on 2025-01-01 (12 days before the capture)". */

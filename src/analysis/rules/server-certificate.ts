@@ -110,7 +110,7 @@ const serverCertificateProblems = sharedPerInput((input: RuleInput): readonly Ce
     out.push({
       code: 'server-cert-weak-key',
       title: 'Server certificate key too weak',
-      what: `${name} (frame ${at}) has an ${weak}; current OpenSSL and Java defaults refuse RSA keys below 2048 bits and EC keys below 256 bits`,
+      what: `${name} (frame ${at}) has ${weak.label}, ${weak.why}`,
       fix: 'Issue a new server certificate with an RSA 2048-bit (or larger) or ECDSA P-256 key.',
       frames: frames(at),
       explains: explainsAlerts(42, 43, 71, 46, null),

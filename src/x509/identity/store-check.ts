@@ -5,6 +5,7 @@
  * the extended key usage of the role the store serves. The problem codes are a documented
  * contract (docs/diagnoses.md, "check-keystore"): never renamed.
  */
+import { weakKeyOf } from '../key-strength.js';
 import type { CertificateFacts } from '../certificate-summary.js';
 import { chainOrder } from '../certificate-summary.js';
 import type { IdentityEntry, IdentityStore } from './types.js';
@@ -80,9 +81,6 @@ export interface StoreCheckOptions {
 const DAY_MS = 86_400_000;
 /** Issuers followed through the store from the end of a stored chain; real hierarchies are under five deep. */
 const MAX_ISSUER_STEPS = 16;
-/** The smallest key sizes current CA/Browser Forum and NIST SP 800-131A rules accept. */
-const MIN_RSA_BITS = 2048;
-const MIN_EC_BITS = 256;
 
 function nameKey(dn: string): string {
   return dn.replace(/\s*,\s*/g, ',').replace(/\s+/g, ' ').trim().toLowerCase();
@@ -125,10 +123,9 @@ function weakKey(cert: CertificateFacts, index: number): StoreProblem | null {
   if (key === null) return null;
   const name = which(cert, index);
   if (key.algorithm === 'DSA') return { code: 'weak-key', detail: `${upper(name)} has a DSA key, which TLS 1.3 cannot use at all (RFC 8446 dropped DSA) and TLS 1.2 peers increasingly refuse; reissue it with an RSA (2048 bits or more) or EC key.` };
-  const rsa = key.algorithm === 'RSA' || key.algorithm === 'RSA-PSS';
-  const min = rsa ? MIN_RSA_BITS : key.algorithm === 'EC' ? MIN_EC_BITS : null;
-  if (min === null || key.bits === null || key.bits >= min) return null;
-  return { code: 'weak-key', detail: `${upper(name)} has a ${key.bits}-bit ${rsa ? 'RSA' : 'EC'} key, under the ${min} bits peers require (jdk.certpath.disabledAlgorithms refuses RSA under 2048 bits in current JDKs); reissue it with a stronger key.` };
+  const weak = weakKeyOf(key.algorithm, key.bits);
+  if (weak === null) return null;
+  return { code: 'weak-key', detail: `${upper(name)} has a ${weak.bits}-bit ${weak.family} key, under the ${weak.minBits} bits issuance rules ask for: ${weak.refusedBy}. Reissue it with a stronger key.` };
 }
 
 function weakSignature(cert: CertificateFacts, index: number): StoreProblem | null {
