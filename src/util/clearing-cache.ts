@@ -36,25 +36,6 @@ export class ClearingCache<K, V> {
   }
 }
 
-/**
- * An exact string key of a prefix and lists of 16-bit values (one char per value), the lists'
- * lengths first so that the concatenation cannot be read two ways; null when it could not be
- * exact (a value outside 0..0xffff: hand-built input) or small (more than `maxValues` values in
- * all), and the caller then computes without its cache.
- */
-export function listsKey(prefix: string, lists: readonly (readonly number[])[], maxValues = Infinity): string | null {
-  let total = 0;
-  for (const list of lists) {
-    total += list.length;
-    if (total > maxValues) return null;
-    for (const v of list) if ((v & 0xffff) !== v) return null;
-  }
-  let key = prefix;
-  for (const list of lists) key += String.fromCharCode(list.length);
-  for (const list of lists) key += String.fromCharCode(...list);
-  return key;
-}
-
 /** One remembered value of a {@link ListsCache}, with the key it was found by. */
 interface ListsEntry<V> {
   readonly lists: readonly (readonly number[])[];

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { ClientHello } from '../handshake/client-hello.js';
 import type { ServerHello } from '../handshake/server-hello.js';
 import { isGrease } from '../registry/names.js';
-import { ClearingCache, listsKey } from '../../util/clearing-cache.js';
+import { ClearingCache, ListsCache } from '../../util/clearing-cache.js';
 
 /** A fingerprint's input string and its hash. */
 export interface Fingerprint {
@@ -50,13 +50,14 @@ function join(values: readonly number[]): string {
 
 /**
  * Whole JA3 results remembered by their exact inputs: a capture repeats a handful of client
- * stacks, and a key of one char per 16-bit value is cheaper than the decimal text. Bounded in
- * entries and in values per key; when full the map is cleared.
+ * stacks, and finding the lists by a numeric hash is cheaper than the decimal text and its MD5.
+ * Bounded in entries and in values per key; when full the cache is cleared.
  */
 const MAX_JA3_RESULT_CACHE = 4096;
 /** Most list values (ciphers, extensions, groups, point formats) of a cached hello. */
 const MAX_JA3_RESULT_CACHE_VALUES = 512;
-const resultCache = new ClearingCache<string, Fingerprint>(MAX_JA3_RESULT_CACHE);
+const resultCache = new ListsCache<Fingerprint>(MAX_JA3_RESULT_CACHE, MAX_JA3_RESULT_CACHE_VALUES);
+const NO_NAMES: readonly string[] = [];
 
 /** JA3 of a ClientHello. SSLv2-format hellos have no JA3 (the reference computes it from TLS records only): null. */
 export function ja3(hello: ClientHello): Fingerprint | null {
@@ -65,30 +66,29 @@ export function ja3(hello: ClientHello): Fingerprint | null {
   const groups = hello.supportedGroups ?? [];
   const formats = hello.ecPointFormats ?? [];
   const version = hello.legacyVersion;
-  // Uncached (null key) for a version or value outside 16 bits (hand-built input) or a long hello.
-  const key = (version & 0xffff) === version ? listsKey(String.fromCharCode(version), [hello.cipherSuites, extTypes, groups, formats], MAX_JA3_RESULT_CACHE_VALUES) : null;
-  const hit = key === null ? undefined : resultCache.get(key);
+  // Found by a numeric hash of the lists and confirmed by comparing them: no key string per hello.
+  const lists = [[version], hello.cipherSuites, extTypes, groups, formats];
+  const hit = resultCache.get(lists, NO_NAMES);
   if (hit !== undefined) return hit;
   const text = [String(version), join(hello.cipherSuites), join(extTypes), join(groups), formats.join('-')].join(',');
   const result: Fingerprint = { text, hash: md5(text) };
-  if (key !== null) resultCache.set(key, result);
+  resultCache.set(lists, NO_NAMES, result);
   return result;
 }
 
 /** Whole JA3S results remembered by their exact inputs, like JA3's (a capture repeats a handful of server stacks). */
-const ja3sCache = new ClearingCache<string, Fingerprint>(MAX_JA3_RESULT_CACHE);
+const ja3sCache = new ListsCache<Fingerprint>(MAX_JA3_RESULT_CACHE, MAX_JA3_RESULT_CACHE_VALUES);
 
 /** JA3S of a ServerHello (version = legacy_version, as the reference reads it). */
 export function ja3s(hello: ServerHello): Fingerprint {
   const version = hello.legacyVersion;
   const suite = hello.cipherSuite;
   const extTypes = hello.extensions.map((e) => e.type);
-  // A fixed two-char prefix keeps the key exact; uncached (null key) for values outside 16 bits or a long list.
-  const key = (version & 0xffff) === version && (suite & 0xffff) === suite ? listsKey(String.fromCharCode(version, suite), [extTypes], MAX_JA3_RESULT_CACHE_VALUES) : null;
-  const hit = key === null ? undefined : ja3sCache.get(key);
+  const lists = [[version, suite], extTypes];
+  const hit = ja3sCache.get(lists, NO_NAMES);
   if (hit !== undefined) return hit;
   const text = `${version},${suite},${extTypes.join('-')}`;
   const result: Fingerprint = { text, hash: md5(text) };
-  if (key !== null) ja3sCache.set(key, result);
+  ja3sCache.set(lists, NO_NAMES, result);
   return result;
 }

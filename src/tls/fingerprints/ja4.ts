@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { ClientHello } from '../handshake/client-hello.js';
 import { isGrease } from '../registry/names.js';
-import { ClearingCache, listsKey } from '../../util/clearing-cache.js';
+import { ClearingCache, ListsCache } from '../../util/clearing-cache.js';
 
 /** JA4 and its raw and original-order variants. */
 export interface Ja4Result {
@@ -120,7 +120,7 @@ const ascending = (x: number, y: number): number => x - y;
 const MAX_JA4_RESULT_CACHE = 4096;
 /** Most list values (ciphers + extensions + signature algorithms) of a cached hello. */
 const MAX_JA4_RESULT_CACHE_VALUES = 512;
-const resultCache = new ClearingCache<string, Ja4Result>(MAX_JA4_RESULT_CACHE);
+const resultCache = new ListsCache<Ja4Result>(MAX_JA4_RESULT_CACHE, MAX_JA4_RESULT_CACHE_VALUES);
 
 /** JA4 of a ClientHello. `protocol` is `t` for TLS over TCP (the default), `q` for QUIC, `d` for DTLS. */
 export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Result {
@@ -140,16 +140,17 @@ export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Res
 
   const a = `${protocol}${ja4Version(hello)}${hasSni ? 'd' : 'i'}${count2(ciphers.length)}${count2(extTypes.length)}${ja4Alpn(hello.alpnRaw?.[0])}`;
 
-  // The result depends only on `a` and the three filtered lists. `a` has a fixed length (10), so
-  // the key is exact; it is null (no caching) for a value outside 16 bits (hand-built input) or a long hello.
-  const key = listsKey(a, [ciphers, extTypes, sigalgs], MAX_JA4_RESULT_CACHE_VALUES);
-  const hit = key === null ? undefined : resultCache.get(key);
+  // The result depends only on `a` and the three filtered lists: found by a numeric hash of them
+  // and confirmed by comparing them (the cache keeps these lists, so they are sorted as copies).
+  const lists = [ciphers, extTypes, sigalgs];
+  const names = [a];
+  const hit = resultCache.get(lists, names);
   if (hit !== undefined) return hit;
 
   const cipherOriginal = hexList(ciphers, false);
   const extOriginal = hexList(extTypes, false);
-  const cipherSorted = hexList(ciphers.sort(ascending), false);
-  const extSorted = hexList(extTypes.sort(ascending), true);
+  const cipherSorted = hexList([...ciphers].sort(ascending), false);
+  const extSorted = hexList([...extTypes].sort(ascending), true);
   const sig = hexList(sigalgs, false);
 
   const cPart = (exts: string): string => (sig.length > 0 ? `${exts}_${sig}` : exts);
@@ -166,6 +167,6 @@ export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Res
     ja4_o: `${a}_${bOriginal}_${cOriginal}`,
     ja4_ro: `${a}_${cipherOriginal}_${cPart(extOriginal)}`,
   };
-  if (key !== null) resultCache.set(key, result);
+  resultCache.set(lists, names, result);
   return result;
 }
