@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { hasCommand } from './tools.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeDistinguishedName, distinguishedNamesMatch, escapeDnValue, formatDistinguishedName } from '../../src/x509/distinguished-name.js';
@@ -118,13 +119,8 @@ describe('decodeOid', () => {
   });
 });
 
-let openssl = false;
-try {
-  execFileSync('openssl', ['version'], { stdio: 'ignore' });
-  openssl = true;
-} catch {
-  console.log('openssl not found: skipping the comparison with `openssl x509 -nameopt RFC2253`');
-}
+const openssl = hasCommand('openssl', ['version']);
+if (!openssl) console.log('openssl not found: skipping the comparison with `openssl x509 -nameopt RFC2253`');
 
 describe.skipIf(!openssl)('agrees with openssl -nameopt RFC2253 (separator aside)', () => {
   it('on generated certificate subjects', async () => {

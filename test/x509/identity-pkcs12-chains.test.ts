@@ -15,18 +15,12 @@ import { TlsAutopsyError } from '../../src/util/errors.js';
 import { loadIdentityStore, readIdentityStore } from '../../src/x509/identity/index.js';
 import type { IdentityStore } from '../../src/x509/identity/index.js';
 import { writeJks } from './jks-writer.js';
+import { hasCommand } from './tools.js';
 import { makeCert } from './trust-pki.js';
 import type { TestCert } from './trust-pki.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-identity-p12-'));
-const OPENSSL = ((): boolean => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const OPENSSL = hasCommand('openssl', ['version']);
 if (!OPENSSL) console.log('openssl is not installed: the PKCS#12 identity stores written by openssl are skipped.');
 
 let leaf: TestCert;

@@ -4,6 +4,7 @@
  * names, the expiry boundary, weak keys, the order of problems of one code, and bytes that are no
  * certificate.
  */
+import { hasCommand } from './tools.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,14 +120,7 @@ function problems(entries: readonly IdentityEntry[]): readonly { code: string; d
   return checkStore(store, { atMs: AT, atName: 'now', expiryDays: 30, role: null }).entries[0]?.problems ?? [];
 }
 
-const OPENSSL = ((): boolean => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const OPENSSL = hasCommand('openssl', ['version']);
 
 describe('sentences of single problems', () => {
   it('one day left is said in the singular', async () => {

@@ -4,6 +4,7 @@
  * `keytool` and written here from the format's specification. Tools that are absent skip their
  * cases with the reason printed.
  */
+import { hasCommand } from './tools.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,16 +24,8 @@ let issuing: TestCert;
 let leaf: TestCert;
 let leafKeyPem: string;
 
-function has(cmd: string, args: string[]): boolean {
-  try {
-    execFileSync(cmd, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const OPENSSL = has('openssl', ['version']);
-const KEYTOOL = has('keytool', ['-help']);
+const OPENSSL = hasCommand('openssl', ['version']);
+const KEYTOOL = hasCommand('keytool', ['-help']);
 if (!OPENSSL) console.log('openssl is not installed: the PKCS#12 stores written by openssl are skipped.');
 if (!KEYTOOL) console.log('keytool is not installed: the stores written by keytool are skipped (the JKS written by the tests still runs).');
 
