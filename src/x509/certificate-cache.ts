@@ -40,7 +40,7 @@ interface Entry {
 /** A short key (a number) or a SHA-256 key (a string): the two never collide. */
 type CacheKey = number | string;
 
-/** A SHA-256 key, with a prefix no short key has (short keys start with a digit). */
+/** A SHA-256 key: a string, so it never meets a short key (a number). */
 function hashKey(der: Uint8Array): string {
   return `#${createHash('sha256').update(der).digest('hex')}`;
 }
