@@ -190,21 +190,38 @@ const CONCURRENT = 8;
 /** Capture time between consecutive frames (~100k packets/s). */
 const FRAME_STEP_NS = 10_000;
 
+/** A file written through one 4 MiB buffer: the inputs are hundreds of MiB of small frames. */
+class BufferedFile {
+  private readonly fd: number;
+  private readonly out = new Uint8Array(4 * 1024 * 1024);
+  private fill = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  put(bytes: Uint8Array): void {
+    if (this.fill + bytes.length > this.out.length) this.flush();
+    this.out.set(bytes, this.fill);
+    this.fill += bytes.length;
+  }
+
+  flush(): void {
+    writeSync(this.fd, this.out, 0, this.fill);
+    this.fill = 0;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
 /** Writes the benchmark capture at `path`, of about `targetBytes`. */
 export function writeBenchInput(path: string, targetBytes: number, templates: readonly Template[]): BenchInput {
   const byName = new Map(templates.map((t) => [t.name, t]));
   const writer = new PcapWriter({ linkType: 1 });
-  const fd = openSync(path, 'w');
-  const out = new Uint8Array(4 * 1024 * 1024);
-  let fill = 0;
-  const put = (bytes: Uint8Array): void => {
-    if (fill + bytes.length > out.length) {
-      writeSync(fd, out, 0, fill);
-      fill = 0;
-    }
-    out.set(bytes, fill);
-    fill += bytes.length;
-  };
+  const file = new BufferedFile(path);
+  const put = (bytes: Uint8Array): void => file.put(bytes);
   put(writer.header());
   let written = 24;
   let packets = 0;
@@ -257,9 +274,9 @@ export function writeBenchInput(path: string, targetBytes: number, templates: re
         }
       }
     }
-    writeSync(fd, out, 0, fill);
+    file.flush();
   } finally {
-    closeSync(fd);
+    file.close();
   }
   return { path, bytes: written, packets, connections, handshakes, nonTlsConnections: nonTls, mix };
 }
@@ -343,17 +360,8 @@ function shiftServerSeq(b: Uint8Array, c2s: boolean, delta: number): void {
  */
 export function writeBulkInput(path: string, targetBytes: number, t: BulkTemplate): BenchInput {
   const writer = new PcapWriter({ linkType: 1 });
-  const fd = openSync(path, 'w');
-  const out = new Uint8Array(4 * 1024 * 1024);
-  let fill = 0;
-  const put = (bytes: Uint8Array): void => {
-    if (fill + bytes.length > out.length) {
-      writeSync(fd, out, 0, fill);
-      fill = 0;
-    }
-    out.set(bytes, fill);
-    fill += bytes.length;
-  };
+  const file = new BufferedFile(path);
+  const put = (bytes: Uint8Array): void => file.put(bytes);
   put(writer.header());
   let written = 24;
   let packets = 0;
@@ -388,9 +396,9 @@ export function writeBulkInput(path: string, targetBytes: number, t: BulkTemplat
         packets++;
       }
     }
-    writeSync(fd, out, 0, fill);
+    file.flush();
   } finally {
-    closeSync(fd);
+    file.close();
   }
   return { path, bytes: written, packets, connections: BULK_CONNECTIONS, handshakes: BULK_CONNECTIONS, nonTlsConnections: 0, mix: { 'tls13-bulk-records': BULK_CONNECTIONS } };
 }
