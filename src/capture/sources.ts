@@ -4,6 +4,7 @@
  */
 import { constants as fsConstants, openSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { Readable, pipeline } from 'node:stream';
 import { constants as zlibConstants, createGunzip } from 'node:zlib';
@@ -59,29 +60,43 @@ async function* pipeChunks(path: string, label: string): AsyncGenerator<Uint8Arr
   return undefined;
 }
 
-/** Reads a file with one buffer of `chunkBytes`, reused for every read (a named pipe as a socket). */
+/**
+ * Reads a file with two buffers of `chunkBytes` (a named pipe as a socket): while the reader
+ * parses one chunk, the next is already being read into the other, so the thread pool's read
+ * overlaps the parsing instead of the parser waiting for it. A chunk is overwritten only by
+ * the read started when the next one is pulled, so it stays valid until then.
+ */
 async function* fileChunks(path: string, chunkBytes: number, label: string): AsyncGenerator<Uint8Array, undefined> {
   const kind = await stat(path).catch(() => null);
   if (kind?.isFIFO() === true) return yield* pipeChunks(path, label);
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
     throw ioError(label, error);
   }
+  let filled = new Uint8Array(chunkBytes);
+  let spare = new Uint8Array(chunkBytes);
+  const readInto = (buffer: Uint8Array): Promise<number> => handle.read(buffer, 0, chunkBytes, null).then((r) => r.bytesRead);
+  let pending: Promise<number> | undefined = readInto(filled);
   try {
-    const buffer = new Uint8Array(chunkBytes);
     for (;;) {
       let n: number;
       try {
-        ({ bytesRead: n } = await handle.read(buffer, 0, chunkBytes, null));
+        n = await pending;
       } catch (error) {
         throw ioError(label, error);
+      } finally {
+        pending = undefined;
       }
       if (n === 0) return undefined;
-      yield buffer.subarray(0, n);
+      pending = readInto(spare);
+      yield filled.subarray(0, n);
+      [filled, spare] = [spare, filled];
     }
   } finally {
+    // Stopped early: the read under way finishes before its handle closes (a file read always does).
+    if (pending !== undefined) await pending.catch(() => undefined);
     await handle.close();
   }
 }

@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodePcap, encodePcapng, packetsOf, readCapture } from '../../src/capture/index.js';
 import type { Packet, PacketRecord } from '../../src/capture/index.js';
+import { openSource } from '../../src/capture/sources.js';
 import { TlsAutopsyError } from '../../src/util/errors.js';
 import { chunksOf, readAll } from './helpers.js';
 
@@ -199,5 +200,35 @@ describe('named pipes', () => {
     expect(result.info.format).toBe('pcapng');
     expect(result.anomalies.map((a) => a.code)).toEqual(['capture.interrupted']);
     closeSync(fd);
+  });
+});
+
+describe('file source read-ahead', () => {
+  const bytes = Uint8Array.from({ length: 40 }, (_, i) => i * 7);
+  const small = join(dir, 'forty-bytes.bin');
+  writeFileSync(small, bytes);
+
+  it('keeps a pulled chunk intact while the next read runs, until the next pull', async () => {
+    const chunks = openSource(small, 16, 'forty-bytes.bin');
+    const seen: number[][] = [];
+    for (;;) {
+      const r = await chunks.next();
+      if (r.done === true) break;
+      const copy = [...r.value];
+      // The next read is under way now; let it land before looking at the chunk again.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect([...r.value]).toEqual(copy);
+      seen.push(copy);
+    }
+    expect(seen.map((c) => c.length)).toEqual([16, 16, 8]);
+    expect(seen.flat()).toEqual([...bytes]);
+  });
+
+  it('stops early without a stray read: the pending read settles before the file closes', async () => {
+    const chunks = openSource(small, 16, 'forty-bytes.bin');
+    const first = await chunks.next();
+    expect(first.done).toBe(false);
+    await expect(chunks.return?.()).resolves.toEqual({ done: true, value: undefined });
+    await expect(chunks.next()).resolves.toEqual({ done: true, value: undefined });
   });
 });
