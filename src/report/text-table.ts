@@ -1,19 +1,19 @@
 /**
- * A terminal table of any number of rows. cli-table3 lays a table out in time quadratic in its
- * rows (every cell is checked against the spans of all rows above it), which takes minutes for
- * tens of thousands of connections. With fixed column widths and no spans each row is drawn on
- * its own, so the rows are drawn in blocks and the blocks joined where their borders meet: the
- * text is the same as one table's.
+ * A terminal table of any number of rows, drawn as cli-table3 draws one table. cli-table3 lays a
+ * table out in time quadratic in its rows (every cell is checked against the spans of all rows
+ * above it) and builds an object per cell with every option merged into it: a text report of
+ * 10,000 connections spent over a quarter of its run there. With fixed column widths and no
+ * spans each row is drawn on its own, so this file draws the rows itself in linear time, with
+ * cli-table3's own options, wrapping, truncation, padding and colours (its `utils` module and the
+ * colour module it loads): the text is the same as one cli-table3 table's, which a property test
+ * checks on random rows, widths and colours.
  *
  * cli-table3 is loaded when the first table is drawn: NDJSON and the other formats never draw
  * one, and loading it is a tenth of a second of every run's start-up.
  */
 import { createRequire } from 'node:module';
-import type Table from 'cli-table3';
 import type { TableConstructorOptions } from 'cli-table3';
 import { ClearingCache } from '../util/clearing-cache.js';
-
-let tableModule: typeof Table | undefined;
 
 /** Distinct strings whose width is remembered (a listing's cells and their words recur row after row). */
 const WIDTH_MEMO_ENTRIES = 65_536;
@@ -37,17 +37,55 @@ function rememberWidths(requireFromHere: NodeJS.Require): void {
   cached.exports = Object.assign(remembering, { default: remembering });
 }
 
-function tableClass(): typeof Table {
-  if (tableModule === undefined) {
-    const requireFromHere = createRequire(import.meta.url);
-    rememberWidths(requireFromHere);
-    tableModule = requireFromHere('cli-table3') as typeof Table;
-  }
-  return tableModule;
+/** What this file uses of cli-table3's `utils` module (cli-table3 0.6). */
+interface TableUtils {
+  mergeOptions(options: object): { readonly chars: Readonly<Record<string, string>>; readonly truncate: string; readonly style: Readonly<Record<string, unknown>> };
+  wordWrap(maxLength: number, input: string, wrapOnWordBoundary: boolean): string[];
+  colorizeLines(lines: string[]): string[];
+  truncate(text: string, length: number, mark: string): string;
+  pad(text: string, length: number, filler: string, direction: undefined): string;
+  repeat(text: string, times: number): string;
 }
 
-/** Rows per block: small enough that the quadratic layout stays cheap. */
-const TABLE_BLOCK_ROWS = 256;
+/** A colour module as cli-table3 uses it: each style name reached from the previous one, the last called. */
+type Colors = ((text: string) => string) & Readonly<Record<string, unknown>>;
+
+interface TableKit {
+  readonly utils: TableUtils;
+  readonly colors: Colors | null;
+}
+
+let kit: TableKit | undefined;
+
+function tableKit(): TableKit {
+  if (kit === undefined) {
+    const requireFromHere = createRequire(import.meta.url);
+    rememberWidths(requireFromHere);
+    const requireFromTable = createRequire(requireFromHere.resolve('cli-table3'));
+    const utils = requireFromTable('./src/utils') as TableUtils;
+    let colors: Colors | null = null;
+    try {
+      // cli-table3 draws without colour when this optional module is missing; so does this file.
+      colors = requireFromTable('@colors/colors/safe') as Colors;
+    } catch {
+      colors = null;
+    }
+    kit = { utils, colors };
+  }
+  return kit;
+}
+
+/** `text` in the styles, as cli-table3's `wrapWithStyleColors` applies them (none: unchanged). */
+function styled(colors: Colors | null, styles: readonly string[], text: string): string {
+  if (styles.length === 0 || colors === null) return text;
+  try {
+    let paint: unknown = colors;
+    for (let i = styles.length - 1; i >= 0; i--) paint = (paint as Readonly<Record<string, unknown>>)[styles[i] as string];
+    return (paint as (t: string) => string)(text);
+  } catch {
+    return text;
+  }
+}
 
 export interface FixedTableOptions {
   readonly head: readonly string[];
@@ -55,34 +93,60 @@ export interface FixedTableOptions {
   readonly style: NonNullable<TableConstructorOptions['style']>;
 }
 
-export function renderFixedTable(options: FixedTableOptions, rows: readonly (readonly string[])[], blockRows = TABLE_BLOCK_ROWS): string {
-  const TableClass = tableClass();
-  const make = (withHead: boolean): Table.Table =>
-    new TableClass({
-      ...(withHead ? { head: [...options.head] } : {}),
-      style: options.style,
-      wordWrap: true,
-      wrapOnWordBoundary: true,
-      colWidths: [...options.colWidths],
-    });
-  const size = Math.max(1, Math.floor(blockRows));
-  const first = make(true);
-  for (const row of rows.slice(0, size)) first.push([...row]);
-  if (rows.length <= size) return first.toString();
-  const parts: string[] = [withoutLastLine(first.toString())];
-  for (let at = size; at < rows.length; at += size) {
-    const block = make(false);
-    for (const row of rows.slice(at, at + size)) block.push([...row]);
-    const text = block.toString();
-    const cut = text.indexOf('\n');
-    // The block's top border becomes the separator drawn between rows (same line, middle joints).
-    const top = text.slice(0, cut).replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤');
-    const body = text.slice(cut);
-    parts.push(top + (at + size < rows.length ? withoutLastLine(body) : body));
-  }
-  return parts.join('\n');
+function stylesOf(value: unknown): readonly string[] {
+  return Array.isArray(value) ? (value as string[]) : [];
 }
 
-function withoutLastLine(text: string): string {
-  return text.slice(0, text.lastIndexOf('\n'));
+/**
+ * The table as cli-table3 draws it with these options, `wordWrap` and `wrapOnWordBoundary` on:
+ * a top border, each row's lines with a separator above every row but the first, a bottom border.
+ */
+export function renderFixedTable(options: FixedTableOptions, rows: readonly (readonly string[])[]): string {
+  const { utils, colors } = tableKit();
+  const merged = utils.mergeOptions({ style: options.style });
+  const chars = merged.chars;
+  const style = merged.style;
+  const padLeft = Number(style['padding-left']);
+  const padRight = Number(style['padding-right']);
+  const border = stylesOf(style.border);
+  const withHead = options.head.length > 0;
+  // cli-table3 clears the head style of a table without a head row.
+  const head = withHead ? stylesOf(style.head) : [];
+  const compact = style.compact === true;
+  const widths = options.colWidths.map((w) => Math.max(1, w || 0));
+  const columns = widths.length;
+  const leftPad = utils.repeat(' ', padLeft);
+  const rightPad = utils.repeat(' ', padRight);
+  const char = (name: string): string => chars[name] ?? '';
+  const edge = (first: string, middle: string, fill: string, last: string): string =>
+    widths.map((w, x) => styled(colors, border, (x === 0 ? first : middle) + utils.repeat(fill, w) + (x === columns - 1 ? last : ''))).join('');
+  const topBorder = edge(char('top-left'), char('top-mid'), char('top'), char('top-right'));
+  const separator = edge(char('left-mid'), char('mid-mid'), char('mid'), char('right-mid'));
+  const bottomBorder = edge(char('bottom-left'), char('bottom-mid'), char('bottom'), char('bottom-right'));
+  const lefts = widths.map((_, x) => styled(colors, border, x === 0 ? char('left') : char('middle')));
+  const right = styled(colors, border, char('right'));
+  const noRight = styled(colors, border, '');
+  const blanks = widths.map((w) => utils.repeat(' ', w));
+  const all = withHead ? [options.head, ...rows] : rows;
+  const out: string[] = [];
+  all.forEach((row, y) => {
+    if (y === 0) out.push(topBorder);
+    else if (!compact || (y === 1 && withHead)) out.push(separator);
+    const lines = widths.map((w, x) => utils.colorizeLines(utils.wordWrap(w - padLeft - padRight, String(row[x] ?? ''), true)));
+    const height = Math.max(1, ...lines.map((l) => l.length));
+    const paintContent = y === 0 ? head : [];
+    for (let n = 0; n < height; n++) {
+      let line = '';
+      for (let x = 0; x < columns; x++) {
+        const cellLines = lines[x] as string[];
+        const w = widths[x] as number;
+        const text = cellLines[n];
+        const content = text === undefined ? (blanks[x] as string) : leftPad + utils.pad(utils.truncate(text, w - padLeft - padRight, merged.truncate), w - padLeft - padRight, ' ', undefined) + rightPad;
+        line += (lefts[x] as string) + styled(colors, paintContent, content) + (x === columns - 1 ? right : noRight);
+      }
+      out.push(line);
+    }
+  });
+  if (all.length > 0) out.push(bottomBorder);
+  return out.join('\n');
 }
