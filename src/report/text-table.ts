@@ -53,6 +53,8 @@ type Colors = ((text: string) => string) & Readonly<Record<string, unknown>>;
 interface TableKit {
   readonly utils: TableUtils;
   readonly colors: Colors | null;
+  /** The `string-width` cli-table3 measures with (the remembering one). */
+  readonly width: (text: string) => number;
 }
 
 let kit: TableKit | undefined;
@@ -63,6 +65,7 @@ function tableKit(): TableKit {
     rememberWidths(requireFromHere);
     const requireFromTable = createRequire(requireFromHere.resolve('cli-table3'));
     const utils = requireFromTable('./src/utils') as TableUtils;
+    const width = requireFromTable('string-width') as (text: string) => number;
     let colors: Colors | null = null;
     try {
       // cli-table3 draws without colour when this optional module is missing; so does this file.
@@ -70,7 +73,7 @@ function tableKit(): TableKit {
     } catch {
       colors = null;
     }
-    kit = { utils, colors };
+    kit = { utils, colors, width };
   }
   return kit;
 }
@@ -93,6 +96,8 @@ export interface FixedTableOptions {
   readonly style: NonNullable<TableConstructorOptions['style']>;
 }
 
+const ESC = '\u001b';
+
 function stylesOf(value: unknown): readonly string[] {
   return Array.isArray(value) ? (value as string[]) : [];
 }
@@ -102,7 +107,16 @@ function stylesOf(value: unknown): readonly string[] {
  * a top border, each row's lines with a separator above every row but the first, a bottom border.
  */
 export function renderFixedTable(options: FixedTableOptions, rows: readonly (readonly string[])[]): string {
-  const { utils, colors } = tableKit();
+  const { utils, colors, width } = tableKit();
+  // A line without escape codes that fits: what cli-table3's truncate and pad make of it, without
+  // their measuring it twice with a regular expression each time (most lines of a listing).
+  const fitted = (text: string, room: number): string => {
+    if (!text.includes(ESC)) {
+      const w = width(text);
+      if (w <= room) return text + ' '.repeat(room - w);
+    }
+    return utils.pad(utils.truncate(text, room, merged.truncate), room, ' ', undefined);
+  };
   const merged = utils.mergeOptions({ style: options.style });
   const chars = merged.chars;
   const style = merged.style;
@@ -132,20 +146,28 @@ export function renderFixedTable(options: FixedTableOptions, rows: readonly (rea
   all.forEach((row, y) => {
     if (y === 0) out.push(topBorder);
     else if (!compact || (y === 1 && withHead)) out.push(separator);
-    const lines = widths.map((w, x) => utils.colorizeLines(utils.wordWrap(w - padLeft - padRight, String(row[x] ?? ''), true)));
+    const lines = widths.map((w, x) => {
+      const content = String(row[x] ?? '');
+      const wrapped = utils.wordWrap(w - padLeft - padRight, content, true);
+      // Carrying colours from line to line changes nothing where there are none.
+      return content.includes(ESC) ? utils.colorizeLines(wrapped) : wrapped;
+    });
     const height = Math.max(1, ...lines.map((l) => l.length));
     const paintContent = y === 0 ? head : [];
+    const rowLines: string[] = [];
     for (let n = 0; n < height; n++) {
       let line = '';
       for (let x = 0; x < columns; x++) {
         const cellLines = lines[x] as string[];
         const w = widths[x] as number;
         const text = cellLines[n];
-        const content = text === undefined ? (blanks[x] as string) : leftPad + utils.pad(utils.truncate(text, w - padLeft - padRight, merged.truncate), w - padLeft - padRight, ' ', undefined) + rightPad;
+        const content = text === undefined ? (blanks[x] as string) : leftPad + fitted(text, w - padLeft - padRight) + rightPad;
         line += (lefts[x] as string) + styled(colors, paintContent, content) + (x === columns - 1 ? right : noRight);
       }
-      out.push(line);
+      rowLines.push(line);
     }
+    // One flat string a row, so that the table's many lines are not each kept alive to the end.
+    out.push(rowLines.join('\n'));
   });
   if (all.length > 0) out.push(bottomBorder);
   return out.join('\n');

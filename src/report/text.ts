@@ -249,7 +249,9 @@ export function renderText(report: Report, options: TextOptions): string {
     const listing = listingNote(cap);
     if (listing !== null) out.push(...wrapText(listing, width, '  ', 2));
     for (const c of cap.connections) {
-      if (options.verbose || needsDetails(c)) out.push(...details(c, color, width));
+      // One string a connection: a long report's lines would otherwise all stay alive, each
+      // copied by every young-generation collection until the final join.
+      if (options.verbose || needsDetails(c)) out.push(details(c, color, width).join('\n'));
     }
     const warnings = hygieneWarnings(cap);
     if (warnings.length > 0) {

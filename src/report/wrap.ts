@@ -8,10 +8,14 @@ export const TEXT_DEFAULT_WIDTH = 120;
 
 /** Code points, so a multi-unit character counts once when padding. */
 export function len(s: string): number {
+  // Code points and UTF-16 units differ only where a surrogate pair is (rare in a report).
+  if (!SURROGATE.test(s)) return s.length;
   let n = 0;
   for (const _ of s) n++;
   return n;
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** `s` cut to `room` code points, the last one an ellipsis when something was cut. */
 export function truncate(s: string, room: number): string {
@@ -24,8 +28,17 @@ export function truncate(s: string, room: number): string {
  * `indent` spaces. Words longer than a line are cut.
  */
 export function wrapText(text: string, width: number, first: string, indent: number): string[] {
-  const lines: string[] = [];
   const room = Math.max(16, width - indent);
+  // Text that fits after `first` as it is (single spaces, no word to cut): the one line the loop makes.
+  const textLen = len(text);
+  if (textLen <= room && len(first) + textLen <= width && !text.startsWith(' ') && !text.endsWith(' ') && !text.includes('  ')) return [first + text];
+  return wrapWords(text, width, first, indent);
+}
+
+/** `wrapText` word by word, for any text. */
+export function wrapWords(text: string, width: number, first: string, indent: number): string[] {
+  const room = Math.max(16, width - indent);
+  const lines: string[] = [];
   let line = first;
   let lineLen = len(first);
   let empty = true;
