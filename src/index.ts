@@ -47,7 +47,7 @@ export type AnalyzeFileOptions = ListedReportOptions & JavaLogLimits & { readonl
 
 /**
  * Analyzes one capture file and returns the report (the JSON contract). Every connection is
- * kept, unless `maxReportConnections` (or `keep`) is given: then each connection is judged as it
+ * kept, unless `maxReportConnections` (or `keep`, or `filter`) is given: then each connection is judged as it
  * ends and at most that many are listed, failed ones first, the others counted in `unlisted`, so
  * memory no longer grows with the capture (as the command line's whole-report formats do).
  */
@@ -72,6 +72,6 @@ async function reportOf(source: CaptureSource, label: string, given: AnalyzeFile
   // An unreadable log rejects with the same one sentence as --java-log.
   const options: ListedReportOptions =
     javaLogPaths === undefined || javaLogPaths.length === 0 ? rest : { ...rest, javaLogs: [...(rest.javaLogs ?? []), ...(await readJavaLogFilesCached(javaLogPaths, limits)).logs] };
-  if (options.maxReportConnections !== undefined || options.keep !== undefined) return listedCaptureReport(source, label, options);
+  if (options.maxReportConnections !== undefined || options.keep !== undefined || options.filter !== undefined) return listedCaptureReport(source, label, options);
   return captureReport(label, await analyzeCapture(source, options), options);
 }

@@ -12,7 +12,8 @@ import { MAX_CONTEXT_TLS_SERVERS, contextWith, judgeConnection, rememberTlsServe
 import type { CaptureSource } from './capture/types.js';
 import { CaptureListing, DEFAULT_MAX_REPORT_CONNECTIONS } from './report/listing.js';
 import { addFilteredOut, captureReportWith } from './report/model.js';
-import { connectionReport } from './report/connection-report.js';
+import { connectionGlance, connectionReport } from './report/connection-report.js';
+import type { ConnectionGlance } from './report/connection-report.js';
 import { JavaLogMatcher } from './analysis/java-log-match.js';
 import type { CaptureReport, ConnectionReport, FilteredOut } from './report/model.js';
 
@@ -34,11 +35,17 @@ export interface ListedReportOptions extends AnalyzeOptions {
   readonly maxPendingNotTls?: number;
   /** Which judged connections the report is about (default all); the others are only counted, in `filteredOut`. */
   readonly keep?: (report: ConnectionReport) => boolean;
+  /**
+   * Like `keep`, read on a glance at each connection (the fields that filter, rank and count it).
+   * Without `keep`, a connection the listing would not list is then only counted, never built
+   * into a full record: most of the cost of a report of a large capture.
+   */
+  readonly filter?: (connection: ConnectionGlance) => boolean;
 }
 
 /** Analyzes one capture into its report, listing at most `maxReportConnections` connections. */
 export async function listedCaptureReport(source: CaptureSource, label: string, options: ListedReportOptions = {}): Promise<CaptureReport> {
-  const { expiryDays, maxReportConnections, maxTlsServers, maxPendingNotTls, keep, javaLogs, ...analyzeOptions } = options;
+  const { expiryDays, maxReportConnections, maxTlsServers, maxPendingNotTls, keep, filter, javaLogs, ...analyzeOptions } = options;
   // Only a connection that did not speak TLS reads the capture context ("another connection to
   // this server spoke TLS"), so those wait for the end when they can.
   const servers = new Set<string>();
@@ -52,8 +59,21 @@ export async function listedCaptureReport(source: CaptureSource, label: string, 
   // clock offset the other connections teach: it waits for the end, like those without TLS.
   const silent: Connection[] = [];
   const judge = (c: Connection): void => {
-    const report = connectionReport(c, judgeConnection(c, context, matcher?.match(c)));
-    if (keep === undefined || keep(report)) listing.add(report);
+    const verdict = judgeConnection(c, context, matcher?.match(c));
+    const glance = filter !== undefined || keep === undefined ? connectionGlance(c, verdict) : null;
+    if (glance !== null) {
+      if (filter !== undefined && !filter(glance)) {
+        filteredOut = addFilteredOut(filteredOut, glance);
+        return;
+      }
+      if (keep === undefined && !listing.wouldList(glance)) {
+        listing.count(glance);
+        return;
+      }
+    }
+    const report = connectionReport(c, verdict);
+    if (glance === null && filter !== undefined && !filter(report)) filteredOut = addFilteredOut(filteredOut, report);
+    else if (keep === undefined || keep(report)) listing.add(report);
     else filteredOut = addFilteredOut(filteredOut, report);
   };
   const analysis = await analyzeCapture(source, {

@@ -74,9 +74,9 @@ export async function reportFile(path: string, source: CaptureSource, filters: F
       ...(filters.limits?.maxTlsServers !== undefined ? { maxTlsServers: filters.limits.maxTlsServers } : {}),
       ...(filters.limits?.maxPendingNotTls !== undefined ? { maxPendingNotTls: filters.limits.maxPendingNotTls } : {}),
       // --fail-on is judged on every kept connection, listed or only counted.
-      keep: (report) => {
-        if (!keep(report, filters)) return false;
-        if (!failOnHit && filters.failOn.some((t) => matchesFailOn(report, t))) failOnHit = true;
+      filter: (c) => {
+        if (!keep(c, filters)) return false;
+        if (!failOnHit && filters.failOn.some((t) => matchesFailOn(c, t))) failOnHit = true;
         return true;
       },
     });

@@ -36,6 +36,12 @@ export class BoundedSelection<T> {
     this.onDrop(worst);
   }
 
+  /** Would an item be kept now? `better(worst)` says whether it is better than the worst one kept. */
+  admits(better: (worst: T) => boolean): boolean {
+    const worst = this.heap[0];
+    return this.heap.length < this.limit || (worst !== undefined && better(worst));
+  }
+
   get size(): number {
     return this.heap.length;
   }

@@ -1,11 +1,16 @@
 /** How the reports name why a connection failed, in a few words. */
 import type { ConnectionReport } from './model.js';
 
+/** What the "why" of a connection is read from: the full record, or a glance at a connection only counted. */
+export interface WhyInput extends Pick<ConnectionReport, 'findings' | 'status' | 'resumed' | 'alerts'> {
+  readonly notTls: readonly unknown[];
+}
+
 /** Findings that explain why a handshake did not finish inside the capture. */
 const EXPLAINS_INCOMPLETE: ReadonlySet<string> = new Set(['snap-length-truncated', 'capture-gap', 'server-silent-after-client-hello', 'handshake-not-captured']);
 
 /** The "why" column: the top error's title, else the decisive alert or gap. */
-export function whyText(c: ConnectionReport): string {
+export function whyText(c: WhyInput): string {
   const top = c.findings.find((f) => f.severity === 'error');
   if (top !== undefined) return top.title;
   if (c.status === 'ok') return c.resumed ? 'resumed' : '';
@@ -21,7 +26,7 @@ export function whyText(c: ConnectionReport): string {
 }
 
 /** The cause a failed connection is grouped under: its top error, else the "why" text. */
-export function failureTitle(c: ConnectionReport): string {
+export function failureTitle(c: WhyInput): string {
   const top = c.findings.find((f) => f.severity === 'error');
   if (top !== undefined) return top.title;
   const why = whyText(c);

@@ -74,6 +74,54 @@ function hexAscii(bytes: Uint8Array): string {
 
 const iso = (t: Timestamp): string => toIsoString(t, 6);
 
+function alertsOf(c: Connection): ConnectionReport['alerts'] {
+  return c.alerts.map((a) => ({
+    from: a.from,
+    level: a.level === 1 ? 'warning' : a.level === 2 ? 'fatal' : null,
+    code: a.description,
+    name: alertNameOf(a.description),
+    encrypted: a.encrypted,
+    decrypted: a.decrypted === true,
+    length: a.length,
+    frame: a.frame,
+    time: iso(a.time),
+  }));
+}
+
+/**
+ * What a whole report reads of a connection before it knows whether it lists it: enough to
+ * filter it, rank it and count it (each field as the full record has it), so that a connection
+ * only counted is never built into a full record.
+ */
+export interface ConnectionGlance extends Pick<ConnectionReport, 'id' | 'status' | 'tls' | 'sni' | 'findings' | 'mtls' | 'resumed' | 'alerts'> {
+  readonly client: { readonly ip: string; readonly port: number };
+  readonly server: { readonly ip: string; readonly port: number };
+  readonly notTls: readonly unknown[];
+  readonly timeline: readonly { readonly kind: string }[];
+}
+
+/**
+ * The glance at a connection; null when its record's alerts come from a Java log, which only
+ * the full record merges (such runs are small: the full record is made at once).
+ */
+export function connectionGlance(c: Connection, verdict: Verdict): ConnectionGlance | null {
+  if (verdict.javaLog !== undefined) return null;
+  return {
+    id: c.id,
+    status: verdict.status,
+    tls: c.tls === true,
+    sni: reportHandshake(c)?.clientHello?.sni ?? null,
+    findings: verdict.findings,
+    mtls: verdict.mtls,
+    resumed: verdict.resumed,
+    alerts: alertsOf(c),
+    client: c.client,
+    server: c.server,
+    notTls: c.notTls,
+    timeline: c.timeline,
+  };
+}
+
 export function connectionReport(c: Connection, verdict: Verdict): ConnectionReport {
   const hs = reportHandshake(c);
   const ch = hs?.clientHello ?? null;
@@ -102,17 +150,7 @@ export function connectionReport(c: Connection, verdict: Verdict): ConnectionRep
     mtls: verdict.mtls,
     certificates: { server: hs?.serverCertificates ?? [], client: hs?.clientCertificates ?? [] },
     nameMatch: serverNameMatch(hs),
-    alerts: c.alerts.map((a) => ({
-      from: a.from,
-      level: a.level === 1 ? 'warning' : a.level === 2 ? 'fatal' : null,
-      code: a.description,
-      name: alertNameOf(a.description),
-      encrypted: a.encrypted,
-      decrypted: a.decrypted === true,
-      length: a.length,
-      frame: a.frame,
-      time: iso(a.time),
-    })),
+    alerts: alertsOf(c),
     tcpEnd: tcpEndOf(c),
     ja3: ch === null || ch.ja3 === null || ch.ja3Hash === null ? null : { hash: ch.ja3Hash, string: ch.ja3 },
     ja3s: sh === null ? null : { hash: sh.ja3sHash, string: sh.ja3s },

@@ -5,6 +5,12 @@
  */
 import type { ConnectionReport } from './model.js';
 import { failureTitle } from './cause.js';
+import type { WhyInput } from './cause.js';
+
+/** What a tally reads of a connection: the full record, or a glance at one that is only counted. */
+export interface TalliedConnection extends WhyInput, Pick<ConnectionReport, 'tls' | 'mtls'> {
+  readonly timeline: readonly { readonly kind: string }[];
+}
 
 /**
  * Distinct warnings and distinct failure causes a tally tells apart; past it, connections with
@@ -88,7 +94,7 @@ export class TallyBuilder {
     failures: [],
   };
 
-  add(c: ConnectionReport): void {
+  add(c: TalliedConnection): void {
     const t = this.t;
     t.connections++;
     if (c.status === 'ok') t.ok++;

@@ -8,7 +8,7 @@
  */
 import { BoundedSelection } from './bounded-selection.js';
 import { TallyBuilder } from './connection-tally.js';
-import type { ConnectionTally } from './connection-tally.js';
+import type { ConnectionTally, TalliedConnection } from './connection-tally.js';
 import type { CaptureReport, ConnectionReport } from './model.js';
 
 /** Connections a whole report lists one by one, across all its captures. */
@@ -20,12 +20,15 @@ export interface UnlistedConnections extends ConnectionTally {
   readonly limit: number;
 }
 
-function rank(c: ConnectionReport): number {
+/** What the listing order reads of a connection. */
+type Ranked = Pick<ConnectionReport, 'status' | 'id'>;
+
+function rank(c: Ranked): number {
   return c.status === 'failed' ? 0 : c.status === 'incomplete' ? 1 : 2;
 }
 
 /** Failed first, then incomplete, then the rest; within each, by id (first packet first). */
-export function listingOrder(a: ConnectionReport, b: ConnectionReport): number {
+export function listingOrder(a: Ranked, b: Ranked): number {
   return rank(a) - rank(b) || a.id - b.id;
 }
 
@@ -36,7 +39,7 @@ export class CaptureListing {
   private readonly kept: BoundedSelection<ConnectionReport>;
 
   constructor(private readonly limit: number) {
-    this.kept = new BoundedSelection(limit, listingOrder, (c) => {
+    this.kept = new BoundedSelection<ConnectionReport>(limit, listingOrder, (c) => {
       this.dropped++;
       this.unlisted.add(c);
     });
@@ -44,6 +47,17 @@ export class CaptureListing {
 
   add(c: ConnectionReport): void {
     this.kept.add(c);
+  }
+
+  /** Would a connection be listed if it were added now? (Past the limit, only a better one is.) */
+  wouldList(c: Ranked): boolean {
+    return this.kept.admits((worst) => listingOrder(c, worst) < 0);
+  }
+
+  /** Counts a connection `wouldList` turned down, without its full record. */
+  count(c: TalliedConnection): void {
+    this.dropped++;
+    this.unlisted.add(c);
   }
 
   /** The listed connections in id order, and what was left out (null when nothing was). */

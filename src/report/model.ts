@@ -224,7 +224,7 @@ export interface FilteredOut {
 }
 
 /** Counts `c` among the connections a filter left out. */
-export function addFilteredOut(f: FilteredOut | undefined, c: ConnectionReport): FilteredOut {
+export function addFilteredOut(f: FilteredOut | undefined, c: Pick<ConnectionReport, 'tls' | 'status'>): FilteredOut {
   const n = f ?? { connections: 0, tls: 0, ok: 0, failed: 0, incomplete: 0, notTls: 0 };
   return {
     connections: n.connections + 1,

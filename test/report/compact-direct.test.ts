@@ -3,7 +3,8 @@
  * full connection record; it must be the very line the record gives (`compactConnection` of
  * `connectionReport`), on real captures: the samples (with and without their key logs), the
  * JSSE captures (with trust and identity stores, and with their Java logs), and the shared
- * corpus when present.
+ * corpus when present. So must the glance a whole report takes of a connection before it knows
+ * whether it lists it (`connectionGlance`): each of its fields is the record's.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,7 +15,8 @@ import { contextWith, judgeConnection } from '../../src/analysis/verdict.js';
 import type { CaptureContext } from '../../src/analysis/rules/types.js';
 import { matchJavaLogs } from '../../src/analysis/java-log-match.js';
 import { compactConnection, compactConnectionOf } from '../../src/report/compact.js';
-import { connectionReport } from '../../src/report/connection-report.js';
+import { connectionGlance, connectionReport } from '../../src/report/connection-report.js';
+import type { ConnectionGlance } from '../../src/report/connection-report.js';
 import { readKeyLogFiles } from '../../src/decrypt/keylog-files.js';
 import { readJavaLog } from '../../src/javalog/read.js';
 import { loadTrustSetup } from '../../src/x509/trust/load.js';
@@ -25,7 +27,29 @@ const SAMPLES = resolve(import.meta.dirname, '../../samples');
 const JAVA = resolve(import.meta.dirname, '../fixtures/java-captures');
 const KEYSTORES = join(JAVA, 'keystores');
 
-/** Every connection of a capture: the direct line and the record's line, as JSON text. */
+/** The fields of a glance, as the glance and the full record each give them. */
+function glanceFields(c: ConnectionGlance): unknown {
+  return {
+    id: c.id,
+    status: c.status,
+    tls: c.tls,
+    sni: c.sni,
+    findings: c.findings,
+    mtls: c.mtls,
+    resumed: c.resumed,
+    alerts: c.alerts,
+    client: { ip: c.client.ip, port: c.client.port },
+    server: { ip: c.server.ip, port: c.server.port },
+    notTls: c.notTls.length,
+    timeline: c.timeline.map((e) => e.kind),
+  };
+}
+
+/**
+ * Every connection of a capture: the direct line and the record's line, as JSON text, each line
+ * followed by the glance's fields as the glance and as the record give them ("no glance" when a
+ * Java log's alerts leave the record alone to say them).
+ */
 async function lines(path: string, options: AnalyzeOptions, context: CaptureContext, withJavaLogs = false): Promise<{ direct: string[]; viaRecord: string[] }> {
   const analysis = await analyzeCapture(path, options);
   const matches = withJavaLogs && options.javaLogs !== undefined ? matchJavaLogs(options.javaLogs, analysis.connections) : null;
@@ -33,8 +57,10 @@ async function lines(path: string, options: AnalyzeOptions, context: CaptureCont
   const viaRecord: string[] = [];
   for (const c of analysis.connections) {
     const verdict = judgeConnection(c, context, matches === null ? undefined : (matches.byConnection.get(c.id) ?? []));
-    direct.push(JSON.stringify(compactConnectionOf(c, verdict)));
-    viaRecord.push(JSON.stringify(compactConnection(connectionReport(c, verdict))));
+    const report = connectionReport(c, verdict);
+    const glance = connectionGlance(c, verdict);
+    direct.push(JSON.stringify(compactConnectionOf(c, verdict)), glance === null ? 'no glance' : JSON.stringify(glanceFields(glance)));
+    viaRecord.push(JSON.stringify(compactConnection(report)), verdict.javaLog !== undefined ? 'no glance' : JSON.stringify(glanceFields(report)));
   }
   return { direct, viaRecord };
 }

@@ -100,6 +100,21 @@ describe('CaptureListing', () => {
     );
   });
 
+  it('asked first with wouldList, counting what it turns down, ends as if every connection were added', () => {
+    fc.assert(
+      fc.property(arbConnections, fc.nat(70), (arrivals, limit) => {
+        const added = new CaptureListing(limit);
+        const asked = new CaptureListing(limit);
+        for (const c of arrivals) {
+          added.add(c);
+          if (asked.wouldList(c)) asked.add(c);
+          else asked.count(c);
+        }
+        expect(asked.finish()).toEqual(added.finish());
+      }),
+    );
+  });
+
   it('keeps no connection with a limit of 0 and still counts them all', () => {
     const listing = new CaptureListing(0);
     const cs = [connection({ id: 1 }), connection({ id: 2, status: 'failed', findings: [finding('server-reset', 'error')] })];
