@@ -285,6 +285,29 @@ describe('robustness', () => {
     );
   });
 
+  it('flags exactly the repeated types of each block, whatever blocks (whole or cut short) came before', () => {
+    const types = fc.constantFrom(0, 7, 8, 15, 16, 0x0a0a, 0xfe0d, 0xffff);
+    const block = fc.record({ types: fc.array(types, { maxLength: 12 }), cut: fc.nat(3) });
+    fc.assert(
+      fc.property(fc.array(block, { minLength: 1, maxLength: 6 }), fc.constantFrom(...contexts), (blocks, context) => {
+        for (const b of blocks) {
+          const bytes = Uint8Array.from(extensionsBlock(b.types.map((t) => ext(t, []))).slice(2));
+          const d = decodeExtensions(new ByteReader(bytes.subarray(0, Math.max(0, bytes.length - b.cut))), context);
+          if (!d.ok) continue;
+          const seen = new Set<number>();
+          const expected = d.value.map((e) => {
+            const repeated = seen.has(e.type);
+            seen.add(e.type);
+            return repeated;
+          });
+          expect(d.value.map((e) => e.issue?.code === 'tls.ext.duplicate')).toEqual(expected);
+          expect(d.value.map((e) => e.type)).toEqual(b.cut === 0 ? b.types : d.value.map((e) => e.type));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('mutated real hellos never throw', () => {
     const samples = [rich(), ZEEK_TLS12_CH, ZEEK_TLS12_SH, FOXIO_HRR];
     fc.assert(

@@ -118,10 +118,17 @@ function decodeExtension(type: number, data: Uint8Array, context: ExtensionConte
 }
 
 /**
- * Types seen in the block being decoded: one set for every block, cleared at the start of each
- * (blocks are decoded one at a time, never one inside another), rather than a new set per message.
+ * Types seen in the block being decoded, one bit each: set as the block is read and cleared
+ * before it returns (blocks are decoded one at a time, never one inside another). Not a Set: a
+ * long-lived Set, cleared and grown for every message, allocates each new table in the old
+ * generation, which then fills with garbage only a full collection frees.
  */
-const seenTypes = new Set<number>();
+const seenTypes = new Uint8Array(65_536 / 8);
+
+function forgetSeen(extensions: readonly Extension[]): void {
+  // Clearing a whole byte is right: every bit set in it belongs to this block.
+  for (const e of extensions) seenTypes[e.type >> 3] = 0;
+}
 
 /**
  * Decodes an extension block. `reader` holds the contents of the `extensions<0..2^16-1>` vector
@@ -131,22 +138,24 @@ const seenTypes = new Set<number>();
 export function decodeExtensions(reader: ByteReader, context: ExtensionContext): Decoded<Extension[]> {
   const out: Extension[] = [];
   const seen = seenTypes;
-  seen.clear();
   while (!reader.empty()) {
     const at = reader.position;
     const type = reader.u16();
     const body = type === undefined ? undefined : reader.vec16();
     if (type === undefined || body === undefined) {
+      forgetSeen(out);
       return fail('tls.ext.truncated', 'An extension header or its data runs past the end of the extension list.', at);
     }
     const ext = decodeExtension(type, body.rest(), context);
-    if (seen.has(type)) {
+    const bit = 1 << (type & 7);
+    if (((seen[type >> 3] as number) & bit) !== 0) {
       // RFC 8446 §4.2: "There MUST NOT be more than one extension of the same type in a given extension block."
       out.push({ ...ext, issue: { code: 'tls.ext.duplicate', message: `${extensionName(type)} appears more than once.`, offset: at } });
     } else {
-      seen.add(type);
+      seen[type >> 3] = (seen[type >> 3] as number) | bit;
       out.push(ext);
     }
   }
+  forgetSeen(out);
   return ok(out);
 }
