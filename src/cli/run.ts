@@ -59,6 +59,11 @@ export interface CliIo {
    * memory does not grow with the output.
    */
   readonly stdoutReady?: () => Promise<void> | undefined;
+  /**
+   * Called once before an NDJSON run reads its first capture: such a run holds a few MiB of live
+   * state whatever the capture's size, so the process may tell its heap to stay close to that.
+   */
+  readonly streaming?: () => void;
 }
 
 /** How long standard input may still deliver after Ctrl-C (the producer, e.g. tcpdump, got it too and is closing the pipe). */
@@ -340,6 +345,7 @@ function splitWorkers(asked: number | null | undefined): SplitWorkers | null {
 
 /** --format ndjson: lines go out as connections end, to stdout or the -o file. */
 async function runNdjson(o: CliOptions, files: readonly InputFile[], io: CliIo): Promise<number> {
+  io.streaming?.();
   let fd: number | null = null;
   if (o.output !== null) {
     try {

@@ -19,6 +19,8 @@ export interface CliSetting {
   readonly stdoutReady?: () => Promise<void> | undefined;
   /** Called with each piece written to stdout, as it is written. */
   readonly onStdout?: (s: string) => void;
+  /** Stands for the process's heap setting of an NDJSON run (see CliIo.streaming). */
+  readonly streaming?: () => void;
 }
 
 export async function runInProcess(argv: readonly string[], setting: CliSetting = {}): Promise<CliRun> {
@@ -34,6 +36,7 @@ export async function runInProcess(argv: readonly string[], setting: CliSetting 
     stdoutIsTty: setting.stdoutIsTty ?? false,
     ...(setting.columns !== undefined ? { columns: setting.columns } : {}),
     ...(setting.stdoutReady !== undefined ? { stdoutReady: setting.stdoutReady } : {}),
+    ...(setting.streaming !== undefined ? { streaming: setting.streaming } : {}),
     env: setting.env ?? {},
   };
   const code = await runCli([...argv], io);
