@@ -2,8 +2,8 @@
  * The streaming capture reader: sniffs the format from the first bytes, pulls chunks from
  * the source and hands them to the pcap or pcapng parser.
  *
- * Memory stays flat whatever the file size: one read buffer of `chunkBytes`, plus a carry
- * buffer that holds only the unit (record or block) straddling two chunks, bounded by
+ * Memory stays flat whatever the file size: two read buffers of `chunkBytes` (a file is read
+ * ahead into one while the other is parsed), plus a carry buffer that holds only the unit (record or block) straddling two chunks, bounded by
  * `maxBlockBytes` / `maxPacketBytes`. Packets lying in one chunk are delivered as views of
  * it; only a packet that straddles a chunk border is copied (into the carry buffer).
  */
