@@ -30,6 +30,8 @@ let clientOnly: TestCert;
 let codeSigning: TestCert;
 let expiredCa: TestCert;
 let underExpiredCa: TestCert;
+let encipherOnly: TestCert;
+let signAndEncipher: TestCert;
 
 beforeAll(async () => {
   root = await makeCert({ subject: 'CN=Unit Root, O=Example Corp', ca: true });
@@ -40,6 +42,8 @@ beforeAll(async () => {
   codeSigning = await makeCert({ subject: 'CN=code-signing', issuer: issuing, eku: [CODE_SIGNING] });
   expiredCa = await makeCert({ subject: 'CN=Old Issuing, O=Example Corp', ca: true, issuer: root, notAfter: new Date('2029-06-01T00:00:00Z') });
   underExpiredCa = await makeCert({ subject: 'CN=under-old', issuer: expiredCa });
+  encipherOnly = await makeCert({ subject: 'CN=encipher-only', issuer: issuing, keyUsage: x509.KeyUsageFlags.keyEncipherment });
+  signAndEncipher = await makeCert({ subject: 'CN=sign-and-encipher', issuer: issuing, keyUsage: x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment });
 });
 
 function entry(alias: string, chain: readonly Uint8Array[], extra: Partial<IdentityEntry> = {}): IdentityEntry {
@@ -72,6 +76,34 @@ describe('the role decides the extended key usage a leaf needs', () => {
   it('a store without private keys is a trust store', () => {
     const store: IdentityStore = { path: 't.jks', format: 'jks', integrity: 'verified', entries: [trusted('root', root)], notes: [] };
     expect(checkStore(store, { atMs: AT, atName: 'now', expiryDays: 30, role: null }).role).toBe('trust');
+  });
+});
+
+describe('a key usage without digitalSignature', () => {
+  const entries = (): IdentityEntry[] => [
+    entry('rsa', [encipherOnly.der, issuing.der], { keyAlgorithm: 'RSA', keySize: 2048 }),
+    entry('ec', [encipherOnly.der, issuing.der]),
+    entry('signs', [signAndEncipher.der, issuing.der], { keyAlgorithm: 'RSA', keySize: 2048 }),
+    entry('no-usage', [leaf.der, issuing.der]),
+  ];
+
+  it('is a problem of a private key for any role but trust; signing keys with digitalSignature, or no key usage, are fine', () => {
+    for (const role of [null, 'client', 'server'] as const) expect(check(entries(), role)).toEqual({ rsa: ['no-digital-signature'], ec: ['no-digital-signature'], signs: [], 'no-usage': [] });
+    expect(check(entries(), 'trust')).toEqual({ rsa: [], ec: [], signs: [], 'no-usage': [] });
+  });
+
+  it('says what the role cannot do with it', () => {
+    const detail = (role: StoreRole | null, alias: string): string => {
+      const store: IdentityStore = { path: 'unit.p12', format: 'pkcs12', integrity: 'verified', entries: entries(), notes: [] };
+      const e = checkStore(store, { atMs: AT, atName: 'now', expiryDays: 30, role }).entries.find((x) => x.alias === alias);
+      return e?.problems.find((p) => p.code === 'no-digital-signature')?.detail ?? '';
+    };
+    expect(detail('client', 'rsa')).toBe(
+      'The certificate \'CN=encipher-only\' has a key usage (keyEncipherment) without digitalSignature, so its key may not sign: as a client certificate it cannot sign the CertificateVerify every client certificate is sent with; Java servers refuse it ("KeyUsage does not allow digital signatures"), so do OpenSSL servers ("unsuitable certificate purpose"), and Java\'s PKIX key manager sends any valid entry before it. Reissue it with digitalSignature.',
+    );
+    expect(detail('server', 'rsa')).toContain("as a server certificate only TLS 1.2's RSA key exchange can use it, which TLS 1.3 removed");
+    expect(detail('server', 'ec')).toContain('as a server certificate no handshake can use it');
+    expect(detail(null, 'ec')).toMatch(/as a client certificate .*; as a server certificate no handshake can use it/);
   });
 });
 

@@ -33,6 +33,7 @@ export const STORE_PROBLEM_CODES = [
   'sha1-signature',
   'no-client-auth',
   'no-server-auth',
+  'no-digital-signature',
 ] as const;
 
 type StoreProblemCode = (typeof STORE_PROBLEM_CODES)[number];
@@ -194,6 +195,31 @@ function usageProblems(leaf: CertificateFacts, role: CheckedRole): StoreProblem[
   return [];
 }
 
+/** Keys that sign a TLS handshake: a key usage must allow digitalSignature for them (RFC 5280 §4.2.1.3). */
+const SIGNING_KEYS: ReadonlySet<string> = new Set(['RSA', 'EC', 'DSA']);
+
+/**
+ * A leaf whose key usage lacks digitalSignature: its key may not sign, and a client certificate
+ * always signs the handshake (CertificateVerify), a server's too except with TLS 1.2's RSA key
+ * exchange. Seen with real peers: a JSSE server refuses such a client certificate in TLS 1.2 and
+ * 1.3 ("KeyUsage does not allow digital signatures"); an OpenSSL server refuses it ("unsuitable
+ * certificate purpose") unless the key usage has keyAgreement, which its purpose check takes
+ * instead. JSSE's PKIX key manager rates such an entry below every valid one (as --identity reports).
+ */
+function signatureUsageProblem(entry: IdentityEntry, leaf: CertificateFacts, role: CheckedRole): StoreProblem | null {
+  const s = leaf.summary;
+  const ku = s.keyUsage;
+  if (role === 'trust' || ku === null || ku.includes('digitalSignature') || !SIGNING_KEYS.has(entry.keyAlgorithm ?? '')) return null;
+  const rsaExchange = entry.keyAlgorithm === 'RSA' && ku.includes('keyEncipherment');
+  const openssl = ku.includes('keyAgreement') ? 'OpenSSL servers accept it, its keyAgreement being enough for them' : 'so do OpenSSL servers ("unsuitable certificate purpose")';
+  const asClient = `as a client certificate it cannot sign the CertificateVerify every client certificate is sent with; Java servers refuse it ("KeyUsage does not allow digital signatures"), ${openssl}, and Java's PKIX key manager sends any valid entry before it`;
+  const asServer = rsaExchange
+    ? 'as a server certificate only TLS 1.2\'s RSA key exchange can use it, which TLS 1.3 removed and which has no forward secrecy'
+    : 'as a server certificate no handshake can use it (TLS 1.3 and every ECDHE and DHE suite sign with the server\'s key)';
+  const uses = role === 'client' ? asClient : role === 'server' ? asServer : `${asClient}; ${asServer}`;
+  return { code: 'no-digital-signature', detail: `The certificate '${s.subject}' has a key usage (${ku.join(', ')}) without digitalSignature, so its key may not sign: ${uses}. Reissue it with digitalSignature.` };
+}
+
 function checkEntry(entry: IdentityEntry, format: IdentityStore['format'], role: CheckedRole, bySubject: ReadonlyMap<string, CertificateFacts>, o: StoreCheckOptions): EntryCheck {
   const problems: StoreProblem[] = [];
   const certs = entry.certificates;
@@ -222,7 +248,11 @@ function checkEntry(entry: IdentityEntry, format: IdentityStore['format'], role:
       const sig = weakSignature(cert, i);
       if (sig !== null) problems.push(sig);
     }
-    if (entry.kind === 'private-key' && leaf !== undefined && readable[0] === leaf) problems.push(...usageProblems(leaf, role));
+    if (entry.kind === 'private-key' && leaf !== undefined && readable[0] === leaf) {
+      problems.push(...usageProblems(leaf, role));
+      const signing = signatureUsageProblem(entry, leaf, role);
+      if (signing !== null) problems.push(signing);
+    }
   }
   const rank = (p: StoreProblem): number => STORE_PROBLEM_CODES.indexOf(p.code);
   const usable = leaf !== undefined && leaf.summary.parseError === null ? leaf : undefined;
