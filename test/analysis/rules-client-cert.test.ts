@@ -136,6 +136,32 @@ describe('client certificate content', () => {
     expect(finding(ok, 'client-cert-weak-key').severity).toBe('warning');
   });
 
+  it('a key usage without digitalSignature explains what an OpenSSL server sends for it (43), not other alerts; accepted anyway gives a warning', () => {
+    const leaf = clientLeaf({ keyUsage: ['keyEncipherment'] });
+    const refused = judge(tls12({ ...failedAfterClientFlight, clientCertificates: [leaf, intermediate()], alert: { from: 'server', description: 43 } }));
+    expect(codes(refused)).toEqual(['client-cert-no-digital-signature']);
+    expect(finding(refused, 'client-cert-no-digital-signature').detail).toContain(
+      'has a key usage of keyEncipherment without digitalSignature, yet a client certificate must sign the handshake (CertificateVerify), so an OpenSSL server refuses it ("unsuitable certificate purpose", alert unsupported_certificate); the server answered with alert unsupported_certificate (43)',
+    );
+    // An OpenSSL server says 43 for it: an unknown_ca (48) has another cause, and this one stays a warning.
+    const other = judge(tls12({ ...failedAfterClientFlight, clientCertificates: [leaf, intermediate()], alert: { from: 'server', description: 48 } }));
+    expect(finding(other, 'client-cert-no-digital-signature').severity).toBe('warning');
+    const ok = judge(tls12({ clientCertificates: [leaf, intermediate()] }));
+    expect(ok.status).toBe('ok');
+    expect(finding(ok, 'client-cert-no-digital-signature').severity).toBe('warning');
+  });
+
+  it('an EC key with keyAgreement instead, which OpenSSL takes: a warning, never the cause; no key usage, digitalSignature, or a key that does not sign: nothing', () => {
+    const agreement = clientLeaf({ keyUsage: ['keyAgreement'], publicKey: { algorithm: 'EC', bits: 256, curve: 'P-256' } });
+    const v = judge(tls12({ ...failedAfterClientFlight, clientCertificates: [agreement, intermediate()], alert: { from: 'server', description: 43 } }));
+    const f = finding(v, 'client-cert-no-digital-signature');
+    expect(f.severity).toBe('warning');
+    expect(f.detail).toContain('an OpenSSL server takes its keyAgreement instead and accepts it');
+    for (const over of [{ keyUsage: null }, { keyUsage: ['digitalSignature', 'keyEncipherment'] }, { keyUsage: ['keyAgreement'], publicKey: { algorithm: 'X25519', bits: 256, curve: null } }]) {
+      expect(codes(judge(tls12({ clientCertificates: [clientLeaf(over), intermediate()] })))).toEqual([]);
+    }
+  });
+
   it('issuer not among the requested CAs explains unknown_ca (48)', () => {
     const leaf = clientLeaf({ issuer: 'CN=Other CA' });
     const other = intermediate({ subject: 'CN=Other CA', issuer: 'CN=Other Root' });

@@ -35,6 +35,7 @@ const WANT: Readonly<Record<ScenarioName, Readonly<Record<number, Want>>>> = {
   'tls13-client-cert-untrusted': { 50106: { status: 'failed', stage: 'client-certificate', mtls: 'unknown-encrypted', errors: ['client-cert-rejected-silently'], also: ['tls13-client-cert-inferred'] } },
   'tls12-client-cert-expired': { 50107: { status: 'failed', stage: 'client-certificate', mtls: 'sent-rejected', errors: ['client-cert-expired'] } },
   'tls12-client-cert-wrong-eku': { 50108: { status: 'failed', stage: 'client-certificate', mtls: 'sent-rejected', errors: ['client-cert-no-client-auth'] } },
+  'tls12-client-cert-no-digital-signature': { 50131: { status: 'failed', stage: 'client-certificate', mtls: 'sent-rejected', errors: ['client-cert-no-digital-signature'] } },
   'tls12-optional-client-cert-not-sent': { 50109: { status: 'ok', stage: 'application-data', mtls: 'optional-not-sent', errors: [] } },
   // The client refused the server's flight before its turn to send a certificate: not reached, not missing.
   'tls12-server-cert-refused-mtls': { 50121: { status: 'failed', stage: 'server-certificate', mtls: 'not-reached', errors: ['server-cert-rejected'] } },

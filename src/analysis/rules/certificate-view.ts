@@ -33,6 +33,8 @@ export interface CertificateView {
   readonly weakSignature: boolean;
   /** null: the certificate has no extended key usage extension (any purpose is allowed). */
   readonly extendedKeyUsage: readonly string[] | null;
+  /** Key usage names (`digitalSignature`, `keyEncipherment`, …); null without the extension. */
+  readonly keyUsage: readonly string[] | null;
   readonly hasClientAuth: boolean;
   readonly hasServerAuth: boolean;
   readonly isCa: boolean | null;
@@ -82,6 +84,7 @@ export function certificateView(summary: CertificateSummary, seenAt: Timestamp |
     signatureAlgorithm: summary.signatureAlgorithm,
     weakSignature: summary.weakSignature,
     extendedKeyUsage: summary.ekuAnyPurpose === null ? summary.extendedKeyUsage : null,
+    keyUsage: summary.keyUsage,
     hasClientAuth: summary.hasClientAuth,
     hasServerAuth: summary.hasServerAuth,
     isCa: summary.basicConstraints?.ca ?? null,

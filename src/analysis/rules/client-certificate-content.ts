@@ -13,8 +13,12 @@ import { chainShape, chainView, sameName } from './certificate-view.js';
 import type { CertificateView } from './certificate-view.js';
 import { firstCloseBy, frames, listCas, theServer } from './evidence.js';
 import { sharedPerInput } from './per-input.js';
+import type { StackIdentity } from '../stack-identification.js';
 
 const explainsAlerts = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
+
+/** Keys that sign a TLS handshake, whose key usage must then allow digitalSignature (RFC 5280 §4.2.1.3). */
+const SIGNING_KEYS: ReadonlySet<string> = new Set(['RSA', 'EC', 'DSA']);
 
 /** The O= attribute of a distinguished name, lower-cased, or null. */
 function organization(dn: string): string | null {
@@ -43,6 +47,29 @@ export const clientRefusal = sharedPerInput((input: RuleInput): Refusal | null =
   if (alert === null && close === null) return null;
   return { alert, close, by: 'server', sentAt: hs.clientCertificateTime };
 });
+
+/**
+ * What servers do with a client certificate that may not sign, as seen with real peers: JSSE
+ * refuses it in TLS 1.2 and 1.3 with certificate_unknown; OpenSSL's purpose check refuses it with
+ * unsupported_certificate (a Node.js server closes without an alert) unless the key usage has
+ * keyAgreement, which it takes instead. Said of the server's stack when it is known, and only the
+ * refusals that stack makes are explained by it.
+ */
+function signingRefusal(server: StackIdentity | null, keyAgreement: boolean): { readonly text: string; readonly explains: ReadonlySet<number | null> } {
+  const java = '("KeyUsage does not allow digital signatures", alert certificate_unknown)';
+  const openssl = '("unsuitable certificate purpose", alert unsupported_certificate)';
+  const name = server?.name ?? null;
+  if (name === 'java') return { text: `, so a Java server refuses it ${java}`, explains: explainsAlerts(46, null) };
+  if (name === 'openssl' || name === 'nodejs' || name === 'curl') {
+    return keyAgreement
+      ? { text: '; an OpenSSL server takes its keyAgreement instead and accepts it', explains: explainsAlerts() }
+      : { text: `, so an OpenSSL server refuses it ${openssl}`, explains: explainsAlerts(43, null) };
+  }
+  return {
+    text: `: Java servers refuse it ${java}, ${keyAgreement ? 'while OpenSSL servers take its keyAgreement instead' : `and OpenSSL servers too ${openssl}`}`,
+    explains: explainsAlerts(46, 43, 42, 40, null),
+  };
+}
 
 /** How each client stack is made to send its intermediates. */
 const CHAIN_SETTINGS = { java: 'import the full chain into the key entry', openssl: 'put the intermediates after the certificate in the --cert file', nodejs: 'put the intermediates after the certificate in the cert option' } as const;
@@ -82,6 +109,19 @@ const clientCertificateProblems = sharedPerInput((input: RuleInput): readonly Ce
       fix: 'Issue the client certificate with the clientAuth extended key usage (OpenSSL: extendedKeyUsage = clientAuth; most CAs call the template "client authentication" or "user").',
       frames: frames(at),
       explains: explainsAlerts(43, 42, 46, 40, null),
+      whenAccepted: 'warning',
+    });
+  }
+
+  if (leaf.keyUsage !== null && !leaf.keyUsage.includes('digitalSignature') && SIGNING_KEYS.has(leaf.keyAlgorithm ?? '')) {
+    const refusal = signingRefusal(input.stacks.server, leaf.keyUsage.includes('keyAgreement'));
+    out.push({
+      code: 'client-cert-no-digital-signature',
+      title: 'Client certificate key usage does not allow signing',
+      what: `${name} (frame ${at}) has a key usage of ${leaf.keyUsage.length === 0 ? 'nothing' : leaf.keyUsage.join(', ')} without digitalSignature, yet a client certificate must sign the handshake (CertificateVerify)${refusal.text}`,
+      fix: 'Reissue the client certificate with the digitalSignature key usage (OpenSSL: keyUsage = digitalSignature, plus keyEncipherment for an RSA key).',
+      frames: frames(at),
+      explains: refusal.explains,
       whenAccepted: 'warning',
     });
   }
@@ -160,7 +200,7 @@ export function clientRefusalExplained(input: RuleInput): boolean {
 
 const clientCertificateContent: Rule = {
   id: 'client-certificate-content',
-  codes: ['client-cert-expired', 'client-cert-not-yet-valid', 'client-cert-no-client-auth', 'client-cert-weak-key', 'client-cert-weak-signature', 'client-chain-incomplete', 'client-cert-issuer-not-requested'],
+  codes: ['client-cert-expired', 'client-cert-not-yet-valid', 'client-cert-no-client-auth', 'client-cert-no-digital-signature', 'client-cert-weak-key', 'client-cert-weak-signature', 'client-chain-incomplete', 'client-cert-issuer-not-requested'],
   evaluate(input: RuleInput): readonly Finding[] {
     const problems = clientCertificateProblems(input);
     if (problems.length === 0) return [];
