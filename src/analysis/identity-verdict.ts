@@ -196,6 +196,23 @@ function sentSentence(sent: IdentitySent | null, predicted: string | null): stri
   return sent.alias === predicted ? `The client did send '${sent.alias}'.` : `The client sent '${sent.alias}'.`;
 }
 
+/**
+ * The configured alias (`--alias`) against this request and against what the client sent: an
+ * application that pins an alias (WebLogic, a connector's own key manager) sends it whatever the
+ * default key managers would choose, so a different certificate on the wire means the client
+ * does not use that alias, or not from this store.
+ */
+function configuredAliasSentence(alias: string, reasons: readonly IdentityReason[], sent: IdentitySent | null, storeName: string): string {
+  const qualifies = reasons.length === 0 ? 'qualifies for this request' : `does not qualify for this request: ${reasons.map(identityReasonText).join(', ')}`;
+  if (sent === null) return `The configured alias '${alias}' ${qualifies}.`;
+  if (sent.empty) {
+    return `The client sent an empty Certificate, not its configured alias '${alias}', which ${qualifies}${reasons.length === 0 ? `: the client does not use this alias of ${storeName}` : ''}.`;
+  }
+  if (sent.alias === alias) return `The client sent its configured alias '${alias}', which ${qualifies}.`;
+  if (sent.alias === null) return `The client sent '${sent.subject ?? '?'}', which no entry of ${storeName} holds, not its configured alias '${alias}': it uses another key store.`;
+  return `The client sent '${sent.alias}', not its configured alias '${alias}' (which ${qualifies}): its key manager does not use that alias; check which alias its configuration names.`;
+}
+
 function clientVerdict(facts: ConnectionFacts, setup: IdentitySetup, store: IdentityStore, log: JavaLogFacts | null): IdentityStoreVerdict | null {
   const found = requestOf(facts, log);
   if (found === null) return null;
@@ -218,13 +235,12 @@ function clientVerdict(facts: ConnectionFacts, setup: IdentitySetup, store: Iden
   }
   const notes: string[] = [];
   const sent = sentBy(store, facts.hs?.clientCertificates ?? null, log?.clientCertificates ?? null);
-  const sentText = sentSentence(sent, sun.outcome === 'no-handshake' ? null : sun.alias);
+  const own = setup.alias === null ? undefined : store.entries.find((e) => e.alias.toLowerCase() === setup.alias?.toLowerCase());
+  // With a configured alias of this store, what was sent is said against it, once.
+  const aliasText = own === undefined ? null : configuredAliasSentence(own.alias, reasons.get(own.alias) ?? [], sent, name);
+  const sentText = aliasText !== null && sent !== null ? null : sentSentence(sent, sun.outcome === 'no-handshake' ? null : sun.alias);
   if (sentText !== null) notes.push(sentText);
-  if (setup.alias !== null) {
-    const own = store.entries.find((e) => e.alias.toLowerCase() === setup.alias?.toLowerCase());
-    const r = own === undefined ? null : (reasons.get(own.alias) ?? []);
-    if (own !== undefined && r !== null) notes.push(`The configured alias '${own.alias}' ${r.length === 0 ? 'qualifies for this request' : `does not qualify for this request: ${r.map(identityReasonText).join(', ')}`}.`);
-  }
+  if (aliasText !== null) notes.push(aliasText);
   if (source === 'java-log') notes.push('The request is known from the Java log, which prints its CAs but not its signature algorithms: every key type JSSE signs with is assumed requested.');
   return { store: store.path, side: 'client', request: source, keyTypes: evaluation.keyTypes, keyManagers: { SunX509: sun.alias, PKIX: pkix.alias }, entries, sent, alias: setup.alias, verdict: text, notes };
 }

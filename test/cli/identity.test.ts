@@ -98,6 +98,36 @@ describe('--identity predicts the certificate JSSE sent', () => {
   });
 });
 
+describe('--alias on the client side: what the client sent, said against the configured alias', () => {
+  async function notesWith(scenario: string, store: string, alias: string): Promise<readonly string[] | undefined> {
+    const s = readScenario(JAVA_CAPTURES_DIR, scenario);
+    const r = await runInProcess(['--format', 'json', '--identity', join(KEYSTORES, store), '--identity-password', 'changeit', '--alias', alias, s.capturePath]);
+    expect(r.code, r.err).toBe(0);
+    return identityOf(r.out)?.notes;
+  }
+
+  it('the alias it sent, another alias of the store, a certificate the store does not hold', async () => {
+    // JSSE sent carol (expired) from client-carol-and-alice.p12: its SunX509 key manager does not check validity.
+    expect(await notesWith('jsse-tls12-keystore-carol-and-alice', 'client-carol-and-alice.p12', 'carol')).toEqual(["The client sent its configured alias 'carol', which does not qualify for this request: expired at the capture time."]);
+    expect(await notesWith('jsse-tls12-keystore-carol-and-alice', 'client-carol-and-alice.p12', 'alice')).toEqual([
+      "The client sent 'carol', not its configured alias 'alice' (which qualifies for this request): its key manager does not use that alias; check which alias its configuration names.",
+    ]);
+    expect(await notesWith('jsse-tls12-keystore-carol-and-alice', 'client-alice.p12', 'alice')).toEqual([
+      "The client sent 'CN=carol, OU=Finance, O=Example Corp, C=US', which no entry of client-alice.p12 holds, not its configured alias 'alice': it uses another key store.",
+    ]);
+  });
+
+  it('an empty Certificate, whether the alias qualifies or not', async () => {
+    // JSSE sent an empty Certificate: mallory's issuer is not among the CAs the server listed.
+    expect(await notesWith('jsse-tls12-client-ca-not-listed', 'client-mallory.p12', 'mallory')).toEqual([
+      "The client sent an empty Certificate, not its configured alias 'mallory', which does not qualify for this request: issued by a CA the server does not list.",
+    ]);
+    expect(await notesWith('jsse-tls12-client-ca-not-listed', 'client-alice.p12', 'alice')).toEqual([
+      "The client sent an empty Certificate, not its configured alias 'alice', which qualifies for this request: the client does not use this alias of client-alice.p12.",
+    ]);
+  });
+});
+
 describe('--identity usage errors: exit 2, one sentence', () => {
   const capture = join(JAVA_CAPTURES_DIR, 'jsse-tls12-client-ca-not-listed', 'capture.pcap');
   const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-identity-'));
