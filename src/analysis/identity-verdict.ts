@@ -13,7 +13,8 @@
 import { basename } from 'node:path';
 import type { CertificateSummary } from '../x509/certificate-summary.js';
 import { aliasEntry, evaluateIdentity } from '../x509/identity/index.js';
-import type { IdentityEntry, IdentityReason, IdentityRequest, IdentitySetup, IdentitySide, IdentityStore } from '../x509/identity/index.js';
+import type { IdentityEntry, IdentityEvaluation, IdentityReason, IdentityRequest, IdentitySetup, IdentitySide, IdentityStore } from '../x509/identity/index.js';
+import { ListsCache } from '../util/clearing-cache.js';
 import type { ConnectionFacts } from './judge.js';
 import type { JavaLogFacts } from './java-log-facts.js';
 
@@ -213,26 +214,100 @@ function configuredAliasSentence(alias: string, reasons: readonly IdentityReason
   return `The client sent '${sent.alias}', not its configured alias '${alias}' (which ${qualifies}): its key manager does not use that alias; check which alias its configuration names.`;
 }
 
+/** A store weighed against one request at one time: what every connection with the same request shares. */
+export interface Weighed {
+  readonly evaluation: IdentityEvaluation;
+  readonly reasons: ReadonlyMap<string, readonly IdentityReason[]>;
+  readonly entries: readonly IdentityEntryVerdict[];
+  readonly text: string;
+}
+
+/** The leaves' validity bounds of a store, sorted: where, in time, any entry's validity changes. */
+interface ValidityBounds {
+  readonly notAfter: Float64Array;
+  readonly notBefore: Float64Array;
+}
+
+const boundsOfStores = new WeakMap<IdentityStore, ValidityBounds>();
+
+function validityBounds(store: IdentityStore): ValidityBounds {
+  let bounds = boundsOfStores.get(store);
+  if (bounds === undefined) {
+    const leaves = store.entries.map((e) => e.certificates[0]).filter((c) => c !== undefined);
+    const sorted = (values: (number | null)[]): Float64Array => Float64Array.from(values.filter((v): v is number => v !== null)).sort();
+    bounds = { notAfter: sorted(leaves.map((l) => l.notAfterMs)), notBefore: sorted(leaves.map((l) => l.notBeforeMs)) };
+    boundsOfStores.set(store, bounds);
+  }
+  return bounds;
+}
+
+/** How many of `sorted` are below `t` (`orEqual`: at most `t`). */
+function countBelow(sorted: Float64Array, t: number, orEqual: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid] as number;
+    if (v < t || (orEqual && v === t)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Weighings remembered per store, by the request and by where the capture time falls among the
+ * leaves' validity bounds: an entry is expired when the time is past its notAfter and not yet
+ * valid before its notBefore, so how many notAfter lie below the time and how many notBefore lie
+ * at or below it fix every entry's validity. A store of 10,000 entries is then weighed once per
+ * distinct request, not once per connection. Bounded; a request with more values than the
+ * cache keeps is weighed each time.
+ */
+const MAX_WEIGHED_PER_STORE = 256;
+const MAX_WEIGHED_REQUEST_VALUES = 1024;
+const weighedByStore = new WeakMap<IdentityStore, ListsCache<Weighed>>();
+
+export function weighIdentity(store: IdentityStore, request: IdentityRequest, timeMs: number): Weighed {
+  const bounds = validityBounds(store);
+  const at = [request.tls13 ? 1 : 0, countBelow(bounds.notAfter, timeMs, false), countBelow(bounds.notBefore, timeMs, true)];
+  const lists = [request.certificateTypes, request.signatureAlgorithms, request.signatureAlgorithmsCert ?? [], at];
+  let cache = weighedByStore.get(store);
+  if (cache === undefined) {
+    cache = new ListsCache<Weighed>(MAX_WEIGHED_PER_STORE, MAX_WEIGHED_REQUEST_VALUES);
+    weighedByStore.set(store, cache);
+  }
+  const known = cache.get(lists, request.certificateAuthorities);
+  if (known !== undefined) return known;
+  const evaluation = evaluateIdentity(store, request, timeMs);
+  const reasons = new Map(evaluation.entries.map((e) => [e.alias, e.reasons]));
+  const entries = store.entries.map((e) => entryVerdict(e, reasons.get(e.alias) ?? []));
+  const weighed = { evaluation, reasons, entries, text: verdictText(store, request, evaluation, reasons) };
+  cache.set(lists, request.certificateAuthorities, weighed);
+  return weighed;
+}
+
+/** What Java does with the store for this request: which alias each key manager sends, or why none. */
+function verdictText(store: IdentityStore, request: IdentityRequest, evaluation: IdentityEvaluation, reasons: ReadonlyMap<string, readonly IdentityReason[]>): string {
+  const sun = evaluation.keyManagers.SunX509;
+  const pkix = evaluation.keyManagers.PKIX;
+  const name = basename(store.path);
+  if (sun.outcome === 'no-handshake') return sun.detail;
+  if (sun.alias === null && pkix.alias === null) return noneQualifies(store, request, evaluation.keyTypes, reasons);
+  if (sun.alias === pkix.alias) {
+    return `Java would send '${sun.alias ?? ''}' from ${name}, with the default SunX509 key manager (javax.net.ssl.keyStore) and with PKIX alike${flawsText(reasons.get(sun.alias ?? '') ?? [], true)}.`;
+  }
+  const sunText = sun.alias === null ? 'an empty Certificate' : `'${sun.alias}'${flawsText(reasons.get(sun.alias) ?? [], false)}`;
+  const pkixText = pkix.alias === null ? `an empty Certificate (${pkix.detail.replace(/\.$/, '')})` : `'${pkix.alias}'`;
+  return `With the default SunX509 key manager (javax.net.ssl.keyStore) Java would send ${sunText} from ${name}; with PKIX (ssl.KeyManagerFactory.algorithm=PKIX) it would send ${pkixText}.`;
+}
+
 function clientVerdict(facts: ConnectionFacts, setup: IdentitySetup, store: IdentityStore, log: JavaLogFacts | null): IdentityStoreVerdict | null {
   const found = requestOf(facts, log);
   if (found === null) return null;
   const { request, source } = found;
-  const evaluation = evaluateIdentity(store, request, captureTimeMs(facts));
-  const reasons = new Map(evaluation.entries.map((e) => [e.alias, e.reasons]));
-  const entries = store.entries.map((e) => entryVerdict(e, reasons.get(e.alias) ?? []));
+  const { evaluation, reasons, entries, text } = weighIdentity(store, request, captureTimeMs(facts));
   const sun = evaluation.keyManagers.SunX509;
   const pkix = evaluation.keyManagers.PKIX;
   const name = basename(store.path);
-  let text: string;
-  if (sun.outcome === 'no-handshake') text = sun.detail;
-  else if (sun.alias === null && pkix.alias === null) text = noneQualifies(store, request, evaluation.keyTypes, reasons);
-  else if (sun.alias === pkix.alias) {
-    text = `Java would send '${sun.alias ?? ''}' from ${name}, with the default SunX509 key manager (javax.net.ssl.keyStore) and with PKIX alike${flawsText(reasons.get(sun.alias ?? '') ?? [], true)}.`;
-  } else {
-    const sunText = sun.alias === null ? 'an empty Certificate' : `'${sun.alias}'${flawsText(reasons.get(sun.alias) ?? [], false)}`;
-    const pkixText = pkix.alias === null ? `an empty Certificate (${pkix.detail.replace(/\.$/, '')})` : `'${pkix.alias}'`;
-    text = `With the default SunX509 key manager (javax.net.ssl.keyStore) Java would send ${sunText} from ${name}; with PKIX (ssl.KeyManagerFactory.algorithm=PKIX) it would send ${pkixText}.`;
-  }
   const notes: string[] = [];
   const sent = sentBy(store, facts.hs?.clientCertificates ?? null, log?.clientCertificates ?? null);
   const own = setup.alias === null ? undefined : store.entries.find((e) => e.alias.toLowerCase() === setup.alias?.toLowerCase());

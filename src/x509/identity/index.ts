@@ -2,7 +2,7 @@
  * Identity key stores (PKCS#12, JKS, JCEKS) and the emulation of Java's client key managers:
  * which alias a JSSE client sends for a CertificateRequest, and why each other entry is not sent.
  */
-export type { IdentityEntry, IdentityReason, IdentityRequest, IdentityStore } from './types.js';
+export type { IdentityEntry, IdentityEvaluation, IdentityReason, IdentityRequest, IdentityStore } from './types.js';
 export { loadIdentityStore, readIdentityStore } from './read.js';
 export { evaluateIdentity } from './key-managers.js';
 export { jsseClientKeyTypes } from './key-types.js';
