@@ -3,6 +3,7 @@
  * shares its record with later handshake messages, how TLS detection follows `maxRecordLength`,
  * and that decryption reaches it only through the factory it is given.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TlsConnectionTracker } from '../../src/tls/session/tracker.js';
 import type { TlsTrackerOptions } from '../../src/tls/session/tracker.js';
@@ -151,6 +152,55 @@ describe('TLS detection follows maxRecordLength', () => {
     const withRaised = run(chunks, raised);
     expect(starts(withRaised)).toMatchObject([{ direction: 0, how: 'starttls', starttls: 'smtp' }]);
     expect(handshakes(withRaised, 0)).toEqual([1]);
+  });
+});
+
+describe('a chunk that runs past the STARTTLS scan window', () => {
+  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+  const plain: [Direction, Uint8Array][] = [
+    [1, text('220 mail.example.com ESMTP\r\n')],
+    [0, text('EHLO client.example.com\r\nSTARTTLS\r\n')],
+    [1, text('220 2.0.0 Ready to start TLS\r\n')],
+  ];
+  const hello = clientHello13(600);
+  const ccs = inRecords(20, new Uint8Array([1]));
+
+  it('keeps the bytes past the window when TLS starts inside it: the ClientHello and the record after it are read whole', () => {
+    // The second plaintext line, the ClientHello and a ChangeCipherSpec in one segment; the window ends inside the ClientHello.
+    const window = 40 + 100;
+    const chunks: [Direction, Uint8Array][] = [plain[0] as [Direction, Uint8Array], [0, text('EHLO client.example.com\r\n')], plain[2] as [Direction, Uint8Array], [0, concat(text('STARTTLS\r\n'), hello, ccs)]];
+    const r = run(chunks, { maxStarttlsScanBytes: window });
+    expect(starts(r)).toMatchObject([{ direction: 0, how: 'starttls' }]);
+    expect(handshakes(r, 0)).toEqual([1]);
+    expect(anomalies(r)).toEqual([]);
+    expect(r.events.filter((e) => e.kind === 'change-cipher-spec' && e.direction === 0)).toHaveLength(1);
+  });
+
+  it('any window that TLS starts inside, any segmentation: the same records as with room to spare', () => {
+    const flight = concat(hello, ccs);
+    const before = text('EHLO client.example.com\r\nSTARTTLS\r\n');
+    const stream = concat(before, flight);
+    const summary = (r: Run): unknown => ({ starts: starts(r).map((e) => (e.kind === 'tls-start' ? [e.direction, e.how, e.offset] : null)), handshakes: handshakes(r, 0), ccs: r.events.filter((e) => e.kind === 'change-cipher-spec').length, anomalies: anomalies(r).map((a) => a.code) });
+    const reference = summary(run([plain[0] as [Direction, Uint8Array], [0, stream]]));
+    fc.assert(
+      // The scan recognises a record by its header and handshake type: those six bytes must be inside the window.
+      fc.property(fc.integer({ min: before.length + 6, max: stream.length + 8 }), fc.array(fc.integer({ min: 1, max: stream.length - 1 }), { maxLength: 4 }), (window, cuts) => {
+        const edges = [...new Set([0, ...cuts, stream.length])].sort((a, b) => a - b);
+        const chunks: [Direction, Uint8Array][] = [plain[0] as [Direction, Uint8Array]];
+        for (let i = 0; i + 1 < edges.length; i++) chunks.push([0, stream.subarray(edges[i], edges[i + 1])]);
+        expect(summary(run(chunks, { maxStarttlsScanBytes: window }))).toEqual(reference);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the same when a direction held too few bytes to decide and the next chunk runs past the window', () => {
+    const record = concat(hello, ccs);
+    const r = run([[0, record.subarray(0, 3)], [0, record.subarray(3)]], { maxStarttlsScanBytes: 64 });
+    expect(starts(r)).toMatchObject([{ direction: 0, how: 'record', offset: 0 }]);
+    expect(handshakes(r, 0)).toEqual([1]);
+    expect(anomalies(r)).toEqual([]);
+    expect(r.events.filter((e) => e.kind === 'change-cipher-spec' && e.direction === 0)).toHaveLength(1);
   });
 });
 

@@ -73,6 +73,11 @@ class StartDirection {
   heldTime: Timestamp = ZERO_TIME;
   /** Where the next scan for a record start resumes within `held`. */
   scanFrom = 0;
+  /**
+   * While a chunk is being taken: its bytes past the scan window (not held). Should TLS start
+   * within the window on this chunk, they follow the held bytes into the record stream.
+   */
+  overflow: StreamChunk | null = null;
   records: RecordStream | null = null;
 
   constructor(readonly budget: TlsHeldBudget) {}
@@ -154,13 +159,21 @@ export class TlsStartFinder {
           }
           plain = verdict === 'no';
         }
-        if (this.hold(direction, chunk, plain)) this.detect(direction);
+        this.take(direction, chunk, plain);
         return;
       }
       case 'plaintext':
-        if (this.hold(direction, chunk, true)) this.detect(direction);
+        this.take(direction, chunk, true);
         return;
     }
+  }
+
+  /** Holds a chunk in the scan window and looks for TLS in it; its bytes past the window go along only if TLS starts. */
+  private take(direction: Direction, chunk: StreamChunk, plain: boolean): void {
+    const d = this.dirs[direction];
+    if (!this.hold(direction, chunk, plain)) return;
+    this.detect(direction);
+    d.overflow = null;
   }
 
   /** A hole in one direction (the caller has reported it and reset the direction's handshake framing). */
@@ -232,10 +245,9 @@ export class TlsStartFinder {
       d.held = d.heldRoom.subarray(0, need);
     }
     d.window += takeLength;
-    if (takeLength < chunk.bytes.length) {
-      // Bytes past the scan window are not kept: TLS, if it comes, must start within it.
-      d.phase = d.phase === 'undecided' ? 'plaintext' : d.phase;
-    }
+    // Bytes past the scan window are not kept: TLS, if it comes, must start within it (its record
+    // header and handshake type inside the window), and then they follow the held bytes (startTls).
+    d.overflow = takeLength < chunk.bytes.length ? { bytes: chunk.bytes.subarray(takeLength), offset: chunk.offset + takeLength, frame: chunk.frame, time: chunk.time } : null;
     return true;
   }
 
@@ -357,11 +369,14 @@ export class TlsStartFinder {
     const offset = d.heldOffset + at;
     this.sink.event({ kind: 'tls-start', direction, how, starttls: protocol, offset, frame: d.heldFrame, time: d.heldTime });
     const held = d.held;
+    const overflow = d.overflow;
     d.dropHeld();
-    if (at < held.length) {
-      const skip = records.push({ bytes: held.subarray(at), offset, frame: d.heldFrame, time: d.heldTime });
-      this.requestSkip(direction, skip);
-    }
+    d.overflow = null;
+    // What may be skipped unseen is counted from the end of the last bytes given to the stream.
+    let skip = 0;
+    if (at < held.length) skip = records.push({ bytes: held.subarray(at), offset, frame: d.heldFrame, time: d.heldTime });
+    if (overflow !== null && overflow.offset >= offset) skip = records.push(overflow);
+    this.requestSkip(direction, skip);
     // A peer still holding plaintext may now recognise its own first TLS record.
     const peerDirection: Direction = direction === 0 ? 1 : 0;
     const peer = this.dirs[peerDirection];
