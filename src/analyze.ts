@@ -89,7 +89,7 @@ export interface CaptureAnalysis {
 }
 
 /** Where the file was cut, from the reader's `capture.truncated_file` anomaly; undefined for a whole file. */
-function captureCut(list: readonly Anomaly[], bytes: number, gzip: boolean): CaptureCut | undefined {
+export function captureCut(list: readonly Anomaly[], bytes: number, gzip: boolean): CaptureCut | undefined {
   const cut = list.find((a) => a.code === 'capture.truncated_file');
   return cut?.frame === undefined ? undefined : { frame: cut.frame, byte: bytes, gzip };
 }

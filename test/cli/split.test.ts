@@ -5,7 +5,7 @@
  * connections left open and plaintext next to TLS (whose verdict depends on the capture
  * context), cut into small rounds so that many merges happen.
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -157,6 +157,23 @@ describe.skipIf(!BUILT)('split analysis writes what one thread writes', () => {
     }
     expect(lines).toBeGreaterThan(20);
   }, 120_000);
+
+  it('on files cut short inside a packet: the connections left open say the file was cut, as with one thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-split-cut-'));
+    let cutFindings = 0;
+    for (const name of ['tls12-mtls-ok-rsa-server.pcap', 'interleaved-five-connections.pcapng']) {
+      const bytes = readFileSync(join(SAMPLES, name));
+      for (const share of [0.35, 0.6, 0.85]) {
+        const path = join(dir, `${share}-${name}`);
+        writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length * share)));
+        const r = await both(path, NO_FILTERS, 2, 4096);
+        expect(r.split, `${name} cut at ${share}`).toBe(r.one);
+        expect(r.splitResult).toEqual(r.oneResult);
+        cutFindings += r.one.split('"capture-file-cut"').length - 1;
+      }
+    }
+    expect(cutFindings).toBeGreaterThan(0);
+  }, 60_000);
 
   it('on a file that is not a capture: the same error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'split-'));

@@ -4,6 +4,7 @@
  * its flow hashes to; every worker gets one batch per round (a chunk of the capture), in order,
  * and answers each with the connections that started and ended in it.
  */
+import type { CaptureCut } from '../../analysis/connection.js';
 import type { FilterOptions } from '../filters.js';
 import { ndjsonFilePrefix } from '../../report/json.js';
 
@@ -30,6 +31,8 @@ interface SplitBatch {
 interface SplitFinish {
   readonly type: 'finish';
   readonly round: number;
+  /** Where the file was cut short, as one thread's analysis learns it from the reader; undefined for a whole file. */
+  readonly cut: CaptureCut | undefined;
 }
 
 export type SplitRequest = SplitInit | SplitBatch | SplitFinish;

@@ -15,6 +15,8 @@
  * one thread would.
  */
 import { Worker } from 'node:worker_threads';
+import { captureCut } from '../../analyze.js';
+import type { CaptureCut } from '../../analysis/connection.js';
 import { readCapture } from '../../capture/index.js';
 import type { CaptureSource } from '../../capture/types.js';
 import { PacketDecoder } from '../../decode/index.js';
@@ -187,8 +189,9 @@ export async function streamNdjsonSplit(
     const decoder = new PacketDecoder(limits);
     const schedule = new SweepSchedule();
     let readError: unknown = null;
+    let cut: CaptureCut | undefined;
     try {
-      await readCapture(
+      const read = await readCapture(
         source,
         (packet) => {
           const outcome = decoder.decode(packet);
@@ -215,6 +218,7 @@ export async function streamNdjsonSplit(
           },
         },
       );
+      cut = captureCut(read.anomalies, read.bytesRead, read.info.gzip);
     } catch (err) {
       // As with one thread: the connections that ended before the error are written, no others.
       readError = err;
@@ -223,7 +227,7 @@ export async function streamNdjsonSplit(
       if (pending()) flushRound();
       if (readError === null) {
         const round = openRound();
-        for (const lane of lanes) post(lane, { type: 'finish', round });
+        for (const lane of lanes) post(lane, { type: 'finish', round, cut });
       }
       await drain(0);
     }

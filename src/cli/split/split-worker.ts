@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { ConnectionPipeline } from '../../pipeline.js';
-import type { Connection } from '../../analysis/connection.js';
+import type { CaptureCut, Connection } from '../../analysis/connection.js';
 import type { CaptureContext } from '../../analysis/rules/types.js';
 import { analyzeOptions } from '../file-task.js';
 import { ndjsonLineOf } from '../ndjson-stream.js';
@@ -106,9 +106,10 @@ class SplitWorker {
     }
   }
 
-  finish(): void {
+  /** End of capture; `cut`: the file was cut short (the connections still open say so, as with one thread). */
+  finish(cut: CaptureCut | undefined): void {
     this.at(Infinity, PHASE_FINISH);
-    this.pipeline.finish();
+    this.pipeline.finish(cut);
   }
 
   /** What happened since the last call. */
@@ -162,7 +163,7 @@ function serve(port: MessagePort): void {
         }
         if (worker === null) throw new Error('a split worker got work before its settings');
         if (m.type === 'batch') worker.batch(m.buffer, m.length);
-        else worker.finish();
+        else worker.finish(m.cut);
         const { opened, ended, text } = worker.take();
         const buffer = m.type === 'batch' ? m.buffer : null;
         post({ type: 'round', round: m.round, buffer, opened, ended, text }, buffer === null ? [text] : [buffer, text]);
