@@ -14,11 +14,9 @@ import type { CertificateView } from './certificate-view.js';
 import { firstCloseBy, frames, listCas, theServer } from './evidence.js';
 import { sharedPerInput } from './per-input.js';
 import type { StackIdentity } from '../stack-identification.js';
+import { SIGNING_REFUSED, forbidsSigning } from '../../x509/key-usage.js';
 
 const explainsAlerts = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
-
-/** Keys that sign a TLS handshake, whose key usage must then allow digitalSignature (RFC 5280 §4.2.1.3). */
-const SIGNING_KEYS: ReadonlySet<string> = new Set(['RSA', 'EC', 'DSA']);
 
 /** The O= attribute of a distinguished name, lower-cased, or null. */
 function organization(dn: string): string | null {
@@ -56,8 +54,8 @@ export const clientRefusal = sharedPerInput((input: RuleInput): Refusal | null =
  * refusals that stack makes are explained by it.
  */
 function signingRefusal(server: StackIdentity | null, keyAgreement: boolean): { readonly text: string; readonly explains: ReadonlySet<number | null> } {
-  const java = '("KeyUsage does not allow digital signatures", alert certificate_unknown)';
-  const openssl = '("unsuitable certificate purpose", alert unsupported_certificate)';
+  const java = `("${SIGNING_REFUSED.java}", alert certificate_unknown)`;
+  const openssl = `("${SIGNING_REFUSED.openssl}", alert unsupported_certificate)`;
   const name = server?.name ?? null;
   if (name === 'java') return { text: `, so a Java server refuses it ${java}`, explains: explainsAlerts(46, null) };
   if (name === 'openssl' || name === 'nodejs' || name === 'curl') {
@@ -113,7 +111,7 @@ const clientCertificateProblems = sharedPerInput((input: RuleInput): readonly Ce
     });
   }
 
-  if (leaf.keyUsage !== null && !leaf.keyUsage.includes('digitalSignature') && SIGNING_KEYS.has(leaf.keyAlgorithm ?? '')) {
+  if (leaf.keyUsage !== null && forbidsSigning(leaf.keyAlgorithm, leaf.keyUsage)) {
     const refusal = signingRefusal(input.stacks.server, leaf.keyUsage.includes('keyAgreement'));
     out.push({
       code: 'client-cert-no-digital-signature',

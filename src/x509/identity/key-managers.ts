@@ -15,12 +15,11 @@
  *   open gives an empty Certificate.
  */
 import type { CertificateFacts } from '../certificate-summary.js';
+import { forbidsSigning } from '../key-usage.js';
 import { hashMapOrder } from './java-collections.js';
 import { jsseClientKeyTypes } from './key-types.js';
 import type { EntryEvaluation, IdentityEntry, IdentityEvaluation, IdentityReason, IdentityRequest, IdentityStore, KeyManagerChoice } from './types.js';
 
-/** Key algorithms whose key usage PKIX checks for a client (`X509KeyManagerImpl.CheckType.check`). */
-const KEY_USAGE_CHECKED: ReadonlySet<string> = new Set(['RSA', 'EC', 'DSA']);
 
 /** `CheckResult` in its declaration order, which is also its rank. */
 const enum Rating {
@@ -48,8 +47,8 @@ function validity(leaf: CertificateFacts, timeMs: number | null): 'expired' | 'n
 function usageProblems(entry: IdentityEntry, leaf: CertificateFacts): IdentityReason[] {
   const out: IdentityReason[] = [];
   if (!leaf.summary.hasClientAuth) out.push('no-client-auth');
-  const ku = leaf.summary.keyUsage;
-  if (ku !== null && !ku.includes('digitalSignature') && KEY_USAGE_CHECKED.has(entry.keyAlgorithm ?? '')) out.push('no-digital-signature');
+  // The key types whose key usage PKIX checks for a client (`X509KeyManagerImpl.CheckType.check`).
+  if (forbidsSigning(entry.keyAlgorithm, leaf.summary.keyUsage)) out.push('no-digital-signature');
   return out;
 }
 

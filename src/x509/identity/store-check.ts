@@ -5,6 +5,7 @@
  * the extended key usage of the role the store serves. The problem codes are a documented
  * contract (docs/diagnoses.md, "check-keystore"): never renamed.
  */
+import { SIGNING_REFUSED, forbidsSigning } from '../key-usage.js';
 import { weakKeyOf } from '../key-strength.js';
 import type { CertificateFacts } from '../certificate-summary.js';
 import { chainOrder } from '../certificate-summary.js';
@@ -195,24 +196,19 @@ function usageProblems(leaf: CertificateFacts, role: CheckedRole): StoreProblem[
   return [];
 }
 
-/** Keys that sign a TLS handshake: a key usage must allow digitalSignature for them (RFC 5280 §4.2.1.3). */
-const SIGNING_KEYS: ReadonlySet<string> = new Set(['RSA', 'EC', 'DSA']);
-
 /**
  * A leaf whose key usage lacks digitalSignature: its key may not sign, and a client certificate
  * always signs the handshake (CertificateVerify), a server's too except with TLS 1.2's RSA key
- * exchange. Seen with real peers: a JSSE server refuses such a client certificate in TLS 1.2 and
- * 1.3 ("KeyUsage does not allow digital signatures"); an OpenSSL server refuses it ("unsuitable
- * certificate purpose") unless the key usage has keyAgreement, which its purpose check takes
- * instead. JSSE's PKIX key manager rates such an entry below every valid one (as --identity reports).
+ * exchange. What servers do with it: `SIGNING_REFUSED`. JSSE's PKIX key manager rates such an
+ * entry below every valid one (as --identity reports).
  */
 function signatureUsageProblem(entry: IdentityEntry, leaf: CertificateFacts, role: CheckedRole): StoreProblem | null {
   const s = leaf.summary;
   const ku = s.keyUsage;
-  if (role === 'trust' || ku === null || ku.includes('digitalSignature') || !SIGNING_KEYS.has(entry.keyAlgorithm ?? '')) return null;
+  if (role === 'trust' || ku === null || !forbidsSigning(entry.keyAlgorithm, ku)) return null;
   const rsaExchange = entry.keyAlgorithm === 'RSA' && ku.includes('keyEncipherment');
-  const openssl = ku.includes('keyAgreement') ? 'OpenSSL servers accept it, its keyAgreement being enough for them' : 'so do OpenSSL servers ("unsuitable certificate purpose")';
-  const asClient = `as a client certificate it cannot sign the CertificateVerify every client certificate is sent with; Java servers refuse it ("KeyUsage does not allow digital signatures"), ${openssl}, and Java's PKIX key manager sends any valid entry before it`;
+  const openssl = ku.includes('keyAgreement') ? 'OpenSSL servers accept it, its keyAgreement being enough for them' : `so do OpenSSL servers ("${SIGNING_REFUSED.openssl}")`;
+  const asClient = `as a client certificate it cannot sign the CertificateVerify every client certificate is sent with; Java servers refuse it ("${SIGNING_REFUSED.java}"), ${openssl}, and Java's PKIX key manager sends any valid entry before it`;
   const asServer = rsaExchange
     ? 'as a server certificate only TLS 1.2\'s RSA key exchange can use it, which TLS 1.3 removed and which has no forward secrecy'
     : 'as a server certificate no handshake can use it (TLS 1.3 and every ECDHE and DHE suite sign with the server\'s key)';
