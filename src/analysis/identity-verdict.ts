@@ -310,9 +310,9 @@ function clientVerdict(facts: ConnectionFacts, setup: IdentitySetup, store: Iden
   const name = basename(store.path);
   const notes: string[] = [];
   const sent = sentBy(store, facts.hs?.clientCertificates ?? null, log?.clientCertificates ?? null);
-  const own = setup.alias === null ? undefined : store.entries.find((e) => e.alias.toLowerCase() === setup.alias?.toLowerCase());
+  const own = setup.alias === null ? null : (aliasEntry({ stores: [store] }, setup.alias)?.entry ?? null);
   // With a configured alias of this store, what was sent is said against it, once.
-  const aliasText = own === undefined ? null : configuredAliasSentence(own.alias, reasons.get(own.alias) ?? [], sent, name);
+  const aliasText = own === null ? null : configuredAliasSentence(own.alias, reasons.get(own.alias) ?? [], sent, name);
   const sentText = aliasText !== null && sent !== null ? null : sentSentence(sent, sun.outcome === 'no-handshake' ? null : sun.alias);
   if (sentText !== null) notes.push(sentText);
   if (aliasText !== null) notes.push(aliasText);
