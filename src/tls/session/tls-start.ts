@@ -375,7 +375,7 @@ export class TlsStartFinder {
     // What may be skipped unseen is counted from the end of the last bytes given to the stream.
     let skip = 0;
     if (at < held.length) skip = records.push({ bytes: held.subarray(at), offset, frame: d.heldFrame, time: d.heldTime });
-    if (overflow !== null && overflow.offset >= offset) skip = records.push(overflow);
+    if (overflow !== null) skip = records.push(overflow);
     this.requestSkip(direction, skip);
     // A peer still holding plaintext may now recognise its own first TLS record.
     const peerDirection: Direction = direction === 0 ? 1 : 0;
