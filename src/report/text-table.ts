@@ -23,18 +23,18 @@ const WIDTH_MEMO_ENTRIES = 65_536;
  * with a regular expression built anew on each call: that measuring was 40 % of a text report of
  * 7,000 connections. The width of a string never changes, so cli-table3 is given a remembering
  * `string-width` (the same function's answers): it is placed in the module cache under the
- * name cli-table3 requires, before cli-table3 loads. Should cli-table3 stop requiring it so,
- * tables are drawn the same, only slower.
+ * name cli-table3 requires, before its `utils` loads; this file measures with it too. Should
+ * cli-table3 stop requiring it so, tables are drawn the same, only slower.
  */
-function rememberWidths(requireFromHere: NodeJS.Require): void {
-  const requireFromTable = createRequire(requireFromHere.resolve('cli-table3'));
+function rememberWidths(requireFromTable: NodeJS.Require): (text: string) => number {
   const widthModule = requireFromTable.resolve('string-width');
   const stringWidth = requireFromTable('string-width') as (text: string) => number;
   const cached = requireFromTable.cache[widthModule];
-  if (cached === undefined) return;
+  if (cached === undefined) return stringWidth;
   const memo = new ClearingCache<string, number>(WIDTH_MEMO_ENTRIES);
   const remembering = (text: string): number => memo.getOrCompute(text, stringWidth);
   cached.exports = Object.assign(remembering, { default: remembering });
+  return remembering;
 }
 
 /** What this file uses of cli-table3's `utils` module (cli-table3 0.6). */
@@ -61,11 +61,9 @@ let kit: TableKit | undefined;
 
 function tableKit(): TableKit {
   if (kit === undefined) {
-    const requireFromHere = createRequire(import.meta.url);
-    rememberWidths(requireFromHere);
-    const requireFromTable = createRequire(requireFromHere.resolve('cli-table3'));
+    const requireFromTable = createRequire(createRequire(import.meta.url).resolve('cli-table3'));
+    const width = rememberWidths(requireFromTable);
     const utils = requireFromTable('./src/utils') as TableUtils;
-    const width = requireFromTable('string-width') as (text: string) => number;
     let colors: Colors | null = null;
     try {
       // cli-table3 draws without colour when this optional module is missing; so does this file.
