@@ -39,10 +39,7 @@ export class CaptureListing {
   private readonly kept: BoundedSelection<ConnectionReport>;
 
   constructor(private readonly limit: number) {
-    this.kept = new BoundedSelection<ConnectionReport>(limit, listingOrder, (c) => {
-      this.dropped++;
-      this.unlisted.add(c);
-    });
+    this.kept = new BoundedSelection<ConnectionReport>(limit, listingOrder, (c) => this.count(c));
   }
 
   add(c: ConnectionReport): void {
@@ -54,7 +51,7 @@ export class CaptureListing {
     return this.kept.admits((worst) => listingOrder(c, worst) < 0);
   }
 
-  /** Counts a connection `wouldList` turned down, without its full record. */
+  /** Counts a connection that is not listed: one `wouldList` turned down (without its full record), or one pushed out. */
   count(c: TalliedConnection): void {
     this.dropped++;
     this.unlisted.add(c);
