@@ -118,6 +118,15 @@ describe('a TLS 1.3 ServerHello that does not end its record (RFC 8446 §5.1)', 
   });
 });
 
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** An SMTP session up to the server's go-ahead for TLS: greeting, EHLO and STARTTLS, 220. */
+const SMTP_UNTIL_STARTTLS: readonly [Direction, Uint8Array][] = [
+  [1, text('220 mail.example.com ESMTP\r\n')],
+  [0, text('EHLO client.example.com\r\nSTARTTLS\r\n')],
+  [1, text('220 2.0.0 Ready to start TLS\r\n')],
+];
+
 describe('TLS detection follows maxRecordLength', () => {
   // A first record longer than the default limit: a ClientHello with a large padding extension.
   const big = clientHello13(TLS_DEFAULTS.maxRecordLength + 1000);
@@ -139,12 +148,7 @@ describe('TLS detection follows maxRecordLength', () => {
   });
 
   it('the STARTTLS scan finds it after plaintext only with the limit raised', () => {
-    const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-    const chunks: [Direction, Uint8Array][] = [
-      [1, text('220 mail.example.com ESMTP\r\n')],
-      [0, text('EHLO client.example.com\r\nSTARTTLS\r\n')],
-      [1, text('220 2.0.0 Ready to start TLS\r\n')],
-    ];
+    const chunks: [Direction, Uint8Array][] = [...SMTP_UNTIL_STARTTLS];
     // The ClientHello in segments, as TCP would carry it.
     for (let at = 0; at < big.length; at += 1400) chunks.push([0, big.subarray(at, at + 1400)]);
     const atDefault = run(chunks);
@@ -156,12 +160,7 @@ describe('TLS detection follows maxRecordLength', () => {
 });
 
 describe('a chunk that runs past the STARTTLS scan window', () => {
-  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-  const plain: [Direction, Uint8Array][] = [
-    [1, text('220 mail.example.com ESMTP\r\n')],
-    [0, text('EHLO client.example.com\r\nSTARTTLS\r\n')],
-    [1, text('220 2.0.0 Ready to start TLS\r\n')],
-  ];
+  const plain = SMTP_UNTIL_STARTTLS;
   const hello = clientHello13(600);
   const ccs = inRecords(20, new Uint8Array([1]));
 
