@@ -1,9 +1,10 @@
 /**
  * Certificate summaries: the facts about one X.509 certificate (RFC 5280) that explain a
  * TLS handshake — who it names, who issued it, whether it was valid when captured, what
- * it may be used for — parsed with `@peculiar/x509`, plus exact-byte reads of the names
- * and key with the small DER reader. Never throws: a certificate that does not parse
- * yields a summary with `parseError` and the fingerprints of its bytes.
+ * it may be used for — read with the small DER reader (names and key byte for byte; validity
+ * and extensions by `certificate-reader.ts` when the certificate is plain DER), and with
+ * `@peculiar/x509` for any certificate that reader leaves to it. Never throws: a certificate
+ * that does not parse yields a summary with `parseError` and the fingerprints of its bytes.
  */
 import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import type { Timestamp } from '../util/time.js';
@@ -13,6 +14,7 @@ import { EXTENDED_KEY_USAGES, HASH_ALGORITHMS, KEY_USAGE_NAMES, SIGNATURE_ALGORI
 import type * as X509 from '@peculiar/x509';
 import { x509Library } from './peculiar.js';
 import { summarizePublicKey, type PublicKeySummary } from './public-key.js';
+import { readCertificateContents, type CertificateContents } from './certificate-reader.js';
 import { locateTbsParts, type AlgorithmIdentifier } from './tbs.js';
 
 /** Validity of a certificate at the capture time. */
@@ -177,6 +179,52 @@ function describeError(e: unknown): string {
   return `The certificate does not parse as X.509 DER${firstLine.length > 0 ? ` (${firstLine.replace(/\.$/, '')})` : ''}.`;
 }
 
+/**
+ * The contents as `@peculiar/x509` reads them, with the problems it met in the extensions;
+ * or why the certificate does not parse at all. Used when `readCertificateContents` leaves a
+ * certificate to the library; exported so tests can hold the two readers side by side.
+ */
+export function libraryContents(der: Uint8Array): { contents: CertificateContents; issues: string[] } | { error: unknown } {
+  const x509 = x509Library();
+  let cert: X509.X509Certificate;
+  let notBefore: Date;
+  let notAfter: Date;
+  try {
+    // A private copy: the library keeps its input, and `der` may view a large capture buffer.
+    cert = new x509.X509Certificate(Uint8Array.from(der));
+    notBefore = cert.notBefore;
+    notAfter = cert.notAfter;
+  } catch (error) {
+    return { error };
+  }
+  const issues: string[] = [];
+  const extension = <T>(what: string, read: () => T): T | null => {
+    try {
+      return read();
+    } catch (e) {
+      issues.push(`The ${what} extension does not decode (${e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)}).`);
+      return null;
+    }
+  };
+  const san = extension('subjectAltName', () => cert.getExtension(x509.SubjectAlternativeNameExtension));
+  const subjectAltNames = san === null ? null : (extension('subjectAltName', () => san.names.items) ?? []).map((item) => ({ type: item.type, value: item.value }));
+  const ku = extension('keyUsage', () => cert.getExtension(x509.KeyUsagesExtension));
+  const eku = extension('extendedKeyUsage', () => cert.getExtension(x509.ExtendedKeyUsageExtension));
+  const bc = extension('basicConstraints', () => cert.getExtension(x509.BasicConstraintsExtension));
+  return {
+    contents: {
+      notBefore,
+      notAfter,
+      subjectAltNames,
+      keyUsage: ku === null ? null : ku.usages,
+      // Array.from: the library's list is an Array subclass, which `map` would preserve.
+      extendedKeyUsage: eku === null ? null : Array.from(eku.usages, (oid) => String(oid)),
+      basicConstraints: bc === null ? null : { ca: bc.ca, pathLength: bc.pathLength },
+    },
+    issues,
+  };
+}
+
 /** Summarizes the capture-independent facts of a certificate; never throws. */
 export function certificateFacts(der: Uint8Array, options: SummaryOptions = {}): CertificateFacts {
   const sha256 = fingerprint('sha256', der);
@@ -194,20 +242,13 @@ export function certificateFacts(der: Uint8Array, options: SummaryOptions = {}):
     serial: parts === undefined ? null : serialHex(parts.serial),
   };
 
-  const x509 = x509Library();
-  let cert: X509.X509Certificate;
-  let notBefore: { iso: string | null; ms: number | null };
-  let notAfter: { iso: string | null; ms: number | null };
-  try {
-    // A private copy: the library keeps its input, and `der` may view a large capture buffer.
-    cert = new x509.X509Certificate(Uint8Array.from(der));
-    notBefore = isoOrNull(cert.notBefore);
-    notAfter = isoOrNull(cert.notAfter);
-  } catch (e) {
+  const read = readCertificateContents(der);
+  const found = read === null ? libraryContents(der) : { contents: read, issues: [] };
+  if ('error' in found) {
     return {
       summary: {
         ...base,
-        parseError: describeError(e),
+        parseError: describeError(found.error),
         notBefore: null,
         notAfter: null,
         validAtCapture: 'unknown',
@@ -230,43 +271,29 @@ export function certificateFacts(der: Uint8Array, options: SummaryOptions = {}):
       notAfterMs: null,
     };
   }
+  const contents = found.contents;
+  const notBefore = isoOrNull(contents.notBefore);
+  const notAfter = isoOrNull(contents.notAfter);
 
   const issues: string[] = [];
   if (subjectDn?.issue !== undefined) issues.push(`Subject: ${subjectDn.issue.message}`);
   if (issuerDn?.issue !== undefined) issues.push(`Issuer: ${issuerDn.issue.message}`);
   if (parts === undefined) issues.push('The certificate layout could not be located byte for byte; names, serial and key are not shown.');
+  issues.push(...found.issues);
 
   const maxSans = Math.max(0, options.maxSubjectAltNames ?? DEFAULT_MAX_SUBJECT_ALT_NAMES);
   const sans = { dns: [] as string[], ip: [] as string[], uri: [] as string[], email: [] as string[], other: 0, omitted: 0 };
-  let keyUsage: string[] | null = null;
-  let extendedKeyUsage: string[] | null = null;
-  let basicConstraints: CertificateSummary['basicConstraints'] = null;
-
-  const extension = <T>(what: string, read: () => T): T | null => {
-    try {
-      return read();
-    } catch (e) {
-      issues.push(`The ${what} extension does not decode (${e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)}).`);
-      return null;
-    }
-  };
-
-  const san = extension('subjectAltName', () => cert.getExtension(x509.SubjectAlternativeNameExtension));
-  if (san !== null) {
-    const items = extension('subjectAltName', () => san.names.items) ?? [];
-    for (const item of items) {
-      const list = item.type === 'dns' ? sans.dns : item.type === 'ip' ? sans.ip : item.type === 'url' ? sans.uri : item.type === 'email' ? sans.email : null;
-      if (list === null) sans.other++;
-      else if (list.length >= maxSans) sans.omitted++;
-      else list.push(item.value);
-    }
+  for (const item of contents.subjectAltNames ?? []) {
+    const list = item.type === 'dns' ? sans.dns : item.type === 'ip' ? sans.ip : item.type === 'url' ? sans.uri : item.type === 'email' ? sans.email : null;
+    if (list === null) sans.other++;
+    else if (list.length >= maxSans) sans.omitted++;
+    else list.push(item.value);
   }
-  const ku = extension('keyUsage', () => cert.getExtension(x509.KeyUsagesExtension));
-  if (ku !== null) keyUsage = KEY_USAGE_NAMES.filter((_, bit) => (ku.usages & (1 << bit)) !== 0);
-  const eku = extension('extendedKeyUsage', () => cert.getExtension(x509.ExtendedKeyUsageExtension));
-  // Array.from: the library's list is an Array subclass, which `map` would preserve.
-  if (eku !== null) extendedKeyUsage = Array.from(eku.usages, (oid) => EXTENDED_KEY_USAGES.get(String(oid)) ?? String(oid));
-  const bc = extension('basicConstraints', () => cert.getExtension(x509.BasicConstraintsExtension));
+  const ku = contents.keyUsage;
+  const keyUsage = ku === null ? null : KEY_USAGE_NAMES.filter((_, bit) => (ku & (1 << bit)) !== 0);
+  const extendedKeyUsage = contents.extendedKeyUsage === null ? null : contents.extendedKeyUsage.map((oid) => EXTENDED_KEY_USAGES.get(oid) ?? oid);
+  let basicConstraints: CertificateSummary['basicConstraints'] = null;
+  const bc = contents.basicConstraints;
   if (bc !== null) {
     const pathLen = bc.pathLength ?? null;
     // RFC 5280 allows 0..MAX only. OpenSSL marks a negative one invalid and reads it as 0 (no CA

@@ -1,7 +1,8 @@
 /**
  * The one entry point to `@peculiar/x509` in this project, loaded at its first use: with its
- * dependencies it is most of the program's start-up (about 0.25 s of module loading), which a
- * capture without a plaintext certificate (TLS 1.3 only, or no TLS) never needs. Its dependency
+ * dependencies it takes ~85–110 ms to load, more than the analysis of a small capture. Plain DER
+ * certificates are read without it (`certificate-reader.ts`), so a run loads it only for a
+ * certificate that reader leaves to it. Its dependency
  * injection (tsyringe) needs the Reflect metadata API before it loads, so `reflect-metadata`
  * is loaded first. The package's entry is its CommonJS build either way (it has no `exports`
  * map), so loading it with `require` gives the same module an `import` did.
