@@ -106,7 +106,9 @@ async function* iterableChunks(source: AsyncIterable<unknown>, label: string): A
   try {
     for await (const chunk of source) {
       if (chunk instanceof Uint8Array) {
-        if (chunk.length > 0) yield chunk;
+        // A plain view of a Buffer's bytes: the parser cuts one view per packet, and a Buffer's
+        // subarray (a JS-built Buffer each time) costs several times a Uint8Array's.
+        if (chunk.length > 0) yield chunk instanceof Buffer ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) : chunk;
       } else if (typeof chunk === 'string') {
         throw new TlsAutopsyError('io', `${label} is a text stream; read the capture as bytes (no encoding set on the stream).`);
       } else {

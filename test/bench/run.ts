@@ -19,10 +19,15 @@
  * --stages (time the pipeline cut after each stage on the small input, in fresh processes, and
  * print each stage's own cost per connection; see stages.ts).
  *
+ * After the first input's table, the start-up and warm-up: bare node, the program's own start-up
+ * (`--version`), and the analysis of the input's first 2 MiB (a capture of a few hundred
+ * handshakes, the size of a typical incident capture), whose cost per handshake, against the
+ * whole input's, shows what a run pays before V8 has optimized the code it runs.
+ *
  * Speed is reported, never asserted.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, linkSync, rmSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync, linkSync, rmSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -244,6 +249,46 @@ function table(input: BenchInput, rows: readonly Row[], analysisRow: string, flo
   }
 }
 
+/** Bytes of the input the warm-up row analyzes: a capture of a few hundred handshakes. */
+const HEAD_BYTES = 2 * MiB;
+
+/**
+ * The input's first packets, up to `HEAD_BYTES`, as a pcap of their own that ends on a packet
+ * boundary (a cut packet would be reported as a cut capture). Classic pcap, little-endian: what
+ * the bench writes.
+ */
+function writeHead(input: BenchInput): { path: string; bytes: number } {
+  const path = join(outDir, 'bench-head.pcap');
+  const buf = new Uint8Array(HEAD_BYTES);
+  const fd = openSync(input.path, 'r');
+  const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
+  closeSync(fd);
+  const view = new DataView(buf.buffer);
+  let end = 24;
+  while (end + 16 <= n && end + 16 + view.getUint32(end + 8, true) <= n) end += 16 + view.getUint32(end + 8, true);
+  writeFileSync(path, buf.subarray(0, end));
+  return { path, bytes: end };
+}
+
+/** Start-up and warm-up: what a small capture pays, against the per-handshake cost of the whole input. */
+function startupTable(cli: string, input: BenchInput, analysis: Measured): void {
+  const head = writeHead(input);
+  // A handshake: a connection whose line lists the versions a ClientHello offered.
+  const lines = spawnSync(process.execPath, [cli, '--format', 'ndjson', '--jobs', '1', head.path], { encoding: 'utf8', maxBuffer: 256 * MiB, cwd: ROOT }).stdout.split('\n');
+  const handshakes = lines.filter((l) => l !== '' && ((JSON.parse(l) as { versions?: { offered?: unknown[] } }).versions?.offered?.length ?? 0) > 0).length;
+  const bare = measure(process.execPath, ['-e', '0'], true);
+  const version = measure(process.execPath, [cli, '--version'], true);
+  const small = measure(process.execPath, [cli, '--format', 'ndjson', '--jobs', '1', head.path], true);
+  const ms = (m: Measured): string => `${fmt(m.seconds * 1000)} ms`;
+  const perHandshake = (seconds: number, count: number): string => `${fmt((seconds * 1e6) / count)} µs`;
+  process.stdout.write(
+    `\nstart-up: bare node ${ms(bare)}; tlsautopsy --version ${ms(version)} (${fmt((version.seconds - bare.seconds) * 1000)} ms loading the program)\n` +
+      `the first ${fmt(head.bytes / MiB, 1)} MiB alone (${fmt(handshakes)} TLS handshakes): ${ms(small)}, ${perHandshake(small.seconds - version.seconds, handshakes)} per handshake past the start-up, ` +
+      `against ${perHandshake(analysis.seconds - version.seconds, input.handshakes)} over the whole input: the difference is what runs before V8 has optimized the code (a run's first thousands of handshakes)\n`,
+  );
+  rmSync(head.path, { force: true });
+}
+
 /** The single-threaded analysis every ratio is taken against. */
 const ANALYSIS_ROW = '(c) tlsautopsy --format ndjson --jobs 1';
 /** The text report (the default format) of the same input, against the NDJSON analysis: target ≤ 1.5×. */
@@ -313,6 +358,8 @@ async function main(): Promise<void> {
       });
     }
     table(input, rows, ANALYSIS_ROW, outputFloor(cli, input), null, 2);
+    const analysis = rows.find((r) => r.what === ANALYSIS_ROW)?.m;
+    if (input === inputs[0] && analysis !== undefined) startupTable(cli, input, analysis);
   }
 
   if (bulk !== null) {
