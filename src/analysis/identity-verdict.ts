@@ -12,7 +12,7 @@
  */
 import { basename } from 'node:path';
 import type { CertificateSummary } from '../x509/certificate-summary.js';
-import { aliasEntry, evaluateIdentity } from '../x509/identity/index.js';
+import { aliasEntry, evaluateIdentity, normalizeName } from '../x509/identity/index.js';
 import type { IdentityEntry, IdentityEvaluation, IdentityReason, IdentityRequest, IdentitySetup, IdentitySide, IdentityStore } from '../x509/identity/index.js';
 import { ListsCache } from '../util/clearing-cache.js';
 import type { ConnectionFacts } from './judge.js';
@@ -116,16 +116,12 @@ function entryVerdict(entry: IdentityEntry, reasons: readonly IdentityReason[]):
   return { alias: entry.alias, eligible: reasons.length === 0, reasons, subject: leaf?.subject ?? null, issuer: leaf?.issuer ?? null, notAfter: leaf?.notAfter ?? null };
 }
 
-function normalizeDn(dn: string): string {
-  return dn.replace(/\s*,\s*/g, ',').replace(/\s+/g, ' ').trim().toLowerCase();
-}
-
 /** The entry whose leaf is `leaf` (by SHA-256), or by subject when only a name is known. */
 function entryHolding(store: IdentityStore, sha256: string | null, subject: string | null): IdentityEntry | undefined {
   const keys = store.entries.filter((e) => e.kind === 'private-key');
   if (sha256 !== null) return keys.find((e) => e.certificates[0]?.summary.sha256 === sha256);
   if (subject === null) return undefined;
-  return keys.find((e) => normalizeDn(e.certificates[0]?.summary.subject ?? '') === normalizeDn(subject));
+  return keys.find((e) => normalizeName(e.certificates[0]?.summary.subject ?? '') === normalizeName(subject));
 }
 
 function sentBy(store: IdentityStore, certificates: readonly CertificateSummary[] | null, logged: JavaLogFacts['clientCertificates'] | null): IdentitySent | null {

@@ -4,7 +4,7 @@
  */
 export type { IdentityEntry, IdentityEvaluation, IdentityReason, IdentityRequest, IdentityStore } from './types.js';
 export { loadIdentityStore, readIdentityStore } from './read.js';
-export { evaluateIdentity } from './key-managers.js';
+export { evaluateIdentity, normalizeName } from './key-managers.js';
 export { jsseClientKeyTypes } from './key-types.js';
 export { aliasEntry, loadIdentitySetup, loadIdentitySetupCached } from './setup.js';
 export type { IdentityRequestOptions, IdentitySetup, IdentitySide, LoadedIdentitySetup } from './setup.js';

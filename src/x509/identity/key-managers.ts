@@ -28,7 +28,8 @@ const enum Rating {
   ExtensionMismatch = 3,
 }
 
-function normalizeName(dn: string): string {
+/** A distinguished name as the key managers compare it: case, and spacing around commas and in runs, ignored. */
+export function normalizeName(dn: string): string {
   return dn.replace(/\s*,\s*/g, ',').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
