@@ -23,6 +23,7 @@ import type { DecryptorOptions } from './decrypt/connection-decryptor.js';
 import { ConnectionPipeline } from './pipeline.js';
 import type { JavaLog } from './javalog/types.js';
 import type { JavaLogMatchOptions } from './analysis/java-log-match.js';
+import { groupedInteger } from './util/grouped-integer.js';
 
 /** Every limit and hook of every stage, in one object. */
 export interface AnalyzeOptions
@@ -137,7 +138,7 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
     anomalies.add({
       code: 'udp.flow_limit',
       severity: 'weird',
-      message: `More than ${udpSummary.flows.toLocaleString('en-US')} UDP flows (maxUdpFlows); the later ones were not told apart, so the DTLS and QUIC counts are lower bounds.`,
+      message: `More than ${groupedInteger(udpSummary.flows)} UDP flows (maxUdpFlows); the later ones were not told apart, so the DTLS and QUIC counts are lower bounds.`,
     });
   }
 

@@ -3,6 +3,7 @@
  * the total, packets, and the time left. Nothing is ever printed to pipes or CI logs.
  */
 import { statSync } from 'node:fs';
+import { groupedInteger } from '../util/grouped-integer.js';
 
 /** Inputs smaller than this finish before a progress line would help. */
 export const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
@@ -30,7 +31,7 @@ function seconds(s: number): string {
 /** The progress line's text (pure, for tests). */
 export function progressLine(label: string, bytesRead: number, total: number | null, packets: number, elapsedMs: number): string {
   const rate = elapsedMs > 0 ? bytesRead / (elapsedMs / 1000) : 0;
-  const packetText = `${packets.toLocaleString('en-US')} packets`;
+  const packetText = `${groupedInteger(packets)} packets`;
   if (total === null || total <= 0) return `${label}: ${mib(bytesRead)} · ${packetText}`;
   const pct = Math.min(100, Math.floor((bytesRead / total) * 100));
   const eta = rate > 0 ? (total - bytesRead) / rate : Number.NaN;

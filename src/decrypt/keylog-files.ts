@@ -9,6 +9,7 @@ import { DEFAULT_MAX_KEY_LOG_ENTRIES, KeyLog, escapeFileText } from './keylog.js
 import type { KeyLogIssue, KeyLogOptions } from './keylog.js';
 import { u32At } from '../util/wire-read.js';
 import { rememberLast } from '../util/remember-last.js';
+import { groupedInteger } from '../util/grouped-integer.js';
 
 /** Largest key log file read: a line per secret is ~180 bytes, so this holds ~300 000 connections. Default 64 MiB. */
 export const DEFAULT_MAX_KEY_LOG_FILE_BYTES = 64 * 1024 * 1024;
@@ -102,7 +103,7 @@ export async function readKeyLogFiles(paths: readonly string[], options: KeyLogF
   if (past > 0) {
     // Counted per line: a connection has one line (TLS 1.2) to five (TLS 1.3).
     warnings.push(
-      `${past.toLocaleString('en-US')} line${past === 1 ? '' : 's'} in all skipped past the first ${(options.maxEntries ?? DEFAULT_MAX_KEY_LOG_ENTRIES).toLocaleString('en-US')} connections; raise the limit with --limit maxKeyLogEntries=N`,
+      `${groupedInteger(past)} line${past === 1 ? '' : 's'} in all skipped past the first ${groupedInteger(options.maxEntries ?? DEFAULT_MAX_KEY_LOG_ENTRIES)} connections; raise the limit with --limit maxKeyLogEntries=N`,
     );
   }
   return { keyLog, warnings };

@@ -20,6 +20,7 @@
 
 import { toHex } from '../util/bytes.js';
 import type { Anomaly } from '../util/anomaly.js';
+import { groupedInteger } from '../util/grouped-integer.js';
 
 /**
  * Text from a key log file, made safe to print: control characters (ESC, BEL, CR, …) become
@@ -296,7 +297,7 @@ export class KeyLogMatchCounter implements KeyLogLookup {
     const sources = this.log.sources ?? [];
     const named = sources.length === 0 ? 'the key log' : `the key log${sources.length === 1 ? '' : 's'} ${sources.map((s) => escapeFileText(s)).join(', ')}`;
     const n = this.log.size;
-    const connections = `${n.toLocaleString('en-US')} connection${n === 1 ? '' : 's'}`;
+    const connections = `${groupedInteger(n)} connection${n === 1 ? '' : 's'}`;
     return {
       code: 'keylog.unmatched',
       severity: 'weird',

@@ -50,6 +50,7 @@ import {
 import { certificateView } from './view-certificates.js';
 import type { ServerNameMatch } from '../analysis/rules/host-name.js';
 import type { CertificateSummary } from '../x509/index.js';
+import { groupedInteger } from '../util/grouped-integer.js';
 
 const e = escapeHtml;
 
@@ -215,7 +216,7 @@ function captureSectionLines(cap: CaptureReport, capIndex: number): (string | Co
     out.push(`<p class="bad">${e(cap.error)}</p>`, '</section>');
     return out;
   }
-  const metaParts = [[cap.format ?? '', cap.gzip ? 'gzip' : '', ...cap.linkTypes].filter((s) => s !== '').join(', '), `${cap.packets.toLocaleString('en-US')} packets`];
+  const metaParts = [[cap.format ?? '', cap.gzip ? 'gzip' : '', ...cap.linkTypes].filter((s) => s !== '').join(', '), `${groupedInteger(cap.packets)} packets`];
   if (cap.firstTime !== null && cap.lastTime !== null) metaParts.push(`${cap.firstTime.slice(0, 19).replace('T', ' ')} – ${cap.lastTime.slice(11, 19)} UTC`);
   out.push(`<p class="meta">${e(metaParts.join(' · '))}</p>`, `<p class="verdict"><b>${e(verdictLine(cap))}</b></p>`);
   const n = captureCounts(cap);

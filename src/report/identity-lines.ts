@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { identityReasonText } from '../analysis/identity-verdict.js';
 import type { IdentityStoreVerdict } from '../analysis/identity-verdict.js';
 import type { ConnectionReport } from './model.js';
+import { groupedInteger } from '../util/grouped-integer.js';
 
 /** One store's lines. */
 export interface IdentityLines {
@@ -32,7 +33,7 @@ function entryLine(v: IdentityStoreVerdict, e: IdentityStoreVerdict['entries'][n
 
 function linesOf(v: IdentityStoreVerdict): IdentityLines {
   const entries = v.entries.slice(0, MAX_ENTRY_LINES).map((e) => entryLine(v, e));
-  if (v.entries.length > MAX_ENTRY_LINES) entries.push(`… and ${(v.entries.length - MAX_ENTRY_LINES).toLocaleString('en-US')} more entries`);
+  if (v.entries.length > MAX_ENTRY_LINES) entries.push(`… and ${groupedInteger(v.entries.length - MAX_ENTRY_LINES)} more entries`);
   return { store: `${basename(v.store)} (${v.side} key store)`, verdict: v.verdict, notes: v.notes, entries };
 }
 

@@ -45,6 +45,7 @@ import { certificateView } from './view-certificates.js';
 import { isFatalEntry, ladderEntries } from './view-ladder.js';
 import type { ServerNameMatch } from '../analysis/rules/host-name.js';
 import type { CertificateSummary } from '../x509/index.js';
+import { groupedInteger } from '../util/grouped-integer.js';
 
 /** What the Markdown and HTML reports add to the model so a ticket can be reproduced. */
 export interface ReportMeta {
@@ -209,7 +210,7 @@ function captureSection(cap: CaptureReport, capIndex: number, multi: boolean): s
     return out;
   }
   const details = [cap.format ?? '', cap.gzip ? 'gzip' : '', ...cap.linkTypes].filter((s) => s !== '');
-  out.push(`${md(details.join(', '))} · ${cap.packets.toLocaleString('en-US')} packets${cap.firstTime !== null && cap.lastTime !== null ? ` · ${cap.firstTime.slice(0, 19).replace('T', ' ')} – ${cap.lastTime.slice(11, 19)} UTC` : ''}`, '');
+  out.push(`${md(details.join(', '))} · ${groupedInteger(cap.packets)} packets${cap.firstTime !== null && cap.lastTime !== null ? ` · ${cap.firstTime.slice(0, 19).replace('T', ' ')} – ${cap.lastTime.slice(11, 19)} UTC` : ''}`, '');
   out.push(`**${md(countsLine(cap))}**`, '');
   const groups = failureGroups(cap);
   if (groups.length > 0) {

@@ -15,6 +15,7 @@ import type { CaptureReport, ConnectionReport, FilteredOut } from './model.js';
 import { firstSentence } from '../analysis/summary.js';
 import type { Finding } from '../analysis/verdict-types.js';
 import { endpointText as formatEndpoint } from '../util/endpoint.js';
+import { groupedInteger } from '../util/grouped-integer.js';
 
 /** The finding of packets cut by the snap length (analysis/rules/evidence-missing.ts). */
 const SNAP_LENGTH_CODE = 'snap-length-truncated';
@@ -96,7 +97,7 @@ export function captureCounts(cap: CaptureReport): CaptureCounts {
 
 /** A count as the reports print it: "1,234". */
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return groupedInteger(n);
 }
 
 /** "1 day", "3 days". */
@@ -215,7 +216,7 @@ export function verdictLine(cap: CaptureReport): string {
 export function captureHeader(cap: CaptureReport): string {
   const parts = [cap.file];
   if (cap.format !== null) parts.push(`${cap.format}${cap.gzip ? ' (gzip)' : ''}${cap.linkTypes.length > 0 ? `, ${cap.linkTypes.join(', ')}` : ''}`);
-  if (cap.error === null) parts.push(`${cap.packets.toLocaleString('en-US')} packets`);
+  if (cap.error === null) parts.push(`${groupedInteger(cap.packets)} packets`);
   if (cap.firstTime !== null && cap.lastTime !== null) parts.push(`${cap.firstTime.slice(0, 19).replace('T', ' ')} – ${cap.lastTime.slice(11, 19)} UTC`);
   return parts.join(' · ');
 }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { summarizeCertificate } from '../../src/x509/index.js';
-import { dnsNameMatches, ipAddressMatches, matchHostName } from '../../src/x509/host-name.js';
+import { isIP } from 'node:net';
+import { dnsNameMatches, ipAddressMatches, ipVersion, matchHostName } from '../../src/x509/host-name.js';
 import type { HostNameVia } from '../../src/x509/host-name.js';
 import type * as X509 from '@peculiar/x509';
 import { x509Library } from '../../src/x509/peculiar.js';
@@ -60,6 +61,24 @@ describe('host names: one matcher (RFC 6125, CN only without DNS SANs)', () => {
 
   it('an unreadable certificate covers nothing', () => {
     expect(matchHostName('hr.example.com', cert(['hr.example.com'], [], 'hr.example.com', 'not DER'))).toEqual({ matched: false, via: null });
+  });
+
+  it('tells IP addresses from names as net.isIP does', () => {
+    const text = fc.oneof(
+      fc.ipV4(),
+      fc.ipV6(),
+      fc.ipV4Extended(),
+      fc.domain(),
+      fc.string({ unit: fc.constantFrom('0', '1', 'f', ':', '.', '%', 'a', ' ', '9') }),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(ipVersion(t)).toBe(isIP(t));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const t of ['::', '::1', '::ffff:10.0.0.1', 'fe80::1%eth0', '10.0.0.1', '010.0.0.1', '1.2.3', 'hr.example.com', '']) expect(ipVersion(t)).toBe(isIP(t));
   });
 
   it('IP SANs compare by value', () => {

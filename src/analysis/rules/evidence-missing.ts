@@ -12,6 +12,7 @@ import { encryptedTls13 } from './tls13-inferred.js';
 import type { CaptureCut } from '../connection.js';
 import { expectedNext } from '../../tls/handshake-flow.js';
 import type { FlowMessage, FlowSender, FlowState } from '../../tls/handshake-flow.js';
+import { groupedInteger } from '../../util/grouped-integer.js';
 
 const captureGaps: Rule = {
   id: 'capture-gaps',
@@ -86,7 +87,7 @@ const captureBounds: Rule = {
 
 /** The capture file ended while this handshake waited: the cut, not a peer, is why it looks unfinished. */
 function fileCut(cut: CaptureCut, lastFrame: number, waiting: string | null): Finding {
-  const where = `byte ${cut.byte.toLocaleString('en-US')}${cut.gzip ? ' of the decompressed capture' : ''}`;
+  const where = `byte ${groupedInteger(cut.byte)}${cut.gzip ? ' of the decompressed capture' : ''}`;
   return {
     code: 'capture-file-cut',
     severity: 'warning',

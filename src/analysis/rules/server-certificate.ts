@@ -5,7 +5,6 @@
  * finding stays silent (see certificate-problems.ts).
  */
 import { stackAdvice, stackSettings, withSettings, withSpace } from './stack-advice.js';
-import { isIP } from 'node:net';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { SERVER_CERT_ALERTS, alertOwner } from './alert-meanings.js';
@@ -15,6 +14,7 @@ import { chainShape, chainView } from './certificate-view.js';
 import type { CertificateView } from './certificate-view.js';
 import { alertText, delayText, firstCloseBy, frameTime, frames, theServer } from './evidence.js';
 import { serverNameMatch } from './host-name.js';
+import { ipVersion } from '../../x509/host-name.js';
 import { sharedPerInput } from './per-input.js';
 
 const explainsAlerts = (...codes: (number | null)[]): ReadonlySet<number | null> => new Set(codes);
@@ -48,7 +48,7 @@ const serverRefusal = sharedPerInput((input: RuleInput): Refusal | null => {
 /** What the leaf names instead of `sni`, for the mismatch sentence ("covers …"). */
 function coveredNames(leaf: CertificateView, cn: string | null, sni: string): string {
   const list = (names: readonly string[]): string => `${names.slice(0, 5).map((n) => `'${n}'`).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
-  if (isIP(sni) !== 0) return leaf.ipAddresses.length === 0 ? 'no IP address in its subject alternative names (an address is never matched against DNS names or the CN)' : `only the addresses ${list(leaf.ipAddresses)}`;
+  if (ipVersion(sni) !== 0) return leaf.ipAddresses.length === 0 ? 'no IP address in its subject alternative names (an address is never matched against DNS names or the CN)' : `only the addresses ${list(leaf.ipAddresses)}`;
   if (leaf.dnsNames.length > 0) return `only ${list(leaf.dnsNames)}`;
   return `no DNS names in its subject alternative names, and its subject CN${cn === null ? ' is absent' : ` '${cn}' does not match either`}`;
 }

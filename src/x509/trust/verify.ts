@@ -12,11 +12,10 @@
  * allowed), anchors' dates are checked (OpenSSL), CAs with an EKU must allow the purpose (OpenSSL).
  */
 import { X509Certificate as NodeX509Certificate } from 'node:crypto';
-import { isIP } from 'node:net';
 import { basename } from 'node:path';
 import { decodeDistinguishedName } from '../distinguished-name.js';
 import { certificateFacts, type CertificateSummary } from '../certificate-summary.js';
-import { matchHostName } from '../host-name.js';
+import { ipVersion, matchHostName } from '../host-name.js';
 import { locateTbsParts } from '../tbs.js';
 import { storeNames } from './load.js';
 import { TRUST_REASONS, type LoadedTrustStore, type TrustCertificate, type TrustProblem, type TrustPurpose, type TrustResult } from './types.js';
@@ -232,7 +231,7 @@ function checkPath(path: readonly Candidate[], options: VerifyOptions): TrustPro
     // checkHost would also accept partial-label wildcards).
     if (!matchHostName(host, leaf).matched) {
       const names = [...leaf.subjectAltNames.dns, ...leaf.subjectAltNames.ip];
-      const cn = leaf.subjectAltNames.dns.length === 0 && isIP(host) === 0 && leaf.subjectCommonName !== null ? `, and its subject CN '${leaf.subjectCommonName}' does not match either` : '';
+      const cn = leaf.subjectAltNames.dns.length === 0 && ipVersion(host) === 0 && leaf.subjectCommonName !== null ? `, and its subject CN '${leaf.subjectCommonName}' does not match either` : '';
       problems.push({
         reason: 'name-mismatch',
         detail: `The server certificate ${q(leaf.subject)} does not cover the name '${host}' the client asked for (it names ${names.length > 0 ? names.slice(0, 5).join(', ') : 'no DNS or IP subject alternative name'}${cn}).`,
