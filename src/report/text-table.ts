@@ -52,7 +52,8 @@ type Colors = ((text: string) => string) & Readonly<Record<string, unknown>>;
 
 interface TableKit {
   readonly utils: TableUtils;
-  readonly colors: Colors | null;
+  /** The colour module, loaded at the first style applied (10–15 ms: an uncoloured report never needs it). */
+  readonly colors: () => Colors | null;
   /** The `string-width` cli-table3 measures with (the remembering one). */
   readonly width: (text: string) => number;
 }
@@ -64,21 +65,28 @@ function tableKit(): TableKit {
     const requireFromTable = createRequire(createRequire(import.meta.url).resolve('cli-table3'));
     const width = rememberWidths(requireFromTable);
     const utils = requireFromTable('./src/utils') as TableUtils;
-    let colors: Colors | null = null;
-    try {
-      // cli-table3 draws without colour when this optional module is missing; so does this file.
-      colors = requireFromTable('@colors/colors/safe') as Colors;
-    } catch {
-      colors = null;
-    }
-    kit = { utils, colors, width };
+    let colors: Colors | null | undefined;
+    const loadColors = (): Colors | null => {
+      if (colors === undefined) {
+        try {
+          // cli-table3 draws without colour when this optional module is missing; so does this file.
+          colors = requireFromTable('@colors/colors/safe') as Colors;
+        } catch {
+          colors = null;
+        }
+      }
+      return colors;
+    };
+    kit = { utils, colors: loadColors, width };
   }
   return kit;
 }
 
 /** `text` in the styles, as cli-table3's `wrapWithStyleColors` applies them (none: unchanged). */
-function styled(colors: Colors | null, styles: readonly string[], text: string): string {
-  if (styles.length === 0 || colors === null) return text;
+function styled(colorModule: () => Colors | null, styles: readonly string[], text: string): string {
+  if (styles.length === 0) return text;
+  const colors = colorModule();
+  if (colors === null) return text;
   try {
     let paint: unknown = colors;
     for (let i = styles.length - 1; i >= 0; i--) paint = (paint as Readonly<Record<string, unknown>>)[styles[i] as string];
