@@ -264,18 +264,23 @@ function generalName(e: DerElement): AltName | undefined {
   }
 }
 
-/** GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName, all of the kinds read here (the library also takes none). */
-function generalNames(e: DerElement | undefined): AltName[] | undefined {
+/** A SEQUENCE OF elements each read by `read`, or undefined when it is none or one does not read. */
+function sequenceOf<T>(e: DerElement | undefined, read: (item: DerElement) => T | undefined): T[] | undefined {
   if (e === undefined || e.tag !== DER.SEQUENCE) return undefined;
   const items = childrenOf(e);
   if (items === undefined) return undefined;
-  const names: AltName[] = [];
+  const out: T[] = [];
   for (const item of items) {
-    const name = generalName(item);
-    if (name === undefined) return undefined;
-    names.push(name);
+    const value = read(item);
+    if (value === undefined) return undefined;
+    out.push(value);
   }
-  return names;
+  return out;
+}
+
+/** GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName, all of the kinds read here (the library also takes none). */
+function generalNames(e: DerElement | undefined): AltName[] | undefined {
+  return sequenceOf(e, generalName);
 }
 
 /** KeyUsage ::= BIT STRING (at most 16 bits): bit n as 1 << n, the unused trailing bits dropped. */
@@ -293,16 +298,7 @@ function keyUsageBits(e: DerElement | undefined): number | undefined {
 
 /** ExtKeyUsageSyntax ::= SEQUENCE OF KeyPurposeId (OIDs). */
 function keyPurposes(e: DerElement | undefined): string[] | undefined {
-  if (e === undefined || e.tag !== DER.SEQUENCE) return undefined;
-  const items = childrenOf(e);
-  if (items === undefined) return undefined;
-  const oids: string[] = [];
-  for (const item of items) {
-    const oid = oidOf(item);
-    if (oid === undefined) return undefined;
-    oids.push(oid);
-  }
-  return oids;
+  return sequenceOf(e, oidOf);
 }
 
 /** A DER BOOLEAN (one byte, 0x00 or 0xff). */
