@@ -7,6 +7,7 @@
  */
 import { alertName, versionName } from '../tls/registry/names.js';
 import type { RuleInput } from './rules/types.js';
+import { NO_KEY_LOG } from '../tls/session/decryption.js';
 import { serverText } from './rules/evidence.js';
 import type { Finding } from './verdict-types.js';
 
@@ -25,6 +26,9 @@ export function summarize(input: RuleInput, findings: readonly Finding[]): strin
     return c.tls === null ? `No data was exchanged with ${server.replace(/^The/, 'the')}: the connection carried no TLS.` : `The connection to ${server.replace(/^The/, 'the')} carried another protocol, not TLS.`;
   }
   if (status === 'ok') {
+    // With a key log given, the findings say why it did not open this connection.
+    const keyLogGiven = (c.decryption ?? NO_KEY_LOG).reason !== NO_KEY_LOG.reason;
+    const toConfirm = keyLogGiven ? '' : '; use --keylog to confirm';
     const client =
       mtls.state === 'sent-accepted'
         ? 'the client certificate was sent and accepted'
@@ -33,12 +37,12 @@ export function summarize(input: RuleInput, findings: readonly Finding[]): strin
           : mtls.state === 'not-requested'
             ? 'no client certificate was requested'
             : mtls.inferred && mtls.certificateRequested === true && mtls.clientCertificates !== 0
-              ? 'from record sizes the client almost certainly sent a certificate (encrypted; use --keylog to confirm)'
+              ? `from record sizes the client almost certainly sent a certificate (encrypted${toConfirm})`
               : mtls.inferred && mtls.certificateRequested === true && mtls.clientCertificates === 0
-                ? 'from record sizes a client certificate was requested and none was sent (encrypted; use --keylog to confirm)'
+                ? `from record sizes a client certificate was requested and none was sent (encrypted${toConfirm})`
                 : mtls.inferred && mtls.certificateRequested === false
-                  ? 'from record sizes no client certificate was requested (encrypted; use --keylog to confirm)'
-                  : 'the client certificate exchange is encrypted (use --keylog to see it)';
+                  ? `from record sizes no client certificate was requested (encrypted${toConfirm})`
+                  : `the client certificate exchange is encrypted${keyLogGiven ? '' : ' (use --keylog to see it)'}`;
     const warnings = findings.filter((f) => f.severity === 'warning');
     const first = warnings[0];
     const note = first === undefined ? '' : ` Warning: ${first.title}${warnings.length > 1 ? ` (and ${warnings.length - 1} more)` : ''}.`;

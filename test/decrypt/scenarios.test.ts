@@ -5,7 +5,12 @@
  * facts, and the diagnosis is exact. A key log for other connections, or with wrong
  * secrets, is reported per connection.
  */
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { listedCaptureReport } from '../../src/listed-report.js';
+import type { Connection } from '../../src/analysis/connection.js';
+import { captureContext, judgeConnection } from '../../src/analysis/verdict.js';
+import { evidenceGaps } from '../../src/report/view.js';
 import { connectionFacts } from '../../src/analysis/judge.js';
 import { parseKeyLog } from '../../src/decrypt/keylog.js';
 import { connectionReport } from '../../src/report/connection-report.js';
@@ -155,6 +160,29 @@ describe('a key log that does not fit says so per connection', () => {
     expect(connectionReport(c, v).decryption?.status).toBe('no-secrets');
     // The diagnosis falls back to the size inference.
     expect(v.mtls.inferred).toBe(true);
+  });
+
+  it('a key log given but not used (a reason of its own): no advice asks for a key log, every one says why', async () => {
+    // The tracker's reason when a capture shows the ServerHello before the ClientHello (test/tls/tracker.test.ts).
+    const reason = 'the ServerHello was captured before the ClientHello was complete (the capture shows the two directions out of order), so the keys were not known when the encrypted records passed';
+    const d = await analyzeScenario('tls13-mtls-ok', () => ({}));
+    const plain = single(d).connection;
+    const c: Connection = { ...plain, decryption: { status: 'not-attempted', reason } };
+    const context = captureContext([c]);
+    const v = judgeConnection(c, context);
+    expect(v.mtls.state).toBe('unknown-encrypted');
+    expect(v.summary).not.toContain('--keylog');
+    const fixes = v.findings.map((f) => f.fix ?? '');
+    expect(fixes.join(' ')).toContain(`The key log given was not used for this connection: ${reason}.`);
+    for (const fix of fixes) expect(fix).not.toContain('--keylog FILE');
+    const cap = await listedCaptureReport(Readable.from([d.scenario.captureBytes]), 'tls13-mtls-ok.pcapng');
+    const gaps = evidenceGaps({ ...cap, connections: [connectionReport(c, v)] }).join(' ');
+    expect(gaps).toContain(`the key log given was not used on #${c.id}: ${reason}`);
+    expect(gaps).not.toContain('--keylog');
+    // Without a key log, the advice is to give one.
+    const without = judgeConnection(plain, captureContext([plain]));
+    expect(without.summary).toContain('use --keylog to confirm');
+    expect(evidenceGaps({ ...cap, connections: [connectionReport(plain, without)] }).join(' ')).toContain('run again with --keylog FILE');
   });
 
   it('the right client randoms with wrong secrets: "decryption failed at frame N"', async () => {

@@ -227,6 +227,29 @@ describe('decryption through the factory the tracker is given', () => {
     expect(r.events.at(-1)).toEqual({ kind: 'decryption', status: { status: 'no-secrets', reason: 'test factory' } });
   });
 
+  it('a ServerHello captured before the ClientHello: nothing is asked, and the status says the capture showed them out of order', () => {
+    let asked = 0;
+    const decryption: RecordDecryptorFactory = { hasSecrets: () => true, create: () => ((asked++), { ok: false, status: { status: 'no-secrets' } }) };
+    const r = run(
+      [
+        [1, inRecords(22, handshakeMessage(2, serverHelloBody(true)))],
+        [0, clientHello13()],
+      ],
+      { decryption },
+    );
+    expect(asked).toBe(0);
+    expect(r.events.at(-1)).toMatchObject({ kind: 'decryption', status: { status: 'not-attempted', reason: expect.stringContaining('the ServerHello was captured before the ClientHello') } });
+    // In order, the same bytes reach the key log.
+    run(
+      [
+        [0, clientHello13()],
+        [1, inRecords(22, handshakeMessage(2, serverHelloBody(true)))],
+      ],
+      { decryption },
+    );
+    expect(asked).toBe(1);
+  });
+
   it('without a factory (or with no secrets) nothing is asked and the status says no key log was given', () => {
     const chunks: [Direction, Uint8Array][] = [
       [0, clientHello13()],

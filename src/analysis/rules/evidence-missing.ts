@@ -4,7 +4,7 @@
  * handshake whose certificate exchange is encrypted. Each finding says what would reveal
  * the missing part (a key log, a capture on the other side, a larger snap length).
  */
-import { keyLogTools } from './stack-advice.js';
+import { keyLogAdvice } from './stack-advice.js';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { frames } from './evidence.js';
@@ -154,7 +154,7 @@ const encryptedHandshake: Rule = {
         severity: 'info',
         title: 'TLS 1.3: certificates are encrypted',
         detail: `Everything after the ServerHello${input.facts.hs?.serverHelloFrame != null ? ` (frame ${input.facts.hs.serverHelloFrame})` : ''} is encrypted in TLS 1.3, including both certificates. ${reading}`,
-        fix: `Run again with --keylog FILE (${keyLogTools(input.stacks.client, input.stacks.server)}) to see the certificates.`,
+        fix: keyLogAdvice(input, 'to see the certificates'),
         frames: frames(input.facts.hs?.serverHelloFrame, inf.clientFlightFrame),
         ...(inf.clientFlight === 'finished-only' ? { inferred: true } : {}),
       },

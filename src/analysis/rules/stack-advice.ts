@@ -6,6 +6,8 @@
  */
 import type { Role } from '../connection.js';
 import type { StackIdentity, StackName } from '../stack-identification.js';
+import type { RuleInput } from './types.js';
+import { NO_KEY_LOG } from '../../tls/session/decryption.js';
 
 /** The families advice is written for: Node.js and curl are OpenSSL underneath. */
 type AdviceFamily = 'java' | 'openssl' | 'nodejs';
@@ -81,6 +83,18 @@ export function keyLogTools(client: StackIdentity | null, server: StackIdentity 
   let tools = byServer.get(serverName);
   if (tools === undefined) byServer.set(serverName, (tools = keyLogToolsFor(client, server)));
   return tools;
+}
+
+/**
+ * How to see a connection's encrypted messages, `goal` saying what for ("to see the
+ * certificates"): a key log from the sides' tools; or, when one was given, why it did not serve
+ * this connection (no secrets for it, or a reason it could not be used).
+ */
+export function keyLogAdvice(input: RuleInput, goal: string): string {
+  const decryption = input.facts.connection.decryption;
+  if (decryption?.status === 'no-secrets') return `The key log given has no secrets for this connection: use the one the client wrote while this capture was taken, ${goal}.`;
+  if (decryption?.status === 'not-attempted' && decryption.reason !== NO_KEY_LOG.reason) return `The key log given was not used for this connection: ${decryption.reason}.`;
+  return `Run again with --keylog FILE (${keyLogTools(input.stacks.client, input.stacks.server)}) ${goal}.`;
 }
 
 /**

@@ -6,16 +6,15 @@
  * code whatever the version; a key log (--keylog FILE) turns them into facts.
  */
 import type { StackIdentity } from '../stack-identification.js';
-import { keyLogTools, stackAdvice, stackSettings, withSpace } from './stack-advice.js';
+import { keyLogAdvice, stackAdvice, stackSettings, withSpace } from './stack-advice.js';
 import type { Tls13Inference } from '../tls13-inference.js';
 import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { alertCodeText, firstCloseBy, frames, theServer } from './evidence.js';
 
-/** How to see the encrypted messages: a key log (from the tools of the sides' stacks), or the right one when the key log given holds no secrets for this connection. */
+/** How to confirm an inference from the decrypted messages (see `keyLogAdvice`). */
 function keylogAdvice(input: RuleInput): string {
-  if (input.facts.connection.decryption?.status === 'no-secrets') return 'The key log given has no secrets for this connection: use the one the client wrote while this capture was taken, to confirm from the decrypted messages.';
-  return `Run again with --keylog FILE (${keyLogTools(input.stacks.client, input.stacks.server)}) to confirm from the decrypted messages.`;
+  return keyLogAdvice(input, 'to confirm from the decrypted messages');
 }
 
 /** ` (text)` or '' when empty. */

@@ -29,6 +29,11 @@ export class DecryptionRoute {
   private clientHello: FirstClientHello | null = null;
   /** application_data records from the client before the ServerHello (TLS 1.3 0-RTT). */
   private earlyClientRecords = 0;
+  /**
+   * The ServerHello came before any ClientHello, with secrets at hand: a capture that shows the
+   * two directions out of order (a mirror port can), or one that starts mid-handshake.
+   */
+  private serverHelloFirst = false;
 
   constructor(
     private readonly factory: RecordDecryptorFactory | undefined,
@@ -49,7 +54,11 @@ export class DecryptionRoute {
   /** At the ServerHello: look the connection up in the key log. */
   serverHelloSeen(sh: ServerHello): void {
     const factory = this.factory;
-    if (factory === undefined || !factory.hasSecrets() || this.clientHello === null || this.decryptor !== null) return;
+    if (factory === undefined || !factory.hasSecrets() || this.decryptor !== null) return;
+    if (this.clientHello === null) {
+      this.serverHelloFirst = true;
+      return;
+    }
     const made = factory.create({
       clientRandom: this.clientHello.random,
       serverRandom: new Uint8Array(sh.random),
@@ -137,6 +146,12 @@ export class DecryptionRoute {
     if (this.status !== null) return this.status;
     if (this.factory === undefined || !this.factory.hasSecrets()) return NO_KEY_LOG;
     if (this.clientHello === null) return { status: 'not-attempted', reason: 'no ClientHello was captured, so no key log line can be matched' };
+    if (this.serverHelloFirst) {
+      return {
+        status: 'not-attempted',
+        reason: 'the ServerHello was captured before the ClientHello was complete (the capture shows the two directions out of order), so the keys were not known when the encrypted records passed',
+      };
+    }
     return { status: 'not-attempted', reason: 'the handshake did not reach a ServerHello: nothing was encrypted' };
   }
 
