@@ -7,7 +7,7 @@
  */
 import { alertName, versionName } from '../tls/registry/names.js';
 import type { RuleInput } from './rules/types.js';
-import { NO_KEY_LOG } from '../tls/session/decryption.js';
+import { keyLogGiven } from '../tls/session/decryption.js';
 import { serverText } from './rules/evidence.js';
 import type { Finding } from './verdict-types.js';
 
@@ -27,8 +27,8 @@ export function summarize(input: RuleInput, findings: readonly Finding[]): strin
   }
   if (status === 'ok') {
     // With a key log given, the findings say why it did not open this connection.
-    const keyLogGiven = (c.decryption ?? NO_KEY_LOG).reason !== NO_KEY_LOG.reason;
-    const toConfirm = keyLogGiven ? '' : '; use --keylog to confirm';
+    const given = keyLogGiven(c.decryption);
+    const toConfirm = given ? '' : '; use --keylog to confirm';
     const client =
       mtls.state === 'sent-accepted'
         ? 'the client certificate was sent and accepted'
@@ -42,7 +42,7 @@ export function summarize(input: RuleInput, findings: readonly Finding[]): strin
                 ? `from record sizes a client certificate was requested and none was sent (encrypted${toConfirm})`
                 : mtls.inferred && mtls.certificateRequested === false
                   ? `from record sizes no client certificate was requested (encrypted${toConfirm})`
-                  : `the client certificate exchange is encrypted${keyLogGiven ? '' : ' (use --keylog to see it)'}`;
+                  : `the client certificate exchange is encrypted${given ? '' : ' (use --keylog to see it)'}`;
     const warnings = findings.filter((f) => f.severity === 'warning');
     const first = warnings[0];
     const note = first === undefined ? '' : ` Warning: ${first.title}${warnings.length > 1 ? ` (and ${warnings.length - 1} more)` : ''}.`;

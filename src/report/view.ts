@@ -16,7 +16,7 @@ import { firstSentence } from '../analysis/summary.js';
 import type { Finding } from '../analysis/verdict-types.js';
 import { endpointText as formatEndpoint } from '../util/endpoint.js';
 import { groupedInteger } from '../util/grouped-integer.js';
-import { NO_KEY_LOG } from '../decrypt/connection-decryptor.js';
+import { unusedKeyLogReason } from '../tls/session/decryption.js';
 
 /** The finding of packets cut by the snap length (analysis/rules/evidence-missing.ts). */
 const SNAP_LENGTH_CODE = 'snap-length-truncated';
@@ -277,13 +277,12 @@ export function listingNote(cap: CaptureReport): string | null {
  * What would reveal encrypted certificate exchanges: a key log, unless one was given. Then what
  * kept it from serving: it had no secrets for them, or (the first reason) they could not be used.
  */
-function keyLogAdvice(encrypted: readonly ConnectionReport[]): string {
+function encryptedGapAdvice(encrypted: readonly ConnectionReport[]): string {
   if (encrypted.some((c) => c.decryption?.status === 'no-secrets')) return 'the key log given has no secrets for it (see the note on the key log)';
-  const unused = encrypted.filter((c) => c.decryption?.status === 'not-attempted' && c.decryption.reason !== undefined && c.decryption.reason !== NO_KEY_LOG.reason);
-  const reason = unused[0]?.decryption?.reason;
+  const reason = encrypted.map((c) => unusedKeyLogReason(c.decryption)).find((r) => r !== null);
   if (reason === undefined) return 'run again with --keylog FILE to see it';
   // One reason a sentence: the connections it holds for (any other reason is in its own connection's record).
-  return `the key log given was not used on ${idList(unused.filter((c) => c.decryption?.reason === reason).map((c) => c.id))}: ${reason}`;
+  return `the key log given was not used on ${idList(encrypted.filter((c) => unusedKeyLogReason(c.decryption) === reason).map((c) => c.id))}: ${reason}`;
 }
 
 /** What the capture could not show and what would reveal it; one sentence each. */
@@ -303,7 +302,7 @@ export function evidenceGaps(cap: CaptureReport): string[] {
     if (likelyNone.length > 0) hints.push(`a certificate was likely requested and none sent on ${idList(likelyNone.map((c) => c.id))}`);
     if (likelyNotRequested.length > 0) hints.push(`no certificate was likely requested on ${idList(likelyNotRequested.map((c) => c.id))}`);
     out.push(
-      `${encryptedCount === 1 ? '1 connection is' : `${count(encryptedCount)} connections are`} TLS 1.3: the certificate exchange is encrypted — ${keyLogAdvice(encrypted)}${hints.length > 0 ? `; from record sizes ${hints.join(', ')}` : ''}.`,
+      `${encryptedCount === 1 ? '1 connection is' : `${count(encryptedCount)} connections are`} TLS 1.3: the certificate exchange is encrypted — ${encryptedGapAdvice(encrypted)}${hints.length > 0 ? `; from record sizes ${hints.join(', ')}` : ''}.`,
     );
   }
   // Each connection under one cause with one fix: cut by the snap length, bytes lost, or simply unfinished.

@@ -7,7 +7,7 @@
 import type { Role } from '../connection.js';
 import type { StackIdentity, StackName } from '../stack-identification.js';
 import type { RuleInput } from './types.js';
-import { NO_KEY_LOG } from '../../tls/session/decryption.js';
+import { unusedKeyLogReason } from '../../tls/session/decryption.js';
 
 /** The families advice is written for: Node.js and curl are OpenSSL underneath. */
 type AdviceFamily = 'java' | 'openssl' | 'nodejs';
@@ -93,7 +93,8 @@ export function keyLogTools(client: StackIdentity | null, server: StackIdentity 
 export function keyLogAdvice(input: RuleInput, goal: string): string {
   const decryption = input.facts.connection.decryption;
   if (decryption?.status === 'no-secrets') return `The key log given has no secrets for this connection: use the one the client wrote while this capture was taken, ${goal}.`;
-  if (decryption?.status === 'not-attempted' && decryption.reason !== NO_KEY_LOG.reason) return `The key log given was not used for this connection: ${decryption.reason}.`;
+  const unused = unusedKeyLogReason(decryption);
+  if (unused !== null) return `The key log given was not used for this connection: ${unused}.`;
   return `Run again with --keylog FILE (${keyLogTools(input.stacks.client, input.stacks.server)}) ${goal}.`;
 }
 

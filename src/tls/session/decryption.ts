@@ -26,6 +26,16 @@ export interface DecryptionStatus {
 /** The status of (nearly) every connection without a key log: one shared read-only object. */
 export const NO_KEY_LOG: DecryptionStatus = Object.freeze({ status: 'not-attempted', reason: 'no key log was given (--keylog FILE, or a pcapng file with a Decryption Secrets Block)' });
 
+/** Whether a key log was given for the connection a status is of: every status but {@link NO_KEY_LOG}'s (none counts as that). */
+export function keyLogGiven(status: Pick<DecryptionStatus, 'reason'> | undefined): boolean {
+  return status !== undefined && status.reason !== NO_KEY_LOG.reason;
+}
+
+/** Why a key log that was given was not used for a connection, or null when it was used, had no secrets, or none was given. */
+export function unusedKeyLogReason(status: Pick<DecryptionStatus, 'status' | 'reason'> | undefined): string | null {
+  return status?.status === 'not-attempted' && status.reason !== undefined && keyLogGiven(status) ? status.reason : null;
+}
+
 /** What the tracker knows at the ServerHello, which is what a decryptor is made from. */
 export interface RecordDecryptorSetup {
   readonly clientRandom: Uint8Array;
