@@ -360,68 +360,73 @@ function taggedInOrder(parts: readonly DerElement[], allowed: readonly number[])
   return true;
 }
 
-/**
- * An extension the library builds but the summary does not show (see `isKnownToLibrary`),
- * checked as far as the library's parsing of it goes: its shape, and any GeneralName in it.
- */
-function otherKnownExtensionOk(oid: string, e: DerElement): boolean {
-  switch (oid) {
-    case OID_SUBJECT_KEY_IDENTIFIER:
-      return e.tag === DER.OCTET_STRING;
-    case OID_AUTHORITY_KEY_IDENTIFIER: {
-      // SEQUENCE { keyIdentifier [0], authorityCertIssuer [1] GeneralNames, authorityCertSerialNumber [2] }, each optional.
-      const parts = e.tag === DER.SEQUENCE ? childrenOf(e) : undefined;
-      if (parts === undefined || !taggedInOrder(parts, [0x80, 0xa1, 0x82])) return false;
-      const issuer = parts.find((p) => p.tag === 0xa1);
-      // The library keeps these names as parsed ASN.1 (it builds no GeneralName of them): a directoryName is fine here.
-      return issuer === undefined || (childrenOf(issuer)?.every((n) => generalName(n) !== undefined || isDirectoryName(n)) ?? false);
-    }
-    case OID_ISSUER_ALT_NAME:
-      return generalNames(e) !== undefined;
-    case OID_AUTHORITY_INFO_ACCESS: {
-      const items = e.tag === DER.SEQUENCE ? childrenOf(e) : undefined;
-      if (items === undefined || items.length === 0) return false;
-      return items.every((item) => {
-        const pair = item.tag === DER.SEQUENCE ? childrenOf(item) : undefined;
-        return pair !== undefined && pair.length === 2 && oidOf(pair[0]) !== undefined && generalName(pair[1] as DerElement) !== undefined;
-      });
-    }
-    case OID_CRL_DISTRIBUTION_POINTS: {
-      const points = e.tag === DER.SEQUENCE ? childrenOf(e) : undefined;
-      if (points === undefined || points.length === 0) return false;
-      return points.every((point) => {
-        const parts = point.tag === DER.SEQUENCE ? childrenOf(point) : undefined;
-        // Only a distributionPoint [0] holding a fullName [0] of names read here.
-        if (parts === undefined || parts.length !== 1 || parts[0]?.tag !== 0xa0) return false;
-        const name = childrenOf(parts[0]);
-        if (name === undefined || name.length !== 1 || name[0]?.tag !== 0xa0) return false;
-        const full = childrenOf(name[0]);
-        return full !== undefined && full.length > 0 && full.every((n) => generalName(n) !== undefined);
-      });
-    }
-    case OID_CERTIFICATE_POLICIES: {
-      const policies = e.tag === DER.SEQUENCE ? childrenOf(e) : undefined;
-      if (policies === undefined || policies.length === 0) return false;
-      return policies.every((policy) => {
-        const parts = policy.tag === DER.SEQUENCE ? childrenOf(policy) : undefined;
-        if (parts === undefined || parts.length < 1 || parts.length > 2 || oidOf(parts[0]) === undefined) return false;
-        const qualifiers = parts[1];
-        if (qualifiers === undefined) return true;
-        const list = qualifiers.tag === DER.SEQUENCE ? childrenOf(qualifiers) : undefined;
-        return (
-          list !== undefined &&
-          list.length > 0 &&
-          list.every((q) => {
-            const pair = q.tag === DER.SEQUENCE ? childrenOf(q) : undefined;
-            return pair !== undefined && pair.length === 2 && oidOf(pair[0]) !== undefined && plainValue(pair[1] as DerElement);
-          })
-        );
-      });
-    }
-    default:
-      return false;
-  }
+/** AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0], authorityCertIssuer [1] GeneralNames, authorityCertSerialNumber [2] }, each optional. */
+function authorityKeyIdentifierOk(e: DerElement): boolean {
+  const parts = e.tag === DER.SEQUENCE ? childrenOf(e) : undefined;
+  if (parts === undefined || !taggedInOrder(parts, [0x80, 0xa1, 0x82])) return false;
+  const issuer = parts.find((p) => p.tag === 0xa1);
+  // The library keeps these names as parsed ASN.1 (it builds no GeneralName of them): a directoryName is fine here.
+  return issuer === undefined || (childrenOf(issuer)?.every((n) => generalName(n) !== undefined || isDirectoryName(n)) ?? false);
 }
+
+/** AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF SEQUENCE { accessMethod OID, accessLocation GeneralName }. */
+function authorityInfoAccessOk(e: DerElement): boolean {
+  const items = e.tag === DER.SEQUENCE ? childrenOf(e) : undefined;
+  if (items === undefined || items.length === 0) return false;
+  return items.every((item) => {
+    const pair = item.tag === DER.SEQUENCE ? childrenOf(item) : undefined;
+    return pair !== undefined && pair.length === 2 && oidOf(pair[0]) !== undefined && generalName(pair[1] as DerElement) !== undefined;
+  });
+}
+
+/** CRLDistributionPoints ::= SEQUENCE SIZE (1..MAX) OF DistributionPoint: only a distributionPoint [0] holding a fullName [0] of names read here. */
+function distributionPointsOk(e: DerElement): boolean {
+  const points = e.tag === DER.SEQUENCE ? childrenOf(e) : undefined;
+  if (points === undefined || points.length === 0) return false;
+  return points.every((point) => {
+    const parts = point.tag === DER.SEQUENCE ? childrenOf(point) : undefined;
+    if (parts === undefined || parts.length !== 1 || parts[0]?.tag !== 0xa0) return false;
+    const name = childrenOf(parts[0]);
+    if (name === undefined || name.length !== 1 || name[0]?.tag !== 0xa0) return false;
+    const full = childrenOf(name[0]);
+    return full !== undefined && full.length > 0 && full.every((n) => generalName(n) !== undefined);
+  });
+}
+
+/** CertificatePolicies ::= SEQUENCE SIZE (1..MAX) OF SEQUENCE { policyIdentifier OID, policyQualifiers SEQUENCE OF SEQUENCE { OID, ANY } OPTIONAL }. */
+function policiesOk(e: DerElement): boolean {
+  const policies = e.tag === DER.SEQUENCE ? childrenOf(e) : undefined;
+  if (policies === undefined || policies.length === 0) return false;
+  return policies.every((policy) => {
+    const parts = policy.tag === DER.SEQUENCE ? childrenOf(policy) : undefined;
+    if (parts === undefined || parts.length < 1 || parts.length > 2 || oidOf(parts[0]) === undefined) return false;
+    const qualifiers = parts[1];
+    if (qualifiers === undefined) return true;
+    const list = qualifiers.tag === DER.SEQUENCE ? childrenOf(qualifiers) : undefined;
+    return (
+      list !== undefined &&
+      list.length > 0 &&
+      list.every((q) => {
+        const pair = q.tag === DER.SEQUENCE ? childrenOf(q) : undefined;
+        return pair !== undefined && pair.length === 2 && oidOf(pair[0]) !== undefined && plainValue(pair[1] as DerElement);
+      })
+    );
+  });
+}
+
+/**
+ * The extensions the library builds but the summary does not show, each with its check as far
+ * as the library's parsing of it goes (its shape, and any GeneralName in it). The library keeps
+ * any extension not here, nor read above, as bytes.
+ */
+const OTHER_LIBRARY_EXTENSIONS: ReadonlyMap<string, (e: DerElement) => boolean> = new Map([
+  [OID_SUBJECT_KEY_IDENTIFIER, (e: DerElement) => e.tag === DER.OCTET_STRING],
+  [OID_AUTHORITY_KEY_IDENTIFIER, authorityKeyIdentifierOk],
+  [OID_ISSUER_ALT_NAME, (e: DerElement) => generalNames(e) !== undefined],
+  [OID_AUTHORITY_INFO_ACCESS, authorityInfoAccessOk],
+  [OID_CRL_DISTRIBUTION_POINTS, distributionPointsOk],
+  [OID_CERTIFICATE_POLICIES, policiesOk],
+]);
 
 /** The contents, or null when the certificate is to be read by the library instead. */
 export function readCertificateContents(der: Uint8Array): CertificateContents | null {
@@ -496,22 +501,12 @@ export function readCertificateContents(der: Uint8Array): CertificateContents | 
         contents.basicConstraints = constraints;
         break;
       }
-      default:
+      default: {
         // An extension the library does not know may hold anything (it keeps the bytes); one it knows must parse.
-        if (isKnownToLibrary(oid) && (value === undefined || !otherKnownExtensionOk(oid, value))) return null;
+        const check = OTHER_LIBRARY_EXTENSIONS.get(oid);
+        if (check !== undefined && (value === undefined || !check(value))) return null;
+      }
     }
   }
   return contents;
-}
-
-/** Extension types the library builds a class for (the others it keeps as bytes). */
-function isKnownToLibrary(oid: string): boolean {
-  return (
-    oid === OID_SUBJECT_KEY_IDENTIFIER ||
-    oid === OID_AUTHORITY_KEY_IDENTIFIER ||
-    oid === OID_ISSUER_ALT_NAME ||
-    oid === OID_AUTHORITY_INFO_ACCESS ||
-    oid === OID_CRL_DISTRIBUTION_POINTS ||
-    oid === OID_CERTIFICATE_POLICIES
-  );
 }
