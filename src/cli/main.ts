@@ -43,17 +43,35 @@ function stdoutReady(): Promise<void> | undefined {
  */
 const NDJSON_HEAP_GROWING_PERCENT = 25;
 
+/** Whether this run changed V8's heap sizing (so that it puts it back when it ends). */
+let heapSizingChanged = false;
+
 function keepHeapSmall(): void {
   const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /heap[-_]growing[-_]percent/.test(a));
   if (chosen) return;
   try {
     setFlagsFromString(`--heap-growing-percent=${NDJSON_HEAP_GROWING_PERCENT}`);
+    heapSizingChanged = true;
   } catch {
     // A runtime that refuses flags after start-up keeps its own sizing: only the peak differs.
   }
 }
 
-const code = await runCli(process.argv.slice(2), {
+/**
+ * Puts V8's heap sizing back (0: its own) once the run is over. A code cache written when the
+ * process ends (dist/cli/code-cache.js) records V8's flags, and the next start, which begins
+ * with the default, would refuse a cache made under another value.
+ */
+function restoreHeapSizing(): void {
+  if (!heapSizingChanged) return;
+  try {
+    setFlagsFromString('--heap-growing-percent=0');
+  } catch {
+    // Refused like the change itself: the next start compiles without the cache.
+  }
+}
+
+void runCli(process.argv.slice(2), {
   streaming: keepHeapSmall,
   interrupt: interrupt.signal,
   stdin: process.stdin,
@@ -65,13 +83,17 @@ const code = await runCli(process.argv.slice(2), {
   stderrIsTty: process.stderr.isTTY === true,
   ...(process.stdout.isTTY === true && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
   env: process.env,
-}).catch((err: unknown) => {
-  process.stderr.write(`tlsautopsy: internal error: ${sanitizeText(err instanceof Error ? err.message : String(err))}; please report it.\n`);
-  return 2;
-});
-process.exitCode = code;
-if (interrupt.signal.aborted) {
-  // A read that can never finish (an idle pipe, a named pipe whose writer stays open) would keep
-  // the process alive: once the report is out, leave.
-  process.stdout.write('', () => process.exit(code));
-}
+})
+  .catch((err: unknown) => {
+    process.stderr.write(`tlsautopsy: internal error: ${sanitizeText(err instanceof Error ? err.message : String(err))}; please report it.\n`);
+    return 2;
+  })
+  .then((code) => {
+    restoreHeapSizing();
+    process.exitCode = code;
+    if (interrupt.signal.aborted) {
+      // A read that can never finish (an idle pipe, a named pipe whose writer stays open) would keep
+      // the process alive: once the report is out, leave.
+      process.stdout.write('', () => process.exit(code));
+    }
+  });

@@ -22,7 +22,9 @@
  * After the first input's table, the start-up and warm-up: bare node, the program's own start-up
  * (`--version`), and the analysis of the input's first 2 MiB (a capture of a few hundred
  * handshakes, the size of a typical incident capture), whose cost per handshake, against the
- * whole input's, shows what a run pays before V8 has optimized the code it runs.
+ * whole input's, shows what a run pays before V8 has optimized the code it runs; and that
+ * analysis again without the code cache (src/cli/code-cache.ts), as a first run pays it. Every
+ * other row is a best of several runs, so it starts from the cache the first one left.
  *
  * Speed is reported, never asserted.
  */
@@ -161,13 +163,13 @@ const rssPreload = join(outDir, 'report-max-rss.mjs');
 writeFileSync(rssPreload, "process.on('exit', () => process.stderr.write(`\\nmaxrss-kib:${process.resourceUsage().maxRSS}\\n`));\n");
 
 /** Runs a command with stdout to /dev/null; wall time and peak RSS. */
-function measure(cmd: string, args: readonly string[], isNode: boolean): Measured {
+function measure(cmd: string, args: readonly string[], isNode: boolean, env: NodeJS.ProcessEnv = process.env): Measured {
   let best: Measured | null = null;
   for (let r = 0; r < runs; r++) {
     const argv = haveTime ? ['-v', cmd, ...args] : [...(isNode ? ['--import', rssPreload] : []), ...args];
     const exe = haveTime ? '/usr/bin/time' : cmd;
     const t0 = process.hrtime.bigint();
-    const res = spawnSync(exe, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * MiB, cwd: ROOT });
+    const res = spawnSync(exe, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * MiB, cwd: ROOT, env });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const err = res.stderr?.toString('utf8') ?? '';
     const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err) ?? /maxrss-kib:(\d+)/.exec(err);
@@ -279,12 +281,15 @@ function startupTable(cli: string, input: BenchInput, analysis: Measured): void 
   const bare = measure(process.execPath, ['-e', '0'], true);
   const version = measure(process.execPath, [cli, '--version'], true);
   const small = measure(process.execPath, [cli, '--format', 'ndjson', '--jobs', '1', head.path], true);
+  // A first run, or one with the cache turned off, compiles the program from its source.
+  const uncached = measure(process.execPath, [cli, '--format', 'ndjson', '--jobs', '1', head.path], true, { ...process.env, TLSAUTOPSY_CODE_CACHE: 'off' });
   const ms = (m: Measured): string => `${fmt(m.seconds * 1000)} ms`;
   const perHandshake = (seconds: number, count: number): string => `${fmt((seconds * 1e6) / count)} µs`;
   process.stdout.write(
     `\nstart-up: bare node ${ms(bare)}; tlsautopsy --version ${ms(version)} (${fmt((version.seconds - bare.seconds) * 1000)} ms loading the program)\n` +
       `the first ${fmt(head.bytes / MiB, 1)} MiB alone (${fmt(handshakes)} TLS handshakes): ${ms(small)}, ${perHandshake(small.seconds - version.seconds, handshakes)} per handshake past the start-up, ` +
-      `against ${perHandshake(analysis.seconds - version.seconds, input.handshakes)} over the whole input: the difference is what runs before V8 has optimized the code (a run's first thousands of handshakes)\n`,
+      `against ${perHandshake(analysis.seconds - version.seconds, input.handshakes)} over the whole input: the difference is what runs before V8 has optimized the code (a run's first thousands of handshakes)\n` +
+      `the same without the code cache (a first run, or TLSAUTOPSY_CODE_CACHE=off): ${ms(uncached)}, ${fmt((uncached.seconds - small.seconds) * 1000)} ms more\n`,
   );
   rmSync(head.path, { force: true });
 }

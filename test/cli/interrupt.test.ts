@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin/tlsautopsy');
 const SAMPLE = join(ROOT, 'samples/tls12-mtls-client-cert-missing.pcap');
-const BUILT = existsSync(join(ROOT, 'dist/cli/main.js')) && existsSync(join(ROOT, 'dist/cli/worker.js'));
+const BUILT = existsSync(join(ROOT, 'dist/cli/main.cjs')) && existsSync(join(ROOT, 'dist/cli/worker.js'));
 if (!BUILT) console.log('Skipping the Ctrl-C tests: the command is not built (run npm run build).');
 
 interface Finished {

@@ -71,7 +71,7 @@ describe('README commands', () => {
 describe('README commands on the samples', () => {
   let cwd = '';
   beforeAll(() => {
-    expect(existsSync(join(ROOT, 'dist/cli/main.js')), 'npm run build first: the commands run the built bin/tlsautopsy').toBe(true);
+    expect(existsSync(join(ROOT, 'dist/cli/main.cjs')), 'npm run build first: the commands run the built bin/tlsautopsy').toBe(true);
     // A scratch directory with the samples, so report files the commands write stay out of the checkout.
     cwd = mkdtempSync(join(tmpdir(), 'tlsautopsy-readme-'));
     symlinkSync(join(ROOT, 'samples'), join(cwd, 'samples'));
