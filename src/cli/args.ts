@@ -103,10 +103,10 @@ Options:
   --alias <name>      the key entry the side is configured with (WebLogic's private key
                       alias): checked in the store; with --identity-for server, compared
                       with the certificate the server sent
-  -j, --jobs <n>      worker threads (default: the number of cores): several files are
-                      analyzed at once, reports stay in file order; with --format ndjson
-                      and an explicit --jobs, one capture is split by connection across
-                      them; the output is the same as --jobs 1
+  -j, --jobs <n>      worker threads (default: the cores / 1.5, so 1, none, on 2 cores):
+                      several files are analyzed at once, reports stay in file order; with
+                      --format ndjson and an explicit --jobs, one capture is split by
+                      connection across them; the output is the same as --jobs 1
   --max-report-connections <n>
                       connections the text, JSON, Markdown and HTML reports list
                       one by one (default 10000; failed ones first); the others are
