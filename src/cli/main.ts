@@ -39,7 +39,8 @@ function stdoutReady(): Promise<void> | undefined {
  * 123-127 MiB with 25 %, at the same speed (full collections of so small a heap take a few
  * milliseconds). The whole-report formats hold up to `maxReportConnections` reports and keep
  * V8's sizing: collecting their larger heap more often costs more than it saves.
- * Set `--heap-growing-percent` yourself (`NODE_OPTIONS=--heap-growing-percent=N`) to choose.
+ * Set it yourself to choose: `node --heap-growing-percent=N "$(command -v tlsautopsy)" …` (Node
+ * refuses the flag in NODE_OPTIONS).
  */
 const NDJSON_HEAP_GROWING_PERCENT = 25;
 
@@ -47,7 +48,7 @@ const NDJSON_HEAP_GROWING_PERCENT = 25;
 let heapSizingChanged = false;
 
 function keepHeapSmall(): void {
-  const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /heap[-_]growing[-_]percent/.test(a));
+  const chosen = process.execArgv.some((a) => /heap[-_]growing[-_]percent/.test(a));
   if (chosen) return;
   try {
     setFlagsFromString(`--heap-growing-percent=${NDJSON_HEAP_GROWING_PERCENT}`);
