@@ -21,6 +21,7 @@ import { FragmentReassembler, fragmentKey } from './ip-fragments.js';
 import { decodeIpv4 } from './ipv4.js';
 import { decodeIpv6, IPPROTO, walkExtensionHeaders } from './ipv6.js';
 import { ETHERTYPE, NO_VLANS, type LinkHeader } from './link-header.js';
+import { plainTcpSegment } from './plain-tcp.js';
 import { decodeMpls } from './mpls.js';
 import { decodeLoop, decodeNull } from './null-loopback.js';
 import { decodePpp, decodePppoeSession } from './ppp.js';
@@ -91,8 +92,26 @@ export class PacketDecoder {
 
   /** Decodes one packet. The outcome's payload views are valid as long as `packet.bytes` is. */
   decode(packet: Packet): DecodeOutcome {
+    this.countPacket(packet.linkType);
+    const plain = plainTcpSegment(packet, this.addresses);
+    if (plain !== null) {
+      this.tcp++;
+      return { kind: 'tcp', segment: plain, anomalies: NONE };
+    }
+    return this.decodeLayers(packet);
+  }
+
+  /**
+   * Decodes one packet layer by layer with the general decoders, as `decode` does for any packet
+   * the one-pass path (decode/plain-tcp.ts) leaves to them; it counts the packet the same way.
+   */
+  decodeByLayers(packet: Packet): DecodeOutcome {
+    this.countPacket(packet.linkType);
+    return this.decodeLayers(packet);
+  }
+
+  private countPacket(linkType: number): void {
     this.packets++;
-    const linkType = packet.linkType;
     if (linkType === this.runLinkType) {
       this.runCount++;
     } else {
@@ -100,6 +119,10 @@ export class PacketDecoder {
       this.runLinkType = linkType;
       this.runCount = 1;
     }
+  }
+
+  private decodeLayers(packet: Packet): DecodeOutcome {
+    const linkType = packet.linkType;
     const bytes = packet.bytes;
     let link: Decoded<LinkHeader>;
     switch (linkType) {
