@@ -109,15 +109,16 @@ export function compileWithCodeCache(file: string, dir: string | null): CachedSc
     },
     save() {
       if (cacheFile === null || state === 'used') return;
+      // Written under a name of its own, then renamed: a run starting meanwhile reads the whole
+      // file or none.
+      const partial = `${cacheFile}.${process.pid}.partial`;
       try {
-        // Written under a name of its own, then renamed: a run starting meanwhile reads the whole
-        // file or none.
-        const partial = `${cacheFile}.${process.pid}.partial`;
         writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
         renameSync(partial, cacheFile);
         keepNewest(dirname(cacheFile), KEPT_CACHE_FILES);
       } catch {
         // A full or read-only disk: the next start compiles the source, as this one did.
+        rmSync(partial, { force: true });
       }
     },
   };

@@ -15,7 +15,7 @@ import { decodeVlanTags } from './ethernet.js';
 import { NO_VLANS, type LinkHeader } from './link-header.js';
 
 /** ARPHRD_NETLINK: the payload is a netlink message, not a network packet. */
-const ARPHRD_NETLINK = 824;
+export const ARPHRD_NETLINK = 824;
 
 /** A decoded Linux cooked v1 header. */
 export interface SllHeader extends LinkHeader {
