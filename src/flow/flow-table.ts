@@ -61,6 +61,9 @@ interface Tombstone {
   newer: Tombstone | null;
 }
 
+/** Connections asked before hashing a segment's 4-tuple: a few transfers at once interleave. */
+const RECENT_CONNECTIONS = 4;
+
 /** How often (capture seconds) the idle sweep looks at the least recently active connections. */
 const SWEEP_INTERVAL_SECONDS = 1;
 
@@ -132,8 +135,13 @@ export class FlowTable {
   /** Open connections by 4-tuple hash: the first of a bucket, linked through `bucketNext`. */
   private readonly open = new Map<number, Connection>();
   private openCount = 0;
-  /** The connection of the last segment, while open: consecutive segments mostly share one. */
-  private last: Connection | null = null;
+  /**
+   * The connections of the last segments, while open (the most recent at `recentAt`): consecutive
+   * segments mostly share one, and a few transfers at once interleave their packets. Asked before
+   * the 4-tuple is hashed.
+   */
+  private readonly recent: (Connection | null)[] = new Array<Connection | null>(RECENT_CONNECTIONS).fill(null);
+  private recentAt = 0;
   /**
    * The same connections in a list, least recently active first (moved to the end on activity):
    * linked through the connections themselves, so activity costs no map operation.
@@ -198,10 +206,17 @@ export class FlowTable {
     let conn: Connection | undefined;
     let d: -1 | 0 | 1 = -1;
     let key = -1;
-    const last = this.last;
-    if (last !== null) d = last.directionIfOwn(seg);
-    if (d >= 0) conn = last ?? undefined;
-    else {
+    const recent = this.recent;
+    for (let i = 0, at = this.recentAt; i < RECENT_CONNECTIONS; i++, at = at === 0 ? RECENT_CONNECTIONS - 1 : at - 1) {
+      const c = recent[at];
+      if (c === null || c === undefined) continue;
+      d = c.directionIfOwn(seg);
+      if (d >= 0) {
+        conn = c;
+        break;
+      }
+    }
+    if (conn === undefined) {
       key = flowHash(seg);
       for (let c: Connection | null = this.open.get(key) ?? null; c !== null; c = c.bucketNext) {
         d = c.directionIfOwn(seg);
@@ -243,7 +258,7 @@ export class FlowTable {
       if (this.openCount > this.maxConnections) this.evictOldest(seg);
       d = conn.directionOf(seg);
     }
-    this.last = conn;
+    this.remember(conn);
     if (conn.add(seg, d === 0 ? 0 : 1, now)) {
       this.removeOpen(conn);
       this.unlink(conn);
@@ -251,9 +266,18 @@ export class FlowTable {
     }
   }
 
+  /** Makes `conn` the most recent connection, unless it is already one of the recent ones. */
+  private remember(conn: Connection): void {
+    const recent = this.recent;
+    for (let i = 0; i < RECENT_CONNECTIONS; i++) if (recent[i] === conn) return;
+    this.recentAt = this.recentAt === RECENT_CONNECTIONS - 1 ? 0 : this.recentAt + 1;
+    recent[this.recentAt] = conn;
+  }
+
   /** Takes an open connection out of its bucket. */
   private removeOpen(conn: Connection): void {
-    if (this.last === conn) this.last = null;
+    const recent = this.recent;
+    for (let i = 0; i < RECENT_CONNECTIONS; i++) if (recent[i] === conn) recent[i] = null;
     if (removeFromBucket(this.open, conn.key, conn)) this.openCount--;
   }
 
@@ -270,7 +294,7 @@ export class FlowTable {
     for (let conn = this.oldest; conn !== null; conn = conn.lruNext) conn.end('open', conn.lastFrame, conn.lastTime);
     this.open.clear();
     this.openCount = 0;
-    this.last = null;
+    this.recent.fill(null);
     this.closed.clear();
     this.closedCount = 0;
     this.oldestTomb = this.newestTomb = null;
