@@ -53,6 +53,7 @@ export function codeCacheDirectory(env: NodeJS.ProcessEnv): string | null {
  * Whether `dir` may hold bytecode this process will run: a real directory (not a link), owned by
  * this user, that no one else may write to. Creates it (mode 700) when it does not exist. A
  * shared temporary directory lets anyone create a name first; such a directory is refused.
+ * Windows reports every writable directory as writable by all, so no cache is kept there.
  */
 export function isOwnPrivateDirectory(dir: string): boolean {
   try {
