@@ -136,12 +136,14 @@ export class FlowTable {
   private readonly open = new Map<number, Connection>();
   private openCount = 0;
   /**
-   * The connections of the last segments, while open (the most recent at `recentAt`): consecutive
-   * segments mostly share one, and a few transfers at once interleave their packets. Asked before
-   * the 4-tuple is hashed.
+   * Connections of recent segments, while open, each slot replaced in turn: consecutive segments
+   * mostly share one, and a few transfers at once interleave their packets. Asked before the
+   * 4-tuple is hashed; at most one open connection has a given 4-tuple, so the order asked in
+   * does not matter.
    */
   private readonly recent: (Connection | null)[] = new Array<Connection | null>(RECENT_CONNECTIONS).fill(null);
-  private recentAt = 0;
+  /** The slot `remember` fills next. */
+  private nextRecent = 0;
   /**
    * The same connections in a list, least recently active first (moved to the end on activity):
    * linked through the connections themselves, so activity costs no map operation.
@@ -207,8 +209,8 @@ export class FlowTable {
     let d: -1 | 0 | 1 = -1;
     let key = -1;
     const recent = this.recent;
-    for (let i = 0, at = this.recentAt; i < RECENT_CONNECTIONS; i++, at = at === 0 ? RECENT_CONNECTIONS - 1 : at - 1) {
-      const c = recent[at];
+    for (let i = 0; i < RECENT_CONNECTIONS; i++) {
+      const c = recent[i];
       if (c === null || c === undefined) continue;
       d = c.directionIfOwn(seg);
       if (d >= 0) {
@@ -266,12 +268,12 @@ export class FlowTable {
     }
   }
 
-  /** Makes `conn` the most recent connection, unless it is already one of the recent ones. */
+  /** Puts `conn` among the recent connections, unless it is one already. */
   private remember(conn: Connection): void {
     const recent = this.recent;
     for (let i = 0; i < RECENT_CONNECTIONS; i++) if (recent[i] === conn) return;
-    this.recentAt = this.recentAt === RECENT_CONNECTIONS - 1 ? 0 : this.recentAt + 1;
-    recent[this.recentAt] = conn;
+    recent[this.nextRecent] = conn;
+    this.nextRecent = (this.nextRecent + 1) % RECENT_CONNECTIONS;
   }
 
   /** Takes an open connection out of its bucket. */
