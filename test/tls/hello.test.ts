@@ -123,12 +123,14 @@ describe('decodeClientHello', () => {
       sessionId: new Uint8Array(0),
       cipherSuites: [0x1301],
       compression: [0],
-      extensions: [sniExtension('a'), sniExtension('b'), ext(0x0017, [0]), ext(0x000a, [0, 4, 0, 0x1d]), ext(0x002b, [5, 3, 4])],
+      extensions: [sniExtension('a'), sniExtension('b'), ext(0x0017, [0]), ext(0x000a, [0, 4, 0, 0x1d]), ext(0x002b, [5, 3, 4]), ext(0x000d, [0, 2, 4, 3, 9])],
     });
     const d = decodeClientHello(body);
     expect(d.ok).toBe(true);
     if (!d.ok) return;
-    expect(d.value.extensions.map((e) => e.issue?.code)).toEqual([undefined, 'tls.ext.duplicate', 'tls.ext.trailing_bytes', 'tls.ext.truncated', 'tls.ext.truncated']);
+    expect(d.value.extensions.map((e) => e.issue?.code)).toEqual([undefined, 'tls.ext.duplicate', 'tls.ext.trailing_bytes', 'tls.ext.truncated', 'tls.ext.truncated', 'tls.ext.trailing_bytes']);
+    // A duplicate's offset is in the message body; a problem inside an extension's at its place in the extension's data.
+    expect(d.value.extensions.map((e) => e.issue?.offset)).toEqual([undefined, 53, 0, 0, 0, 4]);
     expect(d.value.sni).toBe('a');
   });
 

@@ -11,6 +11,7 @@
 import { ByteReader } from '../../util/byte-reader.js';
 import { fail, ok, type Decoded, type DecodeIssue } from '../../util/decoded.js';
 import { extensionName } from '../registry/names.js';
+import { u16At } from '../../util/wire-read.js';
 import { decodeAlpn } from './alpn.js';
 import { decodeCompressCertificate } from './compress-certificate.js';
 import { decodeCookie } from './cookie.js';
@@ -98,23 +99,33 @@ const DECODERS = new Map<number, ExtensionDecoder>([
   [ExtensionType.renegotiationInfo, decodeRenegotiationInfo],
 ]);
 
-/** Decodes one extension's data in its context. Unknown types give an extension with only raw data. */
-function decodeExtension(type: number, data: Uint8Array, context: ExtensionContext): Extension {
+/**
+ * Decodes one extension's data, `bytes[start..end)`, in its context. Unknown types give an
+ * extension with only raw data. The decoder reads the data in place (no view of its own), so
+ * the offsets it reports are made relative to the data again here.
+ */
+function decodeExtension(type: number, bytes: Uint8Array, start: number, end: number, context: ExtensionContext): Extension {
+  const data = bytes.subarray(start, end);
   const decoder = DECODERS.get(type);
   if (decoder === undefined) return { type, length: data.length, data };
-  const r = new ByteReader(data);
+  const r = new ByteReader(bytes, start, end);
   const result = decoder(r, context);
   if (result === undefined) return { type, length: data.length, data };
-  if (!result.ok) return { type, length: data.length, data, issue: result.issue };
+  if (!result.ok) return { type, length: data.length, data, issue: relativeTo(result.issue, start) };
   if (!r.empty()) {
     const issue: DecodeIssue = {
       code: 'tls.ext.trailing_bytes',
       message: `${extensionName(type)} has ${r.remaining} bytes after its value.`,
-      offset: r.position,
+      offset: r.position - start,
     };
     return { type, length: data.length, data, decoded: result.value, issue };
   }
   return { type, length: data.length, data, decoded: result.value };
+}
+
+/** An issue whose offset counts from `start` of the bytes it was read in. */
+function relativeTo(issue: DecodeIssue, start: number): DecodeIssue {
+  return issue.offset === undefined ? issue : { code: issue.code, message: issue.message, offset: issue.offset - start };
 }
 
 /**
@@ -138,15 +149,18 @@ function forgetSeen(extensions: readonly Extension[]): void {
 export function decodeExtensions(reader: ByteReader, context: ExtensionContext): Decoded<Extension[]> {
   const out: Extension[] = [];
   const seen = seenTypes;
-  while (!reader.empty()) {
-    const at = reader.position;
-    const type = reader.u16();
-    const body = type === undefined ? undefined : reader.vec16();
-    if (type === undefined || body === undefined) {
+  // Headers are read in place: a reader and a view per extension cost more than its decoding.
+  const bytes = reader.bytes;
+  const end = reader.position + reader.remaining;
+  let at = reader.position;
+  while (at < end) {
+    const type = u16At(bytes, at, end);
+    const length = u16At(bytes, at + 2, end);
+    if (type === undefined || length === undefined || at + 4 + length > end) {
       forgetSeen(out);
       return fail('tls.ext.truncated', 'An extension header or its data runs past the end of the extension list.', at);
     }
-    const ext = decodeExtension(type, body.rest(), context);
+    const ext = decodeExtension(type, bytes, at + 4, at + 4 + length, context);
     const bit = 1 << (type & 7);
     if (((seen[type >> 3] as number) & bit) !== 0) {
       // RFC 8446 §4.2: "There MUST NOT be more than one extension of the same type in a given extension block."
@@ -155,7 +169,9 @@ export function decodeExtensions(reader: ByteReader, context: ExtensionContext):
       seen[type >> 3] = (seen[type >> 3] as number) | bit;
       out.push(ext);
     }
+    at += 4 + length;
   }
+  reader.skip(end - reader.position);
   forgetSeen(out);
   return ok(out);
 }

@@ -73,25 +73,76 @@ export interface ClientHello {
 }
 
 /** The decoded value of the first extension of `type` when it has the expected kind. */
-export function extensionValue<K extends ExtensionValue['kind']>(
-  extensions: readonly Extension[] | ReadonlyMap<number, Extension>,
-  type: number,
-  kind: K,
-): Extract<ExtensionValue, { kind: K }> | undefined {
-  const ext = extensions instanceof Map ? extensions.get(type) : (extensions as readonly Extension[]).find((e) => e.type === type);
+export function extensionValue<K extends ExtensionValue['kind']>(extensions: readonly Extension[], type: number, kind: K): Extract<ExtensionValue, { kind: K }> | undefined {
+  return valueOf(
+    extensions.find((e) => e.type === type),
+    kind,
+  );
+}
+
+/** The decoded value of `ext` when it has the expected kind. */
+function valueOf<K extends ExtensionValue['kind']>(ext: Extension | undefined, kind: K): Extract<ExtensionValue, { kind: K }> | undefined {
   const v = ext?.decoded;
   return v !== undefined && v.kind === kind ? (v as Extract<ExtensionValue, { kind: K }>) : undefined;
 }
 
-/** The first extension of each type: one pass, then constant-time lookups (this runs per connection). */
-function firstByType(extensions: readonly Extension[]): Map<number, Extension> {
-  const m = new Map<number, Extension>();
-  for (const e of extensions) if (!m.has(e.type)) m.set(e.type, e);
-  return m;
+/** The first extension of each type a ClientHello's fields are read from (a later duplicate carries its own issue). */
+interface HelloExtensions {
+  serverName?: Extension;
+  alpn?: Extension;
+  preSharedKey?: Extension;
+  statusRequest?: Extension;
+  sessionTicket?: Extension;
+  encryptedClientHello?: Extension;
+  padding?: Extension;
+  supportedVersions?: Extension;
+  supportedGroups?: Extension;
+  signatureAlgorithms?: Extension;
+  signatureAlgorithmsCert?: Extension;
+  keyShare?: Extension;
+  pskKeyExchangeModes?: Extension;
+  earlyData?: Extension;
+  extendedMasterSecret?: Extension;
+  renegotiationInfo?: Extension;
+  encryptThenMac?: Extension;
+  recordSizeLimit?: Extension;
+  postHandshakeAuth?: Extension;
+  compressCertificate?: Extension;
+  ecPointFormats?: Extension;
+  certificateAuthorities?: Extension;
 }
 
-function has(extensions: ReadonlyMap<number, Extension>, type: number): boolean {
-  return extensions.has(type);
+/** One pass over the block, into locals: no map per hello (this runs for every ClientHello). */
+function helloExtensions(extensions: readonly Extension[]): HelloExtensions {
+  let serverName, alpn, preSharedKey, statusRequest, sessionTicket, encryptedClientHello, padding, supportedVersions, supportedGroups, signatureAlgorithms, signatureAlgorithmsCert: Extension | undefined;
+  let keyShare, pskKeyExchangeModes, earlyData, extendedMasterSecret, renegotiationInfo, encryptThenMac, recordSizeLimit, postHandshakeAuth, compressCertificate, ecPointFormats, certificateAuthorities: Extension | undefined;
+  for (const e of extensions) {
+    switch (e.type) {
+      case ExtensionType.serverName: serverName ??= e; break;
+      case ExtensionType.alpn: alpn ??= e; break;
+      case ExtensionType.preSharedKey: preSharedKey ??= e; break;
+      case ExtensionType.statusRequest: statusRequest ??= e; break;
+      case ExtensionType.sessionTicket: sessionTicket ??= e; break;
+      case ExtensionType.encryptedClientHello: encryptedClientHello ??= e; break;
+      case ExtensionType.padding: padding ??= e; break;
+      case ExtensionType.supportedVersions: supportedVersions ??= e; break;
+      case ExtensionType.supportedGroups: supportedGroups ??= e; break;
+      case ExtensionType.signatureAlgorithms: signatureAlgorithms ??= e; break;
+      case ExtensionType.signatureAlgorithmsCert: signatureAlgorithmsCert ??= e; break;
+      case ExtensionType.keyShare: keyShare ??= e; break;
+      case ExtensionType.pskKeyExchangeModes: pskKeyExchangeModes ??= e; break;
+      case ExtensionType.earlyData: earlyData ??= e; break;
+      case ExtensionType.extendedMasterSecret: extendedMasterSecret ??= e; break;
+      case ExtensionType.renegotiationInfo: renegotiationInfo ??= e; break;
+      case ExtensionType.encryptThenMac: encryptThenMac ??= e; break;
+      case ExtensionType.recordSizeLimit: recordSizeLimit ??= e; break;
+      case ExtensionType.postHandshakeAuth: postHandshakeAuth ??= e; break;
+      case ExtensionType.compressCertificate: compressCertificate ??= e; break;
+      case ExtensionType.ecPointFormats: ecPointFormats ??= e; break;
+      case ExtensionType.certificateAuthorities: certificateAuthorities ??= e; break;
+    }
+  }
+  return { serverName, alpn, preSharedKey, statusRequest, sessionTicket, encryptedClientHello, padding, supportedVersions, supportedGroups, signatureAlgorithms, signatureAlgorithmsCert, keyShare, pskKeyExchangeModes, earlyData, extendedMasterSecret, renegotiationInfo, encryptThenMac, recordSizeLimit, postHandshakeAuth, compressCertificate, ecPointFormats, certificateAuthorities };
 }
 
 /** Builds a ClientHello with the convenience fields derived from its extensions. */
@@ -105,16 +156,14 @@ export function buildClientHello(base: {
   extensionsPresent: boolean;
   extensions: readonly Extension[];
 }): ClientHello {
-  const x = firstByType(base.extensions);
-  const sniList = extensionValue(x, ExtensionType.serverName, 'server_name');
+  const x = helloExtensions(base.extensions);
+  const sniList = valueOf(x.serverName, 'server_name');
   const sni = sniList?.names.find((n) => n.nameType === 0)?.name ?? null;
-  const alpn = extensionValue(x, ExtensionType.alpn, 'alpn');
-  const psk = extensionValue(x, ExtensionType.preSharedKey, 'pre_shared_key_offer');
-  const status = extensionValue(x, ExtensionType.statusRequest, 'status_request');
-  const ticket = extensionValue(x, ExtensionType.sessionTicket, 'session_ticket');
-  const echExt = x.get(ExtensionType.encryptedClientHello);
-  const echValue = extensionValue(x, ExtensionType.encryptedClientHello, 'ech_client_hello');
-  const padding = x.get(ExtensionType.padding);
+  const alpn = valueOf(x.alpn, 'alpn');
+  const psk = valueOf(x.preSharedKey, 'pre_shared_key_offer');
+  const status = valueOf(x.statusRequest, 'status_request');
+  const ticket = valueOf(x.sessionTicket, 'session_ticket');
+  const echValue = valueOf(x.encryptedClientHello, 'ech_client_hello');
   // Fields listed one by one rather than spread: a spread followed by 25 more properties makes a slow
   // dictionary-mode object, and this runs for every ClientHello.
   return {
@@ -127,26 +176,26 @@ export function buildClientHello(base: {
     extensionsPresent: base.extensionsPresent,
     extensions: base.extensions,
     sni,
-    supportedVersions: extensionValue(x, ExtensionType.supportedVersions, 'supported_versions')?.versions ?? null,
-    supportedGroups: extensionValue(x, ExtensionType.supportedGroups, 'supported_groups')?.groups ?? null,
-    signatureAlgorithms: extensionValue(x, ExtensionType.signatureAlgorithms, 'signature_algorithms')?.schemes ?? null,
-    signatureAlgorithmsCert: extensionValue(x, ExtensionType.signatureAlgorithmsCert, 'signature_algorithms')?.schemes ?? null,
+    supportedVersions: valueOf(x.supportedVersions, 'supported_versions')?.versions ?? null,
+    supportedGroups: valueOf(x.supportedGroups, 'supported_groups')?.groups ?? null,
+    signatureAlgorithms: valueOf(x.signatureAlgorithms, 'signature_algorithms')?.schemes ?? null,
+    signatureAlgorithmsCert: valueOf(x.signatureAlgorithmsCert, 'signature_algorithms')?.schemes ?? null,
     alpn: alpn?.protocols ?? null,
     alpnRaw: alpn?.raw ?? null,
-    keyShareGroups: extensionValue(x, ExtensionType.keyShare, 'key_share_offer')?.entries.map((e) => e.group) ?? null,
-    pskKeyExchangeModes: extensionValue(x, ExtensionType.pskKeyExchangeModes, 'psk_key_exchange_modes')?.modes ?? null,
+    keyShareGroups: valueOf(x.keyShare, 'key_share_offer')?.entries.map((e) => e.group) ?? null,
+    pskKeyExchangeModes: valueOf(x.pskKeyExchangeModes, 'psk_key_exchange_modes')?.modes ?? null,
     preSharedKey: psk === undefined ? null : { identities: psk.identities, binders: psk.binders },
-    earlyData: has(x, ExtensionType.earlyData),
+    earlyData: x.earlyData !== undefined,
     statusRequest: status?.statusType ?? null,
-    extendedMasterSecret: has(x, ExtensionType.extendedMasterSecret),
-    renegotiationInfo: has(x, ExtensionType.renegotiationInfo),
+    extendedMasterSecret: x.extendedMasterSecret !== undefined,
+    renegotiationInfo: x.renegotiationInfo !== undefined,
     sessionTicket: ticket?.ticketLength ?? null,
-    encryptThenMac: has(x, ExtensionType.encryptThenMac),
-    recordSizeLimit: extensionValue(x, ExtensionType.recordSizeLimit, 'record_size_limit')?.limit ?? null,
-    postHandshakeAuth: has(x, ExtensionType.postHandshakeAuth),
-    compressCertificate: extensionValue(x, ExtensionType.compressCertificate, 'compress_certificate')?.algorithms ?? null,
+    encryptThenMac: x.encryptThenMac !== undefined,
+    recordSizeLimit: valueOf(x.recordSizeLimit, 'record_size_limit')?.limit ?? null,
+    postHandshakeAuth: x.postHandshakeAuth !== undefined,
+    compressCertificate: valueOf(x.compressCertificate, 'compress_certificate')?.algorithms ?? null,
     ech:
-      echExt === undefined
+      x.encryptedClientHello === undefined
         ? null
         : {
             echType: echValue?.echType ?? null,
@@ -154,9 +203,9 @@ export function buildClientHello(base: {
             kdfId: echValue?.kdfId ?? null,
             aeadId: echValue?.aeadId ?? null,
           },
-    padding: padding === undefined ? null : padding.length,
-    ecPointFormats: extensionValue(x, ExtensionType.ecPointFormats, 'ec_point_formats')?.formats ?? null,
-    certificateAuthorities: extensionValue(x, ExtensionType.certificateAuthorities, 'certificate_authorities')?.names ?? null,
+    padding: x.padding === undefined ? null : x.padding.length,
+    ecPointFormats: valueOf(x.ecPointFormats, 'ec_point_formats')?.formats ?? null,
+    certificateAuthorities: valueOf(x.certificateAuthorities, 'certificate_authorities')?.names ?? null,
   };
 }
 
