@@ -5,8 +5,8 @@ import type { CertificateMessage } from '../tls/handshake/certificate.js';
 import type { CertificateRequest } from '../tls/handshake/certificate-request.js';
 import type { ServerKeyExchange } from '../tls/handshake/server-key-exchange.js';
 import type { CertificateVerify } from '../tls/handshake/certificate-verify.js';
-import { ja3, ja3s } from '../tls/fingerprints/ja3.js';
-import { ja4 } from '../tls/fingerprints/ja4.js';
+import { ja3s } from '../tls/fingerprints/ja3.js';
+import { helloShape } from './hello-shape.js';
 import { cipherSuiteInfo } from '../tls/registry/names.js';
 import type { CertificateRequestInfo, ClientHelloInfo, KeyExchangeInfo, ServerHelloInfo } from './handshake-info.js';
 import { toHex } from '../util/bytes.js';
@@ -14,21 +14,23 @@ import { toHex } from '../util/bytes.js';
 const FALLBACK_SCSV = 0x5600;
 const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
 
+/** The analysis view of a ClientHello; its offered lists and fingerprints are its shape's, shared with every hello of that shape. */
 export function clientHelloInfo(ch: ClientHello): ClientHelloInfo {
-  const j3 = ja3(ch);
-  const j4 = ja4(ch);
+  const shape = helloShape(ch);
+  const j3 = shape.ja3;
+  const j4 = shape.ja4;
   return {
     legacyVersion: ch.legacyVersion,
-    versions: ch.supportedVersions ?? [ch.legacyVersion],
+    versions: shape.versions,
     supportedVersionsExtension: ch.supportedVersions !== null,
-    cipherSuites: ch.cipherSuites,
+    cipherSuites: shape.cipherSuites,
     compressionMethods: ch.compressionMethods,
-    extensions: ch.extensions.map((e) => e.type),
+    extensions: shape.extensions,
     sni: ch.sni,
-    alpn: ch.alpn ?? [],
-    supportedGroups: ch.supportedGroups ?? [],
+    alpn: shape.alpn,
+    supportedGroups: shape.supportedGroups,
     keyShareGroups: ch.keyShareGroups ?? [],
-    signatureAlgorithms: ch.signatureAlgorithms ?? [],
+    signatureAlgorithms: shape.signatureAlgorithms,
     sessionIdLength: ch.sessionId.length,
     sessionId: toHex(ch.sessionId),
     sessionTicketOffered: (ch.sessionTicket ?? 0) > 0,

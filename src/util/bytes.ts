@@ -26,8 +26,15 @@ export function withRoom(bytes: Uint8Array, used: number, need: number, floor = 
   return grown;
 }
 
-/** Lower-case hex of bytes, through a Buffer view of the same memory (no copy, no per-byte strings). */
+/** Where `toHex` copies short inputs: a few dozen bytes copy for less than a Buffer object costs to make. */
+const HEX_SCRATCH = Buffer.allocUnsafeSlow(256);
+
+/** Lower-case hex of bytes (randoms and session ids, per hello), without a Buffer object per call when short. */
 export function toHex(bytes: Uint8Array): string {
+  if (bytes.length <= HEX_SCRATCH.length) {
+    HEX_SCRATCH.set(bytes);
+    return HEX_SCRATCH.toString('hex', 0, bytes.length);
+  }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 

@@ -49,9 +49,14 @@ interface ListsEntry<V> {
  * so that a look-up builds no key string. It keeps the caller's lists, which must not change
  * afterwards (a decoded ClientHello's never do). A key of more than `maxValues` numbers is not
  * kept (the caller computes each time); once `max` entries are held it forgets them all.
+ *
+ * Lists shared between callers (a ClientHello shape's, hello-shape.ts) are found by identity
+ * first: the very lists an entry was made with, in the same places, are its key without a hash.
  */
 export class ListsCache<V> {
   private readonly buckets = new Map<number, ListsEntry<V>[]>();
+  /** Entries by their first list, for look-ups with the very same list objects. */
+  private byFirstList = new WeakMap<readonly number[], ListsEntry<V>>();
   private count = 0;
 
   constructor(
@@ -64,6 +69,9 @@ export class ListsCache<V> {
   }
 
   get(lists: readonly (readonly number[])[], names: readonly string[]): V | undefined {
+    const first = lists[0];
+    const same = first === undefined ? undefined : this.byFirstList.get(first);
+    if (same !== undefined && identicalLists(same.lists, lists) && sameNames(same.names, names)) return same.value;
     const bucket = this.buckets.get(listsHash(lists, names));
     if (bucket === undefined) return undefined;
     for (const entry of bucket) if (sameLists(entry.lists, lists) && sameNames(entry.names, names)) return entry.value;
@@ -78,13 +86,23 @@ export class ListsCache<V> {
     const bucket = this.buckets.get(hash);
     if (bucket === undefined) this.buckets.set(hash, [entry]);
     else bucket.push(entry);
+    const first = lists[0];
+    if (first !== undefined) this.byFirstList.set(first, entry);
     this.count++;
   }
 
   clear(): void {
     this.buckets.clear();
+    this.byFirstList = new WeakMap();
     this.count = 0;
   }
+}
+
+/** The same list objects in the same places. */
+function identicalLists(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function valueCount(lists: readonly (readonly number[])[]): number {

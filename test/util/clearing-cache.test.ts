@@ -67,3 +67,42 @@ describe('ListsCache', () => {
     expect(cache.get([[1], [2, 3]], ['h2'])).toBeUndefined();
   });
 });
+
+describe('ListsCache found by the identity of its lists', () => {
+  // A pool of list objects, some with equal contents: keys share objects, or only contents.
+  const pool: readonly (readonly number[])[] = [[1, 2], [1, 2], [3], [], [3]];
+  const key = fc.record({
+    picks: fc.array(fc.integer({ min: 0, max: pool.length - 1 }), { minLength: 1, maxLength: 3 }),
+    names: fc.array(fc.constantFrom('h2', 'h'), { maxLength: 1 }),
+  });
+
+  it('answers the value set for equal lists, whether given the same objects or equal ones', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(key, { maxLength: 60 }), (max, keys) => {
+        const cache = new ListsCache<string>(max);
+        for (const k of keys) {
+          const lists = k.picks.map((i) => pool[i] as readonly number[]);
+          const expected = JSON.stringify([lists, k.names]);
+          const known = cache.get(lists, k.names);
+          if (known !== undefined) expect(known).toBe(expected);
+          else cache.set(lists, k.names, expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('does not answer for the same first list followed by other lists, and forgets identities when cleared', () => {
+    const first = [1, 2];
+    const second = [3];
+    const cache = new ListsCache<number>(2);
+    cache.set([first, second], [], 1);
+    expect(cache.get([first, second], [])).toBe(1);
+    expect(cache.get([first, [4]], [])).toBeUndefined();
+    expect(cache.get([first], [])).toBeUndefined();
+    expect(cache.get([first, second], ['h2'])).toBeUndefined();
+    cache.set([[9], [9]], [], 2);
+    cache.set([[8], [8]], [], 3);
+    expect(cache.get([first, second], [])).toBeUndefined();
+  });
+});

@@ -48,36 +48,25 @@ function join(values: readonly number[]): string {
   return out;
 }
 
-/**
- * Whole JA3 results remembered by their exact inputs: a capture repeats a handful of client
- * stacks, and finding the lists by a numeric hash is cheaper than the decimal text and its MD5.
- * Bounded in entries and in values per key; when full the cache is cleared.
- */
-const MAX_JA3_RESULT_CACHE = 4096;
-/** Most list values (ciphers, extensions, groups, point formats) of a cached hello. */
-const MAX_JA3_RESULT_CACHE_VALUES = 512;
-const resultCache = new ListsCache<Fingerprint>(MAX_JA3_RESULT_CACHE, MAX_JA3_RESULT_CACHE_VALUES);
+/** ServerHellos whose JA3S is remembered; past it, all are forgotten. */
+const MAX_JA3S_RESULT_CACHE = 4096;
+/** Most list values (version and suite, extensions) of a ServerHello whose JA3S is remembered. */
+const MAX_JA3S_RESULT_CACHE_VALUES = 512;
 const NO_NAMES: readonly string[] = [];
 
-/** JA3 of a ClientHello. SSLv2-format hellos have no JA3 (the reference computes it from TLS records only): null. */
+/**
+ * JA3 of a ClientHello. SSLv2-format hellos have no JA3 (the reference computes it from TLS records only): null.
+ * Not remembered here: a hello's fingerprints are remembered with its shape (analysis/hello-shape.ts).
+ */
 export function ja3(hello: ClientHello): Fingerprint | null {
   if (hello.isSslv2Format) return null;
   const extTypes = hello.extensions.map((e) => e.type);
-  const groups = hello.supportedGroups ?? [];
-  const formats = hello.ecPointFormats ?? [];
-  const version = hello.legacyVersion;
-  // Found by a numeric hash of the lists and confirmed by comparing them: no key string per hello.
-  const lists = [[version], hello.cipherSuites, extTypes, groups, formats];
-  const hit = resultCache.get(lists, NO_NAMES);
-  if (hit !== undefined) return hit;
-  const text = [String(version), join(hello.cipherSuites), join(extTypes), join(groups), formats.join('-')].join(',');
-  const result: Fingerprint = { text, hash: md5(text) };
-  resultCache.set(lists, NO_NAMES, result);
-  return result;
+  const text = [String(hello.legacyVersion), join(hello.cipherSuites), join(extTypes), join(hello.supportedGroups ?? []), (hello.ecPointFormats ?? []).join('-')].join(',');
+  return { text, hash: md5(text) };
 }
 
-/** Whole JA3S results remembered by their exact inputs, like JA3's (a capture repeats a handful of server stacks). */
-const ja3sCache = new ListsCache<Fingerprint>(MAX_JA3_RESULT_CACHE, MAX_JA3_RESULT_CACHE_VALUES);
+/** Whole JA3S results remembered by their exact inputs (a capture repeats a handful of server stacks). */
+const ja3sCache = new ListsCache<Fingerprint>(MAX_JA3S_RESULT_CACHE, MAX_JA3S_RESULT_CACHE_VALUES);
 
 /** JA3S of a ServerHello (version = legacy_version, as the reference reads it). */
 export function ja3s(hello: ServerHello): Fingerprint {

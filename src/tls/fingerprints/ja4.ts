@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { ClientHello } from '../handshake/client-hello.js';
 import { isGrease } from '../registry/names.js';
-import { ClearingCache, ListsCache } from '../../util/clearing-cache.js';
+import { ClearingCache } from '../../util/clearing-cache.js';
 
 /** JA4 and its raw and original-order variants. */
 export interface Ja4Result {
@@ -113,16 +113,9 @@ function hexList(values: readonly number[], skipSniAlpn: boolean): string {
 const ascending = (x: number, y: number): number => x - y;
 
 /**
- * Whole results remembered by their exact inputs: captures repeat a handful of client stacks, and
- * the key is cheaper than building and hashing the lists again. Bounded in entries and in the
- * size of each key (longer hellos are computed each time); when full the map is cleared.
+ * JA4 of a ClientHello. `protocol` is `t` for TLS over TCP (the default), `q` for QUIC, `d` for DTLS.
+ * Not remembered here: a hello's fingerprints are remembered with its shape (analysis/hello-shape.ts).
  */
-const MAX_JA4_RESULT_CACHE = 4096;
-/** Most list values (ciphers + extensions + signature algorithms) of a cached hello. */
-const MAX_JA4_RESULT_CACHE_VALUES = 512;
-const resultCache = new ListsCache<Ja4Result>(MAX_JA4_RESULT_CACHE, MAX_JA4_RESULT_CACHE_VALUES);
-
-/** JA4 of a ClientHello. `protocol` is `t` for TLS over TCP (the default), `q` for QUIC, `d` for DTLS. */
 export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Result {
   // One pass per list (this runs for every ClientHello): GREASE out, SNI seen, nothing else allocated.
   const ciphers: number[] = [];
@@ -140,13 +133,6 @@ export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Res
 
   const a = `${protocol}${ja4Version(hello)}${hasSni ? 'd' : 'i'}${count2(ciphers.length)}${count2(extTypes.length)}${ja4Alpn(hello.alpnRaw?.[0])}`;
 
-  // The result depends only on `a` and the three filtered lists: found by a numeric hash of them
-  // and confirmed by comparing them (the cache keeps these lists, so they are sorted as copies).
-  const lists = [ciphers, extTypes, sigalgs];
-  const names = [a];
-  const hit = resultCache.get(lists, names);
-  if (hit !== undefined) return hit;
-
   const cipherOriginal = hexList(ciphers, false);
   const extOriginal = hexList(extTypes, false);
   const cipherSorted = hexList([...ciphers].sort(ascending), false);
@@ -161,12 +147,10 @@ export function ja4(hello: ClientHello, protocol: 't' | 'q' | 'd' = 't'): Ja4Res
   const cSorted = extSorted.length === 0 && sig.length === 0 ? EMPTY_HASH : sha12(cPart(extSorted));
   const cOriginal = extOriginal.length === 0 && sig.length === 0 ? EMPTY_HASH : sha12(cPart(extOriginal));
 
-  const result: Ja4Result = {
+  return {
     ja4: `${a}_${bSorted}_${cSorted}`,
     ja4_r: `${a}_${cipherSorted}_${cPart(extSorted)}`,
     ja4_o: `${a}_${bOriginal}_${cOriginal}`,
     ja4_ro: `${a}_${cipherOriginal}_${cPart(extOriginal)}`,
   };
-  resultCache.set(lists, names, result);
-  return result;
 }
