@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { frames } from '../../src/analysis/rules/evidence.js';
 import { codes, finding, judge, patch, tls12 } from './connection-factory.js';
 
 describe('missing evidence', () => {
@@ -34,5 +36,16 @@ describe('missing evidence', () => {
     const v = judge(tls12({ stopAfter: 'server-flight', certificateRequest: null, close: { how: 'open', by: null } }));
     expect(v.status).toBe('incomplete');
     expect(codes(v)).toEqual(['capture-ended-mid-handshake']);
+  });
+});
+
+describe('frames', () => {
+  it('are the given frames without nulls and repeats, in ascending order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }).map((f) => (f === 3 ? null : f))), (list) => {
+        const expected = [...new Set(list.filter((f): f is number => f !== null && f !== undefined))].sort((a, b) => a - b);
+        expect(frames(...list)).toEqual(expected);
+      }),
+    );
   });
 });

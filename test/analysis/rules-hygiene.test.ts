@@ -69,6 +69,13 @@ describe('hygiene', () => {
     expect(codes(judge(tls12({ delays: { 'server-hello': 2500 } }), context({ slowHandshakeMs: 5000 })))).toEqual([]);
   });
 
+  it('slow handshake names the slowest step first and lists the other slow ones', () => {
+    const v = judge(tls12({ delays: { 'server-hello': 2500, 'client-flight': 1500, 'server-finished': 4000 } }));
+    const f = finding(v, 'slow-handshake');
+    expect(f.title).toBe("Slow handshake step: client's Finished → server's Finished");
+    expect(f.detail).toContain("the server took 4002 ms (frames 13 → 15; threshold 1000 ms). Also slow: ClientHello → ServerHello: 2501 ms; ServerHelloDone → client's answer: 1501 ms.");
+  });
+
   it('slow TLS 1.3 client answer', () => {
     const v = judge(tls13({ clientFlight: 'certificate-sent', delays: { 'client-flight': 3000 } }));
     expect(finding(v, 'slow-handshake').title).toBe("Slow handshake step: ServerHello → client's second flight");

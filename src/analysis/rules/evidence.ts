@@ -56,9 +56,15 @@ export function frameTime(c: Connection, frame: number | null): Timestamp | null
 
 /** Frames, without nulls and duplicates, in ascending order. */
 export function frames(...list: readonly (number | null | undefined)[]): number[] {
-  const set = new Set<number>();
-  for (const f of list) if (f !== null && f !== undefined) set.add(f);
-  return [...set].sort((a, b) => a - b);
+  // A handful of frames per finding: an insertion into a sorted array, no Set (this runs for every finding).
+  const out: number[] = [];
+  for (const f of list) {
+    if (f === null || f === undefined) continue;
+    let i = out.length;
+    while (i > 0 && (out[i - 1] as number) > f) i--;
+    if (out[i - 1] !== f) out.splice(i, 0, f);
+  }
+  return out;
 }
 
 /** The first FIN or RST sent by `role` at or after `frame`. */

@@ -15,40 +15,39 @@ interface Step {
   readonly who: string;
   readonly from: { frame: number; time: Timestamp };
   readonly to: { frame: number; time: Timestamp };
+  readonly ms: number;
 }
 
-function at(frame: number | null, time: Timestamp | null): { frame: number; time: Timestamp } | null {
-  return frame === null || time === null ? null : { frame, time };
+/** A step slower than `limit`, or null (the common case, which allocates nothing). */
+function slowStep(name: string, who: string, fromFrame: number | null, fromTime: Timestamp | null, toFrame: number | null, toTime: Timestamp | null, limit: number): Step | null {
+  if (fromFrame === null || fromTime === null || toFrame === null || toTime === null || toFrame < fromFrame) return null;
+  const ms = diffMs(fromTime, toTime);
+  return ms > limit ? { name, who, from: { frame: fromFrame, time: fromTime }, to: { frame: toFrame, time: toTime }, ms } : null;
 }
 
-function handshakeSteps(input: RuleInput): Step[] {
+/** The handshake's steps slower than `limit`, in handshake order (this runs for every connection; most have none). */
+function slowSteps(input: RuleInput, limit: number): Step[] {
   const { facts } = input;
   const hs = facts.hs;
-  if (hs === null) return [];
+  const slow: Step[] = [];
+  if (hs === null) return slow;
   const c = facts.connection;
-  const steps: Step[] = [];
-  const push = (name: string, who: string, from: { frame: number; time: Timestamp } | null, to: { frame: number; time: Timestamp } | null): void => {
-    if (from !== null && to !== null && to.frame >= from.frame) steps.push({ name, who, from, to });
+  const keep = (step: Step | null): void => {
+    if (step !== null) slow.push(step);
   };
-  const ch = at(hs.clientHelloFrame, hs.clientHelloTime);
-  const sh = at(hs.serverHelloFrame, hs.serverHelloTime);
-  push('ClientHello → ServerHello', 'the server took', ch, sh);
+  keep(slowStep('ClientHello → ServerHello', 'the server took', hs.clientHelloFrame, hs.clientHelloTime, hs.serverHelloFrame, hs.serverHelloTime, limit));
   if (facts.tls13) {
     const inf = facts.tls13Inference;
-    if (inf === null) return steps;
-    const clientFlight = at(inf.clientFlightFrame, frameTime(c, inf.clientFlightFrame));
-    const answer = at(inf.serverAnswerFrame, frameTime(c, inf.serverAnswerFrame));
-    push("ServerHello → client's second flight", 'the client took', sh, clientFlight);
-    push("client's second flight → server's answer", 'the server took', clientFlight, answer);
-    return steps;
+    if (inf === null) return slow;
+    const clientFlightTime = frameTime(c, inf.clientFlightFrame);
+    keep(slowStep("ServerHello → client's second flight", 'the client took', hs.serverHelloFrame, hs.serverHelloTime, inf.clientFlightFrame, clientFlightTime, limit));
+    keep(slowStep("client's second flight → server's answer", 'the server took', inf.clientFlightFrame, clientFlightTime, inf.serverAnswerFrame, frameTime(c, inf.serverAnswerFrame), limit));
+    return slow;
   }
-  const serverDone = at(hs.serverHelloDoneFrame, frameTime(c, hs.serverHelloDoneFrame));
   const clientFirst = hs.clientCertificateFrame ?? hs.clientKeyExchangeFrame;
-  const clientAnswer = at(clientFirst, frameTime(c, clientFirst));
-  push("ServerHelloDone → client's answer", 'the client took', serverDone, clientAnswer);
-  const clientFinished = at(hs.clientFinishedFrame, frameTime(c, hs.clientFinishedFrame));
-  push("client's Finished → server's Finished", 'the server took', clientFinished, at(hs.serverFinishedFrame, hs.serverFinishedTime));
-  return steps;
+  keep(slowStep("ServerHelloDone → client's answer", 'the client took', hs.serverHelloDoneFrame, frameTime(c, hs.serverHelloDoneFrame), clientFirst, frameTime(c, clientFirst), limit));
+  keep(slowStep("client's Finished → server's Finished", 'the server took', hs.clientFinishedFrame, frameTime(c, hs.clientFinishedFrame), hs.serverFinishedFrame, hs.serverFinishedTime, limit));
+  return slow;
 }
 
 const slowHandshake: Rule = {
@@ -56,22 +55,19 @@ const slowHandshake: Rule = {
   codes: ['slow-handshake'],
   evaluate(input: RuleInput): readonly Finding[] {
     const limit = input.context.slowHandshakeMs;
-    const slow = handshakeSteps(input)
-      .map((s) => ({ s, ms: diffMs(s.from.time, s.to.time) }))
-      .filter((x) => x.ms > limit)
-      .sort((a, b) => b.ms - a.ms);
+    const slow = slowSteps(input, limit).sort((a, b) => b.ms - a.ms);
     const worst = slow[0];
     if (worst === undefined) return [];
-    const others = slow.slice(1).map((x) => `${x.s.name}: ${durationText(x.ms)}`);
-    const certHint = worst.s.name.startsWith("client's") && input.facts.hs?.clientCertificates?.length ? ' With a client certificate, this is usually the server checking it (CRL or OCSP fetches, directory look-ups).' : '';
+    const others = slow.slice(1).map((x) => `${x.name}: ${durationText(x.ms)}`);
+    const certHint = worst.name.startsWith("client's") && input.facts.hs?.clientCertificates?.length ? ' With a client certificate, this is usually the server checking it (CRL or OCSP fetches, directory look-ups).' : '';
     return [
       {
         code: 'slow-handshake',
         severity: 'warning',
-        title: `Slow handshake step: ${worst.s.name}`,
-        detail: `${worst.s.name}: ${worst.s.who} ${durationText(worst.ms)} (frames ${worst.s.from.frame} → ${worst.s.to.frame}; threshold ${durationText(limit)}).${others.length > 0 ? ` Also slow: ${others.join('; ')}.` : ''}${certHint}`,
-        fix: worst.s.who.startsWith('the server') ? "Look at what the server does at that step (its load, revocation checks, key-store or HSM access, reverse DNS look-ups)." : "Look at what the client does at that step (certificate selection, key-store or smart-card access, revocation checks of the server's certificate).",
-        frames: frames(worst.s.from.frame, worst.s.to.frame),
+        title: `Slow handshake step: ${worst.name}`,
+        detail: `${worst.name}: ${worst.who} ${durationText(worst.ms)} (frames ${worst.from.frame} → ${worst.to.frame}; threshold ${durationText(limit)}).${others.length > 0 ? ` Also slow: ${others.join('; ')}.` : ''}${certHint}`,
+        fix: worst.who.startsWith('the server') ? "Look at what the server does at that step (its load, revocation checks, key-store or HSM access, reverse DNS look-ups)." : "Look at what the client does at that step (certificate selection, key-store or smart-card access, revocation checks of the server's certificate).",
+        frames: frames(worst.from.frame, worst.to.frame),
       },
     ];
   },
