@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ByteReader } from '../../src/util/byte-reader.js';
+import { latin1 } from '../../src/tls/extensions/read-lists.js';
 
 describe('ByteReader', () => {
   it('reads big-endian integers and reports short input', () => {
@@ -46,6 +47,17 @@ describe('ByteReader', () => {
           expect(consumed + r.remaining).toBe(bytes.length);
         },
       ),
+    );
+  });
+});
+
+describe('latin1', () => {
+  it('maps every byte to one character, at any length (chunked past 1024 bytes)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ minLength: 1000, maxLength: 3000 })), (bytes) => {
+        expect(latin1(bytes)).toBe(Buffer.from(bytes).toString('latin1'));
+      }),
+      { numRuns: 200 },
     );
   });
 });
