@@ -103,6 +103,10 @@ export interface FixedTableOptions {
 }
 
 const ESC = '\u001b';
+/** Printable ASCII: one column per character, no escape codes. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** Printable ASCII words separated by single spaces: one column per character, no escape codes. */
+const PLAIN_WORDS = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 
 function stylesOf(value: unknown): readonly string[] {
   return Array.isArray(value) ? (value as string[]) : [];
@@ -118,7 +122,7 @@ export function renderFixedTable(options: FixedTableOptions, rows: readonly (rea
   // their measuring it twice with a regular expression each time (most lines of a listing).
   const fitted = (text: string, room: number): string => {
     if (!text.includes(ESC)) {
-      const w = width(text);
+      const w = PRINTABLE_ASCII.test(text) ? text.length : width(text);
       if (w <= room) return text + ' '.repeat(room - w);
     }
     return utils.pad(utils.truncate(text, room, merged.truncate), room, ' ', undefined);
@@ -154,7 +158,10 @@ export function renderFixedTable(options: FixedTableOptions, rows: readonly (rea
     else if (!compact || (y === 1 && withHead)) out.push(separator);
     const lines = widths.map((w, x) => {
       const content = String(row[x] ?? '');
-      const wrapped = utils.wordWrap(w - padLeft - padRight, content, true);
+      const room = w - padLeft - padRight;
+      // Printable ASCII words with single spaces that fit are one line, as cli-table3's wrap would
+      // make them: most cells of a listing, each spared its split and its words' measuring.
+      const wrapped = content.length <= room && PLAIN_WORDS.test(content) ? [content] : utils.wordWrap(room, content, true);
       // Carrying colours from line to line changes nothing where there are none.
       return content.includes(ESC) ? utils.colorizeLines(wrapped) : wrapped;
     });

@@ -8,6 +8,7 @@ import type { Report } from '../../src/report/model.js';
 import { renderText } from '../../src/report/text.js';
 import { certificate, connection, FACTORY_META, factoryCapture } from './report-factory.js';
 import { cellSeparators } from './markdown-cells.js';
+import { sanitizeText } from '../../src/report/sanitize.js';
 
 /** Strings biased towards the characters each format cares about. */
 const wire = fc.oneof(
@@ -82,6 +83,19 @@ describe('escaping, for any wire string', () => {
         expect(out).not.toContain('\u001b');
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('sanitizeText', () => {
+  it('writes every C0 and C1 control character as \\xNN and leaves the rest as it is', () => {
+    const char = fc.oneof(fc.integer({ min: 0, max: 0x20 }), fc.integer({ min: 0x7e, max: 0xa0 }), fc.constantFrom(0x41, 0x2192, 0xd83d)).map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 12 }).map((a) => a.join('')), (s) => {
+        const expected = [...s].map((ch) => (ch.charCodeAt(0) <= 0x1f || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f) ? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}` : ch)).join('');
+        expect(sanitizeText(s)).toBe(expected);
+      }),
+      { numRuns: 500 },
     );
   });
 });
