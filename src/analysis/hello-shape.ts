@@ -60,7 +60,7 @@ let allCollide = false;
 
 const NONE: readonly never[] = Object.freeze([]);
 const FNV_PRIME = 0x01000193;
-/** Hashed in place of an absent list, so that an absent list and an empty one differ. */
+/** Hashed in place of an absent supported_versions, so that it and an empty one differ. */
 const ABSENT = 0x10000 + 1;
 
 /** The shape of `hello`: the remembered one when a hello of the same shape was seen. */

@@ -74,10 +74,7 @@ export interface ClientHello {
 
 /** The decoded value of the first extension of `type` when it has the expected kind. */
 export function extensionValue<K extends ExtensionValue['kind']>(extensions: readonly Extension[], type: number, kind: K): Extract<ExtensionValue, { kind: K }> | undefined {
-  return valueOf(
-    extensions.find((e) => e.type === type),
-    kind,
-  );
+  return valueOf(extensions.find((e) => e.type === type), kind);
 }
 
 /** The decoded value of `ext` when it has the expected kind. */
@@ -88,61 +85,130 @@ function valueOf<K extends ExtensionValue['kind']>(ext: Extension | undefined, k
 
 /** The first extension of each type a ClientHello's fields are read from (a later duplicate carries its own issue). */
 interface HelloExtensions {
-  serverName?: Extension;
-  alpn?: Extension;
-  preSharedKey?: Extension;
-  statusRequest?: Extension;
-  sessionTicket?: Extension;
-  encryptedClientHello?: Extension;
-  padding?: Extension;
-  supportedVersions?: Extension;
-  supportedGroups?: Extension;
-  signatureAlgorithms?: Extension;
-  signatureAlgorithmsCert?: Extension;
-  keyShare?: Extension;
-  pskKeyExchangeModes?: Extension;
-  earlyData?: Extension;
-  extendedMasterSecret?: Extension;
-  renegotiationInfo?: Extension;
-  encryptThenMac?: Extension;
-  recordSizeLimit?: Extension;
-  postHandshakeAuth?: Extension;
-  compressCertificate?: Extension;
-  ecPointFormats?: Extension;
-  certificateAuthorities?: Extension;
+  serverName: Extension | undefined;
+  alpn: Extension | undefined;
+  preSharedKey: Extension | undefined;
+  statusRequest: Extension | undefined;
+  sessionTicket: Extension | undefined;
+  encryptedClientHello: Extension | undefined;
+  padding: Extension | undefined;
+  supportedVersions: Extension | undefined;
+  supportedGroups: Extension | undefined;
+  signatureAlgorithms: Extension | undefined;
+  signatureAlgorithmsCert: Extension | undefined;
+  keyShare: Extension | undefined;
+  pskKeyExchangeModes: Extension | undefined;
+  earlyData: Extension | undefined;
+  extendedMasterSecret: Extension | undefined;
+  renegotiationInfo: Extension | undefined;
+  encryptThenMac: Extension | undefined;
+  recordSizeLimit: Extension | undefined;
+  postHandshakeAuth: Extension | undefined;
+  compressCertificate: Extension | undefined;
+  ecPointFormats: Extension | undefined;
+  certificateAuthorities: Extension | undefined;
 }
 
-/** One pass over the block, into locals: no map per hello (this runs for every ClientHello). */
+/**
+ * One pass over the block into one object with every field from the start (one shape for every
+ * hello): no map per hello, and this runs for every ClientHello.
+ */
 function helloExtensions(extensions: readonly Extension[]): HelloExtensions {
-  let serverName, alpn, preSharedKey, statusRequest, sessionTicket, encryptedClientHello, padding, supportedVersions, supportedGroups, signatureAlgorithms, signatureAlgorithmsCert: Extension | undefined;
-  let keyShare, pskKeyExchangeModes, earlyData, extendedMasterSecret, renegotiationInfo, encryptThenMac, recordSizeLimit, postHandshakeAuth, compressCertificate, ecPointFormats, certificateAuthorities: Extension | undefined;
+  const x: HelloExtensions = {
+    serverName: undefined,
+    alpn: undefined,
+    preSharedKey: undefined,
+    statusRequest: undefined,
+    sessionTicket: undefined,
+    encryptedClientHello: undefined,
+    padding: undefined,
+    supportedVersions: undefined,
+    supportedGroups: undefined,
+    signatureAlgorithms: undefined,
+    signatureAlgorithmsCert: undefined,
+    keyShare: undefined,
+    pskKeyExchangeModes: undefined,
+    earlyData: undefined,
+    extendedMasterSecret: undefined,
+    renegotiationInfo: undefined,
+    encryptThenMac: undefined,
+    recordSizeLimit: undefined,
+    postHandshakeAuth: undefined,
+    compressCertificate: undefined,
+    ecPointFormats: undefined,
+    certificateAuthorities: undefined,
+  };
   for (const e of extensions) {
     switch (e.type) {
-      case ExtensionType.serverName: serverName ??= e; break;
-      case ExtensionType.alpn: alpn ??= e; break;
-      case ExtensionType.preSharedKey: preSharedKey ??= e; break;
-      case ExtensionType.statusRequest: statusRequest ??= e; break;
-      case ExtensionType.sessionTicket: sessionTicket ??= e; break;
-      case ExtensionType.encryptedClientHello: encryptedClientHello ??= e; break;
-      case ExtensionType.padding: padding ??= e; break;
-      case ExtensionType.supportedVersions: supportedVersions ??= e; break;
-      case ExtensionType.supportedGroups: supportedGroups ??= e; break;
-      case ExtensionType.signatureAlgorithms: signatureAlgorithms ??= e; break;
-      case ExtensionType.signatureAlgorithmsCert: signatureAlgorithmsCert ??= e; break;
-      case ExtensionType.keyShare: keyShare ??= e; break;
-      case ExtensionType.pskKeyExchangeModes: pskKeyExchangeModes ??= e; break;
-      case ExtensionType.earlyData: earlyData ??= e; break;
-      case ExtensionType.extendedMasterSecret: extendedMasterSecret ??= e; break;
-      case ExtensionType.renegotiationInfo: renegotiationInfo ??= e; break;
-      case ExtensionType.encryptThenMac: encryptThenMac ??= e; break;
-      case ExtensionType.recordSizeLimit: recordSizeLimit ??= e; break;
-      case ExtensionType.postHandshakeAuth: postHandshakeAuth ??= e; break;
-      case ExtensionType.compressCertificate: compressCertificate ??= e; break;
-      case ExtensionType.ecPointFormats: ecPointFormats ??= e; break;
-      case ExtensionType.certificateAuthorities: certificateAuthorities ??= e; break;
+      case ExtensionType.serverName:
+        x.serverName ??= e;
+        break;
+      case ExtensionType.alpn:
+        x.alpn ??= e;
+        break;
+      case ExtensionType.preSharedKey:
+        x.preSharedKey ??= e;
+        break;
+      case ExtensionType.statusRequest:
+        x.statusRequest ??= e;
+        break;
+      case ExtensionType.sessionTicket:
+        x.sessionTicket ??= e;
+        break;
+      case ExtensionType.encryptedClientHello:
+        x.encryptedClientHello ??= e;
+        break;
+      case ExtensionType.padding:
+        x.padding ??= e;
+        break;
+      case ExtensionType.supportedVersions:
+        x.supportedVersions ??= e;
+        break;
+      case ExtensionType.supportedGroups:
+        x.supportedGroups ??= e;
+        break;
+      case ExtensionType.signatureAlgorithms:
+        x.signatureAlgorithms ??= e;
+        break;
+      case ExtensionType.signatureAlgorithmsCert:
+        x.signatureAlgorithmsCert ??= e;
+        break;
+      case ExtensionType.keyShare:
+        x.keyShare ??= e;
+        break;
+      case ExtensionType.pskKeyExchangeModes:
+        x.pskKeyExchangeModes ??= e;
+        break;
+      case ExtensionType.earlyData:
+        x.earlyData ??= e;
+        break;
+      case ExtensionType.extendedMasterSecret:
+        x.extendedMasterSecret ??= e;
+        break;
+      case ExtensionType.renegotiationInfo:
+        x.renegotiationInfo ??= e;
+        break;
+      case ExtensionType.encryptThenMac:
+        x.encryptThenMac ??= e;
+        break;
+      case ExtensionType.recordSizeLimit:
+        x.recordSizeLimit ??= e;
+        break;
+      case ExtensionType.postHandshakeAuth:
+        x.postHandshakeAuth ??= e;
+        break;
+      case ExtensionType.compressCertificate:
+        x.compressCertificate ??= e;
+        break;
+      case ExtensionType.ecPointFormats:
+        x.ecPointFormats ??= e;
+        break;
+      case ExtensionType.certificateAuthorities:
+        x.certificateAuthorities ??= e;
+        break;
     }
   }
-  return { serverName, alpn, preSharedKey, statusRequest, sessionTicket, encryptedClientHello, padding, supportedVersions, supportedGroups, signatureAlgorithms, signatureAlgorithmsCert, keyShare, pskKeyExchangeModes, earlyData, extendedMasterSecret, renegotiationInfo, encryptThenMac, recordSizeLimit, postHandshakeAuth, compressCertificate, ecPointFormats, certificateAuthorities };
+  return x;
 }
 
 /** Builds a ClientHello with the convenience fields derived from its extensions. */
