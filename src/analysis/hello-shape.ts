@@ -19,6 +19,7 @@ import { ja3 } from '../tls/fingerprints/ja3.js';
 import type { Fingerprint } from '../tls/fingerprints/ja3.js';
 import { ja4 } from '../tls/fingerprints/ja4.js';
 import type { Ja4Result } from '../tls/fingerprints/ja4.js';
+import { FNV_OFFSET, mixNumber, mixNumbers, mixStrings, sameNumbers, sameStrings } from '../util/clearing-cache.js';
 
 /** The lists and fingerprints a ClientHello shares with every hello of its shape; never changed once made. */
 export interface HelloShape {
@@ -59,9 +60,8 @@ let count = 0;
 let allCollide = false;
 
 const NONE: readonly never[] = Object.freeze([]);
-const FNV_PRIME = 0x01000193;
 /** Hashed in place of an absent supported_versions, so that it and an empty one differ. */
-const ABSENT = 0x10000 + 1;
+const ABSENT: readonly number[] = [0x10000 + 1];
 
 /** The shape of `hello`: the remembered one when a hello of the same shape was seen. */
 export function helloShape(hello: ClientHello): HelloShape {
@@ -118,53 +118,30 @@ function valueCount(hello: ClientHello): number {
 
 /** FNV-1a over every field the shape is made from, each list preceded by its length (supported_versions: or ABSENT). */
 function shapeHash(hello: ClientHello): number {
-  let h = Math.imul(0x811c9dc5 ^ (hello.isSslv2Format ? 1 : 0), FNV_PRIME);
-  h = Math.imul(h ^ hello.legacyVersion, FNV_PRIME);
-  h = mixList(h, hello.cipherSuites);
-  h = Math.imul(h ^ hello.extensions.length, FNV_PRIME);
-  for (const e of hello.extensions) h = Math.imul(h ^ e.type, FNV_PRIME);
-  h = hello.supportedVersions === null ? Math.imul(h ^ ABSENT, FNV_PRIME) : mixList(h, hello.supportedVersions);
-  h = mixList(h, hello.supportedGroups ?? NONE);
-  h = mixList(h, hello.signatureAlgorithms ?? NONE);
-  h = mixList(h, hello.ecPointFormats ?? NONE);
-  const alpn = hello.alpn ?? NONE;
-  h = Math.imul(h ^ alpn.length, FNV_PRIME);
-  for (const name of alpn) {
-    h = Math.imul(h ^ name.length, FNV_PRIME);
-    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), FNV_PRIME);
-  }
-  return h;
-}
-
-function mixList(h: number, list: readonly number[]): number {
-  h = Math.imul(h ^ list.length, FNV_PRIME);
-  for (const v of list) h = Math.imul(h ^ v, FNV_PRIME);
-  return h;
+  let h = mixNumber(mixNumber(FNV_OFFSET, hello.isSslv2Format ? 1 : 0), hello.legacyVersion);
+  h = mixNumbers(h, hello.cipherSuites);
+  h = mixNumber(h, hello.extensions.length);
+  for (const e of hello.extensions) h = mixNumber(h, e.type);
+  h = mixNumbers(h, hello.supportedVersions ?? ABSENT);
+  h = mixNumbers(h, hello.supportedGroups ?? NONE);
+  h = mixNumbers(h, hello.signatureAlgorithms ?? NONE);
+  h = mixNumbers(h, hello.ecPointFormats ?? NONE);
+  return mixStrings(h, hello.alpn ?? NONE);
 }
 
 function matches(entry: Entry, hello: ClientHello): boolean {
   const shape = entry.shape;
   if (entry.sslv2 !== hello.isSslv2Format || entry.legacyVersion !== hello.legacyVersion) return false;
-  if (!sameList(shape.cipherSuites, hello.cipherSuites)) return false;
+  if (!sameNumbers(shape.cipherSuites, hello.cipherSuites)) return false;
   const types = shape.extensions;
   const extensions = hello.extensions;
   if (types.length !== extensions.length) return false;
   for (let i = 0; i < types.length; i++) if (types[i] !== extensions[i]?.type) return false;
-  if (!sameOptionalList(entry.supportedVersions, hello.supportedVersions) || !sameList(entry.ecPointFormats, hello.ecPointFormats ?? NONE)) return false;
-  if (!sameList(shape.supportedGroups, hello.supportedGroups ?? NONE) || !sameList(shape.signatureAlgorithms, hello.signatureAlgorithms ?? NONE)) return false;
-  const alpn = hello.alpn ?? NONE;
-  if (alpn.length !== shape.alpn.length) return false;
-  for (let i = 0; i < alpn.length; i++) if (alpn[i] !== shape.alpn[i]) return false;
-  return true;
+  if (!sameOptionalNumbers(entry.supportedVersions, hello.supportedVersions) || !sameNumbers(entry.ecPointFormats, hello.ecPointFormats ?? NONE)) return false;
+  if (!sameNumbers(shape.supportedGroups, hello.supportedGroups ?? NONE) || !sameNumbers(shape.signatureAlgorithms, hello.signatureAlgorithms ?? NONE)) return false;
+  return sameStrings(shape.alpn, hello.alpn ?? NONE);
 }
 
-function sameOptionalList(a: readonly number[] | null, b: readonly number[] | null): boolean {
-  return a === null || b === null ? a === b : sameList(a, b);
-}
-
-function sameList(a: readonly number[], b: readonly number[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+function sameOptionalNumbers(a: readonly number[] | null, b: readonly number[] | null): boolean {
+  return a === null || b === null ? a === b : sameNumbers(a, b);
 }

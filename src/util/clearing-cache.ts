@@ -71,10 +71,10 @@ export class ListsCache<V> {
   get(lists: readonly (readonly number[])[], names: readonly string[]): V | undefined {
     const first = lists[0];
     const same = first === undefined ? undefined : this.byFirstList.get(first);
-    if (same !== undefined && identicalLists(same.lists, lists) && sameNames(same.names, names)) return same.value;
+    if (same !== undefined && identicalLists(same.lists, lists) && sameStrings(same.names, names)) return same.value;
     const bucket = this.buckets.get(listsHash(lists, names));
     if (bucket === undefined) return undefined;
-    for (const entry of bucket) if (sameLists(entry.lists, lists) && sameNames(entry.names, names)) return entry.value;
+    for (const entry of bucket) if (sameLists(entry.lists, lists) && sameStrings(entry.names, names)) return entry.value;
     return undefined;
   }
 
@@ -112,33 +112,54 @@ function valueCount(lists: readonly (readonly number[])[]): number {
 }
 
 const FNV_PRIME = 0x01000193;
+/** Where an FNV-1a hash starts. */
+export const FNV_OFFSET = 0x811c9dc5;
 
-/** FNV-1a over each list's length and values, then each name's length and characters. */
-function listsHash(lists: readonly (readonly number[])[], names: readonly string[]): number {
-  let h = 0x811c9dc5;
-  for (const list of lists) {
-    h = Math.imul(h ^ list.length, FNV_PRIME);
-    for (const v of list) h = Math.imul(h ^ v, FNV_PRIME);
-  }
+/** FNV-1a hash `h` carried over one number. */
+export function mixNumber(h: number, v: number): number {
+  return Math.imul(h ^ v, FNV_PRIME);
+}
+
+/** FNV-1a hash `h` carried over a list's length and values (keys made of lists; see hello-shape.ts too). */
+export function mixNumbers(h: number, list: readonly number[]): number {
+  h = mixNumber(h, list.length);
+  for (const v of list) h = mixNumber(h, v);
+  return h;
+}
+
+/** FNV-1a hash `h` carried over each name's length and characters, the count first. */
+export function mixStrings(h: number, names: readonly string[]): number {
+  h = mixNumber(h, names.length);
   for (const name of names) {
-    h = Math.imul(h ^ name.length, FNV_PRIME);
-    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), FNV_PRIME);
+    h = mixNumber(h, name.length);
+    for (let i = 0; i < name.length; i++) h = mixNumber(h, name.charCodeAt(i));
   }
   return h;
 }
 
+/** FNV-1a over each list's length and values, then the names. */
+function listsHash(lists: readonly (readonly number[])[], names: readonly string[]): number {
+  let h = FNV_OFFSET;
+  for (const list of lists) h = mixNumbers(h, list);
+  return mixStrings(h, names);
+}
+
 function sameLists(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as readonly number[];
-    const y = b[i] as readonly number[];
-    if (x.length !== y.length) return false;
-    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
-  }
+  for (let i = 0; i < a.length; i++) if (!sameNumbers(a[i] as readonly number[], b[i] as readonly number[])) return false;
   return true;
 }
 
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
+/** The same numbers in the same order. */
+export function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The same strings in the same order. */
+export function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
