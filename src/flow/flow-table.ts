@@ -371,10 +371,10 @@ export class FlowTable {
 
   private bury(conn: Connection, now: number): void {
     if (this.linger <= 0 || this.maxClosed <= 0) return;
-    // A 4-tuple is never open and buried at once (a tombstone is removed when its 4-tuple reopens).
+    // No tombstone of this 4-tuple exists to replace: a 4-tuple is never open and buried at once.
+    // A connection is only made after `addSegment` looked for its 4-tuple's tombstone and either
+    // dropped the segment as late or forgot the tombstone for a new SYN.
     const { initiator, responder } = conn.info;
-    const earlier = this.findTomb(conn.key, { src: initiator.ip, srcPort: initiator.port, dst: responder.ip, dstPort: responder.port });
-    if (earlier !== null) this.forget(earlier);
     const tomb: Tombstone = {
       key: conn.key,
       initIp: initiator.ip,
