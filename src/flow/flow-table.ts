@@ -14,10 +14,11 @@
  * handler's `onEnd` is called exactly once, as soon as the connection ends, and the
  * connection's buffers are freed at that moment.
  *
- * Cost per segment: when it belongs to the same connection as the segment before it (a bulk
- * transfer, or any flight of segments), four comparisons; otherwise a 31-bit hash of the
- * 4-tuple (the address strings' characters and the ports, nothing allocated) and one Map
- * lookup by that number, whose few colliding connections are told apart by their endpoints.
+ * Cost per segment: a slot chosen by its two ports holds the connection a segment of that port
+ * pair last went to; when it is this segment's (nearly always: two open connections rarely share
+ * the slot), four comparisons. Otherwise a 31-bit hash of the 4-tuple (the address strings'
+ * characters and the ports, nothing allocated) and one Map lookup by that number, whose few
+ * colliding connections are told apart by their endpoints.
  * In-order data is passed as views of the segment payload; only out-of-order data is copied,
  * within the bounds.
  */
@@ -61,8 +62,18 @@ interface Tombstone {
   newer: Tombstone | null;
 }
 
-/** Connections asked before hashing a segment's 4-tuple: a few transfers at once interleave. */
-const RECENT_CONNECTIONS = 4;
+/**
+ * Slots of the port-pair cache (a power of two). A segment's slot is its two ports XORed, the same
+ * both ways: connections to one server port take distinct slots while their client ports differ
+ * in the low 10 bits. A handful of recent connections was not enough: on a busy server's capture
+ * the flights of ~8 connections interleave, and four slots filled in turn missed every segment.
+ */
+const PORT_SLOTS = 1024;
+
+/** The port-pair cache slot of a segment, or of a connection's two endpoints. */
+function portSlot(portA: number, portB: number): number {
+  return (portA ^ portB) & (PORT_SLOTS - 1);
+}
 
 /** How often (capture seconds) the idle sweep looks at the least recently active connections. */
 const SWEEP_INTERVAL_SECONDS = 1;
@@ -136,14 +147,10 @@ export class FlowTable {
   private readonly open = new Map<number, Connection>();
   private openCount = 0;
   /**
-   * Connections of recent segments, while open, each slot replaced in turn: consecutive segments
-   * mostly share one, and a few transfers at once interleave their packets. Asked before the
-   * 4-tuple is hashed; at most one open connection has a given 4-tuple, so the order asked in
-   * does not matter.
+   * By port-pair slot (`portSlot`), the open connection a segment of that slot last went to:
+   * asked before the 4-tuple is hashed, and emptied when its connection leaves the open table.
    */
-  private readonly recent: (Connection | null)[] = new Array<Connection | null>(RECENT_CONNECTIONS).fill(null);
-  /** The slot `remember` fills next. */
-  private nextRecent = 0;
+  private readonly byPorts: (Connection | null)[] = new Array<Connection | null>(PORT_SLOTS).fill(null);
   /**
    * The same connections in a list, least recently active first (moved to the end on activity):
    * linked through the connections themselves, so activity costs no map operation.
@@ -208,15 +215,11 @@ export class FlowTable {
     let conn: Connection | undefined;
     let d: -1 | 0 | 1 = -1;
     let key = -1;
-    const recent = this.recent;
-    for (let i = 0; i < RECENT_CONNECTIONS; i++) {
-      const c = recent[i];
-      if (c === null || c === undefined) continue;
-      d = c.directionIfOwn(seg);
-      if (d >= 0) {
-        conn = c;
-        break;
-      }
+    const slot = portSlot(seg.srcPort, seg.dstPort);
+    const cached = this.byPorts[slot];
+    if (cached !== null && cached !== undefined) {
+      d = cached.directionIfOwn(seg);
+      if (d >= 0) conn = cached;
     }
     if (conn === undefined) {
       key = flowHash(seg);
@@ -260,7 +263,7 @@ export class FlowTable {
       if (this.openCount > this.maxConnections) this.evictOldest(seg);
       d = conn.directionOf(seg);
     }
-    this.remember(conn);
+    this.byPorts[slot] = conn;
     if (conn.add(seg, d === 0 ? 0 : 1, now)) {
       this.removeOpen(conn);
       this.unlink(conn);
@@ -268,18 +271,10 @@ export class FlowTable {
     }
   }
 
-  /** Puts `conn` among the recent connections, unless it is one already. */
-  private remember(conn: Connection): void {
-    const recent = this.recent;
-    for (let i = 0; i < RECENT_CONNECTIONS; i++) if (recent[i] === conn) return;
-    recent[this.nextRecent] = conn;
-    this.nextRecent = (this.nextRecent + 1) % RECENT_CONNECTIONS;
-  }
-
   /** Takes an open connection out of its bucket. */
   private removeOpen(conn: Connection): void {
-    const recent = this.recent;
-    for (let i = 0; i < RECENT_CONNECTIONS; i++) if (recent[i] === conn) recent[i] = null;
+    const slot = portSlot(conn.info.initiator.port, conn.info.responder.port);
+    if (this.byPorts[slot] === conn) this.byPorts[slot] = null;
     if (removeFromBucket(this.open, conn.key, conn)) this.openCount--;
   }
 
@@ -296,7 +291,7 @@ export class FlowTable {
     for (let conn = this.oldest; conn !== null; conn = conn.lruNext) conn.end('open', conn.lastFrame, conn.lastTime);
     this.open.clear();
     this.openCount = 0;
-    this.recent.fill(null);
+    this.byPorts.fill(null);
     this.closed.clear();
     this.closedCount = 0;
     this.oldestTomb = this.newestTomb = null;
