@@ -54,9 +54,14 @@ export async function streamNdjson(
   let failOnHit = false;
   // Lines go out as connections end, so a Java log is matched by ClientHello random and by the clock offset learned so far.
   const matcher = options.javaLogs === undefined ? null : new JavaLogMatcher(options.javaLogs, options.javaLogTimeWindowMs !== undefined ? { javaLogTimeWindowMs: options.javaLogTimeWindowMs } : {});
+  // Connections mostly follow others to the same server: its key is made and added once per run of them.
+  let lastTlsServer: Connection['server'] | null = null;
   const onConnection: AnalyzeOptions['onConnection'] = (c) => {
     connections++;
-    if (c.tls === true) rememberTlsServer(tlsServers, serverKey(c), filters.limits?.maxTlsServers);
+    if (c.tls === true && (lastTlsServer === null || c.server.port !== lastTlsServer.port || c.server.ip !== lastTlsServer.ip)) {
+      rememberTlsServer(tlsServers, serverKey(c), filters.limits?.maxTlsServers);
+      lastTlsServer = c.server;
+    }
     const line = ndjsonLineOf(c, context, file, filters, matcher?.match(c));
     if (line.text === null) return;
     written++;

@@ -90,6 +90,18 @@ describe('phrasing helpers', () => {
     expect(firstSentence("The server (10.0.0.5:443) sent 'CN=A, O=Acme Inc.' and stopped. Then more.")).toBe("The server (10.0.0.5:443) sent 'CN=A, O=Acme Inc.' and stopped.");
     expect(firstSentence('No period')).toBe('No period');
   });
+
+  it('first sentence is what its definition, a regular expression, finds', () => {
+    // Periods, every kind of space the expression counts (and one it does not), capitals and not.
+    const char = fc.constantFrom('.', ' ', '\t', '\n', '\r', '\u000b', '\u2000', '\u200a', '\u00a0', '\u2028', '\u3000', '\ufeff', '\u200b', 'A', 'Z', 'a', '1', "'", 'É');
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 40 }).map((cs) => cs.join('')), (text) => {
+        const m = /\.(?=\s+[A-Z]|\s*$)/.exec(text);
+        expect(firstSentence(text)).toBe(m === null ? text : text.slice(0, m.index + 1));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 /** Random but consistent connections: every option of the factory, combined. */
