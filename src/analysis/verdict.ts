@@ -6,7 +6,7 @@ import type { Connection } from './connection.js';
 import { connectionFacts, judgeMtls, judgeStage, judgeStatus } from './judge.js';
 import { RULES } from './rules/index.js';
 import { serverKey } from './rules/types.js';
-import type { CaptureContext } from './rules/types.js';
+import type { CaptureContext, Rule } from './rules/types.js';
 import { summarize } from './summary.js';
 import { connectionTrust } from './rules/trust.js';
 import type { Finding, Severity, Verdict } from './verdict-types.js';
@@ -31,7 +31,11 @@ export function judgeConnection(connection: Connection, context: CaptureContext,
   const stacks = identifyStacks(facts.clientStack, facts.hs?.serverHello ?? null, facts.tls13Inference?.serverPadding ?? null);
   const input = { facts, status, stage, mtls, context, stacks };
   const findings: Finding[] = [];
-  for (const rule of RULES) for (const f of rule.evaluate(input, findings)) findings.push(f);
+  // Indexed: a for-of made an iterator object per rule and connection (V8 did not remove them).
+  for (let r = 0; r < RULES.length; r++) {
+    const found = (RULES[r] as Rule).evaluate(input, findings);
+    for (let i = 0; i < found.length; i++) findings.push(found[i] as Finding);
+  }
   // Stable order: severity, then rule order (the catalogue lists causes before symptoms).
   // Array.prototype.sort is stable (ES2019), so no index pairs are needed to keep rule order.
   if (findings.length > 1) findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);

@@ -30,7 +30,8 @@ export interface Anomaly {
  */
 export class AnomalyLog {
   private readonly items: Anomaly[] = [];
-  private readonly dropped = new Map<string, number>();
+  /** Made at the first anomaly past the bound: every connection has logs, and almost none fill one. */
+  private dropped: Map<string, number> | null = null;
 
   constructor(readonly maxItems = 1000) {}
 
@@ -38,7 +39,8 @@ export class AnomalyLog {
     if (this.items.length < this.maxItems) {
       this.items.push(anomaly);
     } else {
-      this.dropped.set(anomaly.code, (this.dropped.get(anomaly.code) ?? 0) + 1);
+      const dropped = (this.dropped ??= new Map<string, number>());
+      dropped.set(anomaly.code, (dropped.get(anomaly.code) ?? 0) + 1);
     }
   }
 
@@ -49,12 +51,12 @@ export class AnomalyLog {
 
   /** How many anomalies were counted but not kept, by code. */
   droppedCounts(): ReadonlyMap<string, number> {
-    return this.dropped;
+    return this.dropped ?? new Map<string, number>();
   }
 
   get size(): number {
     let n = this.items.length;
-    for (const count of this.dropped.values()) n += count;
+    if (this.dropped !== null) for (const count of this.dropped.values()) n += count;
     return n;
   }
 }

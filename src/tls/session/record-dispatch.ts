@@ -7,6 +7,7 @@
  * marked `decrypted`.
  */
 import type { Timestamp } from '../../util/time.js';
+import type { Anomaly } from '../../util/anomaly.js';
 import type { Direction } from '../../flow/types.js';
 import { HandshakeFramer } from '../handshake-framer.js';
 import type { HandshakeFrame } from '../handshake-framer.js';
@@ -277,8 +278,10 @@ export class RecordDispatcher {
 
   private onHandshakeRecord(direction: Direction, h: RecordHeader, body: Uint8Array, endFrame: number, decrypted = false): void {
     const { frames, anomalies, skipped } = this.framer(direction).push(body, h, endFrame);
-    for (const a of anomalies) this.sink.event({ kind: 'anomaly', anomaly: a });
-    for (const m of skipped) {
+    // Indexed loops: a for-of made an iterator object per record, even over an empty list.
+    for (let i = 0; i < anomalies.length; i++) this.sink.event({ kind: 'anomaly', anomaly: anomalies[i] as Anomaly });
+    for (let i = 0; i < skipped.length; i++) {
+      const m = skipped[i] as (typeof skipped)[number];
       this.sink.event({
         kind: 'handshake',
         direction,
