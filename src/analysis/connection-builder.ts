@@ -72,17 +72,11 @@ export function certificateCacheFor(options: ConnectionBuilderOptions): Certific
   });
 }
 
-interface RawEntry {
-  readonly frame: number;
-  readonly time: Timestamp;
-  readonly direction: Direction | null;
-  readonly kind: TimelineEntry['kind'];
-  readonly label: string;
-  readonly code?: number;
-  readonly length?: number;
-}
-
-type MutableEntry = { -readonly [K in keyof RawEntry]: RawEntry[K] };
+/**
+ * A timeline entry of the TLS layer as it comes: its `from` is filled in when roles are known, in
+ * place (one object per entry, not a copy at the end).
+ */
+type MutableEntry = { -readonly [K in keyof TimelineEntry]: TimelineEntry[K] };
 
 /**
  * Encrypted records of each direction drawn one by one at least: enough for a TLS 1.3
@@ -153,7 +147,9 @@ export class ConnectionBuilder implements TlsEventSink {
   private readonly handshakes: RawHandshake[] = [];
   private readonly alerts: RawAlert[] = [];
   private readonly gaps: { direction: Direction; length: number; reason: GapReason; frame: number }[] = [];
-  private readonly entries: RawEntry[] = [];
+  private readonly entries: MutableEntry[] = [];
+  /** The direction of each of `entries`, at the same index (null: neither side's). */
+  private readonly entryDirections: (Direction | null)[] = [];
   private entriesDropped = 0;
   private run: { readonly entry: MutableEntry; records: number; bytes: number } | null = null;
   /** Application-data records the TLS layer reported one by one, per direction (it reports a bounded number). */
@@ -189,13 +185,13 @@ export class ConnectionBuilder implements TlsEventSink {
       case 'tls-start':
         this.tls = true;
         if (e.how === 'starttls') this.starttls = e.starttls;
-        if (e.how === 'starttls') this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'tls-start', label: e.starttls === 'http-connect' ? 'TLS starts inside an HTTP CONNECT proxy tunnel' : `TLS starts after ${e.starttls ?? 'a plaintext'} STARTTLS exchange` });
+        if (e.how === 'starttls') this.entry({ frame: e.frame, time: e.time, from: null, kind: 'tls-start', label: e.starttls === 'http-connect' ? 'TLS starts inside an HTTP CONNECT proxy tunnel' : `TLS starts after ${e.starttls ?? 'a plaintext'} STARTTLS exchange` }, e.direction);
         return;
       case 'not-tls':
         if (this.tls === null) this.tls = false;
         this.notTls.push({ direction: e.direction, firstBytes: e.firstBytes, atStart: e.atStart, frame: e.frame });
         if (!e.atStart) this.historyFrozen = true;
-        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'not-tls', label: e.atStart ? 'Not TLS' : 'TLS stream lost' });
+        this.entry({ frame: e.frame, time: e.time, from: null, kind: 'not-tls', label: e.atStart ? 'Not TLS' : 'TLS stream lost' }, e.direction);
         return;
       case 'handshake':
         this.onHandshake(e);
@@ -215,7 +211,7 @@ export class ConnectionBuilder implements TlsEventSink {
           if (this.roleOf(d) === 'server') raw.serverFinishedTime = e.time;
         }
         this.keepEncrypted(raw, d, 'handshake', e.length, e.frame, e.time);
-        this.entry({ frame: e.frame, time: e.time, direction: d, kind: 'encrypted-handshake', label: isFinished ? 'Finished (encrypted)' : 'Encrypted handshake', length: e.length });
+        this.entry({ frame: e.frame, time: e.time, from: null, kind: 'encrypted-handshake', label: isFinished ? 'Finished (encrypted)' : 'Encrypted handshake', length: e.length }, d);
         return;
       }
       case 'alert': {
@@ -223,7 +219,7 @@ export class ConnectionBuilder implements TlsEventSink {
         this.alerts.push({ direction: e.direction, level: e.level, description: e.description, encrypted: false, decrypted, length: 2, frame: e.frame, time: e.time });
         // The history keeps what is visible without keys, so it reads the same with and without a key log.
         if (!decrypted) this.letter(ALERT_LETTER, e.direction);
-        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'alert', label: `Alert ${levelName(e.level)} ${alertName(e.description)} (${e.description})${decrypted ? ' (decrypted)' : ''}`, code: e.description });
+        this.entry({ frame: e.frame, time: e.time, from: null, kind: 'alert', label: `Alert ${levelName(e.level)} ${alertName(e.description)} (${e.description})${decrypted ? ' (decrypted)' : ''}`, code: e.description }, e.direction);
         return;
       }
       case 'encrypted-alert': {
@@ -233,14 +229,14 @@ export class ConnectionBuilder implements TlsEventSink {
         }
         this.alerts.push({ direction: e.direction, level: null, description: null, encrypted: true, decrypted: false, length: e.length, frame: e.frame, time: e.time });
         this.keepEncrypted(this.current(), e.direction, 'alert', e.length, e.frame, e.time);
-        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'alert', label: `Encrypted alert (${e.length} bytes)`, length: e.length });
+        this.entry({ frame: e.frame, time: e.time, from: null, kind: 'alert', label: `Encrypted alert (${e.length} bytes)`, length: e.length }, e.direction);
         return;
       }
       case 'change-cipher-spec': {
         const raw = this.current();
         if (raw.ccsFrames[e.direction] === null) raw.ccsFrames[e.direction] = e.frame;
         this.letter(CCS_LETTER, e.direction);
-        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'ccs', label: 'ChangeCipherSpec' });
+        this.entry({ frame: e.frame, time: e.time, from: null, kind: 'ccs', label: 'ChangeCipherSpec' }, e.direction);
         return;
       }
       case 'encrypted-record': {
@@ -257,19 +253,19 @@ export class ConnectionBuilder implements TlsEventSink {
         if (e.index >= ENCRYPTED_RECORDS_DRAWN && !(kept && e.innerType === undefined)) {
           if (e.innerType === ContentType.applicationData || e.innerType === undefined) this.countInRun(e.frame, e.time, e.length);
         } else if (e.innerType === ContentType.applicationData) {
-          this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Application data (${e.length} bytes)`, length: e.length });
+          this.entry({ frame: e.frame, time: e.time, from: null, kind: 'encrypted', label: `Application data (${e.length} bytes)`, length: e.length }, e.direction);
         } else if (e.innerType === undefined) {
-          this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'encrypted', label: `Encrypted record (${e.length} bytes)`, length: e.length });
+          this.entry({ frame: e.frame, time: e.time, from: null, kind: 'encrypted', label: `Encrypted record (${e.length} bytes)`, length: e.length }, e.direction);
         }
         return;
       }
       case 'heartbeat':
         this.letter(HEARTBEAT_LETTER, e.direction);
-        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'heartbeat', label: `Heartbeat${e.encrypted ? ' (encrypted)' : ''} (${e.length} bytes)`, length: e.length });
+        this.entry({ frame: e.frame, time: e.time, from: null, kind: 'heartbeat', label: `Heartbeat${e.encrypted ? ' (encrypted)' : ''} (${e.length} bytes)`, length: e.length }, e.direction);
         return;
       case 'gap':
         this.gaps.push({ direction: e.direction, length: e.length, reason: e.reason, frame: e.frame });
-        this.entry({ frame: e.frame, time: e.time, direction: e.direction, kind: 'gap', label: `${e.length} bytes not captured (${e.reason})`, length: e.length });
+        this.entry({ frame: e.frame, time: e.time, from: null, kind: 'gap', label: `${e.length} bytes not captured (${e.reason})`, length: e.length }, e.direction);
         return;
       case 'anomaly':
         this.anomalies.add(e.anomaly);
@@ -373,7 +369,7 @@ export class ConnectionBuilder implements TlsEventSink {
     const suffix =
       (e.issue === undefined ? '' : e.issue.code === 'tls.handshake.too_long' ? ` (${groupedInteger(e.length)} bytes, over the size limit: not decoded)` : ' (malformed)') +
       (e.decrypted === true ? ' (decrypted)' : '');
-    this.entry({ frame: e.frame, time: e.time, direction: d, kind: 'handshake', label: `${label}${suffix}`, code: e.msgType, length: e.length });
+    this.entry({ frame: e.frame, time: e.time, from: null, kind: 'handshake', label: `${label}${suffix}`, code: e.msgType, length: e.length }, d);
   }
 
   private letter(letter: string, direction: Direction): void {
@@ -439,14 +435,18 @@ export class ConnectionBuilder implements TlsEventSink {
       return;
     }
     // Labelled by closeRun when the run ends.
-    const entry: MutableEntry = { frame, time, direction: null, kind: 'encrypted', label: '', length };
+    const entry: MutableEntry = { frame, time, from: null, kind: 'encrypted', label: '', length };
     this.run = { entry, records: 1, bytes: length };
-    this.entry(entry);
+    this.entry(entry, null);
   }
 
-  private entry(e: RawEntry): void {
-    if (this.entries.length < this.maxEntries) this.entries.push(e);
-    else this.entriesDropped++;
+  private entry(e: MutableEntry, direction: Direction | null): void {
+    if (this.entries.length < this.maxEntries) {
+      this.entries.push(e);
+      this.entryDirections.push(direction);
+    } else {
+      this.entriesDropped++;
+    }
   }
 
   private roleOf(d: Direction): Role {
@@ -473,7 +473,9 @@ export class ConnectionBuilder implements TlsEventSink {
         timeline[k] = { frame: x.frame, time: x.time, from: roleOf(x.direction), kind: 'tcp', label: tcpLabel(x.kind) };
         i++;
       } else if (y !== undefined) {
-        timeline[k] = timelineEntry(y, roleOf);
+        const d = this.entryDirections[j] ?? null;
+        y.from = d === null ? null : roleOf(d);
+        timeline[k] = y;
         j++;
       }
     }
@@ -629,18 +631,4 @@ function tcpLabel(kind: string): string {
 /** A TCP event's place among TLS entries of the same frame (TLS entries rank 1): a SYN or SYN/ACK before them, others after. */
 function tcpRank(kind: TcpEventKind): number {
   return kind === 'syn' || kind === 'syn-ack' ? 0 : 2;
-}
-
-/** A TLS entry as the timeline shows it, its direction mapped to a role. */
-function timelineEntry(r: RawEntry, roleOf: (d: Direction) => Role): TimelineEntry {
-  const e: { -readonly [P in keyof TimelineEntry]: TimelineEntry[P] } = {
-    frame: r.frame,
-    time: r.time,
-    from: r.direction === null ? null : roleOf(r.direction),
-    kind: r.kind,
-    label: r.label,
-  };
-  if (r.code !== undefined) e.code = r.code;
-  if (r.length !== undefined) e.length = r.length;
-  return e;
 }
