@@ -98,7 +98,7 @@ export function captureCut(list: readonly Anomaly[], bytes: number, gzip: boolea
 /** Analyzes one capture (a path, a Readable such as stdin, or an async iterable of bytes). */
 export async function analyzeCapture(source: CaptureSource, options: AnalyzeOptions = {}): Promise<CaptureAnalysis> {
   const decoder = new PacketDecoder(options);
-  const anomalies = new AnomalyLog(options.maxCaptureAnomalies ?? ANALYSIS_DEFAULTS.maxCaptureAnomalies);
+  const anomalies = new AnomalyLog(options.maxCaptureAnomalies ?? ANALYSIS_DEFAULTS.maxCaptureAnomalies, 'maxCaptureAnomalies');
   const retain = options.retainConnections ?? true;
   const finished: Connection[] = [];
   let connectionCount = 0;

@@ -176,7 +176,7 @@ export class ConnectionBuilder implements TlsEventSink {
   ) {
     this.maxEntries = options.maxTimelineEntries ?? ANALYSIS_DEFAULTS.maxTimelineEntries;
     this.maxEncrypted = options.maxEncryptedRecordsPerHandshake ?? ANALYSIS_DEFAULTS.maxEncryptedRecordsPerHandshake;
-    this.anomalies = new AnomalyLog(options.maxConnectionAnomalies ?? ANALYSIS_DEFAULTS.maxConnectionAnomalies);
+    this.anomalies = new AnomalyLog(options.maxConnectionAnomalies ?? ANALYSIS_DEFAULTS.maxConnectionAnomalies, 'maxConnectionAnomalies');
     this.cache = options.certificateCache ?? defaultCache;
   }
 

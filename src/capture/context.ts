@@ -51,7 +51,7 @@ export class ReaderContext {
   readonly maxPacketBytes: number;
   readonly maxBlockBytes: number;
   readonly maxInterfaces: number;
-  readonly anomalies = new AnomalyLog(CAPTURE_DEFAULTS.maxAnomalies);
+  readonly anomalies: AnomalyLog;
   readonly interfaces: CaptureInterface[] = [];
   /** Packets delivered so far (= frame number of the last one). */
   frames = 0;
@@ -71,6 +71,8 @@ export class ReaderContext {
     this.maxPacketBytes = positive(options.maxPacketBytes, CAPTURE_DEFAULTS.maxPacketBytes);
     this.maxBlockBytes = positive(options.maxBlockBytes, CAPTURE_DEFAULTS.maxBlockBytes);
     this.maxInterfaces = positive(options.maxInterfaces, CAPTURE_DEFAULTS.maxInterfaces);
+    const maxAnomalies = options.maxCaptureAnomalies;
+    this.anomalies = new AnomalyLog(maxAnomalies !== undefined && maxAnomalies >= 0 ? Math.floor(maxAnomalies) : CAPTURE_DEFAULTS.maxAnomalies, 'maxCaptureAnomalies');
   }
 
   /** Records the file header and tells the caller. */
@@ -93,7 +95,9 @@ export class ReaderContext {
       return;
     }
     const anomaly: Anomaly = { code, severity, message, ...(frame !== undefined ? { frame } : {}), ...(offset !== undefined ? { offset } : {}) };
-    this.anomalies.add(anomaly);
+    // Where the file was cut is read back from this list (`captureCut`): it is never only counted.
+    if (code === 'capture.truncated_file') this.anomalies.addListed(anomaly);
+    else this.anomalies.add(anomaly);
   }
 
   /** Stops reading because the bytes at `offset` cannot be trusted. */

@@ -99,6 +99,8 @@ export interface CaptureReaderOptions {
   readonly name?: string;
   /** Read size for files. Default 1 MiB. */
   readonly chunkBytes?: number;
+  /** Capture anomalies listed one by one; the rest are counted by code in one line each. Default 1000. */
+  readonly maxCaptureAnomalies?: number;
   /** Called once the file header is understood, before the first packet. */
   readonly onInfo?: (info: CaptureInfo) => void;
   /** Called for each pcapng Decryption Secrets Block. */

@@ -29,15 +29,13 @@ import type {
   TcpEventKind,
 } from './types.js';
 
-/** Anomalies kept per connection; more are only counted (AnomalyLog). */
-const MAX_CONNECTION_ANOMALIES = 32;
-
 const SYN_FIN_RST = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
 
 /** Limits a connection needs from the table's options. */
 export interface ConnectionLimits {
   readonly maxOutOfOrderBytes: number;
   readonly maxEventsPerConnection: number;
+  readonly maxConnectionAnomalies: number;
 }
 
 /** Why a connection ended, before it is turned into a `TcpEnd`. */
@@ -71,7 +69,7 @@ export class Connection implements StreamSink {
   private synAckSeq = 0;
   private ackFrame: number | null = null;
   private readonly events: TcpEvent[] = [];
-  private readonly anomalies = new AnomalyLog(MAX_CONNECTION_ANOMALIES);
+  private readonly anomalies: AnomalyLog;
   private firstFin: { by: Direction; frame: number; time: Timestamp } | null = null;
   private rst: { by: Direction; frame: number; time: Timestamp } | null = null;
   private ended = false;
@@ -113,6 +111,7 @@ export class Connection implements StreamSink {
     this.lastTime = seg.time;
     this.lastSec = now;
     this.streams = [new HalfStream(0, this, budget, limits.maxOutOfOrderBytes), new HalfStream(1, this, budget, limits.maxOutOfOrderBytes)];
+    this.anomalies = new AnomalyLog(limits.maxConnectionAnomalies, 'maxConnectionAnomalies');
     const control: ConnectionControl = {
       skip: (direction: Direction, bytes: number): void => {
         if (direction === 0 || direction === 1) this.streams[direction].requestSkip(bytes);

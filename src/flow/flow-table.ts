@@ -25,7 +25,7 @@
 import { TcpFlag } from '../decode/types.js';
 import type { TcpSegment } from '../decode/types.js';
 import { Connection, directionIn } from './connection.js';
-import type { EndCause } from './connection.js';
+import type { ConnectionLimits, EndCause } from './connection.js';
 import { HELD_SEGMENT_WEIGHT } from './half-stream.js';
 import type { HeldBudget } from './half-stream.js';
 import type { ConnectionHandlerFactory, FlowStats, FlowTableOptions } from './types.js';
@@ -40,6 +40,8 @@ export const FLOW_DEFAULTS = Object.freeze({
   maxConnections: 100_000,
   idleTimeoutSeconds: 600,
   maxEventsPerConnection: 64,
+  /** TCP anomalies listed per connection (its TLS layer lists as many again); the rest are counted by code. */
+  maxConnectionAnomalies: 100,
   closedLingerSeconds: 60,
   /** A tombstone is ~150 bytes with its map entry. */
   maxClosedConnections: 16_384,
@@ -167,7 +169,7 @@ export class FlowTable {
   private oldestTomb: Tombstone | null = null;
   private newestTomb: Tombstone | null = null;
   private readonly budget: HeldBudget;
-  private readonly limits: { readonly maxOutOfOrderBytes: number; readonly maxEventsPerConnection: number };
+  private readonly limits: ConnectionLimits;
   private readonly maxConnections: number;
   private readonly idleTimeout: number;
   private readonly linger: number;
@@ -200,6 +202,7 @@ export class FlowTable {
     this.limits = {
       maxOutOfOrderBytes: positive(options.maxOutOfOrderBytes, FLOW_DEFAULTS.maxOutOfOrderBytes),
       maxEventsPerConnection: nonNegative(options.maxEventsPerConnection, FLOW_DEFAULTS.maxEventsPerConnection),
+      maxConnectionAnomalies: Math.floor(nonNegative(options.maxConnectionAnomalies, FLOW_DEFAULTS.maxConnectionAnomalies)),
     };
     this.maxConnections = Math.max(1, Math.floor(positive(options.maxConnections, FLOW_DEFAULTS.maxConnections)));
     this.idleTimeout = positive(options.idleTimeoutSeconds, FLOW_DEFAULTS.idleTimeoutSeconds);

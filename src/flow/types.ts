@@ -129,6 +129,8 @@ export interface FlowTableOptions {
   readonly idleTimeoutSeconds?: number;
   /** TCP events kept per connection. Default 64. */
   readonly maxEventsPerConnection?: number;
+  /** Anomalies listed per connection and layer (TCP here, TLS in the connection builder); the rest are counted by code. Default 100. */
+  readonly maxConnectionAnomalies?: number;
   /**
    * How long (capture time) a closed connection's 4-tuple is remembered without buffers, so
    * stray trailing ACKs, retransmitted FINs and RSTs count on it instead of opening a new

@@ -53,6 +53,8 @@ import type { CertificateSummary } from '../x509/index.js';
 import { groupedInteger } from '../util/grouped-integer.js';
 
 const e = escapeHtml;
+/** Anomalies listed in one connection's technical details; the JSON report has them all. */
+const CONNECTION_ANOMALIES_MAX = 50;
 
 /** CSP source for an inline element: its SHA-256, base64 (CSP Level 2 hash source). */
 function cspHash(content: string): string {
@@ -170,7 +172,14 @@ function connectionDetail(c: ConnectionReport): string {
   ];
   out.push(
     `<details class="technical"><summary>Technical details</summary>\n<dl class="facts">${technical.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v === '' ? '–' : v)}</dd>`).join('')}</dl>`,
-    ...(c.anomalies.length > 0 ? ['<h4>Anomalies</h4><ul>', ...c.anomalies.slice(0, 50).map((a) => `<li><code>${e(a.code)}</code>${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${e(a.message)}</li>`), '</ul>'] : []),
+    ...(c.anomalies.length > 0
+      ? [
+          '<h4>Anomalies</h4><ul>',
+          ...c.anomalies.slice(0, CONNECTION_ANOMALIES_MAX).map((a) => `<li><code>${e(a.code)}</code>${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${e(a.message)}</li>`),
+          ...(c.anomalies.length > CONNECTION_ANOMALIES_MAX ? [`<li>… and ${c.anomalies.length - CONNECTION_ANOMALIES_MAX} more (see the JSON report).</li>`] : []),
+          '</ul>',
+        ]
+      : []),
     '</details>',
   );
   out.push('</div>');

@@ -24,39 +24,70 @@ export interface Anomaly {
   readonly offset?: number;
 }
 
+/** How many anomalies a summary line made by `AnomalyLog.list()` stands for. */
+const summarized = new WeakMap<Anomaly, number>();
+
+interface DroppedCode {
+  count: number;
+  severity: AnomalySeverity;
+}
+
 /**
  * A list of anomalies with a bound, so a hostile input cannot grow memory through them.
- * Past the bound, anomalies are only counted per code.
+ * Past the bound, anomalies are only counted per code, and `list()` ends with one line per
+ * such code that says how many were not listed and which limit to raise.
  */
 export class AnomalyLog {
   private readonly items: Anomaly[] = [];
   /** Made at the first anomaly past the bound: every connection has logs, and almost none fill one. */
-  private dropped: Map<string, number> | null = null;
+  private dropped: Map<string, DroppedCode> | null = null;
 
-  constructor(readonly maxItems = 1000) {}
+  /**
+   * @param maxItems anomalies listed one by one.
+   * @param limitName the `--limit` name of `maxItems`, for the summary lines.
+   */
+  constructor(
+    readonly maxItems: number,
+    private readonly limitName: string,
+  ) {}
 
   add(anomaly: Anomaly): void {
     if (this.items.length < this.maxItems) {
       this.items.push(anomaly);
-    } else {
-      const dropped = (this.dropped ??= new Map<string, number>());
-      dropped.set(anomaly.code, (dropped.get(anomaly.code) ?? 0) + 1);
+      return;
+    }
+    // A summary line of another log (the reader's, handed on) counts for what it stands for.
+    const count = summarized.get(anomaly) ?? 1;
+    const dropped = (this.dropped ??= new Map<string, DroppedCode>());
+    const seen = dropped.get(anomaly.code);
+    if (seen === undefined) dropped.set(anomaly.code, { count, severity: anomaly.severity });
+    else {
+      seen.count += count;
+      if (anomaly.severity === 'violation') seen.severity = 'violation';
     }
   }
 
-  /** Anomalies kept, in the order they were added. */
+  /**
+   * Lists an anomaly whatever the bound. Only for the few a later stage reads back from the list
+   * (the file's truncation, once per read), so the bound is passed by at most their number.
+   */
+  addListed(anomaly: Anomaly): void {
+    this.items.push(anomaly);
+  }
+
+  /** Anomalies kept, in the order they were added, then one summary line per code that was only counted. */
   list(): readonly Anomaly[] {
-    return this.items;
-  }
-
-  /** How many anomalies were counted but not kept, by code. */
-  droppedCounts(): ReadonlyMap<string, number> {
-    return this.dropped ?? new Map<string, number>();
-  }
-
-  get size(): number {
-    let n = this.items.length;
-    if (this.dropped !== null) for (const count of this.dropped.values()) n += count;
-    return n;
+    if (this.dropped === null) return this.items;
+    const out = this.items.slice();
+    for (const [code, d] of this.dropped) {
+      const line: Anomaly = {
+        code,
+        severity: d.severity,
+        message: `${d.count} more ${code} ${d.count === 1 ? 'anomaly was' : 'anomalies were'} not listed one by one: ${this.limitName} lists ${this.maxItems} (raise it with --limit ${this.limitName}=N).`,
+      };
+      summarized.set(line, d.count);
+      out.push(line);
+    }
+    return out;
   }
 }

@@ -87,6 +87,17 @@ describe('html report', () => {
     expect(out).toContain(`<td class="mono">${'0f'.repeat(32)}</td>`);
   });
 
+  it('lists 50 anomalies of a connection and says how many more the JSON report has', () => {
+    const anomalies = Array.from({ length: 53 }, (_, i) => ({ code: 'tls.example', severity: 'weird' as const, message: `anomaly number ${i + 1}.`, frame: i + 1 }));
+    const html = renderHtml(buildReport([{ ...factoryCapture(), connections: [connection({ id: 1, anomalies })] }]), FACTORY_META);
+    expect(html).toContain('anomaly number 50.');
+    expect(html).not.toContain('anomaly number 51.');
+    expect(html).toContain('<li>… and 3 more (see the JSON report).</li>');
+    const fifty = renderHtml(buildReport([{ ...factoryCapture(), connections: [connection({ id: 1, anomalies: anomalies.slice(0, 50) })] }]), FACTORY_META);
+    expect(fifty).toContain('anomaly number 50.');
+    expect(fifty).not.toContain('more (see the JSON report)');
+  });
+
   it('matches the golden file', async () => {
     await expect(out).toMatchFileSnapshot('./__golden__/factory.html');
   });
