@@ -19,6 +19,17 @@ export interface LinkHeader {
 /** The empty VLAN list, shared so untagged frames allocate nothing for it. */
 export const NO_VLANS: readonly number[] = Object.freeze([]);
 
+/**
+ * The payload of every segment that carries none (SYNs, pure ACKs, FINs: about half of a
+ * handshake's packets), instead of an empty view made per packet.
+ */
+const NO_PAYLOAD = new Uint8Array(0);
+
+/** `bytes[start..end)` as a view, or the shared empty one. */
+export function payloadView(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return start < end ? bytes.subarray(start, end) : NO_PAYLOAD;
+}
+
 /** EtherTypes the decoder acts on or names. */
 export const ETHERTYPE = {
   IPV4: 0x0800,

@@ -20,7 +20,7 @@ import { decodeEthernet } from './ethernet.js';
 import { FragmentReassembler, fragmentKey } from './ip-fragments.js';
 import { decodeIpv4 } from './ipv4.js';
 import { decodeIpv6, IPPROTO, walkExtensionHeaders } from './ipv6.js';
-import { ETHERTYPE, NO_VLANS, type LinkHeader } from './link-header.js';
+import { ETHERTYPE, NO_VLANS, payloadView, type LinkHeader } from './link-header.js';
 import { plainTcpSegment } from './plain-tcp.js';
 import { decodeMpls } from './mpls.js';
 import { decodeLoop, decodeNull } from './null-loopback.js';
@@ -352,7 +352,7 @@ export class PacketDecoder {
         flags: t.flags,
         window: t.window,
         options: t.options,
-        payload: bytes.subarray(at + t.headerLength, end),
+        payload: payloadView(bytes, at + t.headerLength, end),
         missingPayloadBytes: missing,
         vlans,
       };

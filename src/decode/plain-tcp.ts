@@ -16,7 +16,7 @@ import type { Packet } from '../capture/types.js';
 import { u16At, u32At, u8At } from '../util/wire-read.js';
 import type { AddressFormatter } from './address.js';
 import { IPPROTO } from './ipv6.js';
-import { ETHERTYPE, NO_VLANS } from './link-header.js';
+import { ETHERTYPE, NO_VLANS, payloadView } from './link-header.js';
 import { ARPHRD_NETLINK } from './sll.js';
 import { decodeTcpOptions } from './tcp.js';
 import type { TcpSegment } from './types.js';
@@ -119,7 +119,7 @@ function tcp(packet: Packet, bytes: Uint8Array, ipVersion: 4 | 6, src: string, d
     flags: flagBits | ((offsetAndNs & 1) << 8),
     window,
     options: parsed.options,
-    payload: bytes.subarray(at + headerLength, end),
+    payload: payloadView(bytes, at + headerLength, end),
     missingPayloadBytes: 0,
     vlans: NO_VLANS,
   };
