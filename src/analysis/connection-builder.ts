@@ -42,6 +42,7 @@ import {
   serverHelloInfo,
 } from './handshake-info-from.js';
 import { ALERT_LETTER, CCS_LETTER, DIRECTION_FLIPPED, HEARTBEAT_LETTER, caseFor, handshakeLetter } from './history.js';
+import { mapObjects } from '../util/stable-lists.js';
 
 export interface ConnectionBuilderOptions {
   /** Timeline entries kept per connection (TCP and TLS together). Default 256. */
@@ -328,7 +329,7 @@ export class ConnectionBuilder implements TlsEventSink {
       }
     } else if (m?.type === 'certificate') {
       const ders = certificateDers(m.value);
-      const summaries = ders.map((der) => this.cache.summarize(der, e.time));
+      const summaries = mapObjects(ders, (der) => this.cache.summarize(der, e.time));
       raw.certificates[d] = summaries;
       raw.certificateDers[d] = ownedDers(ders);
       raw.certificateFrames[d] = e.frame;
@@ -490,7 +491,7 @@ export class ConnectionBuilder implements TlsEventSink {
     const endpoint = (d: Direction) => (d === 0 ? this.info.initiator : this.info.responder);
     const rolesFrom: RoleSource = this.clientDirection === null ? (this.info.synSeen ? 'syn' : 'first-packet') : this.info.synSeen && this.clientDirection === 0 ? 'syn' : 'client-hello';
 
-    const handshakes = this.handshakes.map((raw) => {
+    const handshakes = mapObjects(this.handshakes, (raw) => {
       const hs = raw.hs;
       hs.serverCertificates = raw.certificates[serverDir];
       hs.serverCertificateFrame = raw.certificateFrames[serverDir];
@@ -509,7 +510,7 @@ export class ConnectionBuilder implements TlsEventSink {
     });
 
     // Two literals instead of a conditional spread (a slow generic copy); `decrypted` only on decrypted alerts.
-    const alerts: AlertRecord[] = this.alerts.map((a) =>
+    const alerts: AlertRecord[] = mapObjects(this.alerts, (a) =>
       a.decrypted
         ? { from: roleOf(a.direction), level: a.level, description: a.description, encrypted: a.encrypted, decrypted: true, length: a.length, frame: a.frame, time: a.time }
         : { from: roleOf(a.direction), level: a.level, description: a.description, encrypted: a.encrypted, length: a.length, frame: a.frame, time: a.time },
@@ -547,10 +548,10 @@ export class ConnectionBuilder implements TlsEventSink {
       endTime: summary.lastTime,
       tls: this.tls ?? (summary.bytes[0] + summary.bytes[1] > 0 ? false : null),
       starttls: this.starttls,
-      notTls: this.notTls.map((n) => ({ from: roleOf(n.direction), firstBytes: n.firstBytes, atStart: n.atStart, frame: n.frame })),
+      notTls: mapObjects(this.notTls, (n) => ({ from: roleOf(n.direction), firstBytes: n.firstBytes, atStart: n.atStart, frame: n.frame })),
       handshakes,
       alerts,
-      gaps: this.gaps.map((g) => ({ from: roleOf(g.direction), length: g.length, reason: g.reason, frame: g.frame })),
+      gaps: mapObjects(this.gaps, (g) => ({ from: roleOf(g.direction), length: g.length, reason: g.reason, frame: g.frame })),
       counters: { client: counters(clientDir), server: counters(serverDir) },
       tcp: {
         synFrame: summary.handshake.syn,
@@ -558,7 +559,7 @@ export class ConnectionBuilder implements TlsEventSink {
         ackFrame: summary.handshake.ack,
         end: { how: tcpEnd.how, by: tcpEnd.by === null ? null : roleOf(tcpEnd.by), frame: tcpEnd.frame, time: tcpEnd.time },
         // Fields listed rather than spread: a spread of each event is a slow generic copy, per connection.
-        events: summary.events.map((ev) => ({ kind: ev.kind, direction: ev.direction, frame: ev.frame, time: ev.time, from: roleOf(ev.direction) })),
+        events: mapObjects(summary.events, (ev) => ({ kind: ev.kind, direction: ev.direction, frame: ev.frame, time: ev.time, from: roleOf(ev.direction) })),
       },
       timeline,
       timelineTruncated: this.entriesDropped > 0 || summary.events.length + this.entries.length > this.maxEntries,
@@ -580,7 +581,7 @@ const keptDers = new ByteSlab();
 
 /** The DERs to keep for chain verification: owned copies, never views of a record or reassembly buffer. */
 function ownedDers(ders: readonly Uint8Array[]): Uint8Array[] {
-  return ders.map((der) => keptDers.copy(der));
+  return mapObjects(ders, (der) => keptDers.copy(der));
 }
 
 function levelName(level: number): string {

@@ -10,6 +10,7 @@ import { helloShape } from './hello-shape.js';
 import { cipherSuiteInfo } from '../tls/registry/names.js';
 import type { CertificateRequestInfo, ClientHelloInfo, KeyExchangeInfo, ServerHelloInfo } from './handshake-info.js';
 import { toHex } from '../util/bytes.js';
+import { NO_NUMBERS, NO_OBJECTS, mapNumbers, mapObjects } from '../util/stable-lists.js';
 
 const FALLBACK_SCSV = 0x5600;
 const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
@@ -29,7 +30,7 @@ export function clientHelloInfo(ch: ClientHello): ClientHelloInfo {
     sni: ch.sni,
     alpn: shape.alpn,
     supportedGroups: shape.supportedGroups,
-    keyShareGroups: ch.keyShareGroups ?? [],
+    keyShareGroups: ch.keyShareGroups ?? NO_NUMBERS,
     signatureAlgorithms: shape.signatureAlgorithms,
     sessionIdLength: ch.sessionId.length,
     sessionId: toHex(ch.sessionId),
@@ -37,7 +38,7 @@ export function clientHelloInfo(ch: ClientHello): ClientHelloInfo {
     pskOffered: ch.preSharedKey !== null,
     earlyData: ch.earlyData,
     postHandshakeAuth: ch.postHandshakeAuth,
-    certificateAuthorities: (ch.certificateAuthorities ?? []).map((n) => n.text),
+    certificateAuthorities: mapObjects(ch.certificateAuthorities ?? NO_OBJECTS, (n) => n.text),
     echOffered: ch.ech !== null,
     secureRenegotiation: ch.renegotiationInfo || ch.cipherSuites.includes(EMPTY_RENEGOTIATION_INFO_SCSV),
     fallbackScsv: ch.cipherSuites.includes(FALLBACK_SCSV),
@@ -67,7 +68,7 @@ export function serverHelloInfo(sh: ServerHello): ServerHelloInfo {
     version: sh.version,
     cipherSuite: sh.cipherSuite,
     compressionMethod: sh.compressionMethod,
-    extensions: sh.extensions.map((e) => e.type),
+    extensions: mapNumbers(sh.extensions, (e) => e.type),
     sessionId: toHex(sh.sessionId),
     alpn: sh.alpn,
     keyShareGroup: sh.keyShareGroup,
@@ -85,7 +86,7 @@ export function serverHelloInfo(sh: ServerHello): ServerHelloInfo {
 }
 
 export function certificateDers(m: CertificateMessage): Uint8Array[] {
-  return m.entries.map((e) => e.der);
+  return mapObjects(m.entries, (e) => e.der);
 }
 
 export function certificateRequestInfo(cr: CertificateRequest): CertificateRequestInfo {
@@ -94,7 +95,7 @@ export function certificateRequestInfo(cr: CertificateRequest): CertificateReque
     certificateTypes: cr.certificateTypes,
     signatureAlgorithms: cr.signatureAlgorithms,
     signatureAlgorithmsCert: cr.variant === 'tls13' ? cr.signatureAlgorithmsCert : null,
-    certificateAuthorities: cr.certificateAuthorities.map((n) => n.text),
+    certificateAuthorities: mapObjects(cr.certificateAuthorities, (n) => n.text),
     badCertificateAuthorities: cr.variant === 'tls13' ? cr.certificateAuthoritiesProblem : null,
   };
 }

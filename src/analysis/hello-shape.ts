@@ -20,6 +20,7 @@ import type { Fingerprint } from '../tls/fingerprints/ja3.js';
 import { ja4 } from '../tls/fingerprints/ja4.js';
 import type { Ja4Result } from '../tls/fingerprints/ja4.js';
 import { FNV_OFFSET, mixNumber, mixNumbers, mixStrings, sameNumbers, sameStrings } from '../util/clearing-cache.js';
+import { NO_NUMBERS, NO_OBJECTS } from '../util/stable-lists.js';
 
 /** The lists and fingerprints a ClientHello shares with every hello of its shape; never changed once made. */
 export interface HelloShape {
@@ -59,7 +60,6 @@ let count = 0;
 /** Tests: every hello hashes alike, so that only the comparison of the fields tells shapes apart. */
 let allCollide = false;
 
-const NONE: readonly never[] = Object.freeze([]);
 /** Hashed in place of an absent supported_versions, so that it and an empty one differ. */
 const ABSENT: readonly number[] = [0x10000 + 1];
 
@@ -78,7 +78,7 @@ export function helloShape(hello: ClientHello): HelloShape {
     sslv2: hello.isSslv2Format,
     legacyVersion: hello.legacyVersion,
     supportedVersions: hello.supportedVersions,
-    ecPointFormats: hello.ecPointFormats ?? NONE,
+    ecPointFormats: hello.ecPointFormats ?? NO_NUMBERS,
   };
   const existing = buckets.get(hash);
   if (existing === undefined) buckets.set(hash, [entry]);
@@ -101,9 +101,9 @@ function makeShape(hello: ClientHello): HelloShape {
     cipherSuites: hello.cipherSuites,
     extensions,
     versions: hello.supportedVersions ?? [hello.legacyVersion],
-    supportedGroups: hello.supportedGroups ?? NONE,
-    signatureAlgorithms: hello.signatureAlgorithms ?? NONE,
-    alpn: hello.alpn ?? NONE,
+    supportedGroups: hello.supportedGroups ?? NO_NUMBERS,
+    signatureAlgorithms: hello.signatureAlgorithms ?? NO_NUMBERS,
+    alpn: hello.alpn ?? NO_OBJECTS,
     ja3: ja3(hello),
     ja4: ja4(hello),
   };
@@ -112,7 +112,7 @@ function makeShape(hello: ClientHello): HelloShape {
 function valueCount(hello: ClientHello): number {
   let n = hello.cipherSuites.length + hello.extensions.length;
   n += (hello.supportedVersions?.length ?? 0) + (hello.supportedGroups?.length ?? 0) + (hello.signatureAlgorithms?.length ?? 0) + (hello.ecPointFormats?.length ?? 0);
-  for (const name of hello.alpn ?? NONE) n += name.length + 1;
+  for (const name of hello.alpn ?? NO_OBJECTS) n += name.length + 1;
   return n;
 }
 
@@ -123,10 +123,10 @@ function shapeHash(hello: ClientHello): number {
   h = mixNumber(h, hello.extensions.length);
   for (const e of hello.extensions) h = mixNumber(h, e.type);
   h = mixNumbers(h, hello.supportedVersions ?? ABSENT);
-  h = mixNumbers(h, hello.supportedGroups ?? NONE);
-  h = mixNumbers(h, hello.signatureAlgorithms ?? NONE);
-  h = mixNumbers(h, hello.ecPointFormats ?? NONE);
-  return mixStrings(h, hello.alpn ?? NONE);
+  h = mixNumbers(h, hello.supportedGroups ?? NO_NUMBERS);
+  h = mixNumbers(h, hello.signatureAlgorithms ?? NO_NUMBERS);
+  h = mixNumbers(h, hello.ecPointFormats ?? NO_NUMBERS);
+  return mixStrings(h, hello.alpn ?? NO_OBJECTS);
 }
 
 function matches(entry: Entry, hello: ClientHello): boolean {
@@ -137,9 +137,9 @@ function matches(entry: Entry, hello: ClientHello): boolean {
   const extensions = hello.extensions;
   if (types.length !== extensions.length) return false;
   for (let i = 0; i < types.length; i++) if (types[i] !== extensions[i]?.type) return false;
-  if (!sameOptionalNumbers(entry.supportedVersions, hello.supportedVersions) || !sameNumbers(entry.ecPointFormats, hello.ecPointFormats ?? NONE)) return false;
-  if (!sameNumbers(shape.supportedGroups, hello.supportedGroups ?? NONE) || !sameNumbers(shape.signatureAlgorithms, hello.signatureAlgorithms ?? NONE)) return false;
-  return sameStrings(shape.alpn, hello.alpn ?? NONE);
+  if (!sameOptionalNumbers(entry.supportedVersions, hello.supportedVersions) || !sameNumbers(entry.ecPointFormats, hello.ecPointFormats ?? NO_NUMBERS)) return false;
+  if (!sameNumbers(shape.supportedGroups, hello.supportedGroups ?? NO_NUMBERS) || !sameNumbers(shape.signatureAlgorithms, hello.signatureAlgorithms ?? NO_NUMBERS)) return false;
+  return sameStrings(shape.alpn, hello.alpn ?? NO_OBJECTS);
 }
 
 function sameOptionalNumbers(a: readonly number[] | null, b: readonly number[] | null): boolean {

@@ -22,6 +22,7 @@ import { alertNameOf, alpnOf, connectionReport, durationMs, handshakeMs, identit
 import type { StackIdentity } from '../analysis/stack-identification.js';
 import type { TrustResult } from '../x509/trust/index.js';
 import type { CertificateSummary } from '../x509/index.js';
+import { NO_OBJECTS, mapObjects } from '../util/stable-lists.js';
 
 interface CompactEndpoint {
   readonly ip: string;
@@ -168,7 +169,7 @@ export function compactConnectionOf(c: Connection, verdict: Verdict): CompactCon
     mtls: mtls(verdict.mtls),
     findings: verdict.findings.map(finding),
     alerts: c.alerts.map((a) => ({ from: a.from, code: a.description, name: alertNameOf(a.description), frame: a.frame })),
-    certificates: { server: (hs?.serverCertificates ?? []).map(certificate), client: (hs?.clientCertificates ?? []).map(certificate) },
+    certificates: { server: mapObjects(hs?.serverCertificates ?? NO_OBJECTS, certificate), client: mapObjects(hs?.clientCertificates ?? NO_OBJECTS, certificate) },
     tcpEnd: tcpEndOf(c),
     ja3: ch === null || ch.ja3 === null || ch.ja3Hash === null ? null : { hash: ch.ja3Hash },
     ja3s: sh === null ? null : { hash: sh.ja3sHash },

@@ -4,6 +4,7 @@ import type { Finding } from '../verdict-types.js';
 import type { Rule, RuleInput } from './types.js';
 import { frames } from './evidence.js';
 import { ListsCache } from '../../util/clearing-cache.js';
+import { NO_OBJECTS } from '../../util/stable-lists.js';
 
 /** Why a suite is weak, or null. */
 function cipherWeakness(code: number): string | null {
@@ -29,7 +30,6 @@ type WeakSuites = readonly { readonly s: number; readonly why: string }[] | null
 const MAX_WEAK_SUITES_CACHE = 1024;
 const MAX_WEAK_SUITES_CACHE_LIST = 512;
 const weakByList = new ListsCache<WeakSuites>(MAX_WEAK_SUITES_CACHE, MAX_WEAK_SUITES_CACHE_LIST);
-const NO_NAMES: readonly string[] = [];
 
 function weakSuites(suites: readonly number[]): WeakSuites {
   // One pass that allocates only for weak suites: most ClientHellos offer none.
@@ -43,10 +43,10 @@ function weakSuites(suites: readonly number[]): WeakSuites {
 
 function offeredWeakSuites(suites: readonly number[]): WeakSuites {
   const key = [suites];
-  const known = weakByList.get(key, NO_NAMES);
+  const known = weakByList.get(key, NO_OBJECTS);
   if (known !== undefined) return known;
   const weak = weakSuites(suites);
-  weakByList.set(key, NO_NAMES, weak);
+  weakByList.set(key, NO_OBJECTS, weak);
   return weak;
 }
 

@@ -10,6 +10,7 @@ import type { ClientHello } from '../handshake/client-hello.js';
 import type { ServerHello } from '../handshake/server-hello.js';
 import { isGrease } from '../registry/names.js';
 import { ClearingCache, ListsCache } from '../../util/clearing-cache.js';
+import { NO_OBJECTS } from '../../util/stable-lists.js';
 
 /** A fingerprint's input string and its hash. */
 export interface Fingerprint {
@@ -52,7 +53,6 @@ function join(values: readonly number[]): string {
 const MAX_JA3S_RESULT_CACHE = 4096;
 /** Most list values (version and suite, extensions) of a ServerHello whose JA3S is remembered. */
 const MAX_JA3S_RESULT_CACHE_VALUES = 512;
-const NO_NAMES: readonly string[] = [];
 
 /**
  * JA3 of a ClientHello. SSLv2-format hellos have no JA3 (the reference computes it from TLS records only): null.
@@ -74,10 +74,10 @@ export function ja3s(hello: ServerHello): Fingerprint {
   const suite = hello.cipherSuite;
   const extTypes = hello.extensions.map((e) => e.type);
   const lists = [[version, suite], extTypes];
-  const hit = ja3sCache.get(lists, NO_NAMES);
+  const hit = ja3sCache.get(lists, NO_OBJECTS);
   if (hit !== undefined) return hit;
   const text = `${version},${suite},${extTypes.join('-')}`;
   const result: Fingerprint = { text, hash: md5(text) };
-  ja3sCache.set(lists, NO_NAMES, result);
+  ja3sCache.set(lists, NO_OBJECTS, result);
   return result;
 }

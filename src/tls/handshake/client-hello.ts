@@ -15,6 +15,7 @@ import { fail, ok, type Decoded } from '../../util/decoded.js';
 import { decodeExtensions, ExtensionType } from '../extensions/index.js';
 import type { CertificateAuthorityName, Extension, ExtensionValue } from '../extensions/types.js';
 import { readU16s, readU8s } from '../extensions/read-lists.js';
+import { mapNumbers } from '../../util/stable-lists.js';
 
 /** What an ECH extension in a ClientHello shows without keys. */
 interface EchOffer {
@@ -78,6 +79,11 @@ export function extensionValue<K extends ExtensionValue['kind']>(extensions: rea
 }
 
 /** The decoded value of `ext` when it has the expected kind. */
+/** The groups of a key_share offer, packed whichever tier of V8 runs this (util/stable-lists.ts). */
+function keyShareGroups(entries: readonly { readonly group: number }[] | undefined): number[] | null {
+  return entries === undefined ? null : mapNumbers(entries, (e) => e.group);
+}
+
 function valueOf<K extends ExtensionValue['kind']>(ext: Extension | undefined, kind: K): Extract<ExtensionValue, { kind: K }> | undefined {
   const v = ext?.decoded;
   return v !== undefined && v.kind === kind ? (v as Extract<ExtensionValue, { kind: K }>) : undefined;
@@ -248,7 +254,7 @@ export function buildClientHello(base: {
     signatureAlgorithmsCert: valueOf(x.signatureAlgorithmsCert, 'signature_algorithms')?.schemes ?? null,
     alpn: alpn?.protocols ?? null,
     alpnRaw: alpn?.raw ?? null,
-    keyShareGroups: valueOf(x.keyShare, 'key_share_offer')?.entries.map((e) => e.group) ?? null,
+    keyShareGroups: keyShareGroups(valueOf(x.keyShare, 'key_share_offer')?.entries),
     pskKeyExchangeModes: valueOf(x.pskKeyExchangeModes, 'psk_key_exchange_modes')?.modes ?? null,
     preSharedKey: psk === undefined ? null : { identities: psk.identities, binders: psk.binders },
     earlyData: x.earlyData !== undefined,
