@@ -11,6 +11,7 @@
 import type { EncryptedRecordInfo, Handshake } from './connection.js';
 import { JSSE_TLS13_PADDING } from './stack-identification.js';
 import type { StackIdentity } from './stack-identification.js';
+import { mapNumbers } from '../util/stable-lists.js';
 
 /** AEAD tag and hash sizes of the TLS 1.3 cipher suites. */
 function suiteSizes(cipherSuite: number): { tag: number; hash: number } {
@@ -150,7 +151,7 @@ export function inferTls13(hs: Handshake, cipherSuite: number, clientStack: Stac
   }
   reading ??= readClientFlight(client, base, answerFrame, true, null);
   const sizes = padded(base, reading.padding ?? 0);
-  const clientSizes = reading.records.map((r) => r.length);
+  const clientSizes = mapNumbers(reading.records, (r) => r.length);
 
   // A ticket or data only counts as acceptance once the client's flight was sent: servers may
   // send data (0.5-RTT) or tickets right after their own Finished, before the client answered.
@@ -161,7 +162,7 @@ export function inferTls13(hs: Handshake, cipherSuite: number, clientStack: Stac
   if (clientFlightFrame !== null && serverAfter.some((r) => r.length > maxAlert && r.frame >= clientFlightFrame)) serverAnswer = 'accepted';
   else if (serverAfter.length > 0 && serverAfter.every((r) => r.length <= maxAlert)) serverAnswer = 'alert';
 
-  const serverSizesAfter = serverAfter.map((r) => r.length);
+  const serverSizesAfter = mapNumbers(serverAfter, (r) => r.length);
   const evidence =
     `client records after ServerHello: ${sizesText(clientSizes)} (Finished alone would be ${sizes.finished}, ` +
     `an empty Certificate ${sizes.emptyCertificate}, both in one record ${sizes.emptyCertificateAndFinished}${paddingNote('the client\'s', reading.padding)}); ` +
