@@ -21,6 +21,7 @@ import { escapeHtml } from './sanitize.js';
 import {
   captureCounts,
   CAPTURE_NOTES_MAX,
+  anomalyText,
   clientCertText,
   count,
   certificateCountsText,
@@ -278,7 +279,7 @@ function captureSectionLines(cap: CaptureReport, capIndex: number): (string | Co
   if (infos.length > 0) out.push('<h3>Notes</h3><ul>', ...infos.map((w) => `<li><span class="badge sev-info">info</span> ${e(noteLine(w))}</li>`), '</ul>');
   const gaps = evidenceGaps(cap);
   // The message says what happened in words; the anomaly code is its tooltip (and in the JSON report).
-  const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => `<span title="${e(a.code)}">${e(a.message)}</span>`);
+  const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => `<span title="${e(a.code)}">${e(anomalyText(a))}</span>`);
   if (cap.anomalies.length > CAPTURE_NOTES_MAX) notes.push(`… and ${cap.anomalies.length - CAPTURE_NOTES_MAX} more capture notes (see the JSON report).`);
   if (gaps.length > 0 || notes.length > 0) out.push('<h3>What the capture does not show</h3><ul>', ...gaps.map((g) => `<li>${e(g)}</li>`), ...notes.map((x) => `<li>${x}</li>`), '</ul>');
   out.push('</section>');

@@ -18,6 +18,7 @@ import { escapeMarkdown, sanitizeText } from './sanitize.js';
 import { textLadder } from './text-ladder.js';
 import {
   CAPTURE_NOTES_MAX,
+  anomalyText,
   clientCertText,
   countsLine,
   captureNotes,
@@ -259,7 +260,7 @@ function captureSection(cap: CaptureReport, capIndex: number, multi: boolean): s
   if (infos.length > 0) out.push(`${multi ? '###' : '##'} Notes`, '', ...infos.map((w) => `- ${md(noteLine(w))}`), '');
   const gaps = evidenceGaps(cap);
   // The message says what happened in words; the anomaly codes are in the JSON report.
-  const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => md(a.message));
+  const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => md(anomalyText(a)));
   if (cap.anomalies.length > CAPTURE_NOTES_MAX) notes.push(`… and ${cap.anomalies.length - CAPTURE_NOTES_MAX} more capture notes (see the JSON report).`);
   if (gaps.length > 0 || notes.length > 0) {
     out.push(`${multi ? '###' : '##'} What the capture does not show`, '', ...gaps.map((g) => `- ${md(g)}`), ...notes.map((n) => `- ${n}`), '');

@@ -20,6 +20,7 @@ import { textLadder } from './text-ladder.js';
 import { renderFixedTable } from './text-table.js';
 import {
   CAPTURE_NOTES_MAX,
+  anomalyText,
   captureHeader,
   clientCertText,
   countsLine,
@@ -271,7 +272,7 @@ export function renderText(report: Report, options: TextOptions): string {
     }
     const gaps = evidenceGaps(cap);
     // Anomaly codes and frames are for --verbose: the message says what happened in words.
-    const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => (options.verbose ? `${sanitizeText(a.code)}${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${sanitizeText(a.message)}` : sanitizeText(a.message)));
+    const notes = cap.anomalies.slice(0, CAPTURE_NOTES_MAX).map((a) => (options.verbose ? `${sanitizeText(a.code)}${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${sanitizeText(a.message)}` : sanitizeText(anomalyText(a))));
     if (cap.anomalies.length > CAPTURE_NOTES_MAX) notes.push(`… and ${cap.anomalies.length - CAPTURE_NOTES_MAX} more capture notes (see the JSON report).`);
     if (gaps.length > 0 || notes.length > 0) {
       out.push('', paint(color, '1', 'What the capture does not show'));

@@ -17,12 +17,18 @@ import type { Finding } from '../analysis/verdict-types.js';
 import { endpointText as formatEndpoint } from '../util/endpoint.js';
 import { groupedInteger } from '../util/grouped-integer.js';
 import { unusedKeyLogReason } from '../tls/session/decryption.js';
+import type { Anomaly } from '../util/anomaly.js';
 
 /** The finding of packets cut by the snap length (analysis/rules/evidence-missing.ts). */
 const SNAP_LENGTH_CODE = 'snap-length-truncated';
 
 /** Capture-level anomalies listed by name; the rest are counted. */
 export const CAPTURE_NOTES_MAX = 10;
+
+/** An anomaly in words; a line that stands for anomalies past a limit says their code, as its message does not. */
+export function anomalyText(a: Anomaly): string {
+  return a.count === undefined ? a.message : `${a.code}: ${a.message}`;
+}
 
 /** `10.0.0.1:443`, `[2001:db8::1]:443`. */
 export function endpointText(e: { readonly ip: string; readonly port: number }): string {

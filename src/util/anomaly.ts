@@ -22,10 +22,9 @@ export interface Anomaly {
   readonly direction?: AnomalyDirection;
   /** Byte offset: in the file for capture anomalies, in the stream for stream anomalies. */
   readonly offset?: number;
+  /** On the line that closes a full list: how many anomalies of this code it stands for (counted past the limit, not listed). */
+  readonly count?: number;
 }
-
-/** How many anomalies a summary line made by `AnomalyLog.list()` stands for. */
-const summarized = new WeakMap<Anomaly, number>();
 
 interface DroppedCode {
   count: number;
@@ -57,7 +56,7 @@ export class AnomalyLog {
       return;
     }
     // A summary line of another log (the reader's, handed on) counts for what it stands for.
-    const count = summarized.get(anomaly) ?? 1;
+    const count = anomaly.count ?? 1;
     const dropped = (this.dropped ??= new Map<string, DroppedCode>());
     const seen = dropped.get(anomaly.code);
     if (seen === undefined) dropped.set(anomaly.code, { count, severity: anomaly.severity });
@@ -80,13 +79,12 @@ export class AnomalyLog {
     if (this.dropped === null) return this.items;
     const out = this.items.slice();
     for (const [code, d] of this.dropped) {
-      const line: Anomaly = {
+      out.push({
         code,
         severity: d.severity,
-        message: `${d.count} more ${code} ${d.count === 1 ? 'anomaly was' : 'anomalies were'} not listed one by one: ${this.limitName} lists ${this.maxItems} (raise it with --limit ${this.limitName}=N).`,
-      };
-      summarized.set(line, d.count);
-      out.push(line);
+        message: `${d.count} more ${d.count === 1 ? 'anomaly' : 'anomalies'} with this code ${d.count === 1 ? 'was' : 'were'} counted but not listed (${this.limitName} lists ${this.maxItems}; raise it with --limit ${this.limitName}=N).`,
+        count: d.count,
+      });
     }
     return out;
   }

@@ -3,6 +3,9 @@
  * report lists the first ones and then, for each code only counted, one line that says how many
  * more there were and which limit lists them.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/analyze.js';
 import type { AnalyzeOptions, CaptureAnalysis } from '../../src/analyze.js';
@@ -10,6 +13,7 @@ import type { Anomaly } from '../../src/util/anomaly.js';
 import { F, bytesOf, ip } from '../hostile/support.js';
 import type { PcapStream } from '../hostile/support.js';
 import { CLIENT_IP, SERVER_IP, clientHelloRecord, connection } from '../hostile/tls-bytes.js';
+import { runInProcess } from '../cli/run-in-process.js';
 
 async function analyze(fill: (s: PcapStream) => void, options: AnalyzeOptions): Promise<CaptureAnalysis> {
   const bytes = bytesOf(fill);
@@ -23,8 +27,10 @@ async function analyze(fill: (s: PcapStream) => void, options: AnalyzeOptions): 
 
 /** The count a summary line states for `code`, or undefined when there is none. */
 function summarized(anomalies: readonly Anomaly[], code: string, limit: string): number | undefined {
-  const line = anomalies.find((a) => a.code === code && a.frame === undefined && a.message.includes(` not listed one by one: ${limit} lists `));
-  return line === undefined ? undefined : Number(/^(\d+) more /.exec(line.message)?.[1]);
+  const line = anomalies.find((a) => a.code === code && a.count !== undefined);
+  if (line === undefined) return undefined;
+  expect(line.message).toContain(`(${limit} lists `);
+  return line.count;
 }
 
 /** Ends the capture inside a packet record: 4 of its 60 bytes written (capture.truncated_file). */
@@ -115,5 +121,25 @@ describe('where the file was cut', () => {
     expect(none.connections[0]?.captureCut).toEqual(all.connections[0]?.captureCut);
     expect(none.anomalies.map((a) => a.code)).toEqual(['capture.truncated_file']);
     expect(summarized(none.anomalies, 'capture.truncated_file', 'maxCaptureAnomalies')).toBe(1);
+  });
+});
+
+describe('the line that counts anomalies past a limit, in the reports', () => {
+  it('names its code where the report shows messages alone, and only there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsautopsy-anomaly-limits-'));
+    const cut = join(dir, 'cut.pcap');
+    const whole = readFileSync(join(import.meta.dirname, '../../samples/tls12-mtls-ok-rsa-server.pcap'));
+    writeFileSync(cut, whole.subarray(0, whole.length - 10));
+    const line = '1 more anomaly with this code was counted but not listed (maxCaptureAnomalies lists 0; raise it with --limit maxCaptureAnomalies=N).';
+    const named = `capture.truncated_file: ${line}`;
+    for (const format of ['text', 'markdown', 'html']) {
+      // Words only: the text report wraps its lines, Markdown escapes _ and parentheses.
+      const out = (await runInProcess(['--format', format, '--limit', 'maxCaptureAnomalies=0', cut])).out.replace(/\s+/g, ' ').replace(/\\([_()])/g, '$1');
+      expect(out, format).toContain(named);
+      expect(out.split(named).length, format).toBe(2);
+    }
+    const verbose = (await runInProcess(['--verbose', '--limit', 'maxCaptureAnomalies=0', cut])).out.replace(/\s+/g, ' ');
+    expect(verbose).toContain(named);
+    expect(verbose).not.toContain(`capture.truncated_file: ${named}`);
   });
 });

@@ -188,6 +188,10 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
     writeFileSync(serverStore, issuing as Uint8Array);
 
     const inputs = [SAMPLES, unreadable];
+    // A capture cut inside a packet, with no capture anomaly listed: the line that counts them.
+    const cut = join(dir, 'cut.pcap');
+    const whole = readFileSync(join(SAMPLES, 'tls12-mtls-ok-rsa-server.pcap'));
+    writeFileSync(cut, whole.subarray(0, whole.length - 10));
     const javaRoot = join(ROOT, 'test/fixtures/java-captures');
     const javaFixtures = readdirSync(javaRoot)
       .map((d) => join(javaRoot, d))
@@ -202,6 +206,7 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
       ['json --trust-for server', ['--format', 'json', ...keylogs, '--trust', serverStore, '--trust-for', 'server', SAMPLES]],
       ['ndjson --trust-for server', ['--format', 'ndjson', ...keylogs, '--trust', serverStore, '--trust-for', 'server', SAMPLES]],
       ['json --max-report-connections', ['--format', 'json', '--max-report-connections', '3', SAMPLES]],
+      ['json --limit maxCaptureAnomalies=0', ['--format', 'json', '--limit', 'maxCaptureAnomalies=0', cut]],
       // Every Java fixture capture with every log: compact lines with javaLogs and mTLS facts told by a log.
       ['ndjson --java-log', ['--format', 'ndjson', ...javaFixtures.flatMap((d) => ['client.log', 'server.log'].filter((f) => existsSync(join(d, f))).flatMap((f) => ['--java-log', join(d, f)])), ...javaFixtures.map((d) => join(d, 'capture.pcap'))]],
       // --java-log on a JSSE capture: javaLogs per connection and capture, an alert told by the log, a log that matched nothing.
@@ -232,6 +237,7 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
     expect(text).toContain('"verdict": "untrusted"');
     expect(text).toMatch(/"anchorSource": "[^"]+"/);
     expect(text).toContain('"unlisted": {');
+    expect(output('json --limit maxCaptureAnomalies=0')).toContain('"count": 1');
     expect(text).toContain('"source": "java-log"');
     expect(text).toContain('"matchedBy": "client-random"');
     expect(text).toContain('"code": "javalog.no_match"');
@@ -242,7 +248,7 @@ describe.skipIf(newAjv === null)('report JSON schema: every emitted field is doc
     expect(output('ndjson').split('\n').some((l) => l.includes('"error":') && !l.includes('"id":'))).toBe(true);
   });
 
-  for (const label of ['json', 'json --trust', 'json --trust-for server', 'json --max-report-connections', 'json --java-log', 'json --identity']) {
+  for (const label of ['json', 'json --trust', 'json --trust-for server', 'json --max-report-connections', 'json --limit maxCaptureAnomalies=0', 'json --java-log', 'json --identity']) {
     it(`documents every field of the JSON report of the samples (${label})`, () => {
       const report = JSON.parse(output(label)) as unknown;
       expect(problems(strictV.report, report, label)).toEqual([]);
