@@ -3,7 +3,7 @@
  * One pass, streaming; memory is bounded by the named limits of each stage.
  */
 import { readCapture } from './capture/index.js';
-import type { CaptureInfo, CaptureInterface, CaptureReaderOptions, CaptureSource, DecryptionSecrets } from './capture/types.js';
+import type { CaptureInfo, CaptureInterface, CaptureReaderOptions, CaptureResult, CaptureSource, DecryptionSecrets } from './capture/types.js';
 import { PacketDecoder, linkTypeDescription, linkTypeName } from './decode/index.js';
 import type { DecodeStats, DecoderOptions } from './decode/types.js';
 import type { FlowTableOptions } from './flow/types.js';
@@ -89,10 +89,9 @@ export interface CaptureAnalysis {
   readonly stoppedEarly: boolean;
 }
 
-/** Where the file was cut, from the reader's `capture.truncated_file` anomaly; undefined for a whole file. */
-export function captureCut(list: readonly Anomaly[], bytes: number, gzip: boolean): CaptureCut | undefined {
-  const cut = list.find((a) => a.code === 'capture.truncated_file');
-  return cut?.frame === undefined ? undefined : { frame: cut.frame, byte: bytes, gzip };
+/** Where the file was cut, as the reader tells it; undefined for a whole file. */
+export function captureCut(read: Pick<CaptureResult, 'cutFrame' | 'bytesRead' | 'info'>): CaptureCut | undefined {
+  return read.cutFrame === null ? undefined : { frame: read.cutFrame, byte: read.bytesRead, gzip: read.info.gzip };
 }
 
 /** Analyzes one capture (a path, a Readable such as stdin, or an async iterable of bytes). */
@@ -132,7 +131,7 @@ export async function analyzeCapture(source: CaptureSource, options: AnalyzeOpti
     },
     { ...options, onDecryptionSecrets },
   );
-  pipeline.finish(captureCut(result.anomalies, result.bytesRead, result.info.gzip));
+  pipeline.finish(captureCut(result));
   for (const a of result.anomalies) anomalies.add(a);
   for (const a of decoder.finish()) anomalies.add(a);
   const udpSummary = udp.summary();

@@ -58,6 +58,8 @@ export class ReaderContext {
   stopped = false;
   /** Reading was stopped by a length that cannot be trusted, a bad block or an abort. */
   stoppedEarly = false;
+  /** The packet the end of the file cut short (see `CaptureResult.cutFrame`). */
+  cutFrame: number | null = null;
   info: CaptureInfo | undefined;
   lastTime: Timestamp | undefined;
   private readonly perCode = new Map<string, number>();
@@ -95,9 +97,7 @@ export class ReaderContext {
       return;
     }
     const anomaly: Anomaly = { code, severity, message, ...(frame !== undefined ? { frame } : {}), ...(offset !== undefined ? { offset } : {}) };
-    // Where the file was cut is read back from this list (`captureCut`): it is never only counted.
-    if (code === 'capture.truncated_file') this.anomalies.addListed(anomaly);
-    else this.anomalies.add(anomaly);
+    this.anomalies.add(anomaly);
   }
 
   /** Stops reading because the bytes at `offset` cannot be trusted. */

@@ -91,6 +91,7 @@ class ChunkDriver {
         cut.frame,
         this.consumed,
       );
+      ctx.cutFrame = cut.frame ?? null;
       ctx.stoppedEarly = true;
     }
   }
@@ -233,6 +234,7 @@ async function run(source: CaptureSource, onPacket: PacketSink, options: Capture
     bytesRead,
     anomalies: ctx.finishAnomalies(),
     stoppedEarly: ctx.stoppedEarly,
+    cutFrame: ctx.cutFrame,
   };
 }
 

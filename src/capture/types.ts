@@ -79,6 +79,11 @@ export interface CaptureResult {
   readonly anomalies: readonly Anomaly[];
   /** True when reading stopped early (truncation or a length that cannot be trusted). */
   readonly stoppedEarly: boolean;
+  /**
+   * The frame of the packet the end of the file cut short (`capture.truncated_file`), or null
+   * when the file ended between packets or inside a block that is not a packet.
+   */
+  readonly cutFrame: number | null;
 }
 
 /** Where to read from: a path, a Node stream (stdin), or any async iterable of bytes. */

@@ -66,14 +66,6 @@ export class AnomalyLog {
     }
   }
 
-  /**
-   * Lists an anomaly whatever the bound. Only for the few a later stage reads back from the list
-   * (the file's truncation, once per read), so the bound is passed by at most their number.
-   */
-  addListed(anomaly: Anomaly): void {
-    this.items.push(anomaly);
-  }
-
   /** Anomalies kept, in the order they were added, then one summary line per code that was only counted. */
   list(): readonly Anomaly[] {
     if (this.dropped === null) return this.items;

@@ -218,7 +218,7 @@ export async function streamNdjsonSplit(
           },
         },
       );
-      cut = captureCut(read.anomalies, read.bytesRead, read.info.gzip);
+      cut = captureCut(read);
     } catch (err) {
       // As with one thread: the connections that ended before the error are written, no others.
       readError = err;
