@@ -62,13 +62,14 @@ function extensionIssues(extensions: readonly { readonly issue?: { readonly mess
 }
 
 export function serverHelloInfo(sh: ServerHello): ServerHelloInfo {
-  const j3s = ja3s(sh);
+  const extensions = mapNumbers(sh.extensions, (e) => e.type);
+  const j3s = ja3s(sh, extensions);
   return {
     legacyVersion: sh.legacyVersion,
     version: sh.version,
     cipherSuite: sh.cipherSuite,
     compressionMethod: sh.compressionMethod,
-    extensions: mapNumbers(sh.extensions, (e) => e.type),
+    extensions,
     sessionId: toHex(sh.sessionId),
     alpn: sh.alpn,
     keyShareGroup: sh.keyShareGroup,

@@ -10,7 +10,7 @@ import type { ClientHello } from '../handshake/client-hello.js';
 import type { ServerHello } from '../handshake/server-hello.js';
 import { isGrease } from '../registry/names.js';
 import { ClearingCache, ListsCache } from '../../util/clearing-cache.js';
-import { NO_OBJECTS } from '../../util/stable-lists.js';
+import { NO_OBJECTS, mapNumbers } from '../../util/stable-lists.js';
 
 /** A fingerprint's input string and its hash. */
 export interface Fingerprint {
@@ -68,11 +68,13 @@ export function ja3(hello: ClientHello): Fingerprint | null {
 /** Whole JA3S results remembered by their exact inputs (a capture repeats a handful of server stacks). */
 const ja3sCache = new ListsCache<Fingerprint>(MAX_JA3S_RESULT_CACHE, MAX_JA3S_RESULT_CACHE_VALUES);
 
-/** JA3S of a ServerHello (version = legacy_version, as the reference reads it). */
-export function ja3s(hello: ServerHello): Fingerprint {
+/**
+ * JA3S of a ServerHello (version = legacy_version, as the reference reads it). `extTypes` is its
+ * extension types in order, for a caller that has made that list already.
+ */
+export function ja3s(hello: ServerHello, extTypes: readonly number[] = mapNumbers(hello.extensions, (e) => e.type)): Fingerprint {
   const version = hello.legacyVersion;
   const suite = hello.cipherSuite;
-  const extTypes = hello.extensions.map((e) => e.type);
   const lists = [[version, suite], extTypes];
   const hit = ja3sCache.get(lists, NO_OBJECTS);
   if (hit !== undefined) return hit;
