@@ -3,6 +3,7 @@
  * sink, frame numbering, the bounded anomaly list, and the stop flag.
  */
 import { AnomalyLog } from '../util/anomaly.js';
+import { nonNegative } from '../util/limit-value.js';
 import type { Anomaly, AnomalySeverity } from '../util/anomaly.js';
 import type { Timestamp } from '../util/time.js';
 import type { CaptureInfo, CaptureInterface, CaptureReaderOptions, DecryptionSecrets, PacketSink } from './types.js';
@@ -73,8 +74,7 @@ export class ReaderContext {
     this.maxPacketBytes = positive(options.maxPacketBytes, CAPTURE_DEFAULTS.maxPacketBytes);
     this.maxBlockBytes = positive(options.maxBlockBytes, CAPTURE_DEFAULTS.maxBlockBytes);
     this.maxInterfaces = positive(options.maxInterfaces, CAPTURE_DEFAULTS.maxInterfaces);
-    const maxAnomalies = options.maxCaptureAnomalies;
-    this.anomalies = new AnomalyLog(maxAnomalies !== undefined && maxAnomalies >= 0 ? Math.floor(maxAnomalies) : CAPTURE_DEFAULTS.maxAnomalies, 'maxCaptureAnomalies');
+    this.anomalies = new AnomalyLog(Math.floor(nonNegative(options.maxCaptureAnomalies, CAPTURE_DEFAULTS.maxAnomalies)), 'maxCaptureAnomalies');
   }
 
   /** Records the file header and tells the caller. */

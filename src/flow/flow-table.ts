@@ -27,6 +27,7 @@ import type { TcpSegment } from '../decode/types.js';
 import { Connection, directionIn } from './connection.js';
 import type { ConnectionLimits, EndCause } from './connection.js';
 import { HELD_SEGMENT_WEIGHT } from './half-stream.js';
+import { nonNegative } from '../util/limit-value.js';
 import type { HeldBudget } from './half-stream.js';
 import type { ConnectionHandlerFactory, FlowStats, FlowTableOptions } from './types.js';
 
@@ -411,8 +412,4 @@ function isNewSyn(previous: number | null, seq: number): boolean {
 
 function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-function nonNegative(value: number | undefined, fallback: number): number {
-  return value !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
 }
